@@ -1,0 +1,350 @@
+"""The `mailbot` command: a thin shell over `mailbot.service` (CONTRACT.md is its outside).
+
+Each command loads the settings, opens the service, calls one function and prints. mailbot's
+exceptions become exit codes in one place (`MailbotGroup.invoke`): 2 for bad usage or
+configuration, 1 for anything else. A bad input never stops a batch: it is reported on stderr
+with its path and the reason, and the exit status is 1 at the end.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import logging
+import sys
+from pathlib import Path
+from typing import Any
+
+import click
+
+from mailbot import __version__
+from mailbot.config import Settings, load
+from mailbot.errors import ConfigError, MailbotError
+
+logger = logging.getLogger(__name__)
+
+
+class ConfigUsageError(click.ClickException):
+    exit_code = 2
+
+
+class MailbotGroup(click.Group):
+    def invoke(self, ctx: click.Context) -> Any:
+        try:
+            return super().invoke(ctx)
+        except ConfigError as exc:
+            raise ConfigUsageError(str(exc)) from exc
+        except MailbotError as exc:
+            raise click.ClickException(str(exc)) from exc
+
+
+config_option = click.option(
+    "--config",
+    "config_path",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=None,
+    help="Configuration file (default: ./mailbot.toml).",
+)
+
+
+def _now_option(help_text: str) -> Any:
+    return click.option("--now", "now_text", default=None, metavar="ISO", help=help_text)
+
+
+def parse_now(text: str | None, settings: Settings | None) -> dt.datetime:
+    """`--now`: an ISO 8601 date or date-time; without an offset it is in the team's zone."""
+    zone = settings.team.zone if settings else dt.timezone.utc
+    if not text:
+        return dt.datetime.now(dt.timezone.utc)
+    try:
+        value = dt.datetime.fromisoformat(text)
+    except ValueError:
+        raise click.BadParameter(f"{text!r} is not an ISO 8601 date or date-time", param_hint="--now") from None
+    return value if value.tzinfo else value.replace(tzinfo=zone)
+
+
+@click.group(cls=MailbotGroup, context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="mailbot")
+@click.option("-v", "--verbose", count=True, help="More log output on stderr (-v info, -vv debug).")
+def cli(verbose: int) -> None:
+    """mailbot: the project's own email address.
+
+    It reads the project mail (Chinese and English), keeps the plan in SQLite and writes back:
+    change-request acknowledgements, weekly digests, invites, reminders.
+    """
+    level = logging.WARNING if verbose == 0 else logging.INFO if verbose == 1 else logging.DEBUG
+    logging.basicConfig(level=level, format="%(asctime)s %(levelname)s %(name)s: %(message)s", stream=sys.stderr)
+
+
+# -- extract ----------------------------------------------------------------------------------
+
+
+@cli.command()
+@click.argument("files", nargs=-1, required=True)
+@click.option("--json", "as_json", is_flag=True, help="One JSON object per message (JSON Lines).")
+@config_option
+def extract(files: tuple[str, ...], as_json: bool, config_path: Path | None) -> None:
+    """Parse message files (- for stdin) and print what they say. No store, no side effects."""
+    from parsing import Context, ParseError, extract_email
+    from parsing.mime import read_email
+
+    from mailbot.sources import read_sources
+
+    settings = _settings_if_any(config_path)
+    if settings:
+        team = settings.team
+        context = Context(team_domains=team.domains, timezone=team.timezone, own_addresses=(team.address,))
+    else:
+        context = Context()
+    stdin = sys.stdin.buffer.read() if "-" in files else None
+    failed = False
+    for item in read_sources(files, stdin=stdin):
+        if item.error:
+            _report_bad_input(item.source, item.error)
+            failed = True
+            continue
+        try:
+            extraction = extract_email(read_email(item.raw, fallback_date=item.received), context)
+        except ParseError as exc:
+            _report_bad_input(item.source, str(exc))
+            failed = True
+            continue
+        record = _extraction_json(item.source, extraction, context.zone)
+        if as_json:
+            click.echo(json.dumps(record, ensure_ascii=False))
+        else:
+            click.echo(_extraction_text(record))
+    if failed:
+        sys.exit(1)
+
+
+def _settings_if_any(config_path: Path | None) -> Settings | None:
+    if config_path is None and not Path("mailbot.toml").exists():
+        return None
+    return load(config_path)
+
+
+def _report_bad_input(source: str, reason: str) -> None:
+    click.echo(f"mailbot: {source}: {reason}", err=True)
+
+
+def _extraction_json(source: str, extraction: Any, zone: Any) -> dict[str, Any]:
+    email = extraction.email
+    return {
+        "file": source,
+        "message_id": email.message_id,
+        "from": email.sender.address if email.sender else None,
+        "party": str(extraction.party),
+        "date": email.date.astimezone(zone).isoformat() if email.date else None,
+        "subject": email.subject,
+        "language": extraction.language,
+        "body": extraction.body,
+        "findings": [f.as_json() for f in extraction.findings],
+        "category": str(extraction.category),
+        "to": [a.address for a in email.to],
+        "cc": [a.address for a in email.cc],
+        "notes": list(extraction.notes) + list(email.defects),
+    }
+
+
+def _extraction_text(record: dict[str, Any]) -> str:
+    lines = [
+        f"== {record['file']}",
+        f"   {record['date'] or '(no date)'}  {record['from'] or '(no sender)'} ({record['party']}, {record['language']})",
+        f"   {record['subject']}",
+    ]
+    if record["category"] != "normal":
+        lines.append(f"   [{record['category']}: not acted on]")
+    for finding in record["findings"]:
+        extra = []
+        if finding.get("by"):
+            extra.append(f"by {finding['by']}")
+        if finding.get("due"):
+            extra.append(f"due {finding['due']} ({finding['due_text']})")
+        for key in ("sentiment", "score", "start"):
+            if finding.get(key) is not None:
+                extra.append(f"{key} {finding[key]}")
+        lines.append(f"   - {finding['kind']}: {finding['text']}" + (f"  [{', '.join(extra)}]" if extra else ""))
+    if not record["findings"] and record["category"] == "normal":
+        lines.append("   (no findings)")
+    return "\n".join(lines)
+
+
+# -- ingest -----------------------------------------------------------------------------------
+
+
+@cli.command()
+@click.argument("paths", nargs=-1, required=True)
+@config_option
+def ingest(paths: tuple[str, ...], config_path: Path | None) -> None:
+    """Feed .eml files, mbox files or Maildir folders into the plan, as if they came by IMAP."""
+    from mailbot.service import Mailbot
+    from mailbot.sources import count_messages, read_sources
+
+    settings = load(config_path)
+    with Mailbot(settings) as bot:
+        items = read_sources(paths, stdin=sys.stdin.buffer.read() if "-" in paths else None)
+        total = count_messages(paths) if sys.stderr.isatty() else None
+        if total and total >= 20:
+            with click.progressbar(length=total, label="ingesting", file=sys.stderr) as bar:
+                report = bot.ingest(items, progress=lambda _: bar.update(1))
+        else:
+            report = bot.ingest(items)
+        flushed = bot.flush()
+    for outcome in report.errors:
+        _report_bad_input(outcome.source, outcome.reason or "failed")
+    click.echo(
+        f"{len(report.outcomes)} messages: {report.count('processed')} processed, {report.count('ignored')} ignored, "
+        f"{report.count('duplicate')} already known, {len(report.errors)} failed; "
+        f"{flushed.sent + flushed.stored} outgoing ({flushed.sent} sent, {flushed.stored} kept in {settings.outbox.maildir})"
+    )
+    if report.errors:
+        sys.exit(1)
+
+
+# -- run --------------------------------------------------------------------------------------
+
+
+@cli.command()
+@click.option("--once", is_flag=True, help="Process what is there, tick once, send, and exit.")
+@config_option
+def run(once: bool, config_path: Path | None) -> None:
+    """The service: watch the inbox (IMAP IDLE), process, send, and do what falls due."""
+    load(config_path)
+    raise click.ClickException("'mailbot run' (the IMAP service) arrives with the live-service issue; use 'mailbot ingest' and 'mailbot tick' meanwhile")
+
+
+# -- tick -------------------------------------------------------------------------------------
+
+
+@cli.command()
+@_now_option("The moment to act for (default: now); without an offset, in the team's zone.")
+@config_option
+def tick(now_text: str | None, config_path: Path | None) -> None:
+    """Send what is due at --now (weekly digests); the same moment twice sends nothing twice."""
+    from mailbot.service import Mailbot
+
+    settings = load(config_path)
+    now = parse_now(now_text, settings)
+    with Mailbot(settings) as bot:
+        queued = bot.tick(now)
+        flushed = bot.flush()
+    click.echo(f"{len(queued)} queued" + (f": {', '.join(queued)}" if queued else "") + f"; {flushed.sent} sent, {flushed.stored} kept, {flushed.failed} failed")
+    if flushed.failed:
+        sys.exit(1)
+
+
+# -- plan -------------------------------------------------------------------------------------
+
+
+@cli.command()
+@click.option("--json", "as_json", is_flag=True, help="One JSON object (CONTRACT.md).")
+@click.option("--project", "project_key", default=None, help="Only this project (its key).")
+@_now_option("Judge overdue items as of this moment (default: now).")
+@config_option
+def plan(as_json: bool, project_key: str | None, now_text: str | None, config_path: Path | None) -> None:
+    """Print the plan: projects, milestones, commitments, change requests, feedback, meetings."""
+    from mailbot.plan import dumps
+    from mailbot.service import Mailbot
+
+    settings = load(config_path)
+    with Mailbot(settings) as bot:
+        snapshot = bot.plan(now=parse_now(now_text, settings), project_key=project_key)
+    click.echo(dumps(snapshot) if as_json else format_plan(snapshot))
+
+
+def format_plan(snapshot: dict[str, Any]) -> str:
+    """The plan as readable text, one section per project."""
+    out: list[str] = []
+    for project in snapshot["projects"]:
+        out.append(f"■ {project['name']} ({project['key']}), {project.get('messages', 0)} messages")
+        out += _section("Milestones", project["milestones"], lambda m: f"{m['due']}  {m['name']}  [{m['status']}]")
+        out += _section("Commitments", project["commitments"], _item_line)
+        out += _section("Requests", project["requests"], _item_line)
+        out += _section("Change requests", project["change_requests"], lambda c: f"{c['number']}  {c['text']}  [{c['status']}]")
+        out += _section("Approvals", project.get("approvals", []), lambda a: f"{a['text']}  ({a['who']})")
+        out += _section("Feedback", project["feedback"], lambda f: f"[{f['sentiment']}] {f['text']}  ({f['who']})")
+        out += _section("Meetings", project["meetings"], lambda m: f"{m['start'] or 'time to agree'}  {m['title']}  [{m['status']}]")
+        out += _section("Risks", project["risks"], lambda r: f"{r['text']}  [{r['status']}]")
+        out += _section("Surveys", project["surveys"], lambda s: f"{s['address']}: {s['score'] if s['score'] is not None else '-'}  [{s['status']}]")
+        out.append("")
+    out.append(f"Unassigned messages: {snapshot['unassigned']}")
+    if snapshot.get("ignored"):
+        out += _section("Ignored", snapshot["ignored"], lambda m: f"{m['subject'] or m['message_id']}: {m['reason']}")
+    if snapshot.get("failed"):
+        out += _section("Failed", snapshot["failed"], lambda m: f"{m['source']}: {m['reason']}")
+    return "\n".join(out)
+
+
+def _item_line(item: dict[str, Any]) -> str:
+    due = item["due"] or "no date"
+    flag = " OVERDUE" if item.get("overdue") else ""
+    return f"{due:<10}  {item['by'] or '?':<6}  {item['text']}  [{item['status']}{flag}]"
+
+
+def _section(title: str, rows: list[dict[str, Any]], line: Any) -> list[str]:
+    if not rows:
+        return []
+    return [f"  {title} ({len(rows)})"] + [f"    {line(row)}" for row in rows]
+
+
+# -- digest -----------------------------------------------------------------------------------
+
+
+@cli.command()
+@click.option("--project", "project_key", default=None, help="The project (needed when there are several).")
+@click.option("--send", is_flag=True, help="Queue the digest and send it instead of printing it.")
+@_now_option("Report as of this moment (default: now).")
+@config_option
+def digest(project_key: str | None, send: bool, now_text: str | None, config_path: Path | None) -> None:
+    """Render the weekly digest of one project; with --send, queue and send it."""
+    from mailbot.service import Mailbot
+    from scheduling.cadence import week_until
+
+    settings = load(config_path)
+    if project_key is None:
+        if len(settings.projects) != 1:
+            raise ConfigUsageError("give --project KEY (known: " + (", ".join(p.key for p in settings.projects) or "none") + ")")
+        project_key = settings.projects[0].key
+    project = settings.project(project_key)
+    now = parse_now(now_text, settings)
+    with Mailbot(settings) as bot:
+        if not send:
+            rendered = bot.render_digest(project, now)
+            click.echo(f"Subject: {rendered.subject}\n\n{rendered.text}")
+            return
+        today = now.astimezone(settings.team.zone).date()
+        if not bot.queue_digest(project, week_until(today), now):
+            click.echo("this week's digest was already queued; nothing new to send")
+        flushed = bot.flush()
+    click.echo(f"{flushed.sent} sent, {flushed.stored} kept in {settings.outbox.maildir}, {flushed.failed} failed")
+    if flushed.failed:
+        sys.exit(1)
+
+
+# -- demo -------------------------------------------------------------------------------------
+
+
+@cli.command()
+@click.option("--dir", "directory", type=click.Path(file_okay=False, path_type=Path), default=None, help="Work here instead of a new temporary folder.")
+@click.option("--json", "as_json", is_flag=True, help="Print the plan as JSON.")
+def demo(directory: Path | None, as_json: bool) -> None:
+    """Run the whole pipeline on the bundled sample mailbox; no server, no network."""
+    from mailbot.demo import run_demo
+
+    result = run_demo(directory)
+    if as_json:
+        click.echo(json.dumps(result.snapshot, ensure_ascii=False, indent=2))
+        return
+    click.echo(result.summary)
+    click.echo("")
+    click.echo(format_plan(result.snapshot))
+    click.echo("")
+    click.echo(f"Outgoing mail ({len(result.outgoing)} messages) was written to {result.maildir}:")
+    for path, subject in result.outgoing:
+        click.echo(f"  {path.name}  {subject}")
+    click.echo(f"\nEverything is in {result.directory} (plan: {result.directory / 'mailbot.db'}).")
+
+
+def main() -> None:
+    cli(prog_name="mailbot")

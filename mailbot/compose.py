@@ -1,0 +1,173 @@
+"""Outgoing mail: render `templates/` (Jinja2, zh and en, text and HTML) into RFC 5322 messages.
+
+Each outgoing message is one multipart/alternative with a text/plain and a text/html part, both
+UTF-8. A template pair is `<name>.<lang>.txt` and `<name>.<lang>.html`; the text template sets
+the subject with ``{% set subject %}…{% endset %}``. Every message carries the loop-safety
+headers of RFC 3834 (`Auto-Submitted`), `X-Auto-Response-Suppress: All` (Exchange) and our own
+`X-Mailbot` header, so that mailbot and other robots can recognise it.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from email.headerregistry import Address as HeaderAddress
+from email.message import EmailMessage
+from email.utils import format_datetime, make_msgid
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+import jinja2
+
+import templates as templates_package
+
+TEMPLATE_DIR = Path(templates_package.__file__).resolve().parent
+LOOP_HEADER = "X-Mailbot"
+
+_WEEKDAYS = {
+    "zh": ("周一", "周二", "周三", "周四", "周五", "周六", "周日"),
+    "en": ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"),
+}
+_MONTHS_EN = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
+_PARTY = {"zh": {"us": "我方", "client": "客户"}, "en": {"us": "us", "client": "client"}}
+_SENTIMENT = {
+    "zh": {"positive": "正面", "negative": "负面", "mixed": "褒贬参半"},
+    "en": {"positive": "positive", "negative": "negative", "mixed": "mixed"},
+}
+_STATUS = {
+    "zh": {
+        "open": "进行中",
+        "done": "已完成",
+        "overdue": "已逾期",
+        "cancelled": "已取消",
+        "received": "已收到",
+        "acknowledged": "已确认收到",
+        "assessed": "已评估",
+        "accepted": "已接受",
+        "rejected": "未采纳",
+        "needs_info": "待补充信息",
+        "applied": "已实施",
+        "planned": "计划中",
+        "review_scheduled": "已安排评审",
+        "approved": "已验收",
+        "moved": "已调整",
+        "dropped": "已取消",
+    },
+    "en": {
+        "open": "open",
+        "done": "done",
+        "overdue": "overdue",
+        "cancelled": "cancelled",
+        "received": "received",
+        "acknowledged": "acknowledged",
+        "assessed": "assessed",
+        "accepted": "accepted",
+        "rejected": "rejected",
+        "needs_info": "needs information",
+        "applied": "applied",
+        "planned": "planned",
+        "review_scheduled": "review scheduled",
+        "approved": "approved",
+        "moved": "moved",
+        "dropped": "dropped",
+    },
+}
+
+
+def format_day(day: dt.date | str | None, lang: str) -> str:
+    """3月13日（周五） / Fri 13 Mar; empty for no date."""
+    if day is None or day == "":
+        return ""
+    if isinstance(day, str):
+        day = dt.date.fromisoformat(day[:10])
+    weekday = _WEEKDAYS[lang][day.weekday()]
+    if lang == "zh":
+        return f"{day.month}月{day.day}日（{weekday}）"
+    return f"{weekday} {day.day} {_MONTHS_EN[day.month - 1]}"
+
+
+@lru_cache(maxsize=None)
+def environment(lang: str, html: bool) -> jinja2.Environment:
+    """One Jinja2 environment per language and part, with mailbot's filters."""
+    env = jinja2.Environment(
+        loader=jinja2.FileSystemLoader(TEMPLATE_DIR),
+        autoescape=html,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+        undefined=jinja2.StrictUndefined,
+    )
+    env.filters["day"] = lambda value: format_day(value, lang)
+    env.filters["party"] = lambda value: _PARTY[lang].get(value or "", value or "")
+    env.filters["status"] = lambda value: _STATUS[lang].get(value or "", value or "")
+    env.filters["sentiment"] = lambda value: _SENTIMENT[lang].get(value or "", value or "")
+    return env
+
+
+@dataclass(frozen=True, slots=True)
+class Rendered:
+    subject: str
+    text: str
+    html: str
+
+
+def render(name: str, lang: str, context: Mapping[str, Any]) -> Rendered:
+    """Render the text and HTML templates `name` in `lang` with `context`."""
+    context = {"lang": lang, **context}
+    text_template = environment(lang, False).get_template(f"{name}.{lang}.txt")
+    module = text_template.make_module(dict(context))
+    subject = " ".join(str(getattr(module, "subject", "")).split())
+    if not subject:
+        raise ValueError(f"template {name}.{lang}.txt sets no subject")
+    html = environment(lang, True).get_template(f"{name}.{lang}.html").render(context)
+    return Rendered(subject=subject, text=str(module).strip() + "\n", html=html)
+
+
+@dataclass(frozen=True, slots=True)
+class Person:
+    name: str
+    address: str
+
+
+def build_message(
+    *,
+    rendered: Rendered,
+    sender: Person,
+    to: Sequence[Person],
+    cc: Sequence[Person] = (),
+    kind: str,
+    reply: bool,
+    now: dt.datetime,
+    in_reply_to: str | None = None,
+    references: Iterable[str] = (),
+    extra_headers: Mapping[str, str] | None = None,
+) -> EmailMessage:
+    """An RFC 5322 message with both parts and the threading and loop-safety headers."""
+    msg = EmailMessage()
+    msg["From"] = _header_address(sender)
+    msg["To"] = [_header_address(p) for p in to]
+    if cc:
+        msg["Cc"] = [_header_address(p) for p in cc]
+    msg["Subject"] = rendered.subject
+    msg["Date"] = format_datetime(now)
+    domain = sender.address.rpartition("@")[2] or "mailbot.invalid"
+    msg["Message-ID"] = make_msgid(idstring=f"mailbot.{kind}", domain=domain)
+    if in_reply_to:
+        refs = [r for r in references if r and r != in_reply_to]
+        msg["In-Reply-To"] = in_reply_to
+        msg["References"] = " ".join([*refs, in_reply_to])
+    msg["Auto-Submitted"] = "auto-replied" if reply else "auto-generated"
+    msg["X-Auto-Response-Suppress"] = "All"
+    msg[LOOP_HEADER] = kind
+    for name, value in (extra_headers or {}).items():
+        msg[name] = value
+    msg.set_content(rendered.text, charset="utf-8")
+    msg.add_alternative(rendered.html, subtype="html", charset="utf-8")
+    return msg
+
+
+def _header_address(person: Person) -> HeaderAddress:
+    local, _, domain = person.address.partition("@")
+    return HeaderAddress(display_name=person.name or "", username=local, domain=domain)

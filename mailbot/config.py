@@ -1,0 +1,438 @@
+"""Configuration: one TOML file (CONTRACT.md) plus `MAILBOT_<SECTION>_<KEY>` environment overrides.
+
+Loaded once into frozen dataclasses and passed down; no other module reads `os.environ`.
+Every problem raises `ConfigError` naming the key (``imap.port``, ``projects[1].milestones[0].due``)
+so the CLI can print it and exit 2.
+
+Relative paths (`store.path`, `outbox.maildir`) are taken relative to the configuration file's
+folder, so a project directory can be moved as a whole. Secrets (`imap.password`,
+`smtp.password`) are meant to come from the environment; they never appear in `repr()`.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import tomllib
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from mailbot.errors import ConfigError
+
+DEFAULT_PATH = Path("mailbot.toml")
+ENV_PREFIX = "MAILBOT_"
+LANGUAGES = ("zh", "en")
+SECURITY = ("ssl", "starttls", "none")
+PARTIES = ("us", "client")
+WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
+LOOPBACK = ("127.0.0.1", "::1", "localhost")
+
+
+@dataclass(frozen=True, slots=True)
+class Team:
+    name: str
+    address: str
+    domains: tuple[str, ...]
+    timezone: str = "UTC"
+    language: str = "zh"
+
+    @property
+    def zone(self) -> ZoneInfo:
+        return ZoneInfo(self.timezone)
+
+
+@dataclass(frozen=True, slots=True)
+class Timeouts:
+    """Every network wait in seconds, in one place (imapclient's own default is: forever)."""
+
+    connect: float = 15.0
+    read: float = 60.0
+    idle: float = 25 * 60.0  # re-issue IDLE before servers drop it (RFC 2177: 29 minutes)
+    poll: float = 30.0  # where IDLE is missing
+    smtp: float = 30.0
+
+
+@dataclass(frozen=True, slots=True)
+class Imap:
+    host: str
+    port: int = 993
+    security: str = "ssl"
+    user: str = ""
+    password: str = field(default="", repr=False)
+    folder: str = "INBOX"
+    cafile: Path | None = None
+    processed: str = "keyword"  # keyword | move
+    processed_folder: str = "mailbot/processed"
+
+
+@dataclass(frozen=True, slots=True)
+class Smtp:
+    host: str
+    port: int = 465
+    security: str = "ssl"
+    user: str = ""
+    password: str = field(default="", repr=False)
+    cafile: Path | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Outbox:
+    maildir: Path
+    per_address_per_hour: int = 5  # loop safety: at most this many messages to one address
+
+
+@dataclass(frozen=True, slots=True)
+class Stakeholder:
+    name: str
+    address: str
+    party: str
+
+
+@dataclass(frozen=True, slots=True)
+class Milestone:
+    name: str
+    due: dt.date
+
+
+@dataclass(frozen=True, slots=True)
+class DigestSchedule:
+    """When the weekly digest falls due, in the team's time zone."""
+
+    weekday: int = 0  # Monday
+    time: dt.time = dt.time(9, 0)
+    enabled: bool = True
+
+
+@dataclass(frozen=True, slots=True)
+class Project:
+    key: str
+    name: str
+    language: str
+    client_domains: tuple[str, ...] = ()
+    stakeholders: tuple[Stakeholder, ...] = ()
+    milestones: tuple[Milestone, ...] = ()
+    digest: DigestSchedule = DigestSchedule()
+
+    def stakeholder(self, address: str) -> Stakeholder | None:
+        address = address.lower()
+        return next((s for s in self.stakeholders if s.address == address), None)
+
+
+@dataclass(frozen=True, slots=True)
+class Settings:
+    team: Team
+    store_path: Path
+    outbox: Outbox
+    imap: Imap | None = None
+    smtp: Smtp | None = None
+    projects: tuple[Project, ...] = ()
+    timeouts: Timeouts = Timeouts()
+    source: Path | None = None  # the file it was read from
+
+    def project(self, key: str) -> Project:
+        for project in self.projects:
+            if project.key == key:
+                return project
+        known = ", ".join(p.key for p in self.projects) or "none configured"
+        raise ConfigError("projects", f"no project with key {key!r} (known: {known})")
+
+
+def load(path: Path | str | None = None, env: Mapping[str, str] | None = None) -> Settings:
+    """Read the configuration file (`mailbot.toml` by default) and apply environment overrides.
+
+    A missing default file is not an error when the environment alone says enough; a missing
+    file that was asked for by name is.
+    """
+    env = os.environ if env is None else env
+    explicit = path is not None
+    path = Path(path) if path is not None else DEFAULT_PATH
+    data: dict[str, Any] = {}
+    if path.exists():
+        try:
+            data = tomllib.loads(path.read_text(encoding="utf-8"))
+        except tomllib.TOMLDecodeError as exc:
+            raise ConfigError(str(path), f"not valid TOML: {exc}") from exc
+        except (OSError, UnicodeDecodeError) as exc:
+            raise ConfigError(str(path), f"cannot be read: {exc}") from exc
+    elif explicit:
+        raise ConfigError(str(path), "file not found (give --config PATH)")
+    _apply_env(data, env)
+    base = path.resolve().parent if path.exists() else Path.cwd()
+    return _build(data, base, source=path.resolve() if path.exists() else None)
+
+
+def from_mapping(data: Mapping[str, Any], base: Path) -> Settings:
+    """Build settings from an already-parsed mapping (tests, the demo)."""
+    return _build(dict(data), base, source=None)
+
+
+# -- environment ------------------------------------------------------------------------------
+
+_LIST_KEYS = {("team", "domains")}
+_INT_KEYS = {("imap", "port"), ("smtp", "port"), ("outbox", "per_address_per_hour")}
+_FLOAT_KEYS = {("timeouts", k) for k in ("connect", "read", "idle", "poll", "smtp")}
+
+
+def _apply_env(data: dict[str, Any], env: Mapping[str, str]) -> None:
+    """MAILBOT_IMAP_PASSWORD=… sets data["imap"]["password"]; section names have no '_'."""
+    for name, value in env.items():
+        if not name.startswith(ENV_PREFIX):
+            continue
+        section, _, key = name[len(ENV_PREFIX) :].lower().partition("_")
+        if not key or section == "projects":
+            continue
+        target = data.setdefault(section, {})
+        if not isinstance(target, dict):
+            raise ConfigError(section, f"cannot override keys of {section!r} from {name}")
+        if (section, key) in _LIST_KEYS:
+            target[key] = [part.strip() for part in value.split(",") if part.strip()]
+        elif (section, key) in _INT_KEYS:
+            target[key] = _parse_number(int, value, f"{section}.{key}", name)
+        elif (section, key) in _FLOAT_KEYS:
+            target[key] = _parse_number(float, value, f"{section}.{key}", name)
+        else:
+            target[key] = value
+
+
+def _parse_number(kind: type, value: str, key: str, variable: str) -> Any:
+    try:
+        return kind(value)
+    except ValueError:
+        raise ConfigError(key, f"{variable}={value!r} is not a number") from None
+
+
+# -- validation -------------------------------------------------------------------------------
+
+_KNOWN_SECTIONS = {"team", "store", "imap", "smtp", "outbox", "projects", "timeouts"}
+
+
+def _build(data: dict[str, Any], base: Path, source: Path | None) -> Settings:
+    unknown = sorted(set(data) - _KNOWN_SECTIONS)
+    if unknown:
+        raise ConfigError(unknown[0], f"unknown section (known: {', '.join(sorted(_KNOWN_SECTIONS))})")
+    team = _team(_section(data, "team"))
+    store = _section(data, "store")
+    outbox = _section(data, "outbox")
+    _only(store, "store", {"path"})
+    _only(outbox, "outbox", {"maildir", "per_address_per_hour"})
+    projects_raw = data.get("projects", [])
+    if not isinstance(projects_raw, list):
+        raise ConfigError("projects", "must be an array of tables ([[projects]])")
+    projects = tuple(_project(p, i, team) for i, p in enumerate(projects_raw))
+    keys = [p.key for p in projects]
+    for key in keys:
+        if keys.count(key) > 1:
+            raise ConfigError("projects", f"project key {key!r} is used twice")
+    return Settings(
+        team=team,
+        store_path=_path(store.get("path", "mailbot.db"), "store.path", base),
+        outbox=Outbox(
+            maildir=_path(outbox.get("maildir", "outbox"), "outbox.maildir", base),
+            per_address_per_hour=_int(outbox.get("per_address_per_hour", 5), "outbox.per_address_per_hour", 1),
+        ),
+        imap=_imap(data["imap"], base) if "imap" in data else None,
+        smtp=_smtp(data["smtp"], base) if "smtp" in data else None,
+        projects=projects,
+        timeouts=_timeouts(_section(data, "timeouts")),
+        source=source,
+    )
+
+
+def _section(data: Mapping[str, Any], name: str) -> dict[str, Any]:
+    value = data.get(name, {})
+    if not isinstance(value, dict):
+        raise ConfigError(name, "must be a table")
+    return value
+
+
+def _only(section: Mapping[str, Any], name: str, allowed: set[str]) -> None:
+    for key in section:
+        if key not in allowed:
+            raise ConfigError(f"{name}.{key}", f"unknown key (known: {', '.join(sorted(allowed))})")
+
+
+def _str(value: Any, key: str, *, required: bool = False) -> str:
+    if value is None or value == "":
+        if required:
+            raise ConfigError(key, "is required")
+        return ""
+    if not isinstance(value, str):
+        raise ConfigError(key, f"must be a string, not {type(value).__name__}")
+    return value.strip()
+
+
+def _int(value: Any, key: str, minimum: int = 0, maximum: int | None = None) -> int:
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise ConfigError(key, f"must be an integer, not {value!r}")
+    if value < minimum or (maximum is not None and value > maximum):
+        bound = f"{minimum}..{maximum}" if maximum is not None else f">= {minimum}"
+        raise ConfigError(key, f"{value} is out of range ({bound})")
+    return value
+
+
+def _choice(value: Any, key: str, choices: tuple[str, ...]) -> str:
+    text = _str(value, key, required=True).lower()
+    if text not in choices:
+        raise ConfigError(key, f"{value!r} is not one of {', '.join(choices)}")
+    return text
+
+
+def _address(value: Any, key: str) -> str:
+    text = _str(value, key, required=True).lower()
+    local, at, domain = text.partition("@")
+    if not (local and at and "." in domain) or any(c.isspace() for c in text):
+        raise ConfigError(key, f"{value!r} is not an email address")
+    return text
+
+
+def _domains(value: Any, key: str) -> tuple[str, ...]:
+    if isinstance(value, str):
+        value = [value]
+    if not isinstance(value, list) or not all(isinstance(v, str) and v.strip() for v in value):
+        raise ConfigError(key, "must be a list of domain names")
+    return tuple(v.strip().lower().lstrip("@") for v in value)
+
+
+def _path(value: Any, key: str, base: Path) -> Path:
+    path = Path(_str(value, key, required=True)).expanduser()
+    return path if path.is_absolute() else base / path
+
+
+def _team(team: dict[str, Any]) -> Team:
+    _only(team, "team", {"name", "address", "domains", "timezone", "language"})
+    address = _address(team.get("address"), "team.address")
+    domains = _domains(team.get("domains", [address.partition("@")[2]]), "team.domains")
+    timezone = _str(team.get("timezone", "UTC"), "team.timezone", required=True)
+    try:
+        ZoneInfo(timezone)
+    except (ZoneInfoNotFoundError, ValueError):
+        raise ConfigError("team.timezone", f"{timezone!r} is not an IANA time zone such as Asia/Shanghai") from None
+    return Team(
+        name=_str(team.get("name", "mailbot"), "team.name") or "mailbot",
+        address=address,
+        domains=domains,
+        timezone=timezone,
+        language=_choice(team.get("language", "zh"), "team.language", LANGUAGES),
+    )
+
+
+def _server(section: dict[str, Any], name: str, default_port: int, base: Path) -> dict[str, Any]:
+    host = _str(section.get("host"), f"{name}.host", required=True)
+    security = _choice(section.get("security", "ssl"), f"{name}.security", SECURITY)
+    if security == "none" and host not in LOOPBACK:
+        raise ConfigError(f"{name}.security", f"'none' is only allowed on loopback, not for host {host!r}")
+    cafile = section.get("cafile")
+    return {
+        "host": host,
+        "port": _int(section.get("port", default_port), f"{name}.port", 1, 65535),
+        "security": security,
+        "user": _str(section.get("user"), f"{name}.user"),
+        "password": _str(section.get("password"), f"{name}.password"),
+        "cafile": _path(cafile, f"{name}.cafile", base) if cafile else None,
+    }
+
+
+def _imap(section: Any, base: Path) -> Imap:
+    if not isinstance(section, dict):
+        raise ConfigError("imap", "must be a table")
+    _only(section, "imap", {"host", "port", "security", "user", "password", "folder", "cafile", "processed", "processed_folder"})
+    default_port = 143 if section.get("security") in ("starttls", "none") else 993
+    common = _server(section, "imap", default_port, base)
+    return Imap(
+        **common,
+        folder=_str(section.get("folder", "INBOX"), "imap.folder", required=True),
+        processed=_choice(section.get("processed", "keyword"), "imap.processed", ("keyword", "move")),
+        processed_folder=_str(section.get("processed_folder", "mailbot/processed"), "imap.processed_folder", required=True),
+    )
+
+
+def _smtp(section: Any, base: Path) -> Smtp:
+    if not isinstance(section, dict):
+        raise ConfigError("smtp", "must be a table")
+    _only(section, "smtp", {"host", "port", "security", "user", "password", "cafile"})
+    default_port = {"ssl": 465, "starttls": 587, "none": 25}.get(str(section.get("security", "ssl")), 465)
+    return Smtp(**_server(section, "smtp", default_port, base))
+
+
+def _timeouts(section: dict[str, Any]) -> Timeouts:
+    _only(section, "timeouts", set(Timeouts.__dataclass_fields__))
+    values = {}
+    for key, value in section.items():
+        if isinstance(value, bool) or not isinstance(value, int | float) or value <= 0:
+            raise ConfigError(f"timeouts.{key}", f"must be a positive number of seconds, not {value!r}")
+        values[key] = float(value)
+    return Timeouts(**values)
+
+
+def _project(raw: Any, index: int, team: Team) -> Project:
+    where = f"projects[{index}]"
+    if not isinstance(raw, dict):
+        raise ConfigError(where, "must be a table")
+    _only(raw, where, {"key", "name", "language", "client_domains", "stakeholders", "milestones", "digest"})
+    key = _str(raw.get("key"), f"{where}.key", required=True)
+    if not key.replace("-", "").replace("_", "").isalnum():
+        raise ConfigError(f"{where}.key", f"{key!r} may hold only letters, digits, '-' and '_'")
+    stakeholders = []
+    for i, s in enumerate(raw.get("stakeholders", [])):
+        at = f"{where}.stakeholders[{i}]"
+        if not isinstance(s, dict):
+            raise ConfigError(at, "must be a table with name, address and party")
+        _only(s, at, {"name", "address", "party"})
+        stakeholders.append(
+            Stakeholder(
+                name=_str(s.get("name"), f"{at}.name"),
+                address=_address(s.get("address"), f"{at}.address"),
+                party=_choice(s.get("party", "client"), f"{at}.party", PARTIES),
+            )
+        )
+    milestones = []
+    for i, m in enumerate(raw.get("milestones", [])):
+        at = f"{where}.milestones[{i}]"
+        if not isinstance(m, dict):
+            raise ConfigError(at, "must be a table with name and due")
+        _only(m, at, {"name", "due"})
+        milestones.append(Milestone(name=_str(m.get("name"), f"{at}.name", required=True), due=_date(m.get("due"), f"{at}.due")))
+    return Project(
+        key=key,
+        name=_str(raw.get("name", key), f"{where}.name") or key,
+        language=_choice(raw.get("language", team.language), f"{where}.language", LANGUAGES),
+        client_domains=_domains(raw.get("client_domains", []), f"{where}.client_domains"),
+        stakeholders=tuple(stakeholders),
+        milestones=tuple(milestones),
+        digest=_digest(raw.get("digest", {}), f"{where}.digest"),
+    )
+
+
+def _date(value: Any, key: str) -> dt.date:
+    if isinstance(value, dt.datetime):
+        return value.date()
+    if isinstance(value, dt.date):
+        return value
+    try:
+        return dt.date.fromisoformat(_str(value, key, required=True))
+    except ValueError:
+        raise ConfigError(key, f"{value!r} is not a date (YYYY-MM-DD)") from None
+
+
+def _digest(raw: Any, key: str) -> DigestSchedule:
+    if raw is False:
+        return DigestSchedule(enabled=False)
+    if not isinstance(raw, dict):
+        raise ConfigError(key, "must be a table such as { weekday = \"monday\", time = \"09:00\" } or false")
+    _only(raw, key, {"weekday", "time", "enabled"})
+    weekday = WEEKDAYS.index(_choice(raw.get("weekday", "monday"), f"{key}.weekday", WEEKDAYS))
+    at = raw.get("time", "09:00")
+    if isinstance(at, dt.time):
+        time = at
+    else:
+        try:
+            time = dt.time.fromisoformat(_str(at, f"{key}.time", required=True))
+        except ValueError:
+            raise ConfigError(f"{key}.time", f"{at!r} is not a time of day (HH:MM)") from None
+    enabled = raw.get("enabled", True)
+    if not isinstance(enabled, bool):
+        raise ConfigError(f"{key}.enabled", "must be true or false")
+    return DigestSchedule(weekday=weekday, time=time, enabled=enabled)

@@ -1,0 +1,328 @@
+"""The library behind every command: one `Mailbot` per configuration and plan database.
+
+Processing a message (DESIGN.md): store the raw bytes first (state `new`), parse, then in one
+transaction route it, write its findings into the plan, queue the mail it calls for and mark
+it processed. A message that fails is marked `failed` with the reason and the batch goes on;
+one already processed is skipped, so feeding the same input twice changes nothing.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import logging
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from email.parser import BytesHeaderParser
+from email.policy import compat32
+from typing import Any
+
+from mailbot import compose, digest, outbox
+from mailbot.config import Project, Settings
+from mailbot.plan import AckDecision, apply, route, snapshot, sync_projects
+from mailbot.sources import RawItem
+from mailbot.store import Store, content_hash, iso, message_key, now_utc, open_store
+from parsing import ParseError
+from parsing.model import Category, Extraction
+from scheduling import cadence
+
+logger = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True, slots=True)
+class Outcome:
+    """What happened to one input message."""
+
+    source: str
+    message_id: str | None
+    state: str  # processed | ignored | failed | duplicate | unreadable
+    project_key: str | None = None
+    reason: str | None = None
+    findings: int = 0
+    queued: int = 0
+
+
+@dataclass
+class IngestReport:
+    outcomes: list[Outcome] = field(default_factory=list)
+
+    def count(self, state: str) -> int:
+        return sum(1 for o in self.outcomes if o.state == state)
+
+    @property
+    def errors(self) -> list[Outcome]:
+        return [o for o in self.outcomes if o.state in ("failed", "unreadable")]
+
+
+class Mailbot:
+    """The service: settings plus the open plan. Close it (or use `with`) when done."""
+
+    def __init__(self, settings: Settings, store: Store | None = None) -> None:
+        self.settings = settings
+        self.store = store or open_store(settings.store_path)
+        sync_projects(self.store, settings)
+        self._context: Any = None
+
+    def close(self) -> None:
+        self.store.close()
+
+    def __enter__(self) -> Mailbot:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    @property
+    def context(self) -> Any:
+        """The parsing context; built on first use because it loads the parsing chain."""
+        if self._context is None:
+            from parsing import Context
+
+            team = self.settings.team
+            self._context = Context(team_domains=team.domains, timezone=team.timezone, own_addresses=(team.address,))
+        return self._context
+
+    # -- ingest ---------------------------------------------------------------------------
+
+    def ingest(
+        self,
+        items: Iterable[RawItem],
+        *,
+        answer_since: dt.datetime | None = None,
+        progress: Callable[[Outcome], None] | None = None,
+    ) -> IngestReport:
+        """Process every item; mail dated before `answer_since` is read but never answered."""
+        report = IngestReport()
+        for item in items:
+            outcome = self.ingest_one(item, answer_since=answer_since)
+            report.outcomes.append(outcome)
+            logger.info(
+                "message source=%s message_id=%s project=%s outcome=%s%s",
+                outcome.source,
+                outcome.message_id,
+                outcome.project_key,
+                outcome.state,
+                f" reason={outcome.reason}" if outcome.reason else "",
+            )
+            if progress:
+                progress(outcome)
+        return report
+
+    def ingest_one(self, item: RawItem, *, answer_since: dt.datetime | None = None) -> Outcome:
+        if item.error:
+            return Outcome(item.source, None, "unreadable", reason=item.error)
+        if not item.raw.strip():
+            return Outcome(item.source, None, "unreadable", reason="empty file")
+        key, message_id, row = self._store_raw(item)
+        if row["state"] in ("processed", "ignored"):
+            return Outcome(item.source, message_id, "duplicate", row["project_key"])
+        try:
+            from parsing import extract_email
+            from parsing.mime import read_email
+
+            email = read_email(item.raw, fallback_date=item.received)
+            extraction = extract_email(email, self.context)
+        except ParseError as exc:
+            return self._fail(row["id"], item.source, message_id, str(exc))
+        except Exception as exc:  # noqa: BLE001 - one bad message must never stop the batch
+            logger.exception("message %s: unexpected error while parsing", item.source)
+            return self._fail(row["id"], item.source, message_id, f"internal error while parsing: {type(exc).__name__}: {exc}")
+        answerable = answer_since is None or (extraction.email.date is not None and extraction.email.date >= answer_since)
+        try:
+            return self._apply(row["id"], key, item.source, extraction, answerable)
+        except Exception as exc:  # noqa: BLE001
+            logger.exception("message %s: unexpected error while applying", item.source)
+            return self._fail(row["id"], item.source, message_id, f"internal error while applying: {type(exc).__name__}: {exc}")
+
+    def _store_raw(self, item: RawItem) -> tuple[str, str | None, dict[str, Any]]:
+        """Keep the bytes before anything else; returns (key, Message-ID, the stored row)."""
+        message_id = _header_message_id(item.raw)
+        key = message_key(message_id, item.raw)
+        with self.store.transaction() as db:
+            row = self.store.one("SELECT id, state, project_key FROM messages WHERE key = ?", [key])
+            if row is None:
+                db["messages"].insert(
+                    {
+                        "key": key,
+                        "message_id": message_id,
+                        "content_hash": content_hash(item.raw),
+                        "raw": item.raw,
+                        "source": item.source,
+                        "received_at": iso(item.received) if item.received else now_utc(),
+                        "state": "new",
+                    }
+                )
+                row = {"id": db["messages"].last_pk, "state": "new", "project_key": None}
+        return key, message_id, row
+
+    def _fail(self, row_id: int, source: str, message_id: str | None, reason: str) -> Outcome:
+        with self.store.transaction() as db:
+            db["messages"].update(row_id, {"state": "failed", "reason": reason, "processed_at": now_utc()})
+        return Outcome(source, message_id, "failed", reason=reason)
+
+    def _apply(self, row_id: int, key: str, source: str, extraction: Extraction, answerable: bool) -> Outcome:
+        email = extraction.email
+        queued = 0
+        with self.store.transaction() as db:
+            where = route(db, self.settings, email)
+            state, reason = "processed", None
+            if extraction.category is not Category.NORMAL:
+                state, reason = "ignored", _IGNORED_BECAUSE[extraction.category]
+            elif where.project_key is None:
+                reason = "no project matches its thread or participants" if where.how == "none" else "several projects match its participants"
+            update = {
+                "message_id": email.message_id,
+                "date": iso(email.date) if email.date else None,
+                "subject": email.subject,
+                "sender": email.sender.address if email.sender else None,
+                "party": str(extraction.party),
+                "project_key": where.project_key,
+                "category": str(extraction.category),
+                "language": extraction.language,
+                "body": extraction.body,
+                "thread_ids": json.dumps(list(email.thread_ids)),
+                "state": state,
+                "reason": reason,
+                "answerable": int(answerable),
+                "processed_at": now_utc(),
+            }
+            findings = 0
+            if state == "processed" and where.project_key:
+                project = self.settings.project(where.project_key)
+                acks = apply(db, project, extraction, key)
+                findings = len(extraction.findings)
+                if answerable:
+                    queued = sum(self._queue_ack(db, project, extraction, ack) for ack in acks)
+            db["messages"].update(row_id, update)
+        return Outcome(source, email.message_id, state, where.project_key, reason, findings, queued)
+
+    def _queue_ack(self, db: Any, project: Project, extraction: Extraction, ack: AckDecision) -> int:
+        email = extraction.email
+        if email.sender is None:
+            return 0
+        person = project.stakeholder(email.sender.address)
+        recipient = compose.Person(person.name if person and person.name else email.sender.name, email.sender.address)
+        local_day = (email.date or dt.datetime.now(dt.timezone.utc)).astimezone(self.settings.team.zone).date()
+        rendered = compose.render(
+            "ack",
+            project.language,
+            {
+                "team": {"name": self.settings.team.name, "address": self.settings.team.address},
+                "project": {"key": project.key, "name": project.name},
+                "recipient": {"name": recipient.name, "address": recipient.address},
+                "cr": {"number": f"CR-{ack.number}", "text": ack.text, "received": local_day, "status": "acknowledged"},
+                "original": {"subject": email.subject, "sender_name": recipient.name, "date": local_day},
+            },
+        )
+        message = compose.build_message(
+            rendered=rendered,
+            sender=compose.Person(self.settings.team.name, self.settings.team.address),
+            to=[recipient],
+            kind="ack",
+            reply=True,
+            now=dt.datetime.now(dt.timezone.utc),
+            in_reply_to=email.message_id,
+            references=email.references,
+        )
+        row_id = outbox.queue(db, project_key=project.key, kind="ack", dedupe_key=f"ack:{project.key}:CR-{ack.number}", message=message)
+        if row_id is None:
+            return 0
+        db.execute(
+            "UPDATE change_requests SET status = 'acknowledged', updated_at = ? WHERE project_key = ? AND number = ?",
+            [now_utc(), project.key, ack.number],
+        )
+        return 1
+
+    # -- outgoing ---------------------------------------------------------------------------
+
+    def flush(self) -> outbox.FlushReport:
+        return outbox.flush(self.store, self.settings)
+
+    def digest_context(self, project: Project, period: cadence.Period, today: dt.date) -> dict[str, Any]:
+        context = digest.build(self.store, project.key, period, today, self.settings.team.zone)
+        return {
+            "team": {"name": self.settings.team.name, "address": self.settings.team.address},
+            "project": {"key": project.key, "name": project.name},
+            "recipient": None,
+            **context,
+        }
+
+    def render_digest(self, project: Project, now: dt.datetime) -> compose.Rendered:
+        today = now.astimezone(self.settings.team.zone).date()
+        return compose.render("digest", project.language, self.digest_context(project, cadence.week_until(today), today))
+
+    def queue_digest(self, project: Project, period: cadence.Period, now: dt.datetime) -> bool:
+        """Queue the digest of `period` for `project` once; False if it was already queued."""
+        today = now.astimezone(self.settings.team.zone).date()
+        context = self.digest_context(project, period, today)
+        recipients = [compose.Person(s.name, s.address) for s in project.stakeholders] or [
+            compose.Person(self.settings.team.name, self.settings.team.address)
+        ]
+        rendered = compose.render("digest", project.language, context)
+        message = compose.build_message(
+            rendered=rendered,
+            sender=compose.Person(self.settings.team.name, self.settings.team.address),
+            to=recipients,
+            kind="digest",
+            reply=False,
+            now=now,
+        )
+        with self.store.transaction() as db:
+            outbox_id = outbox.queue(db, project_key=project.key, kind="digest", dedupe_key=f"digest:{project.key}:{period.start}", message=message)
+            if outbox_id is None:
+                return False
+            db["digests"].insert(
+                {
+                    "project_key": project.key,
+                    "period_start": period.start.isoformat(),
+                    "period_end": period.end.isoformat(),
+                    "outbox_id": outbox_id,
+                    "report": json.dumps(context, ensure_ascii=False, default=str),
+                    "created_at": now_utc(),
+                }
+            )
+        return True
+
+    def tick(self, now: dt.datetime) -> list[str]:
+        """Queue what is due at `now` (the weekly digests), once; returns what was queued."""
+        queued = []
+        for project in self.settings.projects:
+            schedule = project.digest
+            if not schedule.enabled:
+                continue
+            due = cadence.last_due(schedule.weekday, schedule.time, self.settings.team.zone, now)
+            if self.queue_digest(project, cadence.digest_period(due), now):
+                queued.append(f"digest:{project.key}:{cadence.digest_period(due).start}")
+        return queued
+
+    # -- reading ----------------------------------------------------------------------------
+
+    def plan(self, *, now: dt.datetime, project_key: str | None = None) -> dict[str, Any]:
+        if project_key is not None:
+            self.settings.project(project_key)  # raises ConfigError naming the known keys
+        today = now.astimezone(self.settings.team.zone).date()
+        return snapshot(self.store, self.settings, today=today, project_key=project_key)
+
+
+_IGNORED_BECAUSE = {
+    Category.AUTO_REPLY: "auto-reply or out-of-office",
+    Category.BULK: "bulk or mailing-list mail",
+    Category.BOUNCE: "bounce or delivery report",
+    Category.CALENDAR_REPLY: "calendar reply",
+    Category.OWN: "mailbot's own mail",
+}
+
+_HEADER_PARSER = BytesHeaderParser(policy=compat32)
+
+
+def _header_message_id(raw: bytes) -> str | None:
+    """The Message-ID straight from the header block (cheap; no MIME decoding)."""
+    try:
+        value = _HEADER_PARSER.parsebytes(raw).get("Message-ID")
+    except Exception:  # noqa: BLE001 - a header block too broken to read has no usable id
+        return None
+    if value is None:
+        return None
+    value = " ".join(str(value).split())
+    return value or None
+

@@ -1,0 +1,119 @@
+"""Routing and applying findings, on Extraction values built by hand (no parsing involved)."""
+
+import datetime as dt
+from pathlib import Path
+
+import pytest
+
+from mailbot.config import Settings, load
+from mailbot.plan import apply, route, snapshot, sync_projects
+from mailbot.store import Store, open_store
+from parsing.model import Address, Category, Email, Extraction, Finding, Kind, Party
+
+SH = dt.timezone(dt.timedelta(hours=8))
+
+
+@pytest.fixture
+def settings(config_file: Path) -> Settings:
+    return load(config_file, env={})
+
+
+@pytest.fixture
+def store(settings: Settings, tmp_path: Path) -> Store:
+    store = open_store(tmp_path / "plan.db")
+    sync_projects(store, settings)
+    yield store
+    store.close()
+
+
+def email(sender: str, *, to: tuple[str, ...] = ("project@studio.example",), subject: str = "hi",
+          message_id: str = "<m1@x>", in_reply_to: str | None = None, references: tuple[str, ...] = ()) -> Email:
+    return Email(
+        message_id=message_id,
+        subject=subject,
+        sender=Address("", sender),
+        to=tuple(Address("", a) for a in to),
+        cc=(),
+        date=dt.datetime(2026, 3, 4, 10, 15, tzinfo=SH),
+        in_reply_to=in_reply_to,
+        references=references,
+        text="",
+    )
+
+
+def extraction(mail: Email, *findings: Finding, party: Party = Party.CLIENT) -> Extraction:
+    return Extraction(email=mail, body="", language="zh", party=party, category=Category.NORMAL, findings=findings)
+
+
+def test_sync_is_idempotent_and_keeps_moved_dates_in_history(store: Store, settings: Settings, tmp_path: Path) -> None:
+    sync_projects(store, settings)
+    assert store.db["projects"].count == 2
+    assert store.db["milestones"].count == 3
+    text = (tmp_path / "mailbot.toml").read_text(encoding="utf-8").replace("2026-05-15", "2026-05-29")
+    text = text.replace('milestones = [{ name = "Beta", due = "2026-04-20" }]', "milestones = []")
+    (tmp_path / "mailbot.toml").write_text(text, encoding="utf-8")
+    sync_projects(store, load(tmp_path / "mailbot.toml", env={}))
+    launch = store.one("SELECT id, due, status FROM milestones WHERE name = '上线'")
+    assert launch["due"] == "2026-05-29"
+    moves = store.rows("SELECT field, old, new, reason FROM history WHERE item = 'milestones' AND item_id = ?", [launch["id"]])
+    assert moves == [{"field": "due", "old": "2026-05-15", "new": "2026-05-29", "reason": "configuration"}]
+    assert store.one("SELECT status FROM milestones WHERE name = 'Beta'")["status"] == "dropped"
+
+
+def test_route_by_participants_then_thread(store: Store, settings: Settings) -> None:
+    by_domain = route(store.db, settings, email("someone.new@huajin.example"))
+    assert (by_domain.project_key, by_domain.how) == ("huajin-web", "participants")
+    assert route(store.db, settings, email("x@nowhere.example")).how == "none"
+    # a reply from an unknown address joins the project of the message it answers
+    store.db["messages"].insert({"key": "<root@x>", "message_id": "<root@x>", "content_hash": "h", "raw": b"", "state": "processed", "project_key": "acme-app"})
+    reply = email("intern@gmail.example", in_reply_to="<root@x>", references=("<root@x>",))
+    assert (route(store.db, settings, reply).project_key, route(store.db, settings, reply).how) == ("acme-app", "thread")
+
+
+def test_route_by_subject_tag_and_ambiguity(store: Store, settings: Settings) -> None:
+    tagged = email("x@gmail.example", subject="Re: [华锦零售官网改版] 首页")
+    assert route(store.db, settings, tagged).project_key == "huajin-web"
+    both = email("li.wei@huajin.example", to=("sam@acme.example",))
+    assert route(store.db, settings, both).how == "ambiguous"
+
+
+def test_apply_writes_every_kind(store: Store, settings: Settings) -> None:
+    project = settings.project("huajin-web")
+    mail = email("li.wei@huajin.example", subject="首页设计确认")
+    findings = (
+        Finding(Kind.REQUEST, "请贵方本周内提供素材", by=Party.US, due=dt.date(2026, 3, 8), due_text="本周内"),
+        Finding(Kind.CHANGE_REQUEST, "能否把首页主色调改成深蓝色？", by=Party.US),
+        Finding(Kind.APPROVAL, "首页设计确认通过", by=Party.CLIENT),
+        Finding(Kind.FEEDBACK, "整体不错，但字体偏小", sentiment="mixed"),
+        Finding(Kind.RISK, "服务器还没开通，可能影响上线"),
+        Finding(Kind.MEETING, "下周二下午3点开个评审会？", start=dt.datetime(2026, 3, 10, 15, 0)),
+        Finding(Kind.SURVEY_RESPONSE, "打9分", score=9),
+    )
+    with store.transaction() as db:
+        acks = apply(db, project, extraction(mail, *findings), "<m1@x>")
+    assert [(a.number, a.text) for a in acks] == [(1, "能否把首页主色调改成深蓝色？")]
+    plan = snapshot(store, settings, today=dt.date(2026, 3, 20), project_key="huajin-web")["projects"][0]
+    assert plan["requests"][0]["due"] == "2026-03-08" and plan["requests"][0]["overdue"] is True
+    assert plan["change_requests"][0]["number"] == "CR-1"
+    assert {m["name"]: m["status"] for m in plan["milestones"]} == {"首页设计": "approved", "上线": "planned"}
+    assert plan["feedback"][0]["sentiment"] == "mixed"
+    assert plan["meetings"][0]["start"] == "2026-03-10T15:00"
+    assert plan["risks"][0]["status"] == "open"
+    assert plan["surveys"][0]["score"] == 9
+    assert store.db["findings"].count == len(findings)
+
+
+def test_change_requests_are_numbered_per_project(store: Store, settings: Settings) -> None:
+    cr = Finding(Kind.CHANGE_REQUEST, "Can we add a login page?", by=Party.US)
+    with store.transaction() as db:
+        for n, key in enumerate(("huajin-web", "huajin-web", "acme-app")):
+            apply(db, settings.project(key), extraction(email("a@huajin.example", message_id=f"<{n}@x>"), cr), f"<{n}@x>")
+    numbers = store.rows("SELECT project_key, number FROM change_requests ORDER BY id")
+    assert [(r["project_key"], r["number"]) for r in numbers] == [("huajin-web", 1), ("huajin-web", 2), ("acme-app", 1)]
+
+
+def test_our_own_change_requests_get_no_acknowledgement(store: Store, settings: Settings) -> None:
+    cr = Finding(Kind.CHANGE_REQUEST, "我们建议把上线推迟一周", by=Party.CLIENT)
+    with store.transaction() as db:
+        acks = apply(db, settings.project("huajin-web"), extraction(email("chen.jing@studio.example"), cr, party=Party.US), "<m1@x>")
+    assert acks == []

@@ -1,0 +1,58 @@
+import sqlite3
+from pathlib import Path
+
+import pytest
+
+from mailbot.errors import StoreError
+from mailbot.store import MIGRATIONS, SCHEMA_VERSION, message_key, open_store
+
+
+def test_open_creates_every_table_in_wal_mode(tmp_path: Path) -> None:
+    with open_store(tmp_path / "plan.db") as store:
+        tables = set(store.db.table_names())
+        assert {
+            "projects", "contacts", "messages", "findings", "commitments", "requests", "change_requests",
+            "milestones", "meetings", "meeting_attendees", "feedback", "approvals", "risks", "surveys",
+            "outbox", "digests", "history",
+        } <= tables
+        assert store.db.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+        assert MIGRATIONS.pending(store.db) == []
+        assert store.schema_version == SCHEMA_VERSION >= 1
+
+
+def test_reopening_applies_nothing_twice(tmp_path: Path) -> None:
+    open_store(tmp_path / "plan.db").close()
+    with open_store(tmp_path / "plan.db") as store:
+        assert MIGRATIONS.pending(store.db) == []
+        assert store.db["_sqlite_migrations"].count == SCHEMA_VERSION
+
+
+def test_change_request_numbers_are_unique_per_project(tmp_path: Path) -> None:
+    with open_store(tmp_path / "plan.db") as store:
+        store.db["projects"].insert({"key": "p", "name": "P", "language": "en"})
+        store.db["change_requests"].insert({"project_key": "p", "number": 1, "text": "a", "status": "received"})
+        with pytest.raises(sqlite3.IntegrityError):
+            store.db["change_requests"].insert({"project_key": "p", "number": 1, "text": "b", "status": "received"})
+
+
+def test_transaction_rolls_back_everything_on_error(tmp_path: Path) -> None:
+    with open_store(tmp_path / "plan.db") as store:
+        store.db["projects"].insert({"key": "p", "name": "P", "language": "en"})
+        with pytest.raises(StoreError):
+            with store.transaction() as db:
+                db["risks"].insert({"project_key": "p", "text": "late", "status": "open"})
+                db.execute("INSERT INTO projects (key, name) VALUES ('p', 'again')")  # duplicate key
+        assert store.db["risks"].count == 0
+
+
+def test_unopenable_path_is_a_store_error(tmp_path: Path) -> None:
+    (tmp_path / "dir.db").mkdir()
+    with pytest.raises(StoreError, match="cannot open"):
+        open_store(tmp_path / "dir.db")
+
+
+def test_message_key_prefers_message_id_then_hash() -> None:
+    assert message_key("<a@b>", b"x") == "<a@b>"
+    assert message_key(None, b"x") == message_key("", b"x")
+    assert message_key(None, b"x").startswith("sha256:")
+    assert message_key(None, b"x") != message_key(None, b"y")
