@@ -1,0 +1,475 @@
+"""The newly written text of a message: quoted history, forwards, signatures and disclaimers removed.
+
+Two passes over lines, in Chinese and English (and the usual European client languages):
+
+1. `strip_quotes` cuts the history. It stops at the first quote header that starts an
+   unprefixed quote (Outlook "From:/Sent:" and "发件人:/发送时间:" blocks with ASCII ':' or
+   full-width '：', QQ Mail/Foxmail "------------------ 原始邮件 ------------------",
+   "-----Original Message-----", forward banners, "On … wrote:", "在 … 写道：",
+   "X <x@y> 于2024年6月26日周三 09:36写道："). When the header is followed by '>' lines
+   (inline or bottom posting), only the header and the '>' lines go, and the new lines
+   written between quotes are kept.
+2. `strip_signature` removes what follows the last thing said: the "-- " delimiter, phone
+   footers ("Sent from my iPhone", "发自我的iPhone", "发自网易邮箱大师"), confidentiality
+   notices, and a sign-off ("Best regards", "Thanks,", "此致 敬礼", "祝好", "谢谢！") together
+   with the name block under it — but only when every line under it looks like a signature
+   (short, a name, a title, a phone number, an address, a link), never when more content follows.
+
+Why not mail-parser-reply: measured on the shared corpora it finds Outlook "发件人:" blocks but
+not Gmail's "…写道：", QQ Mail/Foxmail "原始邮件" banners or Thunderbird's Chinese header, and
+its header patterns expect ASCII colons, so Chinese mail kept its history; its language has
+to be chosen up front, while mail mixes zh and en headers in one thread. The rules here are
+small, readable line tests that cover both and can be extended per client.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from collections.abc import Iterator
+
+from parsing.model import Email
+
+logger = logging.getLogger(__name__)
+
+NOTHING_LEFT = "quote removal left nothing; the whole text is kept"
+
+_QUOTED = re.compile(r"^\s*(>|&gt;|｜\s*>)")
+_CJK = re.compile(r"[\u3040-\u30ff\u3400-\u9fff\uf900-\ufaff]")
+
+_BANNER_WORDS = (
+    r"original message|forwarded message|forwarded e-?mail|reply message|original e-?mail|"
+    r"antwort nachricht|原始邮件|原始郵件|原邮件|转发的邮件|转发邮件|轉寄的郵件|轉寄郵件|回复的原邮件|"
+    r"ursprüngliche nachricht|weitergeleitete nachricht|message d'origine|message transféré|"
+    r"messaggio originale|messaggio inoltrato|mensaje original|mensaje reenviado|"
+    r"mensagem original|mensagem encaminhada|oorspronkelijk bericht|doorgestuurd bericht|"
+    r"oprindelig meddelelse|videresendt meddelelse|opprinnelig melding|videresendt melding|"
+    r"ursprungligt meddelande|vidarebefordrat meddelande|alkuperäinen viesti|"
+    r"välitetty viesti|původní zpráva|wiadomość oryginalna|przekazana wiadomość|"
+    r"исходное сообщение|пересылаемое сообщение|元のメッセージ|転送されたメッセージ"
+)
+_BANNER = re.compile(
+    rf"^\s*[>\s]*[-_=*~]{{2,}}\s*({_BANNER_WORDS})\s*[-_=*~]{{2,}}\s*$|"
+    rf"^\s*[-_=*~]*\s*({_BANNER_WORDS})\s*[:：]?\s*[-_=*~]*\s*$",
+    re.IGNORECASE,
+)
+_FORWARD_INTRO = re.compile(
+    r"^\s*(begin forwarded message|开始转发的邮件|下面是被转发的邮件|以下是转发的邮件|"
+    r"anfang der weitergeleiteten nachricht|début du message réexpédié|"
+    r"inicio del mensaje reenviado|mensagem encaminhada)\s*[:：]?\s*$",
+    re.IGNORECASE,
+)
+_LEAD_IN = re.compile(r"^\s*([-=_*~]{3,}|[^\s:：]{1,12}( [^\s:：]{1,10})? ?[:：].{0,30}\d{1,2}:\d{2})\s*$")
+_FRAMED = re.compile(r"^\s*-{4,}\s*[^\W\d_][\w' ]{2,40}?\s*-{4,}\s*$")
+_RULE = re.compile(r"^\s*(_{10,}|-{10,}|={10,})\s*$")
+
+_FROM_KEYS = (
+    r"from|发件人|發件人|寄件者|寄件人|von|de|da|van|od|fra|från|lähettäjä|от|差出人|보낸 사람|"
+    r"absender|remitente|mittente"
+)
+_OTHER_KEYS = (
+    r"sent|date|to|cc|bcc|subject|reply-to|发送时间|發送時間|时间|時間|日期|收件人|抄送|主题|主旨|"
+    r"主題|寄件日期|收件者|副本|gesendet|datum|an|betreff|envoyé|date d'envoi|à|objet|"
+    r"inviato|data|a|oggetto|enviado|fecha|para|asunto|verzonden|aan|onderwerp|sendt|til|"
+    r"emne|skickat|till|ämne|lähetetty|vastaanottaja|aihe|отправлено|кому|тема|送信日時|"
+    r"宛先|件名|받는 사람|제목|wysłano|temat|odesláno|komu|předmět"
+)
+_HEADER_KEY = re.compile(
+    rf"^\s*[*\[]?\s*({_FROM_KEYS}|{_OTHER_KEYS})\s*[*\]]?\s*[:：]\s*\S?", re.IGNORECASE
+)
+_FROM_KEY = re.compile(rf"^\s*[*\[]?\s*({_FROM_KEYS})\s*[*\]]?\s*[:：]", re.IGNORECASE)
+_DATE_KEY = re.compile(
+    r"^\s*[*\[]?\s*(sent|date|发送时间|發送時間|时间|時間|日期|寄件日期|gesendet|datum|envoyé|"
+    r"inviato|enviado|fecha|verzonden)\s*[*\]]?\s*[:：]",
+    re.IGNORECASE,
+)
+
+_TO_KEY = re.compile(r"^\s*[*\[]?\s*(to|subject|收件人|主题|an|betreff)\s*[*\]]?\s*[:：]", re.I)
+_WROTE_END = re.compile(
+    r"(wrote|writes|sent|het volgende geschreven|geschreven|đã viết|schrieb|a écrit|ha scritto|escribió|escreveu|schreef|skrev|kirjoitti|"
+    r"napisał\(a\)|napisał|napsal\(a\)|napsal|написал\(а\)|написал|írta|yazdı|"
+    r"写道|寫道|写到|書きました|のメッセージ)\s*[:：]?\s*-*\s*$",
+    re.IGNORECASE,
+)
+_WROTE_START = re.compile(
+    r"^[\s-]*(on|am|le|el|il|em|op|den|på|w dniu|dne|в|el día|le \w+|vào|在|于|於)\b|^\s*-{2,}|"
+    r"^\s*(在|于|於)|\d|@",
+    re.IGNORECASE,
+)
+_SHARED_LINE = re.compile(r"^(.*?\S.*?)\s*-*\s*(\bOn\s.{6,200}\bwrote:)\s*$")
+_GMAIL_DATE_EMAIL = re.compile(
+    r"^\s*\d{4}[-/.]\d{1,2}[-/.]\d{1,2}.{0,40}\d{1,2}:\d{2}.{0,80}[<(\[]?[\w.+-]+@[\w.-]+[>)\]]?\s*[:：]\s*$"
+)
+
+_MOBILE = re.compile(
+    r"^\s*(sent from my |sent from (outlook|yahoo|mail for|samsung|huawei|xiaomi|my)|"
+    r"sent via |sent using |get outlook for |sent with |von meinem .* gesendet|"
+    r"envoyé de mon |verstuurd vanaf mijn |sendt fra min |skickat från min |enviado desde mi |"
+    r"enviado do meu |inviato da |gesendet von |envoyé à partir de |enviado desde |发自我的|发自网易邮箱|发自 网易邮箱|来自网易邮箱|发自我的|"
+    r"来自我的|从我的 ?\w*发送|發自我的|從我的|来自 ?\w*(手机|客户端)|发自\w*(手机|客户端|邮箱)|"
+    r"来自: ?\w*手机|iPhoneから送信|iPadから送信)",
+    re.IGNORECASE,
+)
+_DISCLAIMER = re.compile(
+    r"(this (e-?mail|message|communication)( and any (attachments?|files?)( to it)?)? "
+    r"(is|are|may be|contains?|and its attachments)|confidential(ity)? (notice|information|and)|"
+    r"intended (solely |only )?for the (use|addressee|named|individual|person)|"
+    r"if you are not the intended recipient|caution: this e-?mail originated|"
+    r"external email[:：]|本邮件(及其附件)?(含有|包含|可能包含|仅供|内容)|此邮件(及其附件)?(含有|包含|仅)|"
+    r"本郵件(及其附件)?(含有|包含)|(保密|机密|機密)信息|如果您(并)?不是(本邮件的)?(指定|预期)?收件人|"
+    r"此电子邮件|本电子邮件|信息安全声明|保密声明|免责声明|information security notice)",
+    re.IGNORECASE,
+)
+_SIGNOFF = re.compile(
+    r"^\s*(best|kind|warm|warmest|many|with)?\s*(regards|wishes|rgds|greetings)\b.{0,20}$|"
+    r"^\s*(best|cheers|thanks|thank you|thanks again|thanks a lot|many thanks|thx|ta|"
+    r"sincerely|yours( sincerely| truly| faithfully)?|respectfully|br|b\.r\.?|brgds|"
+    r"all the best|take care|talk soon|mit freundlichen grüßen|viele grüße|gruß|grüße|"
+    r"cordialement|bien à vous|saludos|cumprimentos|met vriendelijke groet(en)?|"
+    r"pozdrawiam|z poważaniem|z powazaniem|pozdrowienia|med venlig hilsen|venlig hilsen|"
+    r"med vennlig hilsen|vennlig hilsen|med vänlig hälsning|vänliga hälsningar|hälsningar|"
+    r"hilsen|mvh|kh|vh|groeten|met vriendelijke groeten?|saluti|cordiali saluti|distinti saluti|"
+    r"un saludo|atentamente|abraços|atenciosamente|с уважением|よろしくお願いします|"
+    r"此致|敬礼|此致敬礼|此致 敬礼|祝好|祝顺利|祝工作顺利|顺祝商祺|顺颂商祺|谢谢|多谢|感谢|"
+    r"谢谢您|非常感谢|万分感谢|致礼|祝商祺|best wishes)\s*[,.!，。！~～]*\s*$",
+    re.IGNORECASE,
+)
+_NAME_MARK = re.compile(r"^[-/~–]\s?[A-Z\u4e00-\u9fff][\w.' -]{0,30}$")
+_SIGNATURE_HINT = re.compile(
+    r"(\+?\d[\d\s()-]{6,}\d|@|https?://|www\.|\b(tel|phone|mobile|mob|cell|fax|email|e-mail|"
+    r"address|skype|wechat)\b|电话|手机|传真|邮箱|地址|微信|网址|公司|有限公司|部|经理|总监|"
+    r"工程师|主管|director|manager|engineer|ceo|cto|founder|designer|consultant|ltd|inc|gmbh|"
+    r"co\.|\|)",
+    re.IGNORECASE,
+)
+_CONTENT_START = re.compile(
+    r"^\s*(please|pls|can|could|would|will|i|i'm|i'll|we|we'll|let|also|btw|ps|p\.s\.|and|but|"
+    r"so|if|when|the|this|that|here|there|attached|see|note|regarding|请|麻烦|能否|可否|我|我们|"
+    r"另外|附件|如果|关于|还有|顺便|请问|另)\b",
+    re.IGNORECASE,
+)
+
+
+def new_text(email: Email) -> tuple[str, list[str]]:
+    """The newly written text of `email` and notes on what was done."""
+    text = email.text or ""
+    try:
+        body = strip_signature(strip_quotes(text))
+    except Exception as exc:  # noqa: BLE001 - a rule bug must not lose the message
+        logger.warning("quote removal failed, keeping the whole text: %r", exc)
+        return text.strip(), [f"quote removal failed ({type(exc).__name__}); the whole text is kept"]
+    if not body.strip() and text.strip():
+        return text.strip(), [NOTHING_LEFT]
+    return body, []
+
+
+# --- quoted history ----------------------------------------------------------------------
+
+
+def strip_quotes(text: str) -> str:
+    """Remove quoted history and forwarded blocks, keeping new lines written between quotes."""
+    lines = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
+    kept: list[str] = []
+    i = 0
+    dropped = False  # the line before was removed: squeeze the blank lines that follow
+    while i < len(lines):
+        line = lines[i]
+        found = quote_header_end(lines, i)
+        if found is not None:
+            end, prefix, inline_ok = found
+            if prefix:
+                kept.append(prefix)
+            nxt = _next_nonblank(lines, end)
+            nothing_new = not any(k.strip() for k in kept)
+            if nxt is not None and (nothing_new or (inline_ok and _QUOTED.match(lines[nxt]))):
+                # '>' lines follow (inline reply), or a forward with no comment: keep reading
+                i, dropped = end, True
+                continue
+            _drop_header_lead_in(kept)
+            break  # an unprefixed quote: everything below is history
+        if _QUOTED.match(line) or _quote_continuation(lines, i):
+            if kept and kept[-1].strip() and _is_attribution(kept[-1]):
+                kept.pop()  # "John Smith:" / "Quoting Bob:" introducing a '>' block
+            i, dropped = i + 1, True
+            continue
+        if not (dropped and not line.strip() and kept and kept[-1].strip()):
+            kept.append(line)
+            dropped = False
+        i += 1
+    return _tidy(kept)
+
+
+def _drop_header_lead_in(kept: list[str]) -> None:
+    """Remove rules ('====') and 'Message du : <time>' lines that belong to a quote header."""
+    while kept and (not kept[-1].strip() or _LEAD_IN.match(kept[-1])):
+        kept.pop()
+
+
+def _quote_continuation(lines: list[str], i: int) -> bool:
+    """A wrapped tail of a quoted line: a link fragment between '>' lines, or a lower-case
+    continuation right under a long '>' line that the sender's client wrapped."""
+    line = lines[i].strip()
+    if i == 0 or not line or not _QUOTED.match(lines[i - 1]):
+        return False
+    if i + 1 < len(lines) and _QUOTED.match(lines[i + 1]):
+        if " " not in line or line.endswith(">"):
+            return True
+    return len(lines[i - 1].rstrip()) >= 60 and line[:1].islower()
+
+
+def quote_header_end(lines: list[str], i: int) -> tuple[int, str, bool] | None:
+    """If a quote header starts at line i: (index after it, new text sharing its line,
+    whether '>' lines may follow it as an inline reply). Outlook/QQ header blocks and
+    banners quote without '>', so whatever follows them is history even if it has '>' lines."""
+    line = lines[i]
+    stripped = line.strip()
+    if not stripped or _QUOTED.match(line):
+        return None
+    if _BANNER.match(stripped) or _FORWARD_INTRO.match(stripped) or _framed_banner(lines, i):
+        return _skip_header_block(lines, i + 1), "", False
+    if _RULE.match(stripped):
+        nxt = _next_nonblank(lines, i + 1)
+        if nxt is not None and nxt - i <= 3 and _header_block_at(lines, nxt):
+            return _skip_header_block(lines, nxt), "", False
+        return None
+    if _header_block_at(lines, i):
+        return _skip_header_block(lines, i), "", False
+    shared = _shared_line_header(lines, i)
+    if shared is not None:
+        return shared[0], shared[1], True
+    end = _wrote_header_end(lines, i)
+    return (end, "", True) if end is not None else None
+
+
+def _shared_line_header(lines: list[str], i: int) -> tuple[int, str] | None:
+    """'reply text On <date>, bob@x wrote:' — new text and the header share one line."""
+    match = _SHARED_LINE.match(lines[i])
+    if match and match.group(1).strip() and _looks_like_attribution(match.group(2)):
+        return i + 1, match.group(1).rstrip(" -")
+    return None
+
+
+def _framed_banner(lines: list[str], i: int) -> bool:
+    """'-------- Oprindelig besked --------' in any language: a framed line above a From block."""
+    if not _FRAMED.match(lines[i]):
+        return False
+    nxt = _next_nonblank(lines, i + 1)
+    return nxt is not None and nxt - i <= 2 and bool(_FROM_KEY.match(lines[nxt]) or _DATE_KEY.match(lines[nxt]))
+
+
+def _header_block_at(lines: list[str], i: int) -> bool:
+    """An Outlook-style block: a From/Date key line, then another header key within 3 lines."""
+    if not (_FROM_KEY.match(lines[i]) or _DATE_KEY.match(lines[i])):
+        return False
+    keys = 1
+    for line in lines[i + 1 : i + 7]:
+        if _HEADER_KEY.match(line) and not _QUOTED.match(line):
+            keys += 1
+            if keys >= 2 and (_FROM_KEY.match(line) or _FROM_KEY.match(lines[i])):
+                return True
+            if keys >= 2 and _DATE_KEY.match(lines[i]) and _TO_KEY.match(line):
+                return True
+            if keys >= 3:
+                return True
+    return False
+
+
+def _skip_header_block(lines: list[str], i: int) -> int:
+    """Index after the header lines (and their folded continuations) starting at i."""
+    j = i
+    while j < len(lines) and not lines[j].strip():
+        j += 1
+    while j < len(lines) and (_HEADER_KEY.match(lines[j]) or _is_continuation(lines, j)):
+        j += 1
+    return j
+
+
+def _is_continuation(lines: list[str], j: int) -> bool:
+    """A wrapped header value: indented or an address list fragment right after a header line."""
+    line = lines[j]
+    if not line.strip() or j == 0 or _QUOTED.match(line):
+        return False
+    prev = lines[j - 1]
+    if not prev.strip():
+        return False
+    return line[:1] in (" ", "\t") or bool(re.match(r"^\s*<?[\w.+-]+@[\w.-]+>?[;,]?", line))
+
+
+def _wrote_header_end(lines: list[str], i: int) -> int | None:
+    """'On … wrote:' / '在 … 写道：' / '2011/4/7 Bob <b@x>' headers, wrapped over up to 6 lines."""
+    first = lines[i].strip()
+    if _GMAIL_DATE_EMAIL.match(first):
+        return i + 1
+    if not _WROTE_START.search(first) or len(first) > 300:
+        return None
+    spans = list(_header_spans(lines, i))
+    for k, joined in spans:
+        if _WROTE_END.search(joined) and _looks_like_attribution(joined):
+            return k + 1
+    for k, joined in spans:
+        if _dated_address_header(joined, lines, k):
+            return k + 1
+    return None
+
+
+def _header_spans(lines: list[str], i: int) -> Iterator[tuple[int, str]]:
+    """(last line index, text) for the header candidates starting at line i."""
+    joined = ""
+    for k in range(i, min(i + 6, len(lines))):
+        part = lines[k].strip().lstrip(">").strip() if k > i else lines[i].strip()
+        if k > i + 2 and not part:
+            return
+        joined = _join(joined, part)
+        if len(joined) > 400:
+            return
+        yield k, joined
+
+
+def _dated_address_header(joined: str, lines: list[str], k: int) -> bool:
+    """'2014-10-17 11:28 GMT+03:00 Postmaster <p@x>:' or a dated address line above '>' lines."""
+    if not (_has_date(joined) and "@" in joined):
+        return False
+    if re.search(r"[:：]\s*$", joined):
+        return True
+    nxt = _next_nonblank(lines, k + 1)
+    return nxt is not None and bool(_QUOTED.match(lines[nxt])) and re.search(r"[>)\]]\s*$", joined) is not None
+
+
+def _has_date(text: str) -> bool:
+    return bool(re.search(r"\d{1,4}[-/.年月:]\s?\d{1,2}|\d{1,2}:\d{2}|\b(19|20)\d{2}\b", text))
+
+
+def _join(left: str, right: str) -> str:
+    if not left:
+        return right
+    if not right:
+        return left
+    glue = "" if _CJK.match(left[-1:]) or _CJK.match(right[:1]) else " "
+    return left + glue + right
+
+
+def _looks_like_attribution(joined: str) -> bool:
+    """A wrote-header names a date or an address; a sentence ending in 'wrote:' does not."""
+    has_date = _has_date(joined)
+    has_address = "@" in joined or "<" in joined
+    starts = re.match(r"^[\s-]*(on|am|le|el|il|em|op|den|på|w dniu|dne|vào|在|于|於)\b", joined, re.I)
+    framed = re.match(r"^\s*-{2,}.{2,80}-{2,}\s*$", joined)
+    return bool(has_date or has_address or framed or (starts and len(joined) < 120))
+
+
+def _is_attribution(line: str) -> bool:
+    stripped = line.strip()
+    return len(stripped) < 120 and bool(re.search(r"[:：]\s*$", stripped)) and bool(
+        re.search(r"(@|wrote|写道|寫道|quoting|zitat|\d{1,2}:\d{2})", stripped, re.I)
+    )
+
+
+def _next_nonblank(lines: list[str], i: int) -> int | None:
+    for j in range(i, len(lines)):
+        if lines[j].strip():
+            return j
+    return None
+
+
+def _tidy(lines: list[str]) -> str:
+    """Drop leading/trailing blank lines and squeeze runs of blank lines left by removals."""
+    out: list[str] = []
+    for line in lines:
+        if not line.strip():
+            line = ""
+            if not out or not out[-1]:
+                continue
+        out.append(line)
+    while out and not out[-1]:
+        out.pop()
+    return "\n".join(out)
+
+
+# --- signatures, phone footers, disclaimers ---------------------------------------------------
+
+
+def strip_signature(text: str) -> str:
+    """Remove the signature block, phone footers and confidentiality notices."""
+    lines = text.split("\n")
+    lines = _drop_disclaimers(lines)
+    cut = _signature_start(lines)
+    if cut is not None:
+        lines = lines[:cut]
+    return _tidy(lines)
+
+
+def _signature_start(lines: list[str]) -> int | None:
+    first = _next_nonblank(lines, 0)
+    if first is None:
+        return None
+    for i in range(first, len(lines)):
+        stripped = lines[i].strip()
+        rest = [line for line in lines[i + 1 :] if line.strip()]
+        if stripped in ("--", "-- ", "—", "__") and i > first and len(rest) <= 25:
+            return i
+        if _MOBILE.match(stripped) and _short_footer(stripped) and len(rest) <= 8:
+            return i
+        if _NAME_MARK.match(stripped) and i > first and (not rest or _RULE.match(rest[0])):
+            return i
+        if _RULE.match(stripped) and i > first and len(rest) <= 6:
+            return i
+        if _SIGNOFF.match(stripped) and _signature_like(rest):
+            if i == first and not rest:
+                return None
+            return i
+    return None
+
+
+def _short_footer(line: str) -> bool:
+    """'Sent from my iPhone', not 'Sent from my desk, it is much easier than my phone.'"""
+    return len(line) < 80 and not re.search(r"[,，]\s*\w+\s+\w+", line.split("<")[0])
+
+
+def _signature_like(rest: list[str]) -> bool:
+    """True when the lines after a sign-off are a name block, not more content."""
+    if len(rest) > 7:
+        return False
+    return all(_signature_line(line.strip()) for line in rest)
+
+
+def _signature_line(line: str) -> bool:
+    if _SIGNATURE_HINT.search(line) and len(line) <= 120:
+        return True
+    if _CONTENT_START.match(line) or _MOBILE.match(line):
+        return bool(_MOBILE.match(line))
+    cjk = len(_CJK.findall(line))
+    limit = 24 if cjk > len(line) / 2 else 50
+    if len(line) > limit:
+        return False
+    return not re.search(r"[.?!。？！；;]\s*$", line) or len(line.split()) <= 3
+
+
+def _drop_disclaimers(lines: list[str]) -> list[str]:
+    """Remove confidentiality notices: from the line where one starts to the end of its
+    paragraph, and everything after it when it sits in the lower half of the text."""
+    paragraphs: list[list[str]] = [[]]
+    for line in lines:
+        if line.strip():
+            paragraphs[-1].append(line)
+        elif paragraphs[-1]:
+            paragraphs.append([])
+    out: list[str] = []
+    for index, para in enumerate(paragraphs):
+        start = _disclaimer_start(para)
+        if start is None:
+            out += para + ([""] if para else [])
+            continue
+        out += para[:start] + ([""] if start else [])
+        if index >= len(paragraphs) // 2 and (index > 0 or start > 0):
+            break
+    return out
+
+
+def _disclaimer_start(para: list[str]) -> int | None:
+    """Index of the line in `para` where a confidentiality notice begins, if any."""
+    for j, line in enumerate(para):
+        joined = " ".join(part.strip() for part in para[j : j + 2])
+        match = _DISCLAIMER.search(joined)
+        if match and match.start() <= len(line.strip()) and len(" ".join(para[j:])) > 20:
+            return j
+    return None
