@@ -1,0 +1,966 @@
+"""Time expressions in Chinese and English business mail, resolved against the message's Date.
+
+`find_times(text, reference=..., language=...)` returns `TimeExpression` values: where the
+words are, the day they name (`date`, or `None`), a time of day, the last day of a range, and
+whether the words only name a vague period.
+
+Why a hand-written resolver
+---------------------------
+- dateparser is wrong on Chinese deadlines (周三前, 下周五之前) and reads the English word
+  "We" as Wednesday.
+- jionlp resolves Chinese well but weighs about 220 MB and prints a banner on import.
+- recognizers-text for Python is a 2019 alpha.
+
+The forms mail uses are few and regular, so this module uses compiled regular expressions
+on the raw text. The Chinese patterns run on the raw characters too, because word
+segmenters cut 3月15日前 in the wrong places.
+
+How it works
+------------
+1. Every pattern is matched. Each match is an *atom*: a date, a time of day, a part of
+   the day (下午, morning), end-of-day (EOD, 下班前), a deadline marker before or after
+   (by, before, 截止 … / 前, 之前, 为止, 以内), or a range separator (到, 至, -, to, until).
+2. Where matches overlap, the longest wins.
+3. Neighbouring atoms are joined into one expression ("EOD Thursday",
+   "下周二下午3点", "3月1日至5日", "by next Friday", "下周五之前"). The expression's text
+   includes its deadline markers, so that `due_text` reads "下周五之前".
+
+Conventions (CONTRACT.md, and the choices it leaves open)
+---------------------------------------------------------
+- Reference day: the calendar day of `reference`. The caller has already converted it to
+  the team's time zone. With `reference=None`, expressions are still found, but anything
+  relative (today, 周五, 4月1日 without a year) gets `date=None`.
+- Weeks run Monday to Sunday.
+  - 本周五 / this Friday: the Friday of the reference week, even if it has passed.
+  - 下周五 / next Friday / Friday next week: the Friday of the next week.
+  - 下下周五: the week after that.
+  - 上周五 / last Friday: the Friday of the previous week.
+- A bare weekday (周三, 周三前, by Monday, on Friday, the coming Friday) is the first such
+  day *after* the reference day, never the reference day itself.
+- 本周 / 本周内 / this week / end of the week / EOW: that week's Sunday. The same holds for
+  下周 / next week (the next week's Sunday).
+- 周末 / this weekend: the Saturday of the reference week. If the reference day is a
+  Sunday, the Saturday of the next week. 下周末 / next weekend: the next week's Saturday.
+- Month forms:
+  - 月底 / end of the month: the last day of the month.
+  - 月初: the 1st of the next month.
+  - 下个月初 / start of next month: the 1st of the next month.
+  - 4月初: 1 April. 4月底: 30 April.
+  - 本月内: the last day of the month.
+- A bare month or period (4月, 下个月, next month, in April, Q2, 明年) is vague. So are
+  part-month forms (月中, 5月中旬, mid-June, early next week) and holidays (春节前, 节后,
+  before Christmas). Vague forms get `vague=True` and `date=None`.
+- 年底 / end of the year / year-end: 31 December of the reference year. 明年初: 1 January
+  of the next year.
+- "before X", X前, X之前, by X, until X, no later than X: the date is X itself.
+- A missing year means the next occurrence on or after the reference day (deadlines look
+  forward). So does a bare day of the month (十五号, the 15th). This also makes a past
+  date without a year ("we met on 2月28日") land in the next year.
+- Numeric dates: 4/1 is month/day. If the first number is over 12, day/month is used
+  (15/4). N/10 and N/5 near rating words are scores, not dates.
+- Durations from the reference day:
+  - in two weeks / 两周后 / 两周内: +14 days; N天内 / within N days: +N days.
+  - N个工作日内 / within N working days: the Nth Monday-to-Friday day after the reference
+    day. Public holidays are unknown to parsing.
+  - N天前 / N days ago: in the past.
+  - 几天, a few days, 一两天: vague.
+- Times of day:
+  - 下午/晚上/pm add 12 hours; 中午1点 is 13:00.
+  - A bare hour from 1 to 6 without a part of the day (3点, at 3) is afternoon, because
+    offices don't meet at 3 a.m.
+  - 一点/两点 without a part of the day or minutes means "a little" in Chinese (大一点).
+    They count as a time only next to a date.
+  - A time with no date keeps `date=None`; it is not pinned to the reference day.
+- EOD / COB / 下班前 alone: the reference day. Next to a date ("EOD Thursday",
+  "明天下班前"): that date. No time of day is invented for them.
+- Ranges ("3月1日至5日", "Monday to Wednesday", "March 1-5", "下午2点到4点"): `date` is the
+  start, `end_date` the end, `time` the start time.
+
+`is_deadline(expression)` tells a caller whether the words carry a deadline marker (前, by,
+within, EOD …). `parsing.findings` uses it to choose the `due` of a sentence.
+"""
+
+from __future__ import annotations
+
+import calendar
+import datetime as dt
+import logging
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from parsing.model import TimeExpression
+
+logger = logging.getLogger(__name__)
+
+__all__ = ["find_times", "is_deadline"]
+
+# --- numbers -------------------------------------------------------------------------------
+
+_CN_DIGIT = {"零": 0, "〇": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5,
+             "六": 6, "七": 7, "八": 8, "九": 9}
+_EN_NUMBER = {"a": 1, "an": 1, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6,
+              "seven": 7, "eight": 8, "nine": 9, "ten": 10, "eleven": 11, "twelve": 12,
+              "a couple of": 2, "couple of": 2}
+
+
+def cn_number(word: str) -> int | None:
+    """The value of a small number in digits or Chinese numerals (十五, 二十一, 两), or None."""
+    word = word.strip()
+    if not word:
+        return None
+    if word.isdigit():
+        return int(word)
+    if "十" in word:
+        head, _, tail = word.partition("十")
+        tens = _CN_DIGIT.get(head) if head else 1
+        units = _CN_DIGIT.get(tail) if tail else 0
+        if tens is None or units is None:
+            return None
+        return tens * 10 + units
+    values = [_CN_DIGIT.get(char) for char in word]
+    if any(value is None for value in values):
+        return None
+    return int("".join(str(value) for value in values))
+
+
+def _en_number(word: str) -> int | None:
+    word = " ".join(word.lower().split())
+    if word.isdigit():
+        return int(word)
+    return _EN_NUMBER.get(word)
+
+
+# --- calendar arithmetic -------------------------------------------------------------------
+
+
+def _monday(day: dt.date) -> dt.date:
+    return day - dt.timedelta(days=day.weekday())
+
+
+def _weekday_of_week(ref: dt.date, weeks: int, index: int) -> dt.date:
+    """The weekday `index` (0 = Monday) of the week `weeks` after the reference week."""
+    return _monday(ref) + dt.timedelta(days=7 * weeks + index)
+
+
+def _weekday_after(ref: dt.date, index: int) -> dt.date:
+    """The first weekday `index` strictly after the reference day."""
+    return ref + dt.timedelta(days=(index - ref.weekday() - 1) % 7 + 1)
+
+
+def _last_day(year: int, month: int) -> dt.date:
+    return dt.date(year, month, calendar.monthrange(year, month)[1])
+
+
+def _month_start(ref: dt.date, months: int) -> dt.date:
+    year, month0 = divmod(ref.month - 1 + months, 12)
+    return dt.date(ref.year + year, month0 + 1, 1)
+
+
+def _add_months(ref: dt.date, months: int) -> dt.date:
+    start = _month_start(ref, months)
+    return start.replace(day=min(ref.day, calendar.monthrange(start.year, start.month)[1]))
+
+
+def _add_working_days(ref: dt.date, count: int) -> dt.date:
+    day = ref
+    while count > 0:
+        day += dt.timedelta(days=1)
+        if day.weekday() < 5:
+            count -= 1
+    return day
+
+
+def _month_day(ref: dt.date | None, month: int, day: int, year: int | None = None) -> dt.date | None:
+    """A month and day, in `year` or else their next occurrence on or after `ref`."""
+    if not (1 <= month <= 12 and 1 <= day <= 31):
+        return None
+    if year is not None:
+        try:
+            return dt.date(year, month, day)
+        except ValueError:
+            return None
+    if ref is None:
+        return None
+    for candidate_year in range(ref.year, ref.year + 8):
+        try:
+            candidate = dt.date(candidate_year, month, day)
+        except ValueError:
+            continue
+        if candidate >= ref:
+            return candidate
+    return None
+
+
+def _month_of(ref: dt.date | None, month: int, year: int | None) -> tuple[int, int] | None:
+    """(year, month) of a month named without day: this year's if not past, else next year's."""
+    if year is not None:
+        return year, month
+    if ref is None:
+        return None
+    return (ref.year, month) if month >= ref.month else (ref.year + 1, month)
+
+
+def _day_of_month(ref: dt.date | None, day: int) -> dt.date | None:
+    """The next day-of-month `day` on or after `ref` (十五号, the 15th)."""
+    if ref is None or not 1 <= day <= 31:
+        return None
+    for months in range(13):
+        start = _month_start(ref, months)
+        if day <= calendar.monthrange(start.year, start.month)[1]:
+            candidate = start.replace(day=day)
+            if candidate >= ref:
+                return candidate
+    return None
+
+
+# --- atoms ---------------------------------------------------------------------------------
+
+DATE, TIME, PART, EOD, PRE, POST, SEP = "date", "time", "part", "eod", "pre", "post", "sep"
+
+
+@dataclass(slots=True)
+class _Atom:
+    """One pattern match: a piece of a time expression."""
+
+    kind: str
+    start: int
+    end: int
+    date: dt.date | None = None
+    end_date: dt.date | None = None
+    vague: bool = False
+    hour: int | None = None
+    minute: int = 0
+    part: str | None = None  # am | pm | noon | night
+    day_only: int | None = None  # 5日 / the 5th: a day of the month without month
+    weak: bool = False  # a time that counts only next to a date (一点, at 3)
+    word: str = ""  # markers and separators: their text, lower-cased
+
+
+_Handler = Callable[[re.Match[str], "dt.date | None"], "_Atom | None"]
+
+
+def _atom(kind: str, match: re.Match[str], **values: object) -> _Atom:
+    return _Atom(kind, match.start(), match.end(), **values)  # type: ignore[arg-type]
+
+
+def _date_atom(match: re.Match[str], day: dt.date | None, **values: object) -> _Atom:
+    return _atom(DATE, match, date=day, **values)
+
+
+def _vague(match: re.Match[str], _ref: dt.date | None = None) -> _Atom:
+    return _date_atom(match, None, vague=True)
+
+
+# --- shared vocabulary ---------------------------------------------------------------------
+
+_NUM = r"(?:\d{1,2}|[零〇一二两三四五六七八九十]{1,3})"
+_HOUR = r"(?:\d{1,2}|二十[一二三四]?|十[一二]?|[零〇一二两三四五六七八九])"
+_MONTH = r"(?:\d{1,2}|十[一二]?|[一二三四五六七八九])"
+_DAY = r"(?:三十一?|二十[一二三四五六七八九]?|十[一二三四五六七八九]?|[一二三四五六七八九])"
+_NUM_GUARD = r"(?<![\d零〇一二两三四五六七八九十])"
+_CN_WEEKDAY = {"一": 0, "二": 1, "三": 2, "四": 3, "五": 4, "六": 5, "日": 6, "天": 6,
+               "1": 0, "2": 1, "3": 2, "4": 3, "5": 4, "6": 5, "7": 6}
+_CN_WEEK_SHIFT = {"": 0, "本": 0, "这": 0, "这个": 0, "今": 0, "下": 1, "下个": 1,
+                  "下下": 2, "下下个": 2, "上": -1, "上个": -1, "上上": -2, "上上个": -2}
+_CN_MONTH_SHIFT = {"": 0, "本": 0, "这": 0, "这个": 0, "当": 0, "下": 1, "下个": 1,
+                   "下下": 2, "下下个": 2, "上": -1, "上个": -1}
+_CN_PART = {"凌晨": "am", "早上": "am", "早晨": "am", "清早": "am", "上午": "am",
+            "中午": "noon", "午后": "pm", "下午": "pm", "傍晚": "pm", "晚上": "night",
+            "夜里": "night", "晚": "night"}
+_CN_PARTS = "凌晨|早上|早晨|清早|上午|中午|午后|下午|傍晚|晚上|夜里"
+_CN_DAY_WORDS = {"大后天": 3, "后天": 2, "明天": 1, "明日": 1, "明早": 1, "明晚": 1,
+                 "今天": 0, "今日": 0, "今早": 0, "今晚": 0, "昨天": -1, "昨日": -1,
+                 "昨晚": -1, "前天": -2}
+
+_EN_MONTHS = {"jan": 1, "feb": 2, "mar": 3, "apr": 4, "may": 5, "jun": 6, "jul": 7, "aug": 8,
+              "sep": 9, "oct": 10, "nov": 11, "dec": 12}
+_MON = (r"(?:january|february|march|april|may|june|july|august|september|october|november|"
+        r"december|jan|feb|mar|apr|jun|jul|aug|sept|sep|oct|nov|dec)")
+_EN_WEEKDAYS = {"mon": 0, "tue": 1, "wed": 2, "thu": 3, "fri": 4, "sat": 5, "sun": 6}
+_WD = (r"(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday|"
+       r"mon|tues|tue|wed|thurs|thur|thu|fri|sat|sun)")
+_EN_NUM = (r"(?:\d{1,3}|an?|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|"
+           r"(?:a\s+)?couple\s+of|(?:a\s+)?few|several)")
+_RATING = re.compile(r"rat(?:e|ing)|score|评分|打分|分数|满意|out of|给")
+
+
+def _month_number(word: str) -> int:
+    return _EN_MONTHS[word.lower()[:3]]
+
+
+def _year(word: str | None) -> int | None:
+    return int(word) if word else None
+
+
+def _cn_year(match: re.Match[str], ref: dt.date | None) -> tuple[bool, int | None]:
+    """(has a year, the year) from the groups y (2026) or yr (今年, 明年, 后年)."""
+    if match.group("y"):
+        return True, int(match.group("y"))
+    relative = match.group("yr")
+    if relative:
+        shift = {"今年": 0, "明年": 1, "后年": 2}[relative]
+        return True, (ref.year + shift) if ref else None
+    return False, None
+
+
+# --- handlers: language-neutral ------------------------------------------------------------
+
+
+def _full_date(match: re.Match[str], ref: dt.date | None) -> _Atom | None:
+    day = _month_day(ref, int(match["m"]), int(match["d"]), int(match["y"]))
+    return _date_atom(match, day) if day else None
+
+
+def _numeric_date(match: re.Match[str], ref: dt.date | None) -> _Atom | None:
+    first, second = int(match["a"]), int(match["b"])
+    before = match.string[max(0, match.start() - 24):match.start()].lower()
+    if _RATING.search(before) or (first, second) == (24, 7):
+        return None
+    if first > 12:
+        first, second = second, first
+    if not (1 <= first <= 12 and 1 <= second <= 31):
+        return None
+    return _date_atom(match, _month_day(ref, first, second))
+
+
+def _clock(match: re.Match[str], _ref: dt.date | None) -> _Atom | None:
+    hour, minute = int(match["h"]), int(match["mi"])
+    part = _CN_PART.get(match["part"] or "") or _ampm(match["ap"])
+    return _atom(TIME, match, hour=hour, minute=minute, part=part)
+
+
+def _ampm(word: str | None) -> str | None:
+    if not word:
+        return None
+    return "am" if word.lower().startswith("a") else "pm"
+
+
+# --- handlers: Chinese ---------------------------------------------------------------------
+
+
+def _cn_month_day(match: re.Match[str], ref: dt.date | None) -> _Atom | None:
+    month = cn_number(match["m"])
+    day = cn_number(match["dd"] or match["dc"])
+    if month is None or day is None or not (1 <= month <= 12 and 1 <= day <= 31):
+        return None
+    has_year, year = _cn_year(match, ref)
+    if has_year and year is None:
+        return _date_atom(match, None)
+    return _date_atom(match, _month_day(ref, month, day, year))
+
+
+def _cn_month(match: re.Match[str], ref: dt.date | None) -> _Atom | None:
+    month = cn_number(match["m"])
+    if month is None or not 1 <= month <= 12:
+        return None
+    has_year, year = _cn_year(match, ref)
+    which = None if has_year and year is None else _month_of(ref, month, year)
+    return _month_atom(match, which, match["q"] or "")
+
+
+def _month_atom(match: re.Match[str], which: tuple[int, int] | None, qualifier: str) -> _Atom:
+    """A month with a qualifier: 底/末/end → last day, 初/start → 1st, 内 → last day, else vague."""
+    if qualifier in ("底", "末", "内", "以内", "之内", "end"):
+        return _date_atom(match, _last_day(*which) if which else None)
+    if qualifier in ("初", "start"):
+        return _date_atom(match, dt.date(which[0], which[1], 1) if which else None)
+    return _vague(match)
+
+
+def _cn_relative_month(match: re.Match[str], ref: dt.date | None) -> _Atom | None:
+    relative, qualifier = match["rel"] or "", match["q"] or ""
+    if not relative and not qualifier:
+        return None
+    if qualifier == "份":
+        qualifier = ""
+    if ref is None:
+        return _vague(match) if qualifier not in ("底", "末", "内", "以内", "之内", "初") \
+            else _date_atom(match, None)
+    shift = _CN_MONTH_SHIFT[relative]
+    if qualifier == "初" and not relative:
+        shift = 0 if ref.day == 1 else 1  # 月初 looks forward: the coming 1st
+    start = _month_start(ref, shift)
+    return _month_atom(match, (start.year, start.month), qualifier)
+
+
+def _cn_year_form(match: re.Match[str], ref: dt.date | None) -> _Atom | None:
+    relative, qualifier = match["rel"] or "", match["q"] or ""
+    if not relative and not qualifier:
+        return None
+    shift = {"": 0, "今": 0, "明": 1, "后": 2, "去": -1}[relative]
+    if qualifier in ("底", "末", "内", "以内", "之内"):
+        return _date_atom(match, dt.date(ref.year + shift, 12, 31) if ref else None)
+    if qualifier == "初" and relative:
+        return _date_atom(match, dt.date(ref.year + shift, 1, 1) if ref else None)
+    return _vague(match)
+
+
+def _cn_day_word(match: re.Match[str], ref: dt.date | None) -> _Atom | None:
+    word = match.group(0)
+    part = {"早": "am", "晚": "night"}.get(word[-1])
+    day = ref + dt.timedelta(days=_CN_DAY_WORDS[word]) if ref else None
+    return _date_atom(match, day, part=part)
+
+
+def _cn_weekday(match: re.Match[str], ref: dt.date | None) -> _Atom | None:
+    relative, index = match["rel"], _CN_WEEKDAY[match["wd"]]
+    if ref is None:
+        return _date_atom(match, None)
+    if relative is None:
+        return _date_atom(match, _weekday_after(ref, index))
+    return _date_atom(match, _weekday_of_week(ref, _CN_WEEK_SHIFT[relative], index))
+
+
+def _cn_week(match: re.Match[str], ref: dt.date | None) -> _Atom | None:
+    relative, qualifier = match["rel"], match["q"] or ""
+    if relative is None and qualifier != "末":
+        return None
+    if ref is None:
+        return _date_atom(match, None)
+    if qualifier == "末":
+        return _date_atom(match, _weekend(ref, _CN_WEEK_SHIFT[relative or ""], relative is None))
+    return _date_atom(match, _weekday_of_week(ref, _CN_WEEK_SHIFT[relative or ""], 6))
+
+
+def _weekend(ref: dt.date, weeks: int, bare: bool) -> dt.date:
+    """Saturday of the week `weeks` ahead; a bare 周末 said on Sunday means the next one."""
+    if bare and ref.weekday() == 6:
+        weeks += 1
+    return _weekday_of_week(ref, weeks, 5)
+
+
+def _cn_day(match: re.Match[str], ref: dt.date | None) -> _Atom | None:
+    day = cn_number(match["d"])
+    if day is None or not 1 <= day <= 31:
+        return None
+    return _date_atom(match, _day_of_month(ref, day), day_only=day)
+
+
+def _cn_offset(match: re.Match[str], ref: dt.date | None) -> _Atom | None:
+    count_word, unit, direction = match["n"], match["u"], match["dir"]
+    count = 15 if count_word == "半" and unit == "月" else cn_number(count_word)
+    if count_word == "半" and unit != "月":
+        count = None
+    if count is None:
+        return _vague(match)
+    if unit == "月" and count_word == "半":
+        unit = "天"
+    sign = -1 if direction.endswith("前") else 1
+    return _date_atom(match, _shift(ref, count * sign, unit) if ref else None)
+
+
+_UNIT_DAYS = {"天": 1, "日": 1, "周": 7, "星期": 7, "礼拜": 7,
+              "day": 1, "week": 7, "fortnight": 14}
+
+
+def _shift(ref: dt.date, count: int, unit: str) -> dt.date:
+    """`ref` moved by `count` units: 天/周/月/年/工作日 or day/week/month/working day."""
+    if unit in ("工作日", "working day"):
+        return _add_working_days(ref, count) if count >= 0 else ref + dt.timedelta(days=count)
+    if unit in ("月", "month"):
+        return _add_months(ref, count)
+    if unit == "年":
+        return _add_months(ref, 12 * count)
+    return ref + dt.timedelta(days=_UNIT_DAYS[unit] * count)
+
+
+def _cn_time(match: re.Match[str], _ref: dt.date | None) -> _Atom | None:
+    hour = cn_number(match["h"])
+    if hour is None or hour > 24:
+        return None
+    minute = 0
+    if match["half"]:
+        minute = 30
+    elif match["q"]:
+        minute = 15 if match["q"] == "一刻" else 45
+    elif match["mi"]:
+        value = cn_number(match["mi"])
+        if value is None or value > 59:
+            return None
+        minute = value
+    part = _CN_PART.get(match["part"] or "")
+    weak = part is None and minute == 0 and match["h"] in ("一", "两")
+    return _atom(TIME, match, hour=hour % 24, minute=minute, part=part, weak=weak)
+
+
+def _cn_time_range(match: re.Match[str], _ref: dt.date | None) -> _Atom | None:
+    hour = cn_number(match["h"])
+    if hour is None or hour > 24:
+        return None
+    return _atom(TIME, match, hour=hour, part=_CN_PART.get(match["part"] or ""))
+
+
+def _cn_part(match: re.Match[str], _ref: dt.date | None) -> _Atom | None:
+    return _atom(PART, match, part=_CN_PART[match.group(0)])
+
+
+# --- handlers: English ---------------------------------------------------------------------
+
+
+def _en_month_day(match: re.Match[str], ref: dt.date | None) -> _Atom | None:
+    month, day = _month_number(match["mon"]), int(match["d"])
+    if match["mon"][0].islower() and match["mon"].lower() in ("may", "march", "mar"):
+        return None  # the verbs "may" and "march"
+    start = _month_day(ref, month, day, _year(match["y"]))
+    if start is None and (ref is not None or match["y"]):
+        return None
+    end = None
+    if match.groupdict().get("d2"):
+        end = _month_day(None, month, int(match["d2"]), start.year) if start else None
+    return _date_atom(match, start, end_date=end)
+
+
+def _en_day_month(match: re.Match[str], ref: dt.date | None) -> _Atom | None:
+    month, day = _month_number(match["mon"]), int(match["d"])
+    if match["mon"][0].islower() and match["mon"].lower() in ("may", "march", "mar"):
+        return None
+    start = _month_day(ref, month, day, _year(match["y"]))
+    if start is None and (ref is not None or match["y"]):
+        return None
+    end = None
+    if match.groupdict().get("d1"):
+        first = _month_day(ref, month, int(match["d1"]), _year(match["y"]))
+        start, end = first, (_month_day(None, month, day, first.year) if first else None)
+    return _date_atom(match, start, end_date=end)
+
+
+def _en_bare_month(match: re.Match[str], _ref: dt.date | None) -> _Atom | None:
+    if not match["mon"][0].isupper():
+        return None
+    return _vague(match)
+
+
+def _en_ordinal_day(match: re.Match[str], ref: dt.date | None) -> _Atom | None:
+    day = int(match["d"])
+    if not 1 <= day <= 31:
+        return None
+    return _date_atom(match, _day_of_month(ref, day), day_only=day)
+
+
+def _en_weekday(match: re.Match[str], ref: dt.date | None) -> _Atom | None:
+    word = match["wd"]
+    full = word.lower().endswith("day")
+    if not full and not word[0].isupper():
+        return None  # "sat", "sun", "wed" as words
+    index = _EN_WEEKDAYS[word.lower()[:3]]
+    if ref is None:
+        return _date_atom(match, None)
+    relative = (match["rel"] or "").lower()
+    after = (match["nw"] or "").lower()
+    if after == "next week" or relative == "next":
+        weeks = 1
+    elif after == "after next":
+        weeks = 2
+    elif relative == "this" or after == "this week":
+        weeks = 0
+    elif relative == "last":
+        weeks = -1
+    else:
+        return _date_atom(match, _weekday_after(ref, index))
+    return _date_atom(match, _weekday_of_week(ref, weeks, index))
+
+
+def _en_day_word(match: re.Match[str], ref: dt.date | None) -> _Atom | None:
+    word = " ".join(match.group(0).lower().split())
+    if word.startswith("the "):
+        word = word[4:]
+    shift = {"today": 0, "tonight": 0, "tomorrow": 1, "tmrw": 1, "tmr": 1, "yesterday": -1,
+             "day after tomorrow": 2, "this morning": 0, "this afternoon": 0,
+             "this evening": 0}[word]
+    part = {"tonight": "night", "this morning": "am", "this afternoon": "pm",
+            "this evening": "night"}.get(word)
+    return _date_atom(match, ref + dt.timedelta(days=shift) if ref else None, part=part)
+
+
+def _en_weekend(match: re.Match[str], ref: dt.date | None) -> _Atom | None:
+    relative = (match["rel"] or "").lower()
+    if ref is None:
+        return _date_atom(match, None)
+    weeks = 1 if relative == "next" else 0
+    return _date_atom(match, _weekend(ref, weeks, relative != "next"))
+
+
+def _en_year_end(match: re.Match[str], ref: dt.date | None) -> _Atom | None:
+    shift = 1 if (match["which"] or "").lower() == "next" else 0
+    return _date_atom(match, dt.date(ref.year + shift, 12, 31) if ref else None)
+
+
+def _en_offset(match: re.Match[str], ref: dt.date | None) -> _Atom | None:
+    count = 14 if match["u"].lower() == "fortnight" else _en_number(match["n"] or "one")
+    if count is None:
+        return _vague(match)
+    unit = match["u"].lower().rstrip("s")
+    if unit == "fortnight":
+        unit, count = "day", 14
+    if match["bd"] and unit == "day":
+        unit = "working day"
+    sign = -1 if (match.groupdict().get("ago") or "").lower() == "ago" else 1
+    return _date_atom(match, _shift(ref, sign * count, unit) if ref else None)
+
+
+def _en_time(match: re.Match[str], _ref: dt.date | None) -> _Atom | None:
+    hour = int(match["h"])
+    minute = int(match["mi"]) if match["mi"] else 0
+    return _atom(TIME, match, hour=hour, minute=minute, part=_ampm(match["ap"]))
+
+
+def _en_time_range(match: re.Match[str], _ref: dt.date | None) -> _Atom | None:
+    hour, end_hour = int(match["h"]), int(match["h2"])
+    minute = int(match["mi"]) if match["mi"] else 0
+    part = _ampm(match["ap"]) or _ampm(match["ap2"])
+    if not match["ap"] and part == "pm" and hour > end_hour:
+        part = "am"  # 11-1pm starts in the morning
+    return _atom(TIME, match, hour=hour, minute=minute, part=part)
+
+
+def _en_at_hour(match: re.Match[str], _ref: dt.date | None) -> _Atom | None:
+    hour = _en_number(match["h"])
+    if hour is None or not 1 <= hour <= 12:
+        return None
+    minute = int(match["mi"]) if match["mi"] else 0
+    return _atom(TIME, match, hour=hour, minute=minute, weak=not match["oc"])
+
+
+def _en_noon(match: re.Match[str], _ref: dt.date | None) -> _Atom | None:
+    midnight = match.group(0).lower() == "midnight"
+    return _atom(TIME, match, hour=0 if midnight else 12, part="am" if midnight else "noon")
+
+
+def _en_part(match: re.Match[str], _ref: dt.date | None) -> _Atom | None:
+    word = match["p"].lower()
+    return _atom(PART, match, part={"morning": "am", "afternoon": "pm"}.get(word, "night"))
+
+
+def _eod(match: re.Match[str], ref: dt.date | None) -> _Atom | None:
+    return _atom(EOD, match, date=ref)
+
+
+def _marker(kind: str) -> _Handler:
+    def handler(match: re.Match[str], _ref: dt.date | None) -> _Atom | None:
+        return _atom(kind, match, word=" ".join(match.group(0).lower().split()))
+
+    return handler
+
+
+# --- the pattern tables --------------------------------------------------------------------
+
+_I = re.IGNORECASE
+_YEAR_CN = r"(?:(?P<y>\d{4})\s*年\s*|(?P<yr>今年|明年|后年))?"
+
+_COMMON: list[tuple[re.Pattern[str], _Handler]] = [
+    (re.compile(r"(?<![\d.])(?P<y>20\d\d)\s*(?:[-/.]|年)\s*(?P<m>\d{1,2})\s*(?:[-/.]|月)\s*"
+                r"(?P<d>\d{1,2})(?!\d)\s*[日号]?"), _full_date),
+    (re.compile(r"(?<![\d/.\-:])(?P<a>\d{1,2})/(?P<b>\d{1,2})(?![\d/]|\s*(?:分|points?|stars?))"),
+     _numeric_date),
+    (re.compile(r"(?:(?P<part>" + _CN_PARTS + r")\s*)?(?<![\d:])(?P<h>[01]?\d|2[0-3])\s*[:：]\s*"
+                r"(?P<mi>[0-5]\d)(?![\d:])(?:\s*(?P<ap>[ap]\.?m\.?)(?![a-z]))?", _I), _clock),
+]
+
+_ZH: list[tuple[re.Pattern[str], _Handler]] = [
+    (re.compile(_NUM_GUARD + _YEAR_CN + r"(?P<m>" + _MONTH + r")\s*月\s*(?:(?P<dd>\d{1,2})(?!\d)"
+                r"\s*[日号]?|(?P<dc>" + _DAY + r")\s*[日号])"), _cn_month_day),
+    (re.compile(_NUM_GUARD + _YEAR_CN + r"(?P<m>" + _MONTH + r")\s*月份?"
+                r"(?P<q>底|末|初|上旬|中旬|下旬|中|以内|之内|内)?"), _cn_month),
+    (re.compile(r"(?:(?P<rel>下下个?|下个?|本|这个?|当|上个?)|(?<![\d零〇一二两三四五六七八九十个]))月份?"
+                r"(?P<q>底|末|初|上旬|中旬|下旬|中|以内|之内|内|份)?"), _cn_relative_month),
+    (re.compile(r"(?:(?P<rel>今|明|后|去)|(?<![\d零〇一二两三四五六七八九十]))年"
+                r"(?P<q>底|末|初|中|以内|之内|内)?"), _cn_year_form),
+    (re.compile("|".join(sorted(_CN_DAY_WORDS, key=len, reverse=True))), _cn_day_word),
+    (re.compile(r"(?<!每)(?P<rel>下下个?|下个?|本|这个?|上上个?|上个?|今)?(?:周|星期|礼拜)"
+                r"(?P<wd>[一二三四五六日天1-7])(?![次])"), _cn_weekday),
+    (re.compile(r"(?<!每)(?P<rel>下下个?|下个?|本|这个?|上个?)?(?:周|星期|礼拜)"
+                r"(?P<q>末|以内|之内|内)?(?![一二三四五六日天1-7])"), _cn_week),
+    (re.compile(r"(?<![\d零〇一二两三四五六七八九十月/.\-])(?P<d>\d{1,2}|" + _DAY + r")\s*[号日]"
+                r"(?![楼线室院机码位])"), _cn_day),
+    (re.compile(r"(?P<n>\d{1,3}|[零〇一二两三四五六七八九十]{1,3}|半|几|一两|两三|三五|数)\s*个?\s*"
+                r"(?P<u>工作日|天|日|周|星期|礼拜|月|年)\s*(?:左右)?\s*"
+                r"(?P<dir>之内|以内|内|之后|以后|后|之前|以前|前)"), _cn_offset),
+    (re.compile(r"(?:(?:春节|过年|新年|元旦|清明节?|五一|劳动节|端午节?|中秋节?|国庆节?|圣诞节?|双十一)"
+                r"(?:假期|长假|小长假)?|年前|年后|节前|节后)(?:之前|以前|前|之后|以后|后|期间|左右)?"),
+     _vague),
+    (re.compile(r"(?:第?[一二三四1-4]季度|(?:下|本|这|上)个?季度)(?:末|底|初)?|[上中下]旬|上半年|下半年"),
+     _vague),
+    (re.compile(r"(?:(?P<part>" + _CN_PARTS + r")\s*)?(?<![第下如几这那])(?P<h>" + _HOUR
+                + r")\s*(?P<z>[点點时])(?:(?P<half>半)|(?P<q>一刻|三刻)|整|"
+                r"\s*(?P<mi>\d{1,2}|[零〇一二三四五六七八九十]{1,3})\s*分?)?"
+                r"(?!建议|意见|问题|需求|要求|内容|说明|原因|修改|反馈|考虑|改动|想法)"), _cn_time),
+    (re.compile(r"(?:(?P<part>" + _CN_PARTS + r")\s*)?(?P<h>" + _HOUR + r")\s*(?:点|时)?\s*[-~～到至]\s*"
+                + _HOUR + r"\s*[点时]"), _cn_time_range),
+    (re.compile(_CN_PARTS), _cn_part),
+    (re.compile(r"下班(?:之前|以前|前)|收工(?:之前|前)"), _eod),
+    (re.compile(r"截止(?:到|至|日期(?:是|为)?|时间(?:是|为)?)?|截至|最晚|最迟|不晚于|务必于"), _marker(PRE)),
+    (re.compile(r"之前|以前|前(?![后天端期台面提])|为止|截止|之内|以内|内(?![容部外网存])"), _marker(POST)),
+    (re.compile(r"到|至|~|～|—|–|-|－"), _marker(SEP)),
+]
+
+_EN: list[tuple[re.Pattern[str], _Handler]] = [
+    (re.compile(r"\b(?P<mon>" + _MON + r")\.?\s+(?P<d>\d{1,2})(?:st|nd|rd|th)?"
+                r"(?:\s*(?:-|–|to)\s*(?P<d2>\d{1,2})(?:st|nd|rd|th)?)?(?!\d|:|\s*[ap]\.?m\b)"
+                r"(?:,?\s*(?P<y>20\d\d))?\b", _I | re.A), _en_month_day),
+    (re.compile(r"\b(?:(?:the\s+)?(?P<d1>\d{1,2})(?:st|nd|rd|th)?\s*(?:-|–|to)\s*)?(?:the\s+)?"
+                r"(?P<d>\d{1,2})(?:st|nd|rd|th)?\s+(?:of\s+)?(?P<mon>" + _MON + r")\b\.?"
+                r"(?:,?\s*(?P<y>20\d\d))?", _I | re.A), _en_day_month),
+    (re.compile(r"\b(?P<mon>January|February|March|April|May|June|July|August|September|October|"
+                r"November|December|Jan|Feb|Apr|Jun|Jul|Aug|Sept|Sep|Oct|Nov|Dec)\b(?:\s+20\d\d)?", re.A),
+     _en_bare_month),
+    (re.compile(r"\bthe\s+(?P<d>\d{1,2})(?:st|nd|rd|th)\b", _I | re.A), _en_ordinal_day),
+    (re.compile(r"\b(?:(?P<rel>this|next|coming|last|the\s+coming)\s+)?(?P<wd>" + _WD + r")\b"
+                r"(?:\s+(?P<nw>next\s+week|this\s+week|after\s+next))?", _I | re.A), _en_weekday),
+    (re.compile(r"\b(?:(?:the\s+)?day\s+after\s+tomorrow|today|tonight|tomorrow|tmrw|tmr|yesterday|"
+                r"this\s+(?:morning|afternoon|evening))\b", _I | re.A), _en_day_word),
+    (re.compile(r"\b(?:(?P<rel>this|next|the\s+following|following|last)\s+week|"
+                r"(?:the\s+)?end\s+of\s+(?P<rel2>this\s+|the\s+|next\s+)?week|eow)\b", _I | re.A),
+     lambda m, r: _en_week_end(m, r)),
+    (re.compile(r"\b(?:(?P<rel>this|next|the|over\s+the)\s+)?weekend\b", _I | re.A), _en_weekend),
+    (re.compile(r"\b(?:(?:the\s+)?(?P<edge>end|beginning|start)\s+of\s+(?:(?P<which>the\s+next|"
+                r"next|this|the)\s+)?month|(?:the\s+)?(?P<edge2>end|beginning|start)\s+of\s+"
+                r"(?P<mon>" + _MON + r"))\b", _I | re.A), lambda m, r: _en_month_edge(m, r)),
+    (re.compile(r"\b(?:eom|month[- ]end)\b", _I | re.A), lambda m, r: _en_month_edge(m, r)),
+    (re.compile(r"\b(?:(?:the\s+)?end\s+of\s+(?:(?P<which>this|the|next)\s+)?year|year[- ]end|eoy)\b",
+                _I), _en_year_end),
+    (re.compile(r"\b(?:early|late|later|mid|middle\s+of|the\s+middle\s+of)[\s-]*(?:" + _MON
+                + r"|(?:this|next|the)\s+(?:week|month|year)|month|week|year|q[1-4])\b", _I | re.A), _vague),
+    (re.compile(r"\b(?:(?:this|next)\s+(?:month|quarter|year)|q[1-4]|(?:before|after|over)\s+"
+                r"(?:the\s+)?(?:christmas|xmas|new\s+year|chinese\s+new\s+year|cny|holidays?|"
+                r"spring\s+festival|golden\s+week|national\s+day)|christmas|chinese\s+new\s+year|"
+                r"cny|spring\s+festival|golden\s+week|(?:a|the\s+next)\s+few\s+days)\b", _I | re.A), _vague),
+    (re.compile(r"\b(?:in|within|after)\s+(?:the\s+next\s+|the\s+|a\s+)?(?:(?P<n>" + _EN_NUM
+                + r")\s+)?(?P<bd>working\s+|business\s+)?(?P<u>days?|weeks?|months?|fortnight)"
+                r"(?:['’]s)?(?:\s+time)?\b", _I | re.A), _en_offset),
+    (re.compile(r"\b(?P<n>" + _EN_NUM + r")\s+(?P<bd>working\s+|business\s+)?(?P<u>days?|weeks?|"
+                r"months?)\s+(?:from\s+(?:now|today)|later|(?P<ago>ago))\b", _I | re.A), _en_offset),
+    (re.compile(r"\b(?P<h>1[0-2]|0?[1-9])(?:[:.](?P<mi>[0-5]\d))?\s*(?P<ap>[ap]\.?m\.?)?\s*"
+                r"(?:-|–|to|until|till|and)\s*(?P<h2>1[0-2]|0?[1-9])(?::[0-5]\d)?\s*"
+                r"(?P<ap2>[ap]\.?m\b\.?)", _I | re.A), _en_time_range),
+    (re.compile(r"\b(?P<h>1[0-2]|0?[1-9])(?:[:.](?P<mi>[0-5]\d))?\s*(?P<ap>[ap]\.?m\b\.?)", _I | re.A),
+     _en_time),
+    (re.compile(r"\b(?:at\s+(?P<h>1[0-2]|[1-9])(?:[:.](?P<mi>[0-5]\d))?(?P<oc>\s*o['’]clock)?"
+                r"(?=\s*(?:$|[,.;!?)]|on\b|tomorrow|today|tonight|this\b|next\b|in\s+the\b|"
+                r"Beijing|[A-Z][a-z]+day))|(?P<h2>1[0-2]|[1-9]|one|two|three|four|five|six|seven|"
+                r"eight|nine|ten|eleven|twelve)\s*o['’]clock)", re.A), lambda m, r: _en_hour(m, r)),
+    (re.compile(r"\b(?:noon|midday|midnight)\b", _I | re.A), _en_noon),
+    (re.compile(r"\b(?:in\s+the\s+)?(?P<p>morning|afternoon|evening)\b", _I | re.A), _en_part),
+    (re.compile(r"\b(?:eod|cob|eob|end\s+of\s+(?:the\s+)?(?:business\s+|work(?:ing)?\s+)?day|"
+                r"close\s+of\s+(?:business|play))\b", _I | re.A), _eod),
+    (re.compile(r"\b(?:no\s+later\s+than|not\s+later\s+than|on\s+or\s+before|prior\s+to|by|before|"
+                r"due(?:\s+(?:on|by))?|deadline(?:\s+is)?|from|between)\b", _I | re.A), _marker(PRE)),
+    (re.compile(r"\b(?:to|through|thru|until|till|and)\b|[-–~]", _I | re.A), _marker(SEP)),
+]
+
+
+def _en_week_end(match: re.Match[str], ref: dt.date | None) -> _Atom | None:
+    relative = (match["rel"] or match["rel2"] or "").strip().lower()
+    weeks = {"": 0, "this": 0, "the": 0, "next": 1, "the following": 1, "following": 1,
+             "last": -1}.get(" ".join(relative.split()), 0)
+    return _date_atom(match, _weekday_of_week(ref, weeks, 6) if ref else None)
+
+
+def _en_month_edge(match: re.Match[str], ref: dt.date | None) -> _Atom | None:
+    groups = match.groupdict()
+    edge = (groups.get("edge") or groups.get("edge2") or "end").lower()
+    qualifier = "start" if edge in ("beginning", "start") else "end"
+    if groups.get("mon"):
+        return _month_atom(match, _month_of(ref, _month_number(groups["mon"]), None), qualifier)
+    if ref is None:
+        return _date_atom(match, None)
+    which = " ".join((groups.get("which") or "").lower().split())
+    shift = 1 if which in ("next", "the next") else 0
+    if qualifier == "start" and not which:
+        shift = 0 if ref.day == 1 else 1
+    start = _month_start(ref, shift)
+    return _month_atom(match, (start.year, start.month), qualifier)
+
+
+def _en_hour(match: re.Match[str], ref: dt.date | None) -> _Atom | None:
+    if match["h2"]:
+        hour = _en_number(match["h2"])
+        return _atom(TIME, match, hour=hour) if hour else None
+    return _en_at_hour(match, ref)
+
+
+# --- joining atoms into expressions --------------------------------------------------------
+
+_GAP_NONE = re.compile(r"\s*")
+_GAP_DATE_TIME = re.compile(r"\s*(?:,|，|的|at|@|on|around|about)?\s*", _I)
+_GAP_TIME_DATE = re.compile(r"\s*(?:,|，|on|the)?\s*", _I)
+_GAP_PRE = re.compile(r"\s*(?:the\s+)?(?:on\s+)?", _I)
+_CONTENT = {DATE, TIME, EOD}
+_LEADING_SEP = {"到", "至", "until", "till", "through", "thru"}
+
+
+def _scan(text: str, ref: dt.date | None, language: str) -> list[_Atom]:
+    tables = [_COMMON]
+    if language != "en":
+        tables.append(_ZH)
+    if language != "zh" or re.search(r"[A-Za-z]", text):
+        tables.append(_EN)
+    found: list[_Atom] = []
+    for table in tables:
+        for pattern, handler in table:
+            for match in pattern.finditer(text):
+                if match.end() == match.start():
+                    continue
+                atom = handler(match, ref)
+                if atom is not None:
+                    found.append(atom)
+    return _without_overlaps(found)
+
+
+_RANK = {DATE: 0, TIME: 0, EOD: 0, PART: 1, PRE: 2, POST: 2, SEP: 3}
+
+
+def _without_overlaps(atoms: list[_Atom]) -> list[_Atom]:
+    """Keep the longest atoms; a shorter one survives only where it overlaps nothing kept."""
+    atoms.sort(key=lambda a: (a.start - a.end, _RANK[a.kind], a.start))
+    kept: list[_Atom] = []
+    for atom in atoms:
+        if all(atom.end <= other.start or atom.start >= other.end for other in kept):
+            kept.append(atom)
+    kept.sort(key=lambda a: a.start)
+    return kept
+
+
+def _joins(group: list[_Atom], atom: _Atom, gap: str) -> bool:
+    """Whether `atom` continues the expression `group` across the text `gap`."""
+    last = group[-1]
+    kinds = [a.kind for a in group]
+    if last.kind == POST:
+        return False
+    if atom.kind == SEP:
+        return (_GAP_NONE.fullmatch(gap) is not None and SEP not in kinds
+                and any(k in _CONTENT for k in kinds)
+                and (atom.word != "and" or (group[0].kind == PRE and group[0].word == "between")))
+    if last.kind in (PRE, SEP):
+        return atom.kind in _CONTENT | {PART} and _GAP_PRE.fullmatch(gap) is not None
+    if atom.kind == POST:
+        return last.kind in _CONTENT | {PART} and _GAP_NONE.fullmatch(gap) is not None
+    if atom.kind == PRE:
+        return False
+    side = kinds[kinds.index(SEP) + 1:] if SEP in kinds else kinds
+    if atom.kind in side and atom.kind != PART:
+        return False
+    if atom.kind == PART:
+        return PART not in side and _GAP_NONE.fullmatch(gap) is not None
+    if last.kind in (TIME, EOD) and atom.kind in (DATE, EOD):
+        return _GAP_TIME_DATE.fullmatch(gap) is not None
+    if last.kind in (DATE, PART) and atom.kind in (TIME, EOD, DATE):
+        return _GAP_DATE_TIME.fullmatch(gap) is not None
+    return False
+
+
+def _groups(text: str, atoms: list[_Atom]) -> list[list[_Atom]]:
+    groups: list[list[_Atom]] = []
+    current: list[_Atom] = []
+    for atom in atoms:
+        if current and _joins(current, atom, text[current[-1].end:atom.start]):
+            current.append(atom)
+            continue
+        if current:
+            groups.append(current)
+        current = [atom]
+        if atom.kind == SEP and atom.word in _LEADING_SEP:
+            atom.kind = PRE  # 到4月, until Friday: a leading separator is a marker
+    if current:
+        groups.append(current)
+    return groups
+
+
+def _hour(atom: _Atom, part: str | None) -> dt.time | None:
+    if atom.hour is None:
+        return None
+    hour, part = atom.hour, atom.part or part
+    if part in ("pm", "night") and hour < 12:
+        hour += 12
+    elif part == "noon" and hour < 6:
+        hour += 12
+    elif part == "am" and hour == 12:
+        hour = 0
+    elif part is None and 1 <= hour <= 6:
+        hour += 12  # a bare 3点 / at 3 in office mail is the afternoon
+    return dt.time(hour % 24, atom.minute)
+
+
+def _expression(text: str, group: list[_Atom], ref: dt.date | None) -> TimeExpression | None:
+    while group and group[-1].kind in (SEP, PRE):
+        group = group[:-1]
+    while group and group[0].kind in (SEP, POST):
+        group = group[1:]
+    if not any(a.kind in _CONTENT for a in group):
+        return None
+    split = next((i for i, a in enumerate(group) if a.kind == SEP), len(group))
+    left, right = group[:split], group[split + 1:]
+    dates = [a for a in left if a.kind == DATE]
+    times = [a for a in left if a.kind == TIME]
+    eods = [a for a in left if a.kind == EOD]
+    if times and times[0].weak and not dates:
+        return None
+    part = next((a.part for a in left if a.part), None)
+    first = dates[0] if dates else None
+    day = first.date if first else (eods[0].date if eods else None)
+    end_date = _range_end(first, right, ref)
+    time = _hour(times[0], part) if times else None
+    if not dates and not times and not eods:
+        return None
+    start, end = group[0].start, group[-1].end
+    words = text[start:end]
+    stripped = words.strip()
+    offset = start + (len(words) - len(words.lstrip()))
+    return TimeExpression(
+        text=stripped,
+        start=offset,
+        end=offset + len(stripped),
+        date=day,
+        time=time,
+        end_date=end_date or (first.end_date if first else None),
+        vague=bool(first and first.vague),
+    )
+
+
+def _range_end(first: _Atom | None, right: list[_Atom], ref: dt.date | None) -> dt.date | None:
+    """The end day of a range: 3月1日至5日 takes its month from the start."""
+    other = next((a for a in right if a.kind == DATE), None)
+    if other is None or first is None or first.date is None:
+        return None
+    if other.day_only is not None:
+        start = first.date
+        for months in range(2):
+            month = _month_start(start, months)
+            try:
+                candidate = month.replace(day=other.day_only)
+            except ValueError:
+                continue
+            if candidate >= start:
+                return candidate
+        return None
+    end = other.date
+    if end is not None and end < first.date and (end - first.date).days > -7:
+        end += dt.timedelta(days=7)  # Friday to Monday wraps into the next week
+    return end
+
+
+def find_times(text: str, *, reference: dt.datetime | None, language: str) -> list[TimeExpression]:
+    """All time expressions of `text`, in order, resolved against `reference`'s calendar day.
+
+    `language` is zh, en or mixed; English patterns also run on Chinese text that contains
+    Latin letters (EOD, Friday). See the module docstring for every convention.
+    """
+    ref = reference.date() if reference is not None else None
+    atoms = _scan(text, ref, language)
+    found = []
+    for group in _groups(text, atoms):
+        expression = _expression(text, group, ref)
+        if expression is not None:
+            found.append(expression)
+    return found
+
+
+_DEADLINE = re.compile(
+    r"前|为止|截止|截至|最晚|最迟|不晚于|内|下班|"
+    r"\b(?:by|before|until|till|no later than|not later than|prior to|on or before|due|within|"
+    r"eod|cob|eob|eow|eom|end of)\b", _I)
+
+
+def is_deadline(expression: TimeExpression) -> bool:
+    """Whether the expression's words mark a deadline (X前, by X, within N days, EOD)."""
+    return _DEADLINE.search(expression.text) is not None

@@ -1,0 +1,589 @@
+"""Findings: what a message promises, asks, changes, approves, proposes, fears or scores.
+
+`find_findings(text, language=..., reference=..., party=...)` runs a spaCy pipeline per
+language and turns the spans it leaves in `doc.spans["findings"]` into `Finding` values.
+
+The pipelines
+-------------
+The Chinese one is `spacy.blank("zh")`, segmented by character; the English one is
+`spacy.blank("en")`. Both run three custom components:
+
+1. `mailbot_sentencizer` splits sentences at 。！？!?；; and at line breaks. A line that
+   looks hard-wrapped (long, no closing punctuation, and the next line goes on in lower
+   case) is joined to the next one.
+2. `mailbot_times` stores `parsing.dates.find_times` of the whole text in `doc._.times`.
+3. `mailbot_findings` does the rest:
+   - It splits each sentence into clauses at ，,;； and before contrast words (但是,
+     不过, but, however) and "and/so" followed by a new subject or a modal.
+   - It gives each clause at most one kind: cue lists from `parsing.lexicon`, plus a few
+     rules on question form, negation, past tense and conditionals.
+   - It merges neighbours: feedback, approval and risk clauses next to one of their own
+     kind become one finding ("整体不错，但是字体太小" is one `mixed` feedback).
+   - A finding's clause grows over the clauses after it that carry no finding of their
+     own ("请提供logo，最好是矢量格式"). It also takes in a short clause before it that is
+     only a time or an assent ("下周五之前，我们会提交", "没问题，就按这个来").
+   - It writes a span per finding, with the kind as label and Span extensions `by`, `due`,
+     `due_text`, `sentiment`, `score` and `start`.
+
+The pipelines are built once, on first use. A trained component can later replace
+`mailbot_findings` without touching callers. For "mixed" text, each run of sentences goes
+to the pipeline of its script: Chinese if CJK characters are at least a third as many as
+Latin letters.
+
+Conventions
+-----------
+- `by`:
+  - commitment: the sender's party.
+  - request, change_request, meeting: the other party, the one asked to act or to agree.
+    This holds even when the sender proposes the change ("Can we push the launch back?"
+    from us asks the client).
+  - approval, feedback, risk, survey_response: the sender's party, the side that gave
+    it or reports it.
+- First person plural (we, 我们, 我方, 我司) is always the sender's side.
+- Precedence within one clause:
+  1. survey_response
+  2. approval
+  3. meeting
+  4. change_request asked for (能否/please/can we … + a change verb)
+  5. risk (delay, blocker, 赶不上)
+  6. request
+  7. commitment
+  8. risk named only by a problem word (bug, 故障)
+  9. change_request given as a directive ("改成深蓝色" from the client, "Change the
+     header to navy")
+  10. feedback
+- Commitments need a promise: a first-person subject with a future or ability modal
+  (will, 'll, going to, can, 会, 将, 马上, 可以 …), or 发给您 / 稍后发 forms. These never
+  count as commitments:
+  - past statements (已经发给您了, I sent it yesterday);
+  - negated ones (we won't make Friday, 恐怕周五赶不上): those become risks when they name
+    a delay;
+  - questions;
+  - conditional ones ("if you approve today we can ship Friday", 如果…我们就…), which
+    are not yet promises. The condition addressed to the other side yields no request
+    either.
+- Approvals are never questions, negated (not approved, 不同意) or conditional. "Please
+  approve" is a request, not an approval.
+- Meetings need a meeting word and a proposal (a question, let's, can we, 约, 安排, 方便吗
+  …). Talk about past meetings and their notes is no proposal.
+- `due` and `due_text`: the time expression inside the finding's text that carries a
+  deadline marker (前, 之前, by, before, within …). If none does, the first one that names
+  a day. A vague one (5月中旬) gives `due_text` and no `due`. For a change request with a
+  range ("from Monday to Wednesday") `due` is the range's end, the new date.
+- `start` (meeting): the date and time of day of the proposed meeting, as a naive local
+  datetime. With a day and no time, `start` is None and the day is in `due`.
+- `score`: the integer given ("9分", "8/10", "5 out of 5", "rate it 9"). A fraction counts
+  only with rating words near it or standing nearly alone, so that 4/10 in "move it to
+  4/10" stays a date.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass, replace
+from typing import Any
+
+import spacy
+from spacy.language import Language
+from spacy.tokens import Doc, Span
+
+from parsing.dates import cn_number, find_times, is_deadline
+from parsing.lexicon import EN, ZH, Cues
+from parsing.model import Finding, Kind, Party, TimeExpression
+
+logger = logging.getLogger(__name__)
+
+__all__ = ["find_findings", "pipeline"]
+
+SPAN_KEY = "findings"
+_SENTENCE_END = "。！？!?；;"
+_CJK = re.compile(r"[\u3400-\u9fff]")
+_LATIN = re.compile(r"[A-Za-z]")
+_MERGEABLE = {Kind.FEEDBACK, Kind.APPROVAL, Kind.RISK}
+
+# --- extensions ----------------------------------------------------------------------------
+
+for _name in ("reference", "party", "times"):
+    if not Doc.has_extension(_name):
+        Doc.set_extension(_name, default=None)
+for _name in ("by", "due", "due_text", "sentiment", "score", "start"):
+    if not Span.has_extension(_name):
+        Span.set_extension(_name, default=None)
+
+
+# --- sentences -----------------------------------------------------------------------------
+
+_LINE = re.compile(r"[^\n]*(?:\n|$)")
+_SENT_END = re.compile(r"(?<=[。！？!?；;])|(?<=[.](?=\s))")
+
+
+def sentence_starts(text: str) -> list[int]:
+    """Character offsets where sentences start: after 。！？!?；; and '. ', and at line breaks."""
+    starts = {0}
+    for match in _SENT_END.finditer(text):
+        if match.start() > 0 and not _abbreviation(text, match.start()):
+            starts.add(match.start())
+    offset = 0
+    lines = text.split("\n")
+    for index, line in enumerate(lines[:-1]):
+        offset += len(line) + 1
+        if not _soft_wrap(line, lines[index + 1]):
+            starts.add(offset)
+    return sorted(start for start in starts if start < len(text))
+
+
+_ABBREVIATIONS = re.compile(r"(?:\b(?:e\.g|i\.e|etc|mr|mrs|ms|dr|no|vs|approx|incl|st)|\d)\.$", re.I)
+
+
+def _abbreviation(text: str, end: int) -> bool:
+    return text[end - 1] == "." and _ABBREVIATIONS.search(text[max(0, end - 8):end]) is not None
+
+
+def _soft_wrap(line: str, following: str) -> bool:
+    """A hard-wrapped line: long, not closed by punctuation, continued in lower case."""
+    line, following = line.rstrip(), following.lstrip()
+    if len(line) < 40 or not following or line[-1] in _SENTENCE_END + ".:：":
+        return False
+    return following[0].islower()
+
+
+@Language.component("mailbot_sentencizer")
+def sentencizer(doc: Doc) -> Doc:
+    """Set sentence starts from `sentence_starts` (mixed zh/en punctuation and line breaks)."""
+    starts = sentence_starts(doc.text)
+    pending = iter(starts[1:])
+    boundary = next(pending, None)
+    for token in doc:
+        is_start = token.i == 0
+        while boundary is not None and token.idx >= boundary:
+            is_start = True
+            boundary = next(pending, None)
+        token.is_sent_start = is_start
+    return doc
+
+
+@Language.component("mailbot_times")
+def times_component(doc: Doc) -> Doc:
+    """Store the time expressions of the whole text in `doc._.times`."""
+    doc._.times = find_times(doc.text, reference=doc._.reference, language=doc.lang_)
+    return doc
+
+
+# --- clauses -------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class _Clause:
+    start: int
+    end: int
+    text: str
+    norm: str  # what the cues read: lower-cased English with straight apostrophes
+    question: bool
+    conditional: bool
+    timed: bool  # holds a time expression that names a day
+
+
+@dataclass(frozen=True, slots=True)
+class _Label:
+    kind: Kind
+    sentiment: str | None = None
+    score: int | None = None
+
+
+_ZH_SPLIT = re.compile(r"(?<=[，,、;；])|(?=但是|不过|另外|同时|并且|而且|然后|所以|因此|否则|—)")
+_EN_SPLIT = re.compile(
+    r"(?<=[,;])\s|\s(?=(?:but|however|although|though)\b)|\s[—–-]\s|"
+    r"\s(?=(?:and|so|then|also|otherwise)\s+(?:i|we|you|they|he|she|it|please|let's|let us|pls|"
+    r"kindly|our|(?:could|can|would|will)\s+(?:you|we|i)|the \w+ (?:is|are|will|might|may))\b)",
+    re.I)
+
+
+def _clauses(doc: Doc, text: str, start: int, end: int, cues: Cues,
+             english: bool) -> list[_Clause]:
+    times: list[TimeExpression] = doc._.times or []
+    inside = [(t.start, t.end) for t in times if start <= t.start < end]
+    splitter = _EN_SPLIT if english else _ZH_SPLIT
+    cuts = [start]
+    for match in splitter.finditer(text, start, end):
+        cut = match.end() if english else match.start()
+        if start < cut < end and not any(a < cut < b for a, b in inside):
+            cuts.append(cut)
+    cuts.append(end)
+    pieces = []
+    conditional_next = False
+    for a, b in zip(cuts, cuts[1:]):
+        a, b = _trim(text, a, b)
+        if a >= b:
+            continue
+        words = text[a:b]
+        norm = words.lower().replace("’", "'") if english else words
+        conditional = conditional_next or _conditional(norm, cues)
+        conditional_next = bool(cues.conditional.match(norm.lstrip())) and not _done_clause(norm)
+        timed = any(a <= t.start < b and t.date is not None for t in times)
+        pieces.append(_Clause(a, b, words, norm, cues.question.search(norm) is not None,
+                              conditional, timed))
+    return pieces
+
+
+def _conditional(norm: str, cues: Cues) -> bool:
+    return cues.conditional.search(norm) is not None and cues.request.search(norm) is None
+
+
+def _done_clause(norm: str) -> bool:
+    """A conditional clause that already holds its consequence (…, we'll ship)."""
+    return "我们" in norm[2:] or " we " in norm
+
+
+_TRIM = " \t\r\n，,、;；:：—–-"
+
+
+def _trim(text: str, a: int, b: int) -> tuple[int, int]:
+    while a < b and text[a] in _TRIM:
+        a += 1
+    while b > a and text[b - 1] in " \t\r\n，,、;；—–-":
+        b -= 1
+    return a, b
+
+
+# --- classification ------------------------------------------------------------------------
+
+
+def _classify(clause: _Clause, cues: Cues, party: Party) -> _Label | None:
+    """The one kind a clause carries, by the precedence of the module docstring, or None."""
+    text = clause.norm
+    if cues.chitchat.match(text.strip()):
+        return None
+    score = _score(text, cues)
+    if score is not None:
+        return _Label(Kind.SURVEY_RESPONSE, score=score)
+    if _is_approval(clause, cues):
+        return _Label(Kind.APPROVAL)
+    if _is_meeting(clause, cues):
+        return _Label(Kind.MEETING)
+    asks = _asks(clause, cues)
+    if cues.change.search(text) and asks and not _is_commitment(clause, cues):
+        return _Label(Kind.CHANGE_REQUEST)
+    if cues.risk.search(text):
+        return _Label(Kind.RISK)
+    if _is_request(clause, cues):
+        return _Label(Kind.REQUEST)
+    if _is_commitment(clause, cues):
+        return _Label(Kind.COMMITMENT)
+    if cues.risk_weak.search(text) and not (clause.question or clause.conditional
+                                            or cues.boilerplate.search(text)):
+        return _Label(Kind.RISK)
+    if _is_directive_change(clause, cues, party):
+        return _Label(Kind.CHANGE_REQUEST)
+    sentiment = _sentiment(clause, cues)
+    if sentiment is not None:
+        return _Label(Kind.FEEDBACK, sentiment=sentiment)
+    return None
+
+
+def _asks(clause: _Clause, cues: Cues) -> bool:
+    return (clause.question or cues.change_marker.search(clause.norm) is not None
+            or cues.request.search(clause.norm) is not None)
+
+
+def _is_past(clause: _Clause, cues: Cues) -> bool:
+    text = clause.norm
+    if cues.past.search(text):
+        return True
+    return cues.done_tail.search(text) is not None and cues.commitment.search(text) is None
+
+
+def _is_commitment(clause: _Clause, cues: Cues) -> bool:
+    text = clause.norm
+    if clause.question or clause.conditional or _is_past(clause, cues):
+        return False
+    if cues.negation.search(text) or cues.commitment_not.search(text) \
+            or cues.boilerplate.search(text):
+        return False
+    if cues.commitment.search(text):
+        return True
+    if clause.timed and cues.first_person.search(text) and cues.action.search(text) \
+            and cues.request.search(text) is None:
+        return True  # 我们这周内完成
+    return cues.gives_to_you.search(text) is not None and cues.request.search(text) is None
+
+
+def _is_request(clause: _Clause, cues: Cues) -> bool:
+    text = clause.norm
+    if cues.request_not.search(text) or cues.boilerplate.search(text):
+        return False
+    if cues.request.search(text):
+        return not (clause.question and cues.action.search(text) is None
+                    and cues.first_person.search(text) is None and not _CJK.search(text))
+    return cues.request_imperative.search(text) is not None
+
+
+def _is_approval(clause: _Clause, cues: Cues) -> bool:
+    text = clause.norm
+    if not cues.approval.search(text) or clause.question or clause.conditional:
+        return False
+    if cues.approval_polite.search(text):
+        return True
+    if cues.approval_negated.search(text):
+        return False
+    return cues.request.search(text) is None
+
+
+def _is_meeting(clause: _Clause, cues: Cues) -> bool:
+    text = clause.norm
+    if not cues.meeting.search(text) or cues.meeting_not.search(text):
+        return False
+    if _is_past(clause, cues) and not clause.question:
+        return False
+    return cues.meeting_propose.search(text) is not None or clause.question
+
+
+def _is_directive_change(clause: _Clause, cues: Cues, party: Party) -> bool:
+    text = clause.norm
+    if not cues.change.search(text) or _is_past(clause, cues) or cues.negation.search(text):
+        return False
+    if cues.change_imperative.search(text):
+        return True
+    return party is Party.CLIENT and cues.first_person.search(text) is None \
+        and _CJK.search(text) is not None
+
+
+def _score(text: str, cues: Cues) -> int | None:
+    match = cues.survey.search(text)
+    if match:
+        groups = match.groupdict()
+        value = cn_number(groups.get("n") or groups.get("m") or "")
+        limit = int(groups["d"]) if groups.get("d") else 100
+        if value is not None and 0 <= value <= limit:
+            return value
+    for match in cues.survey_fraction.finditer(text):
+        value, limit = int(match["n"]), int(match["d"])
+        alone = len(text.strip()) <= len(match.group(0)) + 14
+        if value <= limit and (alone or cues.survey_context.search(text)):
+            return value
+    return None
+
+
+def _sentiment(clause: _Clause, cues: Cues) -> str | None:
+    text = cues.feedback_not.sub(" ", clause.norm)
+    if not (cues.work.search(text) or cues.strong_feedback.search(text)):
+        return None
+    positive = negative = 0
+    for match in cues.feedback.finditer(text):
+        if match["neg"]:
+            negative += 1
+        else:
+            positive += 1
+    if positive and negative:
+        return "mixed"
+    if positive:
+        return "positive"
+    return "negative" if negative else None
+
+
+# --- from labelled clauses to finding spans ------------------------------------------------
+
+
+@dataclass(slots=True)
+class _Draft:
+    start: int
+    end: int
+    label: _Label
+
+
+def _drafts(clauses: list[_Clause], labels: list[_Label | None], cues: Cues,
+            times: list[TimeExpression]) -> list[_Draft]:
+    """Labelled clauses as findings: merged with neighbours of their kind, grown over the rest."""
+    drafts: list[_Draft] = []
+    previous_free: _Clause | None = None
+    for clause, label in zip(clauses, labels):
+        if label is None:
+            if drafts and drafts[-1].end <= clause.start and previous_free is None \
+                    and not cues.chitchat.match(clause.norm.strip()) \
+                    and not cues.boilerplate.search(clause.norm):
+                drafts[-1].end = clause.end  # the clause goes on the finding before it
+                continue
+            previous_free = clause
+            continue
+        last = drafts[-1] if drafts else None
+        if last and previous_free is None and last.label.kind is label.kind \
+                and label.kind in _MERGEABLE:
+            last.end = clause.end
+            last.label = _merged(last.label, label)
+            continue
+        start = clause.start
+        if previous_free is not None and _absorbable(previous_free, cues, times):
+            start = previous_free.start
+        drafts.append(_Draft(start, clause.end, label))
+        previous_free = None
+    return drafts
+
+
+def _merged(first: _Label, second: _Label) -> _Label:
+    if first.kind is not Kind.FEEDBACK or first.sentiment == second.sentiment:
+        return first
+    return replace(first, sentiment="mixed")
+
+
+def _absorbable(clause: _Clause, cues: Cues, times: list[TimeExpression]) -> bool:
+    """A clause with no finding that belongs to the next one: an assent or only a time."""
+    if cues.assent.match(clause.norm):
+        return True
+    rest = clause.text
+    for expression in times:
+        if clause.start <= expression.start and expression.end <= clause.end:
+            rest = rest.replace(expression.text, "")
+    return rest != clause.text and len(re.sub(r"[\W_]", "", rest)) <= 4
+
+
+def _choose_due(times: list[TimeExpression], kind: Kind) -> TimeExpression | None:
+    dated = [t for t in times if t.date is not None or t.time is None]  # not a bare time
+    if not dated:
+        return None
+    deadline = [t for t in dated if is_deadline(t)]
+    if deadline and kind is not Kind.MEETING:
+        return deadline[0]
+    if kind is Kind.CHANGE_REQUEST:
+        return next((t for t in reversed(dated) if t.date is not None), dated[-1])  # move X to Y
+    return next((t for t in dated if t.date is not None), dated[0])
+
+
+def _meeting_start(times: list[TimeExpression]) -> dt.datetime | None:
+    both = next((t for t in times if t.date and t.time), None)
+    if both and both.date and both.time:
+        return dt.datetime.combine(both.date, both.time)
+    day = next((t.date for t in times if t.date), None)
+    hour = next((t.time for t in times if t.time), None)
+    return dt.datetime.combine(day, hour) if day and hour else None
+
+
+_LEADING_JOINER = re.compile(r"(?:and|so|then|also)\s+", re.I)
+
+
+def _span(doc: Doc, text: str, draft: _Draft, party: Party) -> Span | None:
+    start, end = _trim(text, draft.start, draft.end)
+    joiner = _LEADING_JOINER.match(text, start, end)
+    if joiner:
+        start = joiner.end()
+    span = doc.char_span(start, end, label=str(draft.label.kind), alignment_mode="expand")
+    if span is None:
+        return None
+    kind = draft.label.kind
+    inside = [t for t in doc._.times if start <= t.start and t.end <= end]
+    due = _choose_due(inside, kind)
+    other = Party.CLIENT if party is Party.US else Party.US
+    span._.by = other if kind in (Kind.REQUEST, Kind.CHANGE_REQUEST, Kind.MEETING) else party
+    if due is not None and kind is not Kind.SURVEY_RESPONSE:
+        span._.due = due.end_date if kind is Kind.CHANGE_REQUEST and due.end_date else due.date
+        span._.due_text = due.text
+    span._.sentiment = draft.label.sentiment
+    span._.score = draft.label.score
+    if kind is Kind.MEETING:
+        span._.start = _meeting_start(inside)
+    return span
+
+
+@Language.factory("mailbot_findings", default_config={"english": False})
+def make_findings(nlp: Language, name: str, english: bool) -> _FindingsComponent:
+    return _FindingsComponent(english)
+
+
+class _FindingsComponent:
+    """Clauses → labels → spans in `doc.spans["findings"]` (label = kind, extensions set)."""
+
+    def __init__(self, english: bool) -> None:
+        self.english = english
+        self.cues = EN if english else ZH
+
+    def __call__(self, doc: Doc) -> Doc:
+        party: Party = doc._.party or Party.CLIENT
+        spans: list[Span] = []
+        text = doc.text  # Doc.text is rebuilt from the tokens on every access
+        for sentence in doc.sents:
+            clauses = _clauses(doc, text, sentence.start_char, sentence.end_char, self.cues,
+                               self.english)
+            labels = [_classify(clause, self.cues, party) for clause in clauses]
+            for draft in _drafts(clauses, labels, self.cues, doc._.times or []):
+                span = _span(doc, text, draft, party)
+                if span is not None:
+                    spans.append(span)
+        doc.spans[SPAN_KEY] = spans
+        return doc
+
+
+# --- the pipelines and the public function -------------------------------------------------
+
+_PIPELINES: dict[str, Language] = {}
+
+
+def pipeline(language: str) -> Language:
+    """The spaCy pipeline of `zh` or `en`, built on first use."""
+    nlp = _PIPELINES.get(language)
+    if nlp is None:
+        nlp = spacy.blank(language)
+        nlp.add_pipe("mailbot_sentencizer")
+        nlp.add_pipe("mailbot_times")
+        nlp.add_pipe("mailbot_findings", config={"english": language == "en"})
+        _PIPELINES[language] = nlp
+        logger.debug("built the %s findings pipeline", language)
+    return nlp
+
+
+def _script(text: str) -> str:
+    cjk = len(_CJK.findall(text))
+    return "zh" if cjk and cjk * 3 >= len(_LATIN.findall(text)) else "en"
+
+
+def _chunks(text: str, language: str) -> Iterator[tuple[str, str]]:
+    """(language, text) runs: the whole text, or for "mixed" runs of sentences by script."""
+    if language in ("zh", "en"):
+        yield language, text
+        return
+    starts = sentence_starts(text) + [len(text)]
+    run_language, run_start = "", 0
+    for a, b in zip(starts, starts[1:]):
+        piece = text[a:b]
+        if not piece.strip():
+            continue
+        script = _script(piece)
+        if script != run_language:
+            if run_language:
+                yield run_language, text[run_start:a]
+            run_language, run_start = script, a
+    if run_language:
+        yield run_language, text[run_start:]
+
+
+def _finding(span: Span) -> Finding:
+    extensions: Any = span._
+    return Finding(
+        kind=Kind(span.label_),
+        text=span.text.strip(),
+        by=extensions.by,
+        due=extensions.due,
+        due_text=extensions.due_text,
+        sentiment=extensions.sentiment,
+        score=extensions.score,
+        start=extensions.start,
+    )
+
+
+def find_findings(text: str, *, language: str, reference: dt.datetime | None,
+                  party: Party) -> list[Finding]:
+    """The findings of the newly written text of one message, in text order.
+
+    `language` is zh, en or mixed; `reference` the message's Date in the team's time zone
+    (None: relative dates stay unresolved); `party` the sender's side.
+    """
+    found: list[Finding] = []
+    for chunk_language, chunk in _chunks(text, language):
+        nlp = pipeline(chunk_language)
+        doc = nlp.make_doc(chunk)
+        doc._.reference = reference
+        doc._.party = party
+        for _name, component in nlp.pipeline:
+            doc = component(doc)
+        found.extend(_finding(span) for span in doc.spans[SPAN_KEY])
+    return found

@@ -1,0 +1,269 @@
+"""Word lists for the rule-based finding components, as compiled regular expressions.
+
+Each list is the vocabulary of one cue: Chinese patterns run on the raw characters, English
+ones on the lower-cased text, where curly apostrophes have become straight ones. The
+rules that combine these cues live in `parsing.findings`. Keeping the words here means that
+widening a list doesn't touch the logic, and a reviewer can read the lists in one place.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+__all__ = ["ZH", "EN", "Cues"]
+
+_NEVER = re.compile(r"(?!)")
+
+
+@dataclass(frozen=True, slots=True)
+class Cues:
+    """The cues of one language; a cue a language does not use never matches."""
+
+    first_person: re.Pattern[str] = _NEVER
+    commitment: re.Pattern[str] = _NEVER
+    commitment_not: re.Pattern[str] = _NEVER
+    gives_to_you: re.Pattern[str] = _NEVER
+    action: re.Pattern[str] = _NEVER
+    request: re.Pattern[str] = _NEVER
+    request_imperative: re.Pattern[str] = _NEVER
+    request_not: re.Pattern[str] = _NEVER
+    boilerplate: re.Pattern[str] = _NEVER
+    question: re.Pattern[str] = _NEVER
+    change: re.Pattern[str] = _NEVER
+    change_marker: re.Pattern[str] = _NEVER
+    change_imperative: re.Pattern[str] = _NEVER
+    risk: re.Pattern[str] = _NEVER
+    risk_weak: re.Pattern[str] = _NEVER
+    approval: re.Pattern[str] = _NEVER
+    approval_negated: re.Pattern[str] = _NEVER
+    approval_polite: re.Pattern[str] = _NEVER
+    meeting: re.Pattern[str] = _NEVER
+    meeting_propose: re.Pattern[str] = _NEVER
+    meeting_not: re.Pattern[str] = _NEVER
+    past: re.Pattern[str] = _NEVER
+    done_tail: re.Pattern[str] = _NEVER
+    negation: re.Pattern[str] = _NEVER
+    conditional: re.Pattern[str] = _NEVER
+    survey: re.Pattern[str] = _NEVER
+    survey_fraction: re.Pattern[str] = _NEVER
+    survey_context: re.Pattern[str] = _NEVER
+    feedback: re.Pattern[str] = _NEVER
+    feedback_not: re.Pattern[str] = _NEVER
+    work: re.Pattern[str] = _NEVER
+    strong_feedback: re.Pattern[str] = _NEVER
+    assent: re.Pattern[str] = _NEVER
+    chitchat: re.Pattern[str] = _NEVER
+
+
+def _cues(**patterns: str) -> Cues:
+    return Cues(**{name: re.compile(pattern) for name, pattern in patterns.items()})
+
+
+def _any(*words: str) -> str:
+    return "(?:" + "|".join(words) + ")"
+
+
+# --- Chinese -------------------------------------------------------------------------------
+
+_ZH_FIRST_PERSON = _any("我们", "我方", "我司", "我这边", "我们这边", "咱们", "本公司", "我")
+_ZH_FUTURE = _any("(?<![开布审例话频约])会(?!议|员|计|话|场|上|后|谈|不会)", "将", "将会", "马上", "立即", "立刻", "稍后", "随后", "争取", "保证", "一定",
+                  "负责", "准备", "计划", "打算", "预计", "安排", "尽快", "回头", "晚点", "这就", "再",
+                  "可以", "能")
+_ZH_ACTION = _any("发", "提交", "提供", "给", "交", "完成", "交付", "上线", "更新", "修改", "改",
+                  "出(?![差门去国来])", "整理", "准备", "安排", "跟进", "处理", "回复", "反馈", "确认", "寄", "上传",
+                  "同步", "补充", "做", "优化", "调整", "部署", "发布", "联系", "通知", "核对",
+                  "检查", "测试", "修复", "落实", "对接", "报价", "排期", "过来", "过去")
+_ZH_WORK = _any("设计", "稿", "页面", "首页", "方案", "效果", "颜色", "配色", "色调", "主色", "字体",
+                "字号", "排版", "版面", "布局", "风格", "logo", "LOGO", "Logo", "图标", "图片", "插画",
+                "动画", "交互", "文案", "视频", "海报", "界面", "UI", "原型", "这版", "这一版", "新版",
+                "整体", "细节", "质量", "作品", "成果", "demo", "网站", "官网", "app", "APP", "功能",
+                "看起来", "看上去", "感觉", "觉得", "体验", "画面", "视觉", "照片", "初稿", "终稿",
+                "报告", "内容", "交付物", "版本", "沟通", "服务", "配合", "响应", "效率", "态度", "团队")
+
+ZH = _cues(
+    first_person=_ZH_FIRST_PERSON,
+    commitment=(_ZH_FIRST_PERSON + r"[^，。？！?!]{0,12}?" + _ZH_FUTURE
+                + r"|" + _any("稍后", "马上", "随后", "尽快", "回头", "晚点", "这就", "争取")
+                + r"[^，。？！?!]{0,8}?" + _ZH_ACTION),
+    commitment_not=_any("希望", "建议", "要求", "请", "麻烦", "烦请", "需要(?:您|你|贵)", "等(?:您|你)"),
+    gives_to_you=(_ZH_ACTION + r"[^，。？！?!]{0,6}?" + _any("给您", "给你", "给贵司", "给贵方",
+                                                         "您", "贵司", "贵方") + r"(?!.*吗)"),
+    action=_ZH_ACTION,
+    request=_any("请(?!问|查收|查阅|参考|知悉|见|多指教|多关照|放心)", "烦请", "麻烦", "劳驾", "劳烦",
+                 "辛苦(?!了)", "帮忙", "帮我们", "帮我", "务必", "需要(?:贵方|贵司|你们|您|你)",
+                 "希望(?:贵方|贵司|你们|您|你)?[^，。]{0,6}?(?:能|可以|尽快|在)",
+                 "能否", "可否", "可不可以", "能不能", "是否可以", "是否能", "是否方便", "方便(?:的话)?.{0,10}吗",
+                 "可以.{0,12}吗", "尽快(?:回复|反馈|确认|提供|发)", "等(?:您|你们|贵方)的",
+                 "(?:发|提供|给|补充|确认|寄|上传|回复|反馈|看|审核|签)一下(?!我们|我)"),
+    boilerplate=_any("如有", "如需", "有任何问题", "有问题(?:请|可以|随时)", "随时(?:联系|沟通)", "有事"),
+    question=r"[？?]\s*$|[吗呢]\s*[？?。]?\s*$|" + _any("能否", "可否", "可不可以", "能不能", "是否可以", "是否能"),
+    change=_any("延期", "推迟", "推后", "延后", "往后(?:推|挪|延)", "提前", "改成", "改为", "改到", "换成",
+                "换为", "换(?:一|个|掉)", "改一下", "修改(?!意见)", "增加", "新增", "加(?:一|个|上|入)", "添加", "去掉", "删掉",
+                "删除", "砍掉", "取消", "调整", "变更", "更换", "换一下", "换个", "调(?:大|小|高|低|亮|暗|深|浅)",
+                "放大", "缩小", "加大", "挪到", "移到", "改期", "改动", "替换"),
+    change_marker=_any("建议", "希望", "想要", "想", "需要", "要求", "最好", "还是", "吧", "请", "麻烦", "烦请",
+                       "能否", "可否", "可不可以", "能不能", "是否可以", "是否能", "帮忙", "帮我们"),
+    risk=_any("恐怕", "可能(?:会|要)?(?:影响|延误|延期|推迟|赶不上|来不及|无法|延迟|耽误|拖|晚)", "赶不上",
+              "来不及", "无法(?:按时|如期|准时|在)", "不能(?:按时|如期)", "没法(?:按时|如期)", "延误", "耽误",
+              "卡在", "卡住", "阻塞", "受阻", "(?:还|仍|依然)(?:没有?|未)(?:开通|收到|到位|确定|提供|给|批|"
+                                                "下来|拿到|回复|解决|搞定|配置|申请)",
+              "尚未(?:开通|收到|到位|确定|提供|解决|回复)", "迟迟", "风险", "影响(?:到)?(?:上线|进度|交付|工期|排期)",
+              "滞后", "拖延", "进度(?:有点|有些)?(?:慢|紧|落后)", "时间(?:有点|比较|非常|很)?紧", "延迟",
+              "担心", "来得及吗"),
+    risk_weak=_any("出问题", "出了问题", "有问题", "故障", "宕机", "挂了", "报错", "打不开", "访问不了", "bug", "Bug", "BUG"),
+    approval=_any("(?:确认|审核|验收|评审|审批|审查)通过", "通过了", "予以通过", "批准", "签字确认", "确认无误",
+                  "定稿", "(?:可以|同意)(?:上线|发布|执行|实施)", "就按(?:这个|这版|此|这|你们的|您的|上述|该|这样)"
+                  + r"[^，。]{0,6}?(?:来|做|执行|进行|办|定)", "就这样定", "就这么定", "就定这", "同意(?:这个|该|此|你们的|贵方的)?"
+                  "(?:方案|版本|报价|设计|稿|安排|修改)", "我们同意", "(?i:lgtm)", "(?i:approved)", "没有?问题[，,]?就", "可以定稿", "验收合格"),
+    approval_negated=_any("不(?:同意|通过|批准)", "没(?:有)?(?:通过|同意|批准)", "未(?:通过|批准)", "暂不", "待",
+                          "请", "麻烦", "能否", "可否", "是否"),
+    meeting=_any("会议", "开会", "开个会", "开一个会", "开个[^，。]{0,4}会", "评审会", "电话会", "视频会", "线上会",
+                 "碰头会", "例会", "启动会", "沟通会", "讨论会", "通个电话", "打个电话", "语音", "腾讯会议", "钉钉会议",
+                 "飞书会议", "视频通话", "(?:电话|语音|视频|线上|当面)(?:沟通|聊)", "见个面", "见面", "碰个头", "碰一下", "当面沟通", "聊一下", "聊聊",
+                 "(?i:zoom|teams|meeting|call)"),
+    meeting_propose=_any("约", "安排", "开", "组织", "要不要", "是否方便", "方便", "有空", "有时间", "可以吗",
+                         "怎么样", "如何", "能否", "可否", "是否", "建议", "我们", "一起", "行吗", "好吗", "可以"),
+    meeting_not=_any("纪要", "记录", "结论", "会上", "会后", "上次", "刚才", "昨天的", "内部"),
+    past=_any("已经", "已(?!读)", "刚刚", "刚才", "刚", "之前已"),
+    done_tail=r"了\s*[。！!~～]?\s*$",
+    negation=_any("不会", "不能", "无法", "没法", "不了", "来不及", "赶不上", "不一定"),
+    conditional=_any("如果", "假如", "若", "要是", "只要", "如有", "如需", "万一", "的话"),
+    survey=(_any("满意度", "评分", "打分", "分数", "打", "给", "评") + r"[^，。！？!?\d]{0,8}?"
+            r"(?P<n>\d{1,3}|[一二三四五六七八九十]{1,3})\s*分(?!钟)|(?P<m>\d{1,2})\s*分\s*[（(]?\s*满分"),
+    survey_context=_any("满意", "评分", "打分", "分数", "满分", "(?i:rate|rating|score|out of)"),
+    survey_fraction=r"(?P<n>\d{1,2})\s*/\s*(?P<d>10|5)(?!\d)",
+    feedback=(r"(?P<neg>不太满意|不满意|不太喜欢|不喜欢|不好看|不太好|不太行|不够好|不理想|不专业|不协调|不统一|不清楚|"
+              r"看不清|不符合|不对|有误|错别字|难看|一般般|一般(?!来说|情况|都|是|会|在|要)|不是很好|不是特别|失望|粗糙|廉价|普通|单调|杂乱|拥挤|有点乱|太乱|丑|"
+              r"(?:太|偏|有点|有些)(?!好|棒|漂亮|满意|感谢|谢谢)[\u4e00-\u9fff]|奇怪|怪怪的|不够[\u4e00-\u9fff]{1,2})|"
+              r"(?P<pos>漂亮|不错|很好|挺好|非常好|很棒|真棒|太棒|太好|完美|满意|喜欢|专业|清爽|大气|好看|惊艳|到位|出色|"
+              r"精美|简洁|清晰|舒服|高级|有质感|符合预期|眼前一亮|用心|赞|优秀|顺畅|及时|高效|耐心|靠谱|细致)"),
+    assent=r"^\s*(?:没有?问题|好的?|可以|OK|ok|Ok|行|嗯|对|是的|同意)\s*[，,！!。]?\s*$",
+    work=_ZH_WORK,
+    strong_feedback=_any("非常满意", "很满意", "不满意", "太棒了", "完美", "很失望", "非常失望"),
+    chitchat=(r"^(?:您好|你好|大家好|hi|hello|谢谢|感谢|多谢|辛苦了|辛苦|收到|好的|OK|ok|嗯|祝好|此致|敬礼|"
+              r"顺祝商祺|祝[^，。]{0,8}|期待[^，。]{0,10}|[^，。]{0,6}(?:你好|您好))[！!。.,，~～\s]*$"),
+)
+
+# --- English -------------------------------------------------------------------------------
+
+_EN_SUBJECT = r"\b(?:i|we|our team|my team|the team)\b"
+_EN_ACTION = _any("send", "share", "deliver", "provide", "submit", "upload", "finish", "complete",
+                  "update", "fix", "prepare", "get", "have", "review", "check", "confirm", "sign",
+                  "approve", "forward", "arrange", "schedule", "book", "set up", "look into",
+                  "follow up", "reply", "respond", "return", "give", "write", "draft", "pay",
+                  "transfer", "invoice", "call", "email", "let", "tell", "ship", "publish", "test",
+                  "deploy", "add", "remove", "change", "revise", "make", "do", "handle", "take",
+                  "grant", "create", "organize", "organise", "resend", "clarify", "explain")
+
+EN = _cues(
+    commitment=(_EN_SUBJECT + r"[^.?!;]{0,40}?(?:'ll|\bwill\b|\bshall\b|\bare going to\b|'re going to|"
+                r"\bam going to\b|'m going to|\bplan to\b|\baim to\b|\bintend to\b|\bpromise\b|"
+                r"\bcommit to\b|\bcan\b|'m on it|'re on it|\bare on it\b)"
+                r"|^\s*(?:and\s+)?(?:will|shall)\s+(?!you\b|we\b|i\b)"
+                r"|\byou(?:'ll| will) (?:have|receive|get|see)\b"
+                r"|\b(?:it|they|this|these|that|the \w+(?: \w+)?) (?:will|should) be (?:ready|done|"
+                r"delivered|sent|uploaded|shared|live|available|finished|completed|fixed)\b"
+                r"|^\s*will do\b|^\s*on it\b"),
+    commitment_not=_any(r"'ll be (?:out|away|off|on leave|on holiday|travell?ing|unavailable|offline)",
+                        r"will be (?:out|away|off|on leave|on holiday|travell?ing|unavailable|offline)",
+                        r"'ll see\b", r"will see\b", r"'ll have to\b", r"will have to\b", r"'ll need\b",
+                        r"will need\b", r"'ll keep you posted", r"can(?:'t|not)\b", r"\bcan you\b",
+                        r"\bcan we\b", r"\bcan i\b", r"\bwill you\b", r"\bwould\b", r"\bwe can meet\b"),
+    action=r"\b" + _EN_ACTION + r"\b",
+    request=(r"\b(?:please|pls|plz|kindly|could you|can you|would you|will you|would you mind|"
+             r"can i ask you to|may i ask you to|i'd appreciate|we'd appreciate|i would appreciate|"
+             r"we would appreciate|(?:we|i) need you to|(?:we|i)(?:'d| would) like you to|"
+             r"it would be (?:great|helpful|good) if you|make sure (?:to|you)|remember to|"
+             r"don't forget to|do not forget to|let (?:me|us) know|send (?:me|us)\b|"
+             r"(?:we|i) (?:still )?need (?:the|your|a|an|some|access)|waiting for your|"
+             r"are you able to|would it be possible for you|is it possible for you|if you could|"
+             r"if you can|if you would)\b"),
+    request_imperative=(r"^\s*(?:also,?\s+|and\s+)?(?:send|share|provide|forward|upload|confirm|sign|"
+                        r"review|check|call|email|get back to (?:me|us)|reply|fill in|fill out)\b"),
+    boilerplate=(r"\b(?:if you have any|if you need any|should you have|should you need|"
+                 r"if there(?: are|'s) any|any questions)\b"),
+    request_not=(r"\b(?:please (?:find|see|note|feel free|be advised|ignore|disregard|do not hesitate|"
+                 r"don't hesitate|accept)|feel free|(?:don't|do not) hesitate|let (?:me|us) know if "
+                 r"(?:you|there)(?: have| need| are|'re|'d)? ?(?:any|anything|questions?|need)|"
+                 r"let (?:me|us) know if you need|let (?:me|us) know if anything|"
+                 r"let (?:me|us) know if you have|please reach out|thank you|thanks)\b"),
+    question=r"\?\s*$",
+    change=(r"\b(?:add|adding|remove|removing|drop|dropping|change|changing|switch|replace|swap|"
+            r"push\b[\w\s']{0,25}?\b(?:back|out)|postpone|delay|move\b[\w\s']{0,25}?\b(?:to|up|back|"
+            r"forward)|reschedule|bring\b[\w\s']{0,25}?\bforward|extend|expand|reduce|cut|include|"
+            r"increase|decrease|enlarge|shrink|rename|update|revise|tweak|adjust|rearrange|redesign|"
+            r"reword|rework|make\b[\w\s']{0,20}?\b(?:bigger|smaller|larger|darker|lighter|bolder|"
+            r"shorter|longer|brighter))\b"),
+    change_marker=(r"\b(?:can we|could we|can you|could you|would you|will you|would it be possible|"
+                   r"is it possible|possible to|we'd like to|we would like to|i'd like to|"
+                   r"i would like to|we want to|i want to|need to|please|pls|kindly|let's|"
+                   r"let us|we should|should we|shall we|how about|what about|instead|rather than|"
+                   r"we'd prefer|we prefer|i'd prefer|suggest|propose|request|would like)\b"),
+    change_imperative=(r"^\s*(?:also,?\s+|and\s+)?(?:add|remove|drop|change|switch|replace|swap|move|"
+                       r"make|increase|decrease|rename|push|postpone|reschedule)\b"),
+    risk=(r"\b(?:(?:won't|will not|can't|cannot|can not|unable to|not able to|not going to|"
+          r"isn't going to|aren't going to)\s+(?:be able to\s+)?(?:make|meet|hit|finish|deliver|"
+          r"complete|get\b[\w\s]{0,20}?\bdone|be ready|have)|might slip|may slip|could slip|"
+          r"slipp(?:ing|ed)|slips?\b|behind schedule|running behind|fall(?:ing)? behind|delay(?:ed|s)?|"
+          r"block(?:ed|er|ers|ing)|stuck|waiting (?:on|for)|still (?:haven't|hasn't|have not|"
+          r"has not|don't|doesn't|do not|does not|no|not)|at risk|risks?|risky|concerned|concerns?|"
+          r"tight|unlikely|jeopardi[sz]e|push(?:ed)? (?:back|out)|postpone[ds]?|"
+          r"not (?:yet )?(?:received|ready|available)|haven't (?:yet )?(?:received|got|gotten|heard)|"
+          r"hasn't (?:been )?(?:set up|provided|delivered|approved|sent)|i'm afraid|afraid we)\b"),
+    risk_weak=(r"\b(?:issues? with|problems? with|outage|crash(?:ed|es|ing)?|fail(?:ed|s|ing)?|"
+               r"bugs?|not working|is down|are down|went down|broken|error)\b"),
+    approval=(r"\b(?:approved?|approves|lgtm|looks good to me|signed off|sign[- ]off|we sign off|"
+              r"green light|good to go|ok to proceed|okay to proceed|happy to proceed|"
+              r"please proceed|go ahead|you can proceed|proceed|accepted|we accept|i accept|"
+              r"confirmed|i confirm|we confirm|final approval|ship it|all good to launch|"
+              r"happy to sign)\b"),
+    approval_negated=(r"(?:\b(?:not|never|once|if|pending|awaiting|await|needs?|before|until|"
+                      r"waiting for|for (?:your|our) approval|to approve|for approval|unapproved|"
+                      r"get approved|be approved)\b|n't\b)"),
+    approval_polite=r"\b(?:please (?:proceed|go ahead)|feel free to (?:proceed|go ahead))\b",
+    meeting=(r"\b(?:meet|meeting|call|catch[- ]up|sync|chat|get together|video call|conference call|"
+             r"zoom|teams call|hangout|walkthrough|walk-through|walk you through|review session|"
+             r"workshop|kick-?off|stand-?up|demo session|sit down|hop on)\b"),
+    meeting_propose=(r"\b(?:can we|could we|shall we|should we|let's|let us|how about|what about|"
+                     r"would you be (?:free|available)|are you (?:free|available)|is \w+ (?:free|"
+                     r"available)|does \w+(?: \w+)? work|would \w+(?: \w+)? work|works for you|"
+                     r"(?:i|we)(?:'d| would) like to (?:schedule|set up|arrange|book|have|meet)|"
+                     r"propose|suggest|schedule|set up|arrange|book|invite you|available for|"
+                     r"free for|time for|(?:we|i) (?:can|could) (?:meet|call|talk|chat|hop on))\b"),
+    meeting_not=r"\b(?:notes|minutes|recording|thanks for|thank you for|yesterday|last week|earlier today)\b",
+    negation=r"\b(?:won't|will not|can't|cannot|can not|not|never|unable|unlikely|don't|doesn't)\b",
+    conditional=r"(?:^|\b)(?:if|unless|in case|provided that|assuming)\b",
+    survey=(r"\b(?:(?:rate|rating|score[ds]?|scoring)\b[^.?!]{0,30}?|(?:give|gave) (?:it|you|"
+            r"us|them|this) (?:an? )?)\b(?P<n>\d{1,2})\b(?:\s*(?:/|out of)\s*(?P<d>\d{1,2}))?"),
+    survey_context=r"\b(?:rate|rating|score|satisf\w*|out of)\b",
+    survey_fraction=r"(?<![\d/])(?P<n>\d{1,2})\s*(?:/|out of)\s*(?P<d>10|5)\b",
+    feedback=(r"(?P<neg>\bnot (?:great|good|right|working|quite|ideal|what we|happy)|"
+              r"\b(?:don't|do not|didn't) (?:like|love)|\bnot a fan\b|"
+              r"\b(?:looks?|seems?|feels?|is|are|a bit|a little|slightly)\s+off\b|"
+              r"\btoo (?:small|big|large|dark|light|busy|bright|plain|cluttered|much|many|long|"
+              r"short|bold|thin|faint|generic|crowded)\b|\b(?:ugly|cluttered|confusing|hard to read|"
+              r"difficult to read|unhappy|disappointed|disappointing|messy|inconsistent|wrong|broken|"
+              r"bland|dated|boring|poor|weak|harsh|awkward|odd|strange|unreadable|hate|dislike|"
+              r"underwhelming|amateurish|clunky)\b)|"
+              r"(?P<pos>\b(?:great|good|nice|better|improved|lov(?:e|es|ed|ing)|like[sd]?|beautiful|excellent|perfect|amazing|awesome|"
+              r"fantastic|clean|impressive|well done|nailed it|happy with|pleased with|brilliant|"
+              r"spot on|elegant|fresh|professional|stunning|wonderful|lovely|gorgeous|superb|"
+              r"outstanding|polished|sharp|slick|crisp)\b)"),
+    work=(r"\b(?:design|designs|mockups?|mock-ups?|layout|colou?rs?|palette|fonts?|typography|"
+          r"logo|page|pages|homepage|landing page|copy|draft|version|concept|work|illustrations?|"
+          r"images?|photos?|icons?|banner|header|footer|menu|navigation|site|website|app|"
+          r"prototype|wireframes?|deliverables?|video|animation|looks?|seems?|feels?|overall|"
+          r"job|style|visuals?|result|results|presentation|report|it's|it is|they're|this is|"
+          r"that's|these are)\b"),
+    feedback_not=(r"\b(?:good (?:morning|afternoon|evening|day|night|news|luck|question|point)|"
+                  r"have a (?:great|good|nice|lovely)|hope you(?:'re| are) (?:well|good)|"
+                  r"nice to (?:meet|hear|see)|great to (?:hear|meet|see)|good to (?:hear|know)|"
+                  r"looking forward|sounds good|would like|i'd like|we'd like|like to|if you like|"
+                  r"feel free|as good as|good time|works for|thank|thanks|(?:looks?|seems?|feels?|sounds?) like|"
+                  r"just like|like this|like that|would love|'d love|love to)\b"),
+    strong_feedback=r"\b(?:love it|love them|perfect|well done|great job|great work|nailed it|disappointed)\b",
+    assent=r"^\s*(?:ok|okay|sure|great|perfect|yes|yep|sounds good|fine|all good|thanks)\s*[,!.]?\s*$",
+    chitchat=(r"^(?:hi|hello|hey|dear|thanks|thank you|many thanks|cheers|best|regards|kind regards|"
+              r"best regards|noted|got it)\b[^.?!]{0,30}[.!]?\s*$"),
+)

@@ -1,0 +1,260 @@
+"""Time expressions: every form and convention of `parsing.dates`, in Chinese and English.
+
+The reference moment is Wednesday 2026-03-04 10:15 in Asia/Shanghai unless a case says
+otherwise: this week runs Mon 2 – Sun 8 March, the next one Mon 9 – Sun 15 March.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from zoneinfo import ZoneInfo
+
+import pytest
+
+from parsing.dates import cn_number, find_times, is_deadline
+from parsing.model import TimeExpression
+
+SHANGHAI = ZoneInfo("Asia/Shanghai")
+REF = dt.datetime(2026, 3, 4, 10, 15, tzinfo=SHANGHAI)  # a Wednesday
+D = dt.date
+
+
+def only(text: str, *, language: str = "mixed", reference: dt.datetime | None = REF) -> TimeExpression:
+    found = find_times(text, reference=reference, language=language)
+    assert len(found) == 1, found
+    return found[0]
+
+
+# (text, expected words, expected date)
+DATES = [
+    # absolute
+    ("2026-04-01", "2026-04-01", D(2026, 4, 1)),
+    ("上线日期定在2026/4/1。", "2026/4/1", D(2026, 4, 1)),
+    ("2026年3月1日已经上线", "2026年3月1日", D(2026, 3, 1)),  # an explicit year is kept, even if past
+    ("4月1日提交", "4月1日", D(2026, 4, 1)),
+    ("请在4/1给我们", "4/1", D(2026, 4, 1)),
+    ("15/4 works", "15/4", D(2026, 4, 15)),  # first number over 12: day/month
+    ("四月一日", "四月一日", D(2026, 4, 1)),
+    ("十五号交", "十五号", D(2026, 3, 15)),
+    ("3号给您", "3号", D(2026, 4, 3)),  # the 3rd has passed this month: next month's
+    ("2月1日前", "2月1日前", D(2027, 2, 1)),  # no year: the next occurrence
+    ("4日", "4日", D(2026, 3, 4)),  # on or after the reference day: today counts
+    ("April 1st", "April 1st", D(2026, 4, 1)),
+    ("on Apr 1, 2027", "Apr 1, 2027", D(2027, 4, 1)),
+    ("1 April", "1 April", D(2026, 4, 1)),
+    ("the 1st of April", "the 1st of April", D(2026, 4, 1)),
+    ("by the 15th", "by the 15th", D(2026, 3, 15)),
+    # relative, Chinese
+    ("今天", "今天", D(2026, 3, 4)),
+    ("明天", "明天", D(2026, 3, 5)),
+    ("后天", "后天", D(2026, 3, 6)),
+    ("大后天", "大后天", D(2026, 3, 7)),
+    ("本周五", "本周五", D(2026, 3, 6)),
+    ("这周一的会", "这周一", D(2026, 3, 2)),  # this week's Monday, though past
+    ("下周五", "下周五", D(2026, 3, 13)),
+    ("下个星期三", "下个星期三", D(2026, 3, 11)),
+    ("下下周一", "下下周一", D(2026, 3, 16)),
+    ("上周五", "上周五", D(2026, 2, 27)),
+    ("本周内", "本周内", D(2026, 3, 8)),
+    ("下周", "下周", D(2026, 3, 15)),
+    ("周三前", "周三前", D(2026, 3, 11)),  # bare weekday: first one after the reference day
+    ("礼拜天", "礼拜天", D(2026, 3, 8)),
+    ("这周末", "这周末", D(2026, 3, 7)),
+    ("下周末", "下周末", D(2026, 3, 14)),
+    ("月底", "月底", D(2026, 3, 31)),
+    ("本月内", "本月内", D(2026, 3, 31)),
+    ("月初", "月初", D(2026, 4, 1)),
+    ("下个月初", "下个月初", D(2026, 4, 1)),
+    ("下个月底", "下个月底", D(2026, 4, 30)),
+    ("4月底", "4月底", D(2026, 4, 30)),
+    ("2月底", "2月底", D(2027, 2, 28)),
+    ("年底", "年底", D(2026, 12, 31)),
+    ("明年初", "明年初", D(2027, 1, 1)),
+    ("两周后", "两周后", D(2026, 3, 18)),
+    ("3天内", "3天内", D(2026, 3, 7)),
+    ("三个工作日内", "三个工作日内", D(2026, 3, 9)),
+    ("5个工作日内", "5个工作日内", D(2026, 3, 11)),
+    ("一个月内", "一个月内", D(2026, 4, 4)),
+    ("两天前", "两天前", D(2026, 3, 2)),
+    ("明天下班前", "明天下班前", D(2026, 3, 5)),
+    ("下班前", "下班前", D(2026, 3, 4)),
+    # relative, English
+    ("today", "today", D(2026, 3, 4)),
+    ("tomorrow", "tomorrow", D(2026, 3, 5)),
+    ("the day after tomorrow", "the day after tomorrow", D(2026, 3, 6)),
+    ("next Friday", "next Friday", D(2026, 3, 13)),
+    ("this Friday", "this Friday", D(2026, 3, 6)),
+    ("Friday next week", "Friday next week", D(2026, 3, 13)),
+    ("by Monday", "by Monday", D(2026, 3, 9)),
+    ("on Wednesday", "Wednesday", D(2026, 3, 11)),  # never the reference day itself
+    ("last Friday", "last Friday", D(2026, 2, 27)),
+    ("this week", "this week", D(2026, 3, 8)),
+    ("next week", "next week", D(2026, 3, 15)),
+    ("end of the week", "end of the week", D(2026, 3, 8)),
+    ("this weekend", "this weekend", D(2026, 3, 7)),
+    ("end of the month", "end of the month", D(2026, 3, 31)),
+    ("by the end of next month", "by the end of next month", D(2026, 4, 30)),
+    ("start of next month", "start of next month", D(2026, 4, 1)),
+    ("end of April", "end of April", D(2026, 4, 30)),
+    ("by year-end", "by year-end", D(2026, 12, 31)),
+    ("EOD Thursday", "EOD Thursday", D(2026, 3, 5)),
+    ("Thursday EOD", "Thursday EOD", D(2026, 3, 5)),
+    ("by COB", "by COB", D(2026, 3, 4)),
+    ("in two weeks", "in two weeks", D(2026, 3, 18)),
+    ("in 10 days", "in 10 days", D(2026, 3, 14)),
+    ("within 3 working days", "within 3 working days", D(2026, 3, 9)),
+    ("within 2 business days", "within 2 business days", D(2026, 3, 6)),
+    ("a week from now", "a week from now", D(2026, 3, 11)),
+    ("no later than April 1", "no later than April 1", D(2026, 4, 1)),
+    ("before Friday", "before Friday", D(2026, 3, 6)),
+    ("until next Tuesday", "until next Tuesday", D(2026, 3, 10)),
+]
+
+
+@pytest.mark.parametrize(("text", "words", "day"), DATES, ids=[c[0] for c in DATES])
+def test_dates(text: str, words: str, day: dt.date) -> None:
+    found = only(text)
+    assert (found.text, found.date, found.vague) == (words, day, False)
+    assert text[found.start:found.end] == found.text
+
+
+VAGUE = ["5月中旬", "月中", "春节前", "节后", "mid-June", "early next week", "before Christmas",
+         "能否推迟到4月", "in April", "next month", "Q2", "下个月", "几天内", "a few days"]
+
+
+@pytest.mark.parametrize("text", VAGUE)
+def test_vague_periods_have_no_date(text: str) -> None:
+    found = only(text)
+    assert found.vague and found.date is None
+
+
+# (text, words, date or None, time)
+TIMES = [
+    ("下午3点", "下午3点", None, dt.time(15, 0)),
+    ("3点半", "3点半", None, dt.time(15, 30)),  # a bare 1–6 o'clock is the afternoon
+    ("10点", "10点", None, dt.time(10, 0)),
+    ("15:30", "15:30", None, dt.time(15, 30)),
+    ("3pm", "3pm", None, dt.time(15, 0)),
+    ("at 3:30 p.m.", "3:30 p.m.", None, dt.time(15, 30)),
+    ("10am", "10am", None, dt.time(10, 0)),
+    ("noon", "noon", None, dt.time(12, 0)),
+    ("上午十点", "上午十点", None, dt.time(10, 0)),
+    ("晚上8点", "晚上8点", None, dt.time(20, 0)),
+    ("中午1点", "中午1点", None, dt.time(13, 0)),
+    ("上午9点一刻", "上午9点一刻", None, dt.time(9, 15)),
+    ("下周二下午3点开会", "下周二下午3点", D(2026, 3, 10), dt.time(15, 0)),
+    ("明天上午10点半", "明天上午10点半", D(2026, 3, 5), dt.time(10, 30)),
+    ("Thursday at 10am", "Thursday at 10am", D(2026, 3, 5), dt.time(10, 0)),
+    ("3pm tomorrow", "3pm tomorrow", D(2026, 3, 5), dt.time(15, 0)),
+    ("tomorrow morning at 9", "tomorrow morning at 9", D(2026, 3, 5), dt.time(9, 0)),
+    ("Friday at 2", "Friday at 2", D(2026, 3, 6), dt.time(14, 0)),
+    ("3月10日下午2:30", "3月10日下午2:30", D(2026, 3, 10), dt.time(14, 30)),
+    ("周五两点", "周五两点", D(2026, 3, 6), dt.time(14, 0)),
+]
+
+
+@pytest.mark.parametrize(("text", "words", "day", "time"), TIMES, ids=[c[0] for c in TIMES])
+def test_times_of_day(text: str, words: str, day: dt.date | None, time: dt.time) -> None:
+    found = only(text)
+    assert (found.text, found.date, found.time) == (words, day, time)
+
+
+# (text, date, end_date, time)
+RANGES = [
+    ("3月10日至15日", D(2026, 3, 10), D(2026, 3, 15), None),
+    ("3月10日到3月12日", D(2026, 3, 10), D(2026, 3, 12), None),
+    ("March 10-12", D(2026, 3, 10), D(2026, 3, 12), None),
+    ("10-12 March", D(2026, 3, 10), D(2026, 3, 12), None),
+    ("Monday to Wednesday", D(2026, 3, 9), D(2026, 3, 11), None),
+    ("周五到下周一", D(2026, 3, 6), D(2026, 3, 9), None),
+    ("下午2点到4点", None, None, dt.time(14, 0)),
+    ("2-4pm", None, None, dt.time(14, 0)),
+    ("11-1pm", None, None, dt.time(11, 0)),
+]
+
+
+@pytest.mark.parametrize(("text", "day", "end", "time"), RANGES, ids=[c[0] for c in RANGES])
+def test_ranges(text: str, day: dt.date | None, end: dt.date | None, time: dt.time | None) -> None:
+    found = only(text)
+    assert (found.text, found.date, found.end_date, found.time) == (text, day, end, time)
+
+
+NOT_TIMES = [
+    "We will send it.",  # "We" is not Wednesday
+    "请把字体调大一点",  # 一点 is "a little"
+    "以下3点建议请参考",  # three points, not three o'clock
+    "I'd rate it 8/10.",  # a score
+    "24/7 support",
+    "We may need more time.",
+    "We sat down with the team.",
+    "每周一例会",  # every Monday: recurring, no single day
+    "2 hours",
+    "版本 2.0.1",
+    "page 3 of the report",
+]
+
+
+@pytest.mark.parametrize("text", NOT_TIMES)
+def test_not_times(text: str) -> None:
+    assert find_times(text, reference=REF, language="mixed") == []
+
+
+def test_deadline_markers_are_part_of_the_words() -> None:
+    found = only("我们会在下周五之前提交首页设计稿")
+    assert (found.text, found.date) == ("下周五之前", D(2026, 3, 13))
+    assert is_deadline(found)
+    assert is_deadline(only("by Monday"))
+    assert is_deadline(only("三个工作日内"))
+    assert not is_deadline(only("下周二下午3点"))
+    assert not is_deadline(only("next Friday"))
+
+
+def test_several_expressions_in_order() -> None:
+    found = find_times("明天先发初稿，下周五之前定稿，月底上线。", reference=REF, language="zh")
+    assert [(f.text, f.date) for f in found] == [
+        ("明天", D(2026, 3, 5)), ("下周五之前", D(2026, 3, 13)), ("月底", D(2026, 3, 31))]
+
+
+def test_mixed_script_sentence() -> None:
+    found = find_times("请在Friday前把logo发给我们，EOD也可以", reference=REF, language="mixed")
+    assert [(f.text, f.date) for f in found] == [("Friday前", D(2026, 3, 6)), ("EOD", D(2026, 3, 4))]
+
+
+def test_without_reference_relative_forms_stay_unresolved() -> None:
+    found = find_times("下周五之前，或者2026-04-01，最晚4月1日", reference=None, language="zh")
+    assert [(f.text, f.date) for f in found] == [
+        ("下周五之前", None), ("2026-04-01", D(2026, 4, 1)), ("最晚4月1日", None)]
+
+
+def test_reference_day_is_the_zone_day_given() -> None:
+    # 23:30 on Friday in Shanghai: "tomorrow" is Saturday whatever UTC says.
+    late = dt.datetime(2026, 3, 6, 23, 30, tzinfo=SHANGHAI)
+    assert only("tomorrow", reference=late).date == D(2026, 3, 7)
+    assert only("周一前", reference=late).date == D(2026, 3, 9)
+
+
+def test_weekday_on_sunday_reference() -> None:
+    sunday = dt.datetime(2026, 3, 8, 9, 0, tzinfo=SHANGHAI)
+    assert only("本周五", reference=sunday).date == D(2026, 3, 6)
+    assert only("下周五", reference=sunday).date == D(2026, 3, 13)
+    assert only("周五前", reference=sunday).date == D(2026, 3, 13)
+    assert only("周末", reference=sunday).date == D(2026, 3, 14)
+
+
+def test_month_end_clamps_and_leap_years() -> None:
+    january = dt.datetime(2028, 1, 31, 9, 0, tzinfo=SHANGHAI)
+    assert only("下个月底", reference=january).date == D(2028, 2, 29)
+    assert only("一个月内", reference=january).date == D(2028, 2, 29)
+    assert only("2月29日", reference=REF).date == D(2028, 2, 29)
+
+
+def test_working_days_skip_the_weekend() -> None:
+    friday = dt.datetime(2026, 3, 6, 17, 0, tzinfo=SHANGHAI)
+    assert only("within 1 working day", reference=friday).date == D(2026, 3, 9)
+    assert only("两个工作日内", reference=friday).date == D(2026, 3, 10)
+
+
+@pytest.mark.parametrize(("word", "value"), [("十五", 15), ("二十一", 21), ("三十", 30), ("十", 10),
+                                             ("两", 2), ("12", 12), ("二〇二六", 2026), ("x", None)])
+def test_cn_number(word: str, value: int | None) -> None:
+    assert cn_number(word) == value

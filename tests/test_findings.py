@@ -1,0 +1,253 @@
+"""Findings in ordinary business mail, Chinese and English: kind, who owes it, when.
+
+Reference: Wednesday 2026-03-04 10:15 Asia/Shanghai (next Friday is 13 March).
+Each case lists every finding expected, in order, as (kind, by, due); sentences that carry
+nothing expect an empty list.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from zoneinfo import ZoneInfo
+
+import pytest
+
+from parsing.findings import find_findings, pipeline, sentence_starts
+from parsing.model import Finding, Kind, Party
+
+REF = dt.datetime(2026, 3, 4, 10, 15, tzinfo=ZoneInfo("Asia/Shanghai"))
+US, CLIENT = Party.US, Party.CLIENT
+D = dt.date
+C, R, CR = Kind.COMMITMENT, Kind.REQUEST, Kind.CHANGE_REQUEST
+A, F, M, RK, S = Kind.APPROVAL, Kind.FEEDBACK, Kind.MEETING, Kind.RISK, Kind.SURVEY_RESPONSE
+
+
+def run(text: str, party: Party, language: str) -> list[Finding]:
+    return find_findings(text, language=language, reference=REF, party=party)
+
+
+def summary(findings: list[Finding]) -> list[tuple[Kind, Party | None, dt.date | None]]:
+    return [(f.kind, f.by, f.due) for f in findings]
+
+
+# (sender party, text, expected [(kind, by, due)])
+ZH_CASES = [
+    # commitments
+    (US, "我们会在下周五之前提交首页设计稿", [(C, US, D(2026, 3, 13))]),
+    (US, "好的，我们这周内完成", [(C, US, D(2026, 3, 8))]),
+    (US, "明天发给您", [(C, US, D(2026, 3, 5))]),
+    (US, "修改稿我们争取周三前发您。", [(C, US, D(2026, 3, 11))]),
+    (CLIENT, "我方会在月底前把合同盖章寄回。", [(C, CLIENT, D(2026, 3, 31))]),
+    (US, "下周五之前，我们会提交首页设计稿", [(C, US, D(2026, 3, 13))]),
+    # requests
+    (CLIENT, "请贵方本周内提供素材", [(R, US, D(2026, 3, 8))]),
+    (CLIENT, "麻烦把logo源文件发一下，谢谢！", [(R, US, None)]),
+    (CLIENT, "烦请在3月15日前回复。", [(R, US, D(2026, 3, 15))]),
+    (CLIENT, "可否提供一下测试账号？", [(R, US, None)]),
+    (US, "请贵司三个工作日内确认报价单。", [(R, CLIENT, D(2026, 3, 9))]),
+    (US, "劳驾您明天下班前把服务器账号发给我们。", [(R, CLIENT, D(2026, 3, 5))]),
+    # change requests
+    (CLIENT, "能否把上线时间推迟到4月？", [(CR, US, None)]),
+    (CLIENT, "能否把首页主色调改成深蓝色？", [(CR, US, None)]),
+    (CLIENT, "首页再增加一个会员登录入口。", [(CR, US, None)]),
+    (CLIENT, "我们希望把发布会提前到下周三。", [(CR, US, D(2026, 3, 11))]),
+    (US, "建议把第二期的上线时间调整到月底。", [(CR, CLIENT, D(2026, 3, 31))]),
+    # feedback
+    (CLIENT, "设计稿很漂亮", [(F, CLIENT, None)]),
+    (CLIENT, "整体不错，但是字体太小", [(F, CLIENT, None)]),
+    (CLIENT, "这版配色有点暗，看起来不太专业。", [(F, CLIENT, None)]),
+    # approvals
+    (CLIENT, "确认通过", [(A, CLIENT, None)]),
+    (CLIENT, "没问题，就按这个来", [(A, CLIENT, None)]),
+    (CLIENT, "首页设计稿我们已签字确认。", [(A, CLIENT, None)]),
+    (CLIENT, "设计稿很漂亮，确认通过。", [(F, CLIENT, None), (A, CLIENT, None)]),
+    # meetings
+    (CLIENT, "下周二下午3点开个评审会？", [(M, US, D(2026, 3, 10))]),
+    (US, "约个电话会？", [(M, CLIENT, None)]),
+    (US, "明天上午10点方便开个视频会吗？", [(M, CLIENT, D(2026, 3, 5))]),
+    # risks
+    (US, "服务器还没开通，可能影响上线", [(RK, US, None)]),
+    (US, "恐怕周五赶不上", [(RK, US, D(2026, 3, 6))]),
+    (US, "接口文档迟迟没有收到，进度有点紧。", [(RK, US, None)]),
+    # survey
+    (CLIENT, "满意度打分：9分", [(S, CLIENT, None)]),
+    (CLIENT, "总体评分给8分，沟通很顺畅。", [(S, CLIENT, None), (F, CLIENT, None)]),
+    # several in one message
+    (CLIENT, "字体太小，能否调大一点？另外请本周五前提供新版。",
+     [(F, CLIENT, None), (CR, US, None), (R, US, D(2026, 3, 6))]),
+    # no findings
+    (US, "已经发给您了", []),
+    (US, "辛苦了！", []),
+    (CLIENT, "您好，附件是设计稿，请查收。", []),
+    (US, "如有问题请随时联系。", []),
+    (CLIENT, "谢谢，祝好！", []),
+    (US, "昨天的会议纪要已经发到群里了。", []),
+    (CLIENT, "好的，收到。", []),
+]
+
+EN_CASES = [
+    # commitments
+    (US, "I'll send the revised mockups by Thursday.", [(C, US, D(2026, 3, 5))]),
+    (US, "We will deliver the homepage design next Friday.", [(C, US, D(2026, 3, 13))]),
+    (US, "We're on it and will have a draft to you within 3 working days.",
+     [(C, US, D(2026, 3, 9))]),
+    (CLIENT, "We'll get you the content by end of the month.", [(C, CLIENT, D(2026, 3, 31))]),
+    (US, "You'll have the final files EOD Thursday.", [(C, US, D(2026, 3, 5))]),
+    # requests
+    (CLIENT, "Please send us the logo files by Monday.", [(R, US, D(2026, 3, 9))]),
+    (CLIENT, "Could you possibly share the staging link today?", [(R, US, D(2026, 3, 4))]),
+    (CLIENT, "Would you mind sending the invoice again?", [(R, US, None)]),
+    (US, "Can you confirm the copy for the About page before next Tuesday?",
+     [(R, CLIENT, D(2026, 3, 10))]),
+    (US, "We need your brand guidelines in two weeks at the latest.", [(R, CLIENT, D(2026, 3, 18))]),
+    # change requests
+    (CLIENT, "Can we push the launch back?", [(CR, US, None)]),
+    (CLIENT, "Can we add a login page?", [(CR, US, None)]),
+    (CLIENT, "We'd like to change the header colour to navy.", [(CR, US, None)]),
+    (US, "Could we move the launch to April 10?", [(CR, CLIENT, D(2026, 4, 10))]),
+    (CLIENT, "Change the header to navy blue.", [(CR, US, None)]),
+    # feedback
+    (CLIENT, "The colours look off.", [(F, CLIENT, None)]),
+    (CLIENT, "The design looks great, but the font is too small.", [(F, CLIENT, None)]),
+    (CLIENT, "Great job on the homepage, the team loves it!", [(F, CLIENT, None)]),
+    # approvals
+    (CLIENT, "Approved, go ahead.", [(A, CLIENT, None)]),
+    (CLIENT, "LGTM", [(A, CLIENT, None)]),
+    (CLIENT, "We're happy to sign off on the wireframes.", [(A, CLIENT, None)]),
+    # meetings
+    (CLIENT, "Can we meet Thursday at 10am?", [(M, US, D(2026, 3, 5))]),
+    (US, "Let's have a quick call tomorrow at 2pm to go through the feedback.",
+     [(M, CLIENT, D(2026, 3, 5))]),
+    (US, "Are you free for a review session next Tuesday?", [(M, CLIENT, D(2026, 3, 10))]),
+    # risks
+    (US, "We're blocked on the API keys.", [(RK, US, None)]),
+    (US, "The launch might slip to next week.", [(RK, US, D(2026, 3, 15))]),
+    (US, "I'm afraid we won't make Friday.", [(RK, US, D(2026, 3, 6))]),
+    (US, "We still haven't received the server credentials, which could delay the launch.",
+     [(RK, US, None)]),
+    # survey
+    (CLIENT, "I'd rate it 8/10.", [(S, CLIENT, None)]),
+    (CLIENT, "5 out of 5", [(S, CLIENT, None)]),
+    # several in one sentence, hard cases
+    (US, "I'll send the files tomorrow and could you confirm the colours by Friday?",
+     [(C, US, D(2026, 3, 5)), (R, CLIENT, D(2026, 3, 6))]),
+    (US, "I sent the contract yesterday and we'll sign it by end of the month.",
+     [(C, US, D(2026, 3, 31))]),
+    (CLIENT, "Please approve the budget by Friday.", [(R, US, D(2026, 3, 6))]),
+    (CLIENT, "Can we move the launch to 4/10?", [(CR, US, D(2026, 4, 10))]),
+    # no findings
+    (US, "I sent it yesterday.", []),
+    (US, "If you approve today we can ship Friday.", []),
+    (CLIENT, "Thanks for your email!", []),
+    (US, "Hi John,", []),
+    (US, "Best regards,", []),
+    (US, "Let me know if you have any questions.", []),
+    (US, "Please find attached the latest designs.", []),
+    (CLIENT, "Good morning, hope you are well.", []),
+    (CLIENT, "Have a great weekend!", []),
+    (US, "Thanks for the call yesterday.", []),
+]
+
+
+@pytest.mark.parametrize(("party", "text", "expected"), ZH_CASES, ids=[c[1] for c in ZH_CASES])
+def test_chinese(party: Party, text: str, expected: list[tuple[Kind, Party, dt.date | None]]) -> None:
+    assert summary(run(text, party, "zh")) == expected
+
+
+@pytest.mark.parametrize(("party", "text", "expected"), EN_CASES, ids=[c[1] for c in EN_CASES])
+def test_english(party: Party, text: str, expected: list[tuple[Kind, Party, dt.date | None]]) -> None:
+    assert summary(run(text, party, "en")) == expected
+
+
+def test_due_text_and_text_as_written() -> None:
+    [finding] = run("  我们会在下周五之前提交首页设计稿。  ", US, "zh")
+    assert finding.text == "我们会在下周五之前提交首页设计稿。"
+    assert finding.due_text == "下周五之前"
+    assert finding.as_json()["due"] == "2026-03-13"
+
+
+def test_deadline_marker_wins_over_other_dates() -> None:
+    [finding] = run("我们明天开始改，下周五之前交付。", US, "zh")
+    assert (finding.kind, finding.due, finding.due_text) == (C, D(2026, 3, 13), "下周五之前")
+
+
+def test_vague_due_keeps_its_words() -> None:
+    [finding] = run("我们争取5月中旬上线。", US, "zh")
+    assert (finding.kind, finding.due, finding.due_text) == (C, None, "5月中旬")
+
+
+@pytest.mark.parametrize(("text", "sentiment"), [
+    ("设计稿很漂亮", "positive"),
+    ("整体不错，但是字体太小", "mixed"),
+    ("颜色太暗了，不太满意。", "negative"),
+    ("The colours look off.", "negative"),
+    ("The design looks great, but the font is too small.", "mixed"),
+    ("Love the new layout, really clean.", "positive"),
+])
+def test_sentiment(text: str, sentiment: str) -> None:
+    [finding] = run(text, CLIENT, "mixed")
+    assert (finding.kind, finding.sentiment) == (F, sentiment)
+
+
+@pytest.mark.parametrize(("text", "score"), [
+    ("满意度打分：9分", 9),
+    ("我给这次合作打十分！", 10),
+    ("I'd rate it 8/10.", 8),
+    ("5 out of 5", 5),
+    ("Overall I would give you a 9.", 9),
+])
+def test_survey_score(text: str, score: int) -> None:
+    [finding] = run(text, CLIENT, "mixed")
+    assert (finding.kind, finding.score) == (S, score)
+
+
+@pytest.mark.parametrize(("text", "start", "due"), [
+    ("下周二下午3点开个评审会？", dt.datetime(2026, 3, 10, 15, 0), D(2026, 3, 10)),
+    ("Can we meet Thursday at 10am?", dt.datetime(2026, 3, 5, 10, 0), D(2026, 3, 5)),
+    ("Shall we set up a call on Friday?", None, D(2026, 3, 6)),  # a day and no time
+    ("约个电话会？", None, None),
+])
+def test_meeting_start(text: str, start: dt.datetime | None, due: dt.date | None) -> None:
+    [finding] = run(text, US, "mixed")
+    assert (finding.kind, finding.start, finding.due) == (M, start, due)
+    assert finding.as_json()["start"] == (start.strftime("%Y-%m-%dT%H:%M") if start else None)
+
+
+def test_mixed_language_picks_a_pipeline_per_sentence() -> None:
+    text = "Hi Li Wei,\n请贵方本周内提供素材。\nI'll send the mockups by Friday."
+    assert summary(run(text, US, "mixed")) == [(R, CLIENT, D(2026, 3, 8)), (C, US, D(2026, 3, 6))]
+
+
+def test_no_reference_leaves_relative_dues_unresolved() -> None:
+    [finding] = find_findings("I'll send it by Friday.", language="en", reference=None, party=US)
+    assert (finding.kind, finding.due, finding.due_text) == (C, None, "by Friday")
+
+
+def test_sentences_split_on_mixed_punctuation_and_lines() -> None:
+    text = "第一句。Second one! 第三句？fourth; 第五\nsixth line"
+    starts = sentence_starts(text)
+    assert [text[a:b].strip() for a, b in zip(starts, starts[1:] + [len(text)])] == [
+        "第一句。", "Second one!", "第三句？", "fourth;", "第五", "sixth line"]
+
+
+def test_hard_wrapped_lines_stay_one_sentence() -> None:
+    text = ("I'll send the revised homepage mockups and the icon set over to\n"
+            "you by Thursday, once the team has reviewed them.")
+    [finding] = run(text, US, "en")
+    assert (finding.kind, finding.due) == (C, D(2026, 3, 5))
+
+
+def test_spans_carry_the_extensions() -> None:
+    nlp = pipeline("en")
+    doc = nlp.make_doc("Please send us the logo files by Monday.")
+    doc._.reference, doc._.party = REF, CLIENT
+    for _name, component in nlp.pipeline:
+        doc = component(doc)
+    [span] = list(doc.spans["findings"])
+    assert span.label_ == "request"
+    assert (span._.by, span._.due, span._.due_text) == (US, D(2026, 3, 9), "by Monday")
+
+
+def test_pipelines_are_built_once() -> None:
+    assert pipeline("zh") is pipeline("zh")
+    assert pipeline("en") is not pipeline("zh")
