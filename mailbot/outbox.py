@@ -11,6 +11,7 @@ update rewrites the same file rather than adding a second one) and hands it to S
 from __future__ import annotations
 
 import asyncio
+import datetime as dt
 import json
 import logging
 import os
@@ -66,7 +67,7 @@ class FlushReport:
 
 def maildir_file(maildir: Path, row_id: int, created_at: str) -> Path:
     """The Maildir `new/` file of outbox row `row_id` (a stable, unique name)."""
-    stamp = created_at.replace(":", "").replace("-", "").replace("+", "Z")
+    stamp = int(dt.datetime.fromisoformat(created_at).timestamp())
     return maildir / "new" / f"{stamp}.M{row_id}.mailbot"
 
 

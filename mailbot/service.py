@@ -141,7 +141,8 @@ class Mailbot:
         with self.store.transaction() as db:
             row = self.store.one("SELECT id, state, project_key FROM messages WHERE key = ?", [key])
             if row is None:
-                db["messages"].insert(
+                table = db["messages"]
+                table.insert(
                     {
                         "key": key,
                         "message_id": message_id,
@@ -152,7 +153,7 @@ class Mailbot:
                         "state": "new",
                     }
                 )
-                row = {"id": db["messages"].last_pk, "state": "new", "project_key": None}
+                row = {"id": table.last_pk, "state": "new", "project_key": None}
         return key, message_id, row
 
     def _fail(self, row_id: int, source: str, message_id: str | None, reason: str) -> Outcome:
@@ -203,9 +204,11 @@ class Mailbot:
         person = project.stakeholder(email.sender.address)
         recipient = compose.Person(person.name if person and person.name else email.sender.name, email.sender.address)
         local_day = (email.date or dt.datetime.now(dt.timezone.utc)).astimezone(self.settings.team.zone).date()
+        # Answer in the language the client wrote in; mixed text gets the project's language.
+        language = extraction.language if extraction.language in ("zh", "en") else project.language
         rendered = compose.render(
             "ack",
-            project.language,
+            language,
             {
                 "team": {"name": self.settings.team.name, "address": self.settings.team.address},
                 "project": {"key": project.key, "name": project.name},

@@ -1,0 +1,143 @@
+"""The command line, in process (CliRunner), against real SQLite files in tmp_path."""
+
+import json
+import re
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from mailbot.cli import cli
+from mailbot.demo import sample_messages
+
+ROOT = Path(__file__).resolve().parent.parent
+
+COMMANDS = ("extract", "ingest", "run", "tick", "plan", "digest", "demo")
+
+CLIENT_CR = (
+    "From: =?utf-8?b?5p2O5Lyf?= <li.wei@huajin.example>\r\n"
+    "To: project@studio.example\r\n"
+    "Subject: =?utf-8?b?6aaW6aG16aKc6Imy?=\r\n"
+    "Date: Wed, 04 Mar 2026 10:15:00 +0800\r\n"
+    "Message-ID: <cr-1@huajin.example>\r\n"
+    "MIME-Version: 1.0\r\n"
+    "Content-Type: text/plain; charset=utf-8\r\n"
+    "Content-Transfer-Encoding: 8bit\r\n"
+    "\r\n"
+).encode() + "陈经理您好，\r\n\r\n能否把首页主色调改成深蓝色？\r\n\r\n李伟\r\n".encode()
+
+
+def invoke(*args: str, input: bytes | None = None) -> "object":
+    return CliRunner().invoke(cli, list(args), input=input, catch_exceptions=False)
+
+
+def test_help_lists_every_contract_command_and_readme_documents_them() -> None:
+    result = invoke("--help")
+    assert result.exit_code == 0
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    for command in COMMANDS:
+        assert re.search(rf"^\s+{command}\s", result.output, re.M), command
+        assert f"mailbot {command}" in readme, command
+        sub = invoke(command, "--help")
+        assert sub.exit_code == 0 and len(sub.output) > 40
+
+
+def test_bad_configuration_exits_2_and_names_the_key(tmp_path: Path) -> None:
+    bad = tmp_path / "mailbot.toml"
+    bad.write_text('[team]\naddress = "project@studio.example"\ntimezone = "Nowhere/City"\n', encoding="utf-8")
+    result = CliRunner().invoke(cli, ["plan", "--config", str(bad)])
+    assert result.exit_code == 2
+    assert "team.timezone" in result.output
+
+
+def test_missing_configuration_exits_2(tmp_path: Path) -> None:
+    result = CliRunner().invoke(cli, ["plan", "--config", str(tmp_path / "absent.toml")])
+    assert result.exit_code == 2 and "file not found" in result.output
+
+
+def test_extract_json_has_the_contract_shape(tmp_path: Path, config_file: Path) -> None:
+    eml = tmp_path / "cr.eml"
+    eml.write_bytes(CLIENT_CR)
+    result = invoke("extract", "--json", "--config", str(config_file), str(eml))
+    assert result.exit_code == 0, result.output
+    (line,) = result.output.splitlines()
+    record = json.loads(line)
+    assert {k: record[k] for k in ("file", "message_id", "from", "party", "date", "subject", "language")} == {
+        "file": str(eml),
+        "message_id": "<cr-1@huajin.example>",
+        "from": "li.wei@huajin.example",
+        "party": "client",
+        "date": "2026-03-04T10:15:00+08:00",
+        "subject": "首页颜色",
+        "language": "zh",
+    }
+    assert "能否把首页主色调改成深蓝色" in record["body"]
+    kinds = [f["kind"] for f in record["findings"]]
+    assert kinds == ["change_request"]
+    assert record["findings"][0]["text"] == "能否把首页主色调改成深蓝色？"
+    assert set(record["findings"][0]) >= {"kind", "text", "by", "due", "due_text"}
+
+
+def test_extract_reads_stdin_and_reports_bad_files_without_stopping(tmp_path: Path, config_file: Path) -> None:
+    empty = tmp_path / "empty.eml"
+    empty.write_bytes(b"")
+    runner = CliRunner()
+    result = runner.invoke(cli, ["extract", "--json", "--config", str(config_file), str(tmp_path / "absent.eml"), "-", str(empty)], input=CLIENT_CR)
+    assert result.exit_code == 1
+    lines = [json.loads(line) for line in result.stdout.splitlines()]
+    assert [r["file"] for r in lines] == ["-"]
+    assert "absent.eml: no such file or folder" in result.stderr
+    assert "empty.eml" in result.stderr
+
+
+def test_ingest_twice_changes_nothing(tmp_path: Path, config_file: Path) -> None:
+    paths = [str(p) for p in sample_messages()]
+    first = invoke("ingest", "--config", str(config_file), *paths)
+    assert first.exit_code == 0, first.output
+    plan_1 = invoke("plan", "--json", "--config", str(config_file), "--now", "2026-04-10T09:00")
+    db = tmp_path / "mailbot.db"
+    outbox_files = sorted((tmp_path / "outbox" / "new").iterdir())
+    second = invoke("ingest", "--config", str(config_file), *paths)
+    assert second.exit_code == 0
+    assert f"{len(paths)} already known" in second.output
+    plan_2 = invoke("plan", "--json", "--config", str(config_file), "--now", "2026-04-10T09:00")
+    assert json.loads(plan_1.output) == json.loads(plan_2.output)
+    assert sorted((tmp_path / "outbox" / "new").iterdir()) == outbox_files
+    assert db.exists()
+
+
+def test_tick_twice_for_the_same_moment_sends_once(tmp_path: Path, config_file: Path) -> None:
+    invoke("ingest", "--config", str(config_file), *[str(p) for p in sample_messages()])
+    first = invoke("tick", "--config", str(config_file), "--now", "2026-03-16T09:30")
+    assert first.exit_code == 0 and "2 queued" in first.output  # one digest per configured project
+    again = invoke("tick", "--config", str(config_file), "--now", "2026-03-16T10:00")
+    assert again.exit_code == 0 and again.output.startswith("0 queued")
+    later = invoke("tick", "--config", str(config_file), "--now", "2026-03-23T09:00")
+    assert "2 queued" in later.output
+
+
+def test_plan_table_and_unknown_project(tmp_path: Path, config_file: Path) -> None:
+    invoke("ingest", "--config", str(config_file), *[str(p) for p in sample_messages()])
+    table = invoke("plan", "--config", str(config_file), "--project", "huajin-web")
+    assert table.exit_code == 0
+    assert "华锦零售官网改版" in table.output and "CR-1" in table.output
+    unknown = CliRunner().invoke(cli, ["plan", "--config", str(config_file), "--project", "nope"])
+    assert unknown.exit_code == 2 and "huajin-web" in unknown.output
+
+
+def test_digest_prints_and_sends(tmp_path: Path, config_file: Path) -> None:
+    invoke("ingest", "--config", str(config_file), *[str(p) for p in sample_messages()])
+    printed = invoke("digest", "--config", str(config_file), "--project", "huajin-web", "--now", "2026-03-20T18:00")
+    assert printed.exit_code == 0
+    assert printed.output.startswith("Subject: ") and "华锦零售官网改版" in printed.output
+    assert CliRunner().invoke(cli, ["digest", "--config", str(config_file)]).exit_code == 2  # two projects: which one?
+    sent = invoke("digest", "--config", str(config_file), "--project", "acme-app", "--send", "--now", "2026-03-20T18:00")
+    assert sent.exit_code == 0 and "0 sent, 1 kept" in sent.output
+    resent = invoke("digest", "--config", str(config_file), "--project", "acme-app", "--send", "--now", "2026-03-20T19:00")
+    assert "already queued" in resent.output
+
+
+@pytest.mark.parametrize("command", ["run"])
+def test_run_says_what_to_use_meanwhile(command: str, config_file: Path) -> None:
+    result = CliRunner().invoke(cli, [command, "--config", str(config_file)])
+    assert result.exit_code == 1 and "mailbot ingest" in result.output
