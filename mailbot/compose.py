@@ -10,6 +10,8 @@ headers of RFC 3834 (`Auto-Submitted`), `X-Auto-Response-Suppress: All` (Exchang
 from __future__ import annotations
 
 import datetime as dt
+import re
+import unicodedata
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from email.headerregistry import Address as HeaderAddress
@@ -88,6 +90,58 @@ def format_day(day: dt.date | str | None, lang: str) -> str:
     return f"{weekday} {day.day} {_MONTHS_EN[day.month - 1]}"
 
 
+def format_month_day(day: dt.date | str, lang: str, with_month: bool = True) -> str:
+    """3月16日 / 16 Mar (or just 16, for the first day of a range within one month)."""
+    if isinstance(day, str):
+        day = dt.date.fromisoformat(day[:10])
+    if lang == "zh":
+        return f"{day.month}月{day.day}日"
+    return f"{day.day} {_MONTHS_EN[day.month - 1]}" if with_month else str(day.day)
+
+
+_NO_LINE_START = set("。，、；：？！）」』”’…,.;:?!)")
+_TOKENS = re.compile(r"\s+|[A-Za-z0-9\u00C0-\u024F@._%+/:#&'-]+|.", re.S)
+
+
+def _width(text: str) -> int:
+    return sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in text)
+
+
+def wrap(text: str | None, cols: int, indent: str = "    ") -> str:
+    """Hard-wrap `text` at about `cols` display columns (CJK characters count two).
+
+    Latin words are never split, lines may break between any two CJK characters, and a line
+    never starts with closing punctuation. Continuation lines start with `indent`, which
+    counts towards their width.
+    """
+    lines: list[str] = []
+    line = ""
+    for token in _TOKENS.findall(" ".join((text or "").split())):
+        if token.isspace():
+            token = " "
+        used = _width(line) + (len(indent) if lines else 0)
+        if line and used + _width(token) > cols and token != " " and token[0] not in _NO_LINE_START:
+            lines.append(line.rstrip())
+            line = ""
+        if line or token != " ":
+            line += token
+    if line.strip():
+        lines.append(line.rstrip())
+    return ("\n" + indent).join(lines)
+
+
+_REPLY_PREFIX = re.compile(r"^\s*(re|回复|答复|aw|sv)\s*[:：]", re.I)
+
+
+def reply_subject(subject: str | None, tag: str | None = None) -> str:
+    """"Re: " + subject unless it is already a reply, + " [tag]" unless the tag is there."""
+    text = " ".join((subject or "").split())
+    parts = [text] if _REPLY_PREFIX.match(text) else ["Re:", text]
+    if tag and tag not in text:
+        parts.append(f"[{tag}]")
+    return " ".join(part for part in parts if part)
+
+
 @lru_cache(maxsize=None)
 def environment(lang: str, html: bool) -> jinja2.Environment:
     """One Jinja2 environment per language and part, with mailbot's filters."""
@@ -103,6 +157,9 @@ def environment(lang: str, html: bool) -> jinja2.Environment:
     env.filters["party"] = lambda value: _PARTY[lang].get(value or "", value or "")
     env.filters["status"] = lambda value: _STATUS[lang].get(value or "", value or "")
     env.filters["sentiment"] = lambda value: _SENTIMENT[lang].get(value or "", value or "")
+    env.filters["md"] = lambda value, with_month=True: format_month_day(value, lang, with_month)
+    env.filters["wrap"] = wrap
+    env.globals["reply_subject"] = reply_subject
     return env
 
 

@@ -34,12 +34,18 @@ def build(store: Store, project_key: str, period: Period, today: dt.date, zone: 
     until = iso(dt.datetime.combine(period.end + dt.timedelta(days=1), dt.time(), tzinfo=zone))
     names = {row["address"]: row["name"] for row in store.rows("SELECT address, name FROM contacts")}
 
+    def name(address: str | None) -> str:
+        return names.get(address or "", "") or (address or "")
+
     def item(row: dict[str, Any], kind: str) -> dict[str, Any]:
+        # `who` is the person who owes the item: the one who promised a commitment; for a
+        # request only the owing side is known (the person in `asked_by` asked for it).
         return {
             "kind": kind,
             "text": row["text"],
             "by": row.get("by"),
-            "who": names.get(row.get("who") or "", "") or (row.get("who") or ""),
+            "who": name(row.get("who")) if kind == "commitment" else "",
+            "asked_by": name(row.get("who")) if kind == "request" else "",
             "due": row.get("due"),
             "status": "overdue" if row["status"] == "open" and row.get("due") and row["due"] < now else row["status"],
         }
@@ -77,11 +83,11 @@ def build(store: Store, project_key: str, period: Period, today: dt.date, zone: 
         )
     ]
     risks = [
-        {"text": row["text"], "who": names.get(row["who"] or "", "") or row["who"], "date": _local_day(row["at"], zone)}
+        {"text": row["text"], "who": name(row["who"]), "date": _local_day(row["at"], zone)}
         for row in store.rows("SELECT text, who, at FROM risks WHERE project_key = ? AND status = 'open' ORDER BY at", [project_key])
     ]
     feedback = [
-        {"text": row["text"], "sentiment": row["sentiment"], "who": names.get(row["who"] or "", "") or row["who"], "date": _local_day(row["at"], zone)}
+        {"text": row["text"], "sentiment": row["sentiment"], "who": name(row["who"]), "date": _local_day(row["at"], zone)}
         for row in store.rows(
             "SELECT text, sentiment, who, at FROM feedback WHERE project_key = ? AND at >= ? AND at < ? ORDER BY at",
             [project_key, since, until],

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import os
-import textwrap
 from pathlib import Path
 
 import pytest
@@ -73,7 +72,3 @@ def config_file(tmp_path: Path) -> Path:
     path = tmp_path / "mailbot.toml"
     path.write_text(CONFIG, encoding="utf-8")
     return path
-
-
-def dedent(text: str) -> str:
-    return textwrap.dedent(text).lstrip("\n")

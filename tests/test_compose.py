@@ -1,0 +1,133 @@
+import datetime as dt
+import textwrap
+import email
+from email.policy import default
+
+import pytest
+
+from mailbot.compose import Person, build_message, format_day, render, reply_subject, wrap
+
+
+CONTEXT = {
+    "team": {"name": "Studio", "address": "project@studio.example"},
+    "project": {"key": "huajin-web", "name": "华锦零售官网改版"},
+    "recipient": {"name": "Emily Zhou", "address": "emily.zhou@huajin.example"},
+    "cr": {"number": "CR-1", "text": "Could we possibly add a store-locator page?", "received": dt.date(2026, 3, 5), "status": "acknowledged"},
+    "original": {"subject": "Re: Staging server", "sender_name": "Emily Zhou", "date": dt.date(2026, 3, 5)},
+}
+
+
+def test_english_ack_renders_exactly() -> None:
+    rendered = render("ack", "en", CONTEXT)
+    assert rendered.subject == "Re: Staging server [CR-1]"
+    assert rendered.text == textwrap.dedent(
+        """
+        Dear Emily Zhou,
+
+        Thank you for your email of Thu 5 Mar. We have received
+        the change request below and logged it as CR-1:
+
+            Could we possibly add a store-locator page?
+
+        We will now assess its impact on scope, schedule and cost, and get
+        back to you with the result. Until we have both agreed, the current
+        plan stays as it is.
+
+        If you would like to add anything, simply reply to this email and
+        keep CR-1 in the subject line.
+
+        Best regards,
+
+        Studio, 华锦零售官网改版 project team
+        project@studio.example
+        (sent automatically by the project mailbox)
+        """
+    ).lstrip("\n")
+
+
+def test_chinese_ack_escapes_client_text_in_html() -> None:
+    context = {**CONTEXT, "recipient": None, "cr": {**CONTEXT["cr"], "text": "能否把<b>首页</b>改成深蓝色？"}}
+    rendered = render("ack", "zh", context)
+    assert rendered.text.startswith("您好：")
+    assert "能否把<b>首页</b>改成深蓝色？" in rendered.text
+    assert "&lt;b&gt;首页&lt;/b&gt;" in rendered.html and "<b>首页</b>" not in rendered.html
+
+
+def test_message_has_both_parts_threading_and_loop_headers() -> None:
+    rendered = render("ack", "en", CONTEXT)
+    now = dt.datetime(2026, 3, 5, 12, 0, tzinfo=dt.timezone.utc)
+    msg = build_message(
+        rendered=rendered,
+        sender=Person("Studio", "project@studio.example"),
+        to=[Person("Emily Zhou", "emily.zhou@huajin.example")],
+        kind="ack",
+        reply=True,
+        now=now,
+        in_reply_to="<b@huajin.example>",
+        references=["<a@huajin.example>", "<b@huajin.example>"],
+    )
+    parsed = email.message_from_bytes(bytes(msg), policy=default)
+    assert parsed["In-Reply-To"] == "<b@huajin.example>"
+    assert parsed["References"] == "<a@huajin.example> <b@huajin.example>"
+    assert parsed["Auto-Submitted"] == "auto-replied"
+    assert parsed["X-Auto-Response-Suppress"] == "All"
+    assert parsed["X-Mailbot"] == "ack"
+    assert parsed["Message-ID"].endswith("@studio.example>")
+    assert str(parsed["From"]) == "Studio <project@studio.example>"
+    assert parsed.get_content_type() == "multipart/alternative"
+    assert [p.get_content_type() for p in parsed.iter_parts()] == ["text/plain", "text/html"]
+    assert all(p.get_content_charset() == "utf-8" for p in parsed.iter_parts())
+
+
+def test_digest_renders_sections_in_both_languages() -> None:
+    item = {"kind": "commitment", "text": "我们会在下周五之前提交首页设计稿", "by": "us", "who": "Chen Jing", "due": "2026-03-13", "status": "open"}
+    context = {
+        "team": CONTEXT["team"],
+        "project": CONTEXT["project"],
+        "recipient": None,
+        "period": {"start": "2026-03-09", "end": "2026-03-15"},
+        "done": [],
+        "in_progress": [],
+        "next": [item],
+        "overdue": [],
+        "milestones": [{"name": "首页设计", "due": "2026-03-31", "status": "planned"}],
+        "change_requests": [{"number": "CR-2", "text": "能否把首页主色调改成深蓝色？", "status": "acknowledged", "received": "2026-03-16"}],
+        "risks": [],
+        "feedback": [{"text": "整体不错，但字体偏小", "sentiment": "mixed", "who": "李伟", "date": "2026-03-16"}],
+    }
+    zh = render("digest", "zh", context)
+    assert zh.subject == "【华锦零售官网改版】项目周报 3月9日–3月15日"
+    for expected in ("CR-2", "首页设计", "3月13日（周五）", "褒贬参半"):
+        assert expected in zh.text and expected in zh.html
+    en = render("digest", "en", context)
+    assert en.subject == "[华锦零售官网改版] Weekly digest, 9–15 Mar"
+    assert "Fri 13 Mar" in en.text and "CR-2" in en.html
+
+
+@pytest.mark.parametrize(
+    ("subject", "expected"),
+    [
+        ("首页设计", "Re: 首页设计 [CR-3]"),
+        ("回复：首页设计", "回复：首页设计 [CR-3]"),
+        ("RE: homepage [CR-3]", "RE: homepage [CR-3]"),
+        ("", "Re: [CR-3]"),
+    ],
+)
+def test_reply_subject(subject: str, expected: str) -> None:
+    assert reply_subject(subject, "CR-3") == expected
+
+
+def test_wrap_counts_cjk_as_two_columns_and_keeps_words_whole() -> None:
+    text = "有个情况需要提前跟你们同步：我们这边服务器采购流程还没走完，财务说新服务器要到4月中旬才能批下来"
+    lines = wrap(text, 40, indent="").split("\n")
+    assert "".join(lines) == text
+    assert all(sum(2 if ord(c) > 0x2E80 else 1 for c in line) <= 41 for line in lines)
+    assert not any(line[0] in "，。：" for line in lines)
+    english = wrap("Could you possibly send us an export of the last twelve months", 20, indent="  ")
+    assert english.split("\n") == ["Could you possibly", "  send us an export", "  of the last twelve", "  months"]
+
+
+def test_format_day() -> None:
+    assert format_day(dt.date(2026, 3, 13), "zh") == "3月13日（周五）"
+    assert format_day("2026-03-13", "en") == "Fri 13 Mar"
+    assert format_day(None, "en") == ""
