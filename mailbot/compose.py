@@ -133,10 +133,19 @@ def wrap(text: str | None, cols: int, indent: str = "    ") -> str:
 _REPLY_PREFIX = re.compile(r"^\s*(re|回复|答复|aw|sv)\s*[:：]", re.I)
 
 
-def reply_subject(subject: str | None, tag: str | None = None) -> str:
-    """"Re: " + subject unless it is already a reply, + " [tag]" unless the tag is there."""
+def reply_subject(subject: str | None, tag: str | None = None, project_tag: str | None = None) -> str:
+    """"Re: " + subject unless it is already a reply, + " [tag]" unless the tag is there.
+
+    `project_tag` goes in front of the subject, "[华锦官网]", unless the subject already names it
+    in square or 【】 brackets: replies find their project by it even when threading is lost.
+    """
     text = " ".join((subject or "").split())
-    parts = [text] if _REPLY_PREFIX.match(text) else ["Re:", text]
+    reply = _REPLY_PREFIX.match(text)
+    head, rest = (text[: reply.end()], text[reply.end() :].strip()) if reply else ("Re:", text)
+    parts = [head]
+    if project_tag and f"[{project_tag}]" not in text and f"【{project_tag}】" not in text:
+        parts.append(f"[{project_tag}]")
+    parts.append(rest)
     if tag and tag not in text:
         parts.append(f"[{tag}]")
     return " ".join(part for part in parts if part)

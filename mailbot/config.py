@@ -66,6 +66,7 @@ class Imap:
     cafile: Path | None = None
     processed: str = "keyword"  # keyword | move
     processed_folder: str = "mailbot/processed"
+    sent_folder: str | None = None  # also keep sent mail here (IMAP APPEND)
 
 
 @dataclass(frozen=True, slots=True)
@@ -82,6 +83,9 @@ class Smtp:
 class Outbox:
     maildir: Path
     per_address_per_hour: int = 5  # loop safety: at most this many messages to one address
+    # Mail dated before this is read into the plan but never answered. None: the moment
+    # mailbot first opened this plan (recorded in the store).
+    answer_since: dt.datetime | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -115,6 +119,7 @@ class Project:
     stakeholders: tuple[Stakeholder, ...] = ()
     milestones: tuple[Milestone, ...] = ()
     digest: DigestSchedule = DigestSchedule()
+    tag: str = ""  # the subject tag mailbot adds to its mail, "[tag]"; default: the name
 
     def stakeholder(self, address: str) -> Stakeholder | None:
         address = address.lower()
@@ -217,7 +222,7 @@ def _build(data: dict[str, Any], base: Path, source: Path | None) -> Settings:
     store = _section(data, "store")
     outbox = _section(data, "outbox")
     _only(store, "store", {"path"})
-    _only(outbox, "outbox", {"maildir", "per_address_per_hour"})
+    _only(outbox, "outbox", {"maildir", "per_address_per_hour", "answer_since"})
     projects_raw = data.get("projects", [])
     if not isinstance(projects_raw, list):
         raise ConfigError("projects", "must be an array of tables ([[projects]])")
@@ -232,6 +237,7 @@ def _build(data: dict[str, Any], base: Path, source: Path | None) -> Settings:
         outbox=Outbox(
             maildir=_path(outbox.get("maildir", "outbox"), "outbox.maildir", base),
             per_address_per_hour=_int(outbox.get("per_address_per_hour", 5), "outbox.per_address_per_hour", 1),
+            answer_since=_moment(outbox.get("answer_since"), "outbox.answer_since", team.zone),
         ),
         imap=_imap(data["imap"], base) if "imap" in data else None,
         smtp=_smtp(data["smtp"], base) if "smtp" in data else None,
@@ -338,7 +344,7 @@ def _server(section: dict[str, Any], name: str, default_port: int, base: Path) -
 def _imap(section: Any, base: Path) -> Imap:
     if not isinstance(section, dict):
         raise ConfigError("imap", "must be a table")
-    _only(section, "imap", {"host", "port", "security", "user", "password", "folder", "cafile", "processed", "processed_folder"})
+    _only(section, "imap", {"host", "port", "security", "user", "password", "folder", "cafile", "processed", "processed_folder", "sent_folder"})
     default_port = 143 if section.get("security") in ("starttls", "none") else 993
     common = _server(section, "imap", default_port, base)
     return Imap(
@@ -346,6 +352,7 @@ def _imap(section: Any, base: Path) -> Imap:
         folder=_str(section.get("folder", "INBOX"), "imap.folder", required=True),
         processed=_choice(section.get("processed", "keyword"), "imap.processed", ("keyword", "move")),
         processed_folder=_str(section.get("processed_folder", "mailbot/processed"), "imap.processed_folder", required=True),
+        sent_folder=_str(section.get("sent_folder"), "imap.sent_folder") or None,
     )
 
 
@@ -371,7 +378,7 @@ def _project(raw: Any, index: int, team: Team) -> Project:
     where = f"projects[{index}]"
     if not isinstance(raw, dict):
         raise ConfigError(where, "must be a table")
-    _only(raw, where, {"key", "name", "language", "client_domains", "stakeholders", "milestones", "digest"})
+    _only(raw, where, {"key", "name", "tag", "language", "client_domains", "stakeholders", "milestones", "digest"})
     key = _str(raw.get("key"), f"{where}.key", required=True)
     if not key.replace("-", "").replace("_", "").isalnum():
         raise ConfigError(f"{where}.key", f"{key!r} may hold only letters, digits, '-' and '_'")
@@ -395,9 +402,11 @@ def _project(raw: Any, index: int, team: Team) -> Project:
             raise ConfigError(at, "must be a table with name and due")
         _only(m, at, {"name", "due"})
         milestones.append(Milestone(name=_str(m.get("name"), f"{at}.name", required=True), due=_date(m.get("due"), f"{at}.due")))
+    name = _str(raw.get("name", key), f"{where}.name") or key
     return Project(
         key=key,
-        name=_str(raw.get("name", key), f"{where}.name") or key,
+        name=name,
+        tag=_str(raw.get("tag", name), f"{where}.tag") or name,
         language=_choice(raw.get("language", team.language), f"{where}.language", LANGUAGES),
         client_domains=_domains(raw.get("client_domains", []), f"{where}.client_domains"),
         stakeholders=tuple(stakeholders),
@@ -415,6 +424,22 @@ def _date(value: Any, key: str) -> dt.date:
         return dt.date.fromisoformat(_str(value, key, required=True))
     except ValueError:
         raise ConfigError(key, f"{value!r} is not a date (YYYY-MM-DD)") from None
+
+
+def _moment(value: Any, key: str, zone: ZoneInfo) -> dt.datetime | None:
+    """An ISO date or date-time; without an offset it is in the team's zone."""
+    if value is None or value == "":
+        return None
+    if isinstance(value, dt.datetime):
+        moment = value
+    elif isinstance(value, dt.date):
+        moment = dt.datetime.combine(value, dt.time())
+    else:
+        try:
+            moment = dt.datetime.fromisoformat(_str(value, key, required=True))
+        except ValueError:
+            raise ConfigError(key, f"{value!r} is not an ISO 8601 date or date-time") from None
+    return moment if moment.tzinfo else moment.replace(tzinfo=zone)
 
 
 def _digest(raw: Any, key: str) -> DigestSchedule:

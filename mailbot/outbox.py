@@ -2,10 +2,17 @@
 
 `queue()` is called inside the transaction that decided to send (so a message is queued if and
 only if its cause is recorded) and is idempotent through `dedupe_key`: deciding the same thing
-twice queues one message. `flush()` runs after commit: it writes each queued message into the
-outbox Maildir under a name derived from its row id (so a crash between the write and the status
-update rewrites the same file rather than adding a second one) and hands it to SMTP when
-`[smtp]` is configured; without SMTP the Maildir copy is the delivery (`status = stored`).
+twice queues one message. It also applies the loop-safety rate limit: at most
+`outbox.per_address_per_hour` messages to any one address; a message over the limit is kept with
+status `suppressed` and the reason, never sent.
+
+`flush()` runs after commit: it writes each queued message into the outbox Maildir under a name
+derived from its row id (a crash between the write and the status update rewrites the same file
+rather than adding a second one) and hands it to SMTP when `[smtp]` is configured; without SMTP
+the Maildir copy is the delivery (`status = stored`). A failed send stays queued (`failed`) and
+is retried with exponential backoff and jitter (`next_attempt_at`). The status is written the
+moment the server has accepted the message, so a crash can at worst repeat the one message
+that was in flight, never lose one.
 """
 
 from __future__ import annotations
@@ -15,6 +22,7 @@ import datetime as dt
 import json
 import logging
 import os
+import random
 import ssl
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -27,17 +35,40 @@ from sqlite_utils import Database
 
 from mailbot.config import Settings, Smtp, Timeouts
 from mailbot.errors import DeliveryError
-from mailbot.store import Store, now_utc
+from mailbot.store import Store, iso, now_utc
 
 logger = logging.getLogger(__name__)
 
+RETRY_FIRST = 30.0  # seconds before the first retry; doubles each time
+RETRY_MAX = 3600.0
 
-def queue(db: Database, *, project_key: str | None, kind: str, dedupe_key: str, message: EmailMessage) -> int | None:
-    """Queue `message` unless one with the same `dedupe_key` exists; returns the new row id."""
-    existing = db.execute("SELECT id FROM outbox WHERE dedupe_key = ?", [dedupe_key]).fetchone()
-    if existing:
+
+def queue(
+    db: Database,
+    *,
+    project_key: str | None,
+    kind: str,
+    dedupe_key: str,
+    message: EmailMessage,
+    per_address_per_hour: int | None = None,
+    now: dt.datetime | None = None,
+) -> int | None:
+    """Queue `message` unless one with the same `dedupe_key` exists; returns the new row id.
+
+    With `per_address_per_hour`, a message to an address that already had that many messages
+    in the hour before `now` is stored as `suppressed` instead (and still returns its id).
+    """
+    if db.execute("SELECT 1 FROM outbox WHERE dedupe_key = ?", [dedupe_key]).fetchone():
         return None
+    now = now or dt.datetime.now(dt.timezone.utc)
     recipients = [addr.lower() for _, addr in getaddresses(message.get_all("To", []) + message.get_all("Cc", []))]
+    status, reason = "queued", None
+    if per_address_per_hour is not None:
+        busy = [a for a in recipients if _sent_last_hour(db, a, now) >= per_address_per_hour]
+        if busy:
+            status = "suppressed"
+            reason = f"rate limit: {per_address_per_hour} messages in the last hour to {', '.join(busy)}"
+            logger.warning("outbox: %s not sent: %s", dedupe_key, reason)
     table = db["outbox"]
     table.insert(
         {
@@ -49,12 +80,22 @@ def queue(db: Database, *, project_key: str | None, kind: str, dedupe_key: str, 
             "recipients": json.dumps(recipients),
             "subject": str(message["Subject"]),
             "raw": bytes(message),
-            "status": "queued",
+            "status": status,
+            "reason": reason,
             "attempts": 0,
-            "created_at": now_utc(),
+            "created_at": iso(now),
         }
     )
     return table.last_pk
+
+
+def _sent_last_hour(db: Database, address: str, now: dt.datetime) -> int:
+    since = iso(now - dt.timedelta(hours=1))
+    row = db.execute(
+        "SELECT COUNT(*) FROM outbox WHERE created_at >= ? AND status != 'suppressed' AND recipients LIKE ?",
+        [since, f'%"{address}"%'],
+    ).fetchone()
+    return int(row[0])
 
 
 @dataclass
@@ -84,11 +125,21 @@ def write_maildir(maildir: Path, row_id: int, created_at: str, raw: bytes) -> Pa
     return target
 
 
-def flush(store: Store, settings: Settings) -> FlushReport:
-    """Write every queued message to the Maildir and send it when SMTP is configured."""
+def flush(store: Store, settings: Settings, now: dt.datetime | None = None) -> FlushReport:
+    """`flush_async` for synchronous callers (the CLI)."""
+    return asyncio.run(flush_async(store, settings, now))
+
+
+async def flush_async(store: Store, settings: Settings, now: dt.datetime | None = None) -> FlushReport:
+    """Write every due message to the Maildir and send it when SMTP is configured."""
+    now = now or dt.datetime.now(dt.timezone.utc)
     report = FlushReport()
     files = []
-    rows = store.rows("SELECT id, raw, recipients, created_at, maildir_file, attempts FROM outbox WHERE status IN ('queued', 'failed') ORDER BY id")
+    rows = store.rows(
+        "SELECT id, raw, recipients, created_at, maildir_file, attempts FROM outbox "
+        "WHERE status IN ('queued', 'failed') AND (next_attempt_at IS NULL OR next_attempt_at <= ?) ORDER BY id",
+        [iso(now)],
+    )
     for row in rows:
         path = Path(row["maildir_file"]) if row["maildir_file"] else None
         if path is None or not path.exists():
@@ -99,38 +150,47 @@ def flush(store: Store, settings: Settings) -> FlushReport:
             store.db["outbox"].update(row["id"], {"status": "stored"})
             report.stored += 1
             continue
+        attempts = row["attempts"] + 1
         try:
-            send(settings.smtp, settings.team.address, json.loads(row["recipients"]), row["raw"], settings.timeouts)
+            await send(settings.smtp, settings.team.address, json.loads(row["recipients"]), row["raw"], settings.timeouts)
         except DeliveryError as exc:
-            store.db["outbox"].update(row["id"], {"status": "failed", "attempts": row["attempts"] + 1, "last_error": str(exc)})
-            logger.warning("outbox %s: %s (kept queued)", row["id"], exc)
+            delay = min(RETRY_FIRST * 2 ** (attempts - 1), RETRY_MAX) * random.uniform(0.8, 1.2)
+            store.db["outbox"].update(
+                row["id"],
+                {"status": "failed", "attempts": attempts, "last_error": str(exc), "next_attempt_at": iso(now + dt.timedelta(seconds=delay))},
+            )
+            logger.warning("outbox %s: %s (attempt %d; next try in %.0f s)", row["id"], exc, attempts, delay)
             report.failed += 1
         else:
-            store.db["outbox"].update(row["id"], {"status": "sent", "attempts": row["attempts"] + 1, "sent_at": now_utc(), "last_error": None})
+            store.db["outbox"].update(row["id"], {"status": "sent", "attempts": attempts, "sent_at": now_utc(), "last_error": None})
             report.sent += 1
     report.files = tuple(files)
     return report
 
 
-def send(smtp: Smtp, sender: str, recipients: Sequence[str], raw: bytes, timeouts: Timeouts) -> None:
+def next_attempt(store: Store) -> dt.datetime | None:
+    """When the earliest failed message is due for another try."""
+    row = store.one("SELECT MIN(next_attempt_at) AS at FROM outbox WHERE status = 'failed'")
+    return dt.datetime.fromisoformat(row["at"]) if row and row["at"] else None
+
+
+async def send(smtp: Smtp, sender: str, recipients: Sequence[str], raw: bytes, timeouts: Timeouts) -> None:
     """Hand one message to the SMTP server; any failure becomes `DeliveryError`."""
-    try:
-        asyncio.run(_send(smtp, sender, list(recipients), raw, timeouts.smtp))
-    except (aiosmtplib.SMTPException, OSError, asyncio.TimeoutError) as exc:
-        raise DeliveryError(f"SMTP {smtp.host}:{smtp.port}: {type(exc).__name__}: {exc}") from exc
-
-
-async def _send(smtp: Smtp, sender: str, recipients: list[str], raw: bytes, timeout: float) -> None:
     context = ssl.create_default_context(cafile=str(smtp.cafile) if smtp.cafile else None)
     client = aiosmtplib.SMTP(
         hostname=smtp.host,
         port=smtp.port,
         use_tls=smtp.security == "ssl",
-        start_tls=True if smtp.security == "starttls" else False,
+        start_tls=smtp.security == "starttls",
         tls_context=context if smtp.security != "none" else None,
-        timeout=timeout,
+        timeout=timeouts.smtp,
     )
-    async with client:
-        if smtp.user and smtp.password:
-            await client.login(smtp.user, smtp.password)
-        await client.sendmail(sender, recipients, raw)
+    try:
+        async with client:
+            if smtp.user and smtp.password:
+                await client.login(smtp.user, smtp.password)
+            await client.sendmail(sender, list(recipients), raw)
+    except aiosmtplib.SMTPAuthenticationError as exc:
+        raise DeliveryError(f"SMTP {smtp.host}:{smtp.port}: login as {smtp.user!r} refused; check smtp.user and MAILBOT_SMTP_PASSWORD") from exc
+    except (aiosmtplib.SMTPException, OSError, asyncio.TimeoutError) as exc:
+        raise DeliveryError(f"SMTP {smtp.host}:{smtp.port}: {type(exc).__name__}: {exc}") from exc

@@ -115,7 +115,7 @@ def route(db: Database, settings: Settings, email: Email) -> Route:
 
 def _tagged(subject: str, project: Project) -> bool:
     tags = re.findall(r"[\[【]([^\]】]+)[\]】]", subject)
-    return any(tag.strip() in (project.key, project.name) for tag in tags)
+    return any(tag.strip() in (project.key, project.name, project.tag) for tag in tags)
 
 
 def _participant_score(project: Project, email: Email, settings: Settings) -> int:

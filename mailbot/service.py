@@ -61,7 +61,23 @@ class Mailbot:
         self.settings = settings
         self.store = store or open_store(settings.store_path)
         sync_projects(self.store, settings)
+        self.first_started = self._first_started()
         self._context: Any = None
+
+    def _first_started(self) -> dt.datetime:
+        """The moment mailbot first opened this plan (kept in the `meta` table)."""
+        with self.store.transaction() as db:
+            row = db.execute("SELECT value FROM meta WHERE key = 'first_started_at'").fetchone()
+            if row:
+                return dt.datetime.fromisoformat(row[0])
+            stamp = now_utc()
+            db["meta"].insert({"key": "first_started_at", "value": stamp})
+            return dt.datetime.fromisoformat(stamp)
+
+    @property
+    def answer_since(self) -> dt.datetime:
+        """Mail dated before this is read into the plan but never answered."""
+        return self.settings.outbox.answer_since or self.first_started
 
     def close(self) -> None:
         self.store.close()
@@ -91,10 +107,12 @@ class Mailbot:
         answer_since: dt.datetime | None = None,
         progress: Callable[[Outcome], None] | None = None,
     ) -> IngestReport:
-        """Process every item; mail dated before `answer_since` is read but never answered."""
+        """Process every item; mail dated before `answer_since` (default: `self.answer_since`)
+        is read into the plan but never answered."""
         report = IngestReport()
+        since = answer_since or self.answer_since
         for item in items:
-            outcome = self.ingest_one(item, answer_since=answer_since)
+            outcome = self.ingest_one(item, answer_since=since)
             report.outcomes.append(outcome)
             logger.info(
                 "message source=%s message_id=%s project=%s outcome=%s%s",
@@ -109,6 +127,7 @@ class Mailbot:
         return report
 
     def ingest_one(self, item: RawItem, *, answer_since: dt.datetime | None = None) -> Outcome:
+        """Store, parse and apply one message; never raises for a bad message."""
         if item.error:
             return Outcome(item.source, None, "unreadable", reason=item.error)
         if not item.raw.strip():
@@ -127,7 +146,8 @@ class Mailbot:
         except Exception as exc:  # noqa: BLE001 - one bad message must never stop the batch
             logger.exception("message %s: unexpected error while parsing", item.source)
             return self._fail(row["id"], item.source, message_id, f"internal error while parsing: {type(exc).__name__}: {exc}")
-        answerable = answer_since is None or (extraction.email.date is not None and extraction.email.date >= answer_since)
+        since = answer_since or self.answer_since
+        answerable = (extraction.email.date or item.received or dt.datetime.now(dt.timezone.utc)) >= since
         try:
             return self._apply(row["id"], key, item.source, extraction, answerable)
         except Exception as exc:  # noqa: BLE001
@@ -211,7 +231,7 @@ class Mailbot:
             language,
             {
                 "team": {"name": self.settings.team.name, "address": self.settings.team.address},
-                "project": {"key": project.key, "name": project.name},
+                "project": {"key": project.key, "name": project.name, "tag": project.tag},
                 "recipient": {"name": recipient.name, "address": recipient.address},
                 "cr": {"number": f"CR-{ack.number}", "text": ack.text, "received": local_day, "status": "acknowledged"},
                 "original": {"subject": email.subject, "sender_name": recipient.name, "date": local_day},
@@ -227,7 +247,14 @@ class Mailbot:
             in_reply_to=email.message_id,
             references=email.references,
         )
-        row_id = outbox.queue(db, project_key=project.key, kind="ack", dedupe_key=f"ack:{project.key}:CR-{ack.number}", message=message)
+        row_id = outbox.queue(
+            db,
+            project_key=project.key,
+            kind="ack",
+            dedupe_key=f"ack:{project.key}:CR-{ack.number}",
+            message=message,
+            per_address_per_hour=self.settings.outbox.per_address_per_hour,
+        )
         if row_id is None:
             return 0
         db.execute(
@@ -238,14 +265,17 @@ class Mailbot:
 
     # -- outgoing ---------------------------------------------------------------------------
 
-    def flush(self) -> outbox.FlushReport:
-        return outbox.flush(self.store, self.settings)
+    def flush(self, now: dt.datetime | None = None) -> outbox.FlushReport:
+        return outbox.flush(self.store, self.settings, now)
+
+    async def flush_async(self, now: dt.datetime | None = None) -> outbox.FlushReport:
+        return await outbox.flush_async(self.store, self.settings, now)
 
     def digest_context(self, project: Project, period: cadence.Period, today: dt.date) -> dict[str, Any]:
         context = digest.build(self.store, project.key, period, today, self.settings.team.zone)
         return {
             "team": {"name": self.settings.team.name, "address": self.settings.team.address},
-            "project": {"key": project.key, "name": project.name},
+            "project": {"key": project.key, "name": project.name, "tag": project.tag},
             "recipient": None,
             **context,
         }
@@ -271,7 +301,15 @@ class Mailbot:
             now=now,
         )
         with self.store.transaction() as db:
-            outbox_id = outbox.queue(db, project_key=project.key, kind="digest", dedupe_key=f"digest:{project.key}:{period.start}", message=message)
+            outbox_id = outbox.queue(
+                db,
+                project_key=project.key,
+                kind="digest",
+                dedupe_key=f"digest:{project.key}:{period.start}",
+                message=message,
+                per_address_per_hour=self.settings.outbox.per_address_per_hour,
+                now=now,
+            )
             if outbox_id is None:
                 return False
             db["digests"].insert(

@@ -245,6 +245,19 @@ def m001_initial(db: Database) -> None:
     db["history"].create_index(["item", "item_id"])
 
 
+@MIGRATIONS()
+def m002_service(db: Database) -> None:
+    """The live service: folder checkpoints, facts about this installation, outbox retries."""
+    db["folders"].create(
+        {"account": str, "folder": str, "uidvalidity": int, "last_uid": int, "updated_at": str},
+        pk=("account", "folder"),
+    )
+    db["meta"].create({"key": str, "value": str}, pk="key")
+    db["outbox"].add_column("next_attempt_at", str)
+    db["outbox"].add_column("reason", str)  # why it was not sent (suppressed by the rate limit…)
+    db["outbox"].add_column("copied_at", str)  # when a copy went to the IMAP Sent folder
+
+
 SCHEMA_VERSION = len(MIGRATIONS._migrations)
 
 

@@ -40,6 +40,7 @@ path = "mailbot.db"
 
 [outbox]
 maildir = "outbox"
+answer_since = "2026-03-01"   # the sample mail is from March 2026: answer it
 
 [[projects]]
 key = "huajin-web"

@@ -10,7 +10,7 @@ from mailbot.compose import Person, build_message, format_day, render, reply_sub
 
 CONTEXT = {
     "team": {"name": "Studio", "address": "project@studio.example"},
-    "project": {"key": "huajin-web", "name": "华锦零售官网改版"},
+    "project": {"key": "huajin-web", "name": "华锦零售官网改版", "tag": "华锦官网"},
     "recipient": {"name": "Emily Zhou", "address": "emily.zhou@huajin.example"},
     "cr": {"number": "CR-1", "text": "Could we possibly add a store-locator page?", "received": dt.date(2026, 3, 5), "status": "acknowledged"},
     "original": {"subject": "Re: Staging server", "sender_name": "Emily Zhou", "date": dt.date(2026, 3, 5)},
@@ -19,7 +19,7 @@ CONTEXT = {
 
 def test_english_ack_renders_exactly() -> None:
     rendered = render("ack", "en", CONTEXT)
-    assert rendered.subject == "Re: Staging server [CR-1]"
+    assert rendered.subject == "Re: [华锦官网] Staging server [CR-1]"
     assert rendered.text == textwrap.dedent(
         """
         Dear Emily Zhou,
@@ -107,14 +107,15 @@ def test_digest_renders_sections_in_both_languages() -> None:
 @pytest.mark.parametrize(
     ("subject", "expected"),
     [
-        ("首页设计", "Re: 首页设计 [CR-3]"),
-        ("回复：首页设计", "回复：首页设计 [CR-3]"),
-        ("RE: homepage [CR-3]", "RE: homepage [CR-3]"),
-        ("", "Re: [CR-3]"),
+        ("首页设计", "Re: [官网] 首页设计 [CR-3]"),
+        ("回复：首页设计", "回复： [官网] 首页设计 [CR-3]"),
+        ("RE: [官网] homepage [CR-3]", "RE: [官网] homepage [CR-3]"),
+        ("【官网】周报", "Re: 【官网】周报 [CR-3]"),
+        ("", "Re: [官网] [CR-3]"),
     ],
 )
 def test_reply_subject(subject: str, expected: str) -> None:
-    assert reply_subject(subject, "CR-3") == expected
+    assert reply_subject(subject, "CR-3", "官网") == expected
 
 
 def test_wrap_counts_cjk_as_two_columns_and_keeps_words_whole() -> None:

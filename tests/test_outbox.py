@@ -70,6 +70,19 @@ def store(tmp_path: Path) -> Iterator[Store]:
     store.close()
 
 
+def test_rate_limit_suppresses_and_records_the_reason(store: Store) -> None:
+    now = dt.datetime(2026, 3, 9, 1, 0, tzinfo=dt.timezone.utc)
+    with store.transaction() as db:
+        for n in range(7):
+            outbox.queue(db, project_key=None, kind="ack", dedupe_key=f"k{n}", message=message(), per_address_per_hour=5, now=now + dt.timedelta(minutes=n))
+        later = outbox.queue(db, project_key=None, kind="ack", dedupe_key="k-later", message=message(), per_address_per_hour=5, now=now + dt.timedelta(minutes=61))
+    statuses = [r["status"] for r in store.rows("SELECT status FROM outbox ORDER BY id")]
+    assert statuses == ["queued"] * 5 + ["suppressed"] * 2 + ["queued"]
+    assert later is not None
+    reason = store.one("SELECT reason FROM outbox WHERE dedupe_key = 'k5'")["reason"]
+    assert "5 messages in the last hour" in reason and "li.wei@huajin.example" in reason
+
+
 def test_queue_is_idempotent_per_decision(store: Store) -> None:
     with store.transaction() as db:
         first = outbox.queue(db, project_key=None, kind="digest", dedupe_key="digest:p:2026-03-02", message=message())
@@ -108,15 +121,19 @@ def test_smtp_down_keeps_the_message_queued_and_sends_it_later(store: Store, tmp
     config = settings(tmp_path, Smtp(host="127.0.0.1", port=port, security="none"))
     with store.transaction() as db:
         outbox.queue(db, project_key=None, kind="digest", dedupe_key="k1", message=message())
-    down = outbox.flush(store, config)
+    now = dt.datetime.now(dt.timezone.utc)
+    down = outbox.flush(store, config, now)
     assert down.failed == 1
     row = store.one("SELECT status, attempts, last_error FROM outbox")
     assert row["status"] == "failed" and row["attempts"] == 1 and "127.0.0.1" in row["last_error"]
+    retry_at = outbox.next_attempt(store)
+    assert retry_at is not None and now + dt.timedelta(seconds=20) < retry_at < now + dt.timedelta(seconds=40)
     box = Box()
     controller = Controller(box, hostname="127.0.0.1", port=port)
     controller.start()
     try:
-        assert outbox.flush(store, config).sent == 1
+        assert outbox.flush(store, config, now + dt.timedelta(seconds=5)).sent == 0  # backing off
+        assert outbox.flush(store, config, retry_at).sent == 1
     finally:
         controller.stop()
     assert len(box.messages) == 1
