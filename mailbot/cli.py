@@ -8,9 +8,11 @@ with its path and the reason, and the exit status is 1 at the end.
 
 from __future__ import annotations
 
+import asyncio
 import datetime as dt
 import json
 import logging
+import signal
 import sys
 from pathlib import Path
 from typing import Any
@@ -209,9 +211,39 @@ def ingest(paths: tuple[str, ...], config_path: Path | None) -> None:
 @click.option("--once", is_flag=True, help="Process what is there, tick once, send, and exit.")
 @config_option
 def run(once: bool, config_path: Path | None) -> None:
-    """The service: watch the inbox (IMAP IDLE), process, send, and do what falls due."""
-    load(config_path)
-    raise click.ClickException("'mailbot run' (the IMAP service) arrives with the live-service issue; use 'mailbot ingest' and 'mailbot tick' meanwhile")
+    """The service: watch the inbox (IMAP IDLE), process, send, and do what falls due.
+
+    SIGTERM or SIGINT stops it gracefully: the message in hand is finished and the outbox
+    flushed. Mail dated before mailbot first opened its plan (or outbox.answer_since) is read
+    into the plan but never answered.
+    """
+    from mailbot.service import Mailbot
+    from mailbot.watch import watcher_for
+
+    settings = load(config_path)
+    if settings.imap is None:
+        raise ConfigUsageError("configuration: imap: no [imap] section, so there is no mailbox to watch (use 'mailbot ingest' for files)")
+    with Mailbot(settings) as bot:
+        watcher = watcher_for(bot)
+        asyncio.run(_serve(watcher, once))
+    failed = [o for o in watcher.outcomes if o.state in ("failed", "unreadable")]
+    for outcome in failed:
+        _report_bad_input(outcome.source, outcome.reason or "failed")
+    if once:
+        click.echo(f"{len(watcher.outcomes)} messages handled, {len(failed)} failed")
+    if failed:
+        sys.exit(1)
+
+
+async def _serve(watcher: Any, once: bool) -> None:
+    loop = asyncio.get_running_loop()
+    for signum in (signal.SIGTERM, signal.SIGINT):
+        loop.add_signal_handler(signum, watcher.stop.set)
+    try:
+        await watcher.run(once=once)
+    finally:
+        for signum in (signal.SIGTERM, signal.SIGINT):
+            loop.remove_signal_handler(signum)
 
 
 # -- tick -------------------------------------------------------------------------------------

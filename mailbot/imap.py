@@ -1,7 +1,7 @@
 """The IMAP edge: one small `Mailbox` interface, its imapclient adapter, and a fake for tests.
 
 Everything the watcher needs from a mailbox is here: connect and select a folder (learning its
-UIDVALIDITY), list UIDs above a checkpoint, fetch one message's bytes and arrival time, wait
+UIDVALIDITY), list unmarked UIDs above a checkpoint, fetch one message's bytes and arrival time, wait
 for news (IDLE where the server has it, a poll of at most 30 s where it does not), mark a
 message processed (a keyword, or a move to a folder; never a deletion, never \\Seen, since people
 read the project mailbox too) and append a copy of sent mail.
@@ -60,12 +60,8 @@ class Mailbox(Protocol):
         """Select `folder`; returns its UIDVALIDITY."""
         ...
 
-    def uids_after(self, last_uid: Uid) -> list[Uid]:
-        """UIDs above `last_uid` in the selected folder, ascending."""
-        ...
-
-    def unprocessed(self) -> list[Uid]:
-        """UIDs in the selected folder that do not carry the processed keyword."""
+    def pending(self, after: Uid) -> list[Uid]:
+        """UIDs above `after` in the selected folder without the processed mark, ascending."""
         ...
 
     def fetch(self, uid: Uid) -> Fetched | None:
@@ -147,16 +143,13 @@ class ImapMailbox:
             self._call(lambda: client.create_folder(self.settings.processed_folder))
         return int(info[b"UIDVALIDITY"])
 
-    def uids_after(self, last_uid: Uid) -> list[Uid]:
+    def pending(self, after: Uid) -> list[Uid]:
         client = self._require()
-        uids = self._call(lambda: client.search(["UID", f"{last_uid + 1}:*"]))
-        return sorted(uid for uid in uids if uid > last_uid)  # "n:*" always matches the last message
-
-    def unprocessed(self) -> list[Uid]:
-        client = self._require()
-        if not self._keywords_ok:
-            return sorted(self._call(lambda: client.search("ALL")))
-        return sorted(self._call(lambda: client.search(["UNKEYWORD", PROCESSED.decode()])))
+        criteria = ["UID", f"{after + 1}:*"]
+        if self._keywords_ok:
+            criteria += ["UNKEYWORD", PROCESSED.decode()]
+        uids = self._call(lambda: client.search(criteria))
+        return sorted(uid for uid in uids if uid > after)  # "n:*" always matches the last message
 
     def fetch(self, uid: Uid) -> Fetched | None:
         client = self._require()
@@ -292,13 +285,9 @@ class FakeMailbox:
         self._check()
         return self.uidvalidity
 
-    def uids_after(self, last_uid: Uid) -> list[Uid]:
+    def pending(self, after: Uid) -> list[Uid]:
         self._check()
-        return sorted(uid for uid in self.messages if uid > last_uid)
-
-    def unprocessed(self) -> list[Uid]:
-        self._check()
-        return sorted(uid for uid in self.messages if uid not in self.processed)
+        return sorted(uid for uid in self.messages if uid > after and uid not in self.processed)
 
     def fetch(self, uid: Uid) -> Fetched | None:
         self._check()

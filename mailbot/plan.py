@@ -167,6 +167,8 @@ def apply(db: Database, project: Project, extraction: Extraction, message_key: s
                 }
             )
         elif finding.kind is Kind.CHANGE_REQUEST:
+            if _known_change_request(db, project.key, finding.text):
+                continue  # said again (a resend, a forward, a robot echoing it): one CR, one ack
             number = _next_cr_number(db, project.key)
             db["change_requests"].insert({**common, "number": number, "who": who, "status": "received", "received_at": at, "updated_at": at})
             if extraction.party is Party.CLIENT:
@@ -221,6 +223,20 @@ def _insert_finding(db: Database, project_key: str, message_key: str, finding: F
         }
     )
     return int(table.last_pk)
+
+
+def _known_change_request(db: Database, project_key: str, text: str) -> bool:
+    """An open change request of the project with the same words (spacing and case aside)."""
+    key = _normalise(text)
+    rows = db.execute(
+        f"SELECT text FROM change_requests WHERE project_key = ? AND status IN ({', '.join('?' * len(OPEN_CR))})",
+        [project_key, *OPEN_CR],
+    ).fetchall()
+    return any(_normalise(row[0]) == key for row in rows)
+
+
+def _normalise(text: str) -> str:
+    return "".join(ch for ch in text.casefold() if ch.isalnum())
 
 
 def _next_cr_number(db: Database, project_key: str) -> int:

@@ -137,7 +137,6 @@ def test_digest_prints_and_sends(tmp_path: Path, config_file: Path) -> None:
     assert "already queued" in resent.output
 
 
-@pytest.mark.parametrize("command", ["run"])
-def test_run_says_what_to_use_meanwhile(command: str, config_file: Path) -> None:
-    result = CliRunner().invoke(cli, [command, "--config", str(config_file)])
-    assert result.exit_code == 1 and "mailbot ingest" in result.output
+def test_run_without_imap_is_a_configuration_error(config_file: Path) -> None:
+    result = CliRunner().invoke(cli, ["run", "--once", "--config", str(config_file)])
+    assert result.exit_code == 2 and "imap" in result.output and "mailbot ingest" in result.output

@@ -104,9 +104,9 @@ def test_apply_writes_every_kind(store: Store, settings: Settings) -> None:
 
 
 def test_change_requests_are_numbered_per_project(store: Store, settings: Settings) -> None:
-    cr = Finding(Kind.CHANGE_REQUEST, "Can we add a login page?", by=Party.US)
     with store.transaction() as db:
         for n, key in enumerate(("huajin-web", "huajin-web", "acme-app")):
+            cr = Finding(Kind.CHANGE_REQUEST, f"Can we add login page {n}?", by=Party.US)
             apply(db, settings.project(key), extraction(email("a@huajin.example", message_id=f"<{n}@x>"), cr), f"<{n}@x>")
     numbers = store.rows("SELECT project_key, number FROM change_requests ORDER BY id")
     assert [(r["project_key"], r["number"]) for r in numbers] == [("huajin-web", 1), ("huajin-web", 2), ("acme-app", 1)]
@@ -117,3 +117,14 @@ def test_our_own_change_requests_get_no_acknowledgement(store: Store, settings: 
     with store.transaction() as db:
         acks = apply(db, settings.project("huajin-web"), extraction(email("chen.jing@studio.example"), cr, party=Party.US), "<m1@x>")
     assert acks == []
+
+
+def test_the_same_change_request_said_again_is_one_change_request(store: Store, settings: Settings) -> None:
+    project = settings.project("huajin-web")
+    with store.transaction() as db:
+        first = apply(db, project, extraction(email("li.wei@huajin.example", message_id="<a@x>"), Finding(Kind.CHANGE_REQUEST, "能否把首页改成深蓝色？")), "<a@x>")
+        again = apply(db, project, extraction(email("li.wei@huajin.example", message_id="<b@x>"), Finding(Kind.CHANGE_REQUEST, "能否把首页改成 深蓝色?")), "<b@x>")
+        other = apply(db, project, extraction(email("li.wei@huajin.example", message_id="<c@x>"), Finding(Kind.CHANGE_REQUEST, "能否增加门店查询页？")), "<c@x>")
+    assert (len(first), len(again), len(other)) == (1, 0, 1)
+    assert [r["number"] for r in store.rows("SELECT number FROM change_requests ORDER BY number")] == [1, 2]
+    assert store.db["findings"].count == 3  # what was said is still on record
