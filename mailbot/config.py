@@ -53,6 +53,7 @@ class Timeouts:
     idle: float = 25 * 60.0  # re-issue IDLE before servers drop it (RFC 2177: 29 minutes)
     poll: float = 30.0  # where IDLE is missing
     smtp: float = 30.0
+    retry: float = 30.0  # first SMTP retry after a failure; doubles up to an hour
 
 
 @dataclass(frozen=True, slots=True)
@@ -178,7 +179,7 @@ def from_mapping(data: Mapping[str, Any], base: Path) -> Settings:
 
 _LIST_KEYS = {("team", "domains")}
 _INT_KEYS = {("imap", "port"), ("smtp", "port"), ("outbox", "per_address_per_hour")}
-_FLOAT_KEYS = {("timeouts", k) for k in ("connect", "read", "idle", "poll", "smtp")}
+_FLOAT_KEYS = {("timeouts", k) for k in ("connect", "read", "idle", "poll", "smtp", "retry")}
 
 
 def _apply_env(data: dict[str, Any], env: Mapping[str, str]) -> None:
@@ -371,6 +372,10 @@ def _timeouts(section: dict[str, Any]) -> Timeouts:
         if isinstance(value, bool) or not isinstance(value, int | float) or value <= 0:
             raise ConfigError(f"timeouts.{key}", f"must be a positive number of seconds, not {value!r}")
         values[key] = float(value)
+    limits = {"idle": (29 * 60.0, "servers drop IDLE after 29 minutes"), "poll": (30.0, "mail would wait too long")}
+    for key, (limit, why) in limits.items():
+        if values.get(key, 0) >= limit + (key == "poll"):
+            raise ConfigError(f"timeouts.{key}", f"{values[key]:g} s is too long ({why}); at most {limit:g} s")
     return Timeouts(**values)
 
 

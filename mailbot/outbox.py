@@ -39,8 +39,7 @@ from mailbot.store import Store, iso, now_utc
 
 logger = logging.getLogger(__name__)
 
-RETRY_FIRST = 30.0  # seconds before the first retry; doubles each time
-RETRY_MAX = 3600.0
+RETRY_MAX = 3600.0  # the retry delay (timeouts.retry at first) doubles up to this
 
 
 def queue(
@@ -154,7 +153,7 @@ async def flush_async(store: Store, settings: Settings, now: dt.datetime | None 
         try:
             await send(settings.smtp, settings.team.address, json.loads(row["recipients"]), row["raw"], settings.timeouts)
         except DeliveryError as exc:
-            delay = min(RETRY_FIRST * 2 ** (attempts - 1), RETRY_MAX) * random.uniform(0.8, 1.2)
+            delay = min(settings.timeouts.retry * 2 ** (attempts - 1), RETRY_MAX) * random.uniform(0.8, 1.2)
             store.db["outbox"].update(
                 row["id"],
                 {"status": "failed", "attempts": attempts, "last_error": str(exc), "next_attempt_at": iso(now + dt.timedelta(seconds=delay))},
@@ -188,7 +187,10 @@ async def send(smtp: Smtp, sender: str, recipients: Sequence[str], raw: bytes, t
     try:
         async with client:
             if smtp.user and smtp.password:
-                await client.login(smtp.user, smtp.password)
+                if not client.esmtp_extensions:
+                    await client.ehlo()  # after STARTTLS the extensions are only known after EHLO again
+                if client.supports_extension("auth"):
+                    await client.login(smtp.user, smtp.password)
             await client.sendmail(sender, list(recipients), raw)
     except aiosmtplib.SMTPAuthenticationError as exc:
         raise DeliveryError(f"SMTP {smtp.host}:{smtp.port}: login as {smtp.user!r} refused; check smtp.user and MAILBOT_SMTP_PASSWORD") from exc

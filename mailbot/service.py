@@ -332,6 +332,8 @@ class Mailbot:
             if not schedule.enabled:
                 continue
             due = cadence.last_due(schedule.weekday, schedule.time, self.settings.team.zone, now)
+            if due < self.answer_since:
+                continue  # due before mailbot started on this mailbox: no backlog of old digests
             if self.queue_digest(project, cadence.digest_period(due), now):
                 queued.append(f"digest:{project.key}:{cadence.digest_period(due).start}")
         return queued

@@ -42,6 +42,7 @@ from dataclasses import dataclass, field
 
 from mailbot.errors import MailboxError
 from mailbot.imap import ImapMailbox, LoginError, Mailbox
+from mailbot.outbox import next_attempt
 from mailbot.service import Mailbot, Outcome
 from mailbot.sources import RawItem
 
@@ -132,14 +133,18 @@ class Watcher:
         logger.info("%s/%s: ready, %d new message(s)", self.account, self.folder, len(uids))
         await self._process(uids, uidvalidity)
         await self._housekeeping(force_tick=True)
-        while not once and not self.stop.is_set():
-            self.state = State.WAITING
-            await asyncio.to_thread(self.mailbox.wait, self._wait_seconds(), self.stop)
-            if self.stop.is_set():
-                break
+        while not self.stop.is_set():
+            # Mail that arrived while we were busy: handle it before waiting for more.
             last = self._checkpoint()
             uids = await asyncio.to_thread(self.mailbox.pending, last[1] if last and last[0] == uidvalidity else 0)
-            await self._process(uids, uidvalidity)
+            if uids:
+                await self._process(uids, uidvalidity)
+                await self._housekeeping(force_tick=False)
+                continue
+            if once:
+                break
+            self.state = State.WAITING
+            await asyncio.to_thread(self.mailbox.wait, self._wait_seconds(), self.stop)
             await self._housekeeping(force_tick=False)
 
     async def _process(self, uids: list[int], uidvalidity: int) -> None:
@@ -195,9 +200,12 @@ class Watcher:
             self.bot.store.db["outbox"].update(row["id"], {"copied_at": self.clock().isoformat(timespec="seconds")})
 
     def _wait_seconds(self) -> float:
+        """Until the next tick or the next outbox retry, whichever is first (IDLE is re-issued)."""
+        now = self.clock()
         waits = [self.tick_every, self.bot.settings.timeouts.idle]
-        if self._next_tick is not None:
-            waits.append(max(1.0, (self._next_tick - self.clock()).total_seconds()))
+        for moment in (self._next_tick, next_attempt(self.bot.store)):
+            if moment is not None:
+                waits.append((moment - now).total_seconds())
         return max(1.0, min(waits))
 
     def _checkpoint(self) -> tuple[int, int] | None:

@@ -89,3 +89,12 @@ def test_unknown_project_lists_known_keys(config_file: Path) -> None:
     settings = load(config_file, env={})
     with pytest.raises(ConfigError, match="huajin-web, acme-app"):
         settings.project("nope")
+
+
+@pytest.mark.parametrize(("key", "value"), [("idle", 1800), ("poll", 45), ("retry", 0)])
+def test_timeouts_are_bounded(tmp_path: Path, key: str, value: int) -> None:
+    path = tmp_path / "mailbot.toml"
+    path.write_text(f'[team]\naddress = "p@s.example"\n[timeouts]\n{key} = {value}\n', encoding="utf-8")
+    with pytest.raises(ConfigError) as info:
+        load(path, env={})
+    assert info.value.key == f"timeouts.{key}"
