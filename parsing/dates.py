@@ -58,8 +58,28 @@ Conventions (CONTRACT.md, and the choices it leaves open)
   date without a year ("we met on 2月28日") land in the next year.
 - Numeric dates: 4/1 is month/day. If the first number is over 12, day/month is used
   (15/4). N/10 and N/5 near rating words are scores, not dates.
+  - Year last with / or - (4/1/2026, 4-1-26): month first the same way, in every language.
+    With dots (15.05.2026) the day comes first. A two-digit year under 40 is 20xx, else 19xx.
+  - Year first: 2026-04-01, 2026/4/1, 2026.4.1, 2026 04 01, 20260401, 2026-04-01T09:30,
+    2026/aug/01; 26年3月1日 and 二〇二六年 as well.
+  - M.D or M-D without a year (on 5.12, by 4-22) only after on/by/in/before/until and at
+    the end of a clause, so that "by 2.5 million" stays a number.
+- Days of the month without a month: the 15th, on the 27, by 15th, 8pm on 15, 十五号. A bare
+  number ("on 15") is a day only with "the", an ordinal suffix, or a time beside it.
+  - the 15th of next month, the 31st day of the month, 下个月5号, 本月十日: that month's day.
+  - Friday the 13th, Monday 21: the first day on or after the reference day that is both.
+  - the first Friday of next month, the last Monday of June: counted in that month.
+- More weekday forms: "the following Friday" is next week's (like "next Friday");
+  "previous Monday" is last week's; "this past Monday" / "past Monday" is the latest one
+  before the reference day; "next week on Tuesday", "Tuesday of last week" name the week.
+  A weekday beside an explicit date ("Friday, May 15", "5月15日，星期五") gives the date.
+- Ranges: a yearless range under way is this year's (from 10/1 to 11/7 said on 24 October
+  starts on 1 October, not next year); a year written at the end is the start's too
+  (5/1-5/7/2026, Nov 18-Dec 19, 2026). "3:00 to 4:00 tomorrow" takes the day on the right.
+- Traditional characters (週三, 禮拜五, 後天, 這個月) are read like simplified ones.
 - Durations from the reference day:
   - in two weeks / 两周后 / 两周内: +14 days; N天内 / within N days: +N days.
+  - in two years, two years ago; "two days from tomorrow", "N days after today": from that day.
   - N个工作日内 / within N working days: the Nth Monday-to-Friday day after the reference
     day. Public holidays are unknown to parsing.
   - N天前 / N days ago: in the past.
@@ -69,7 +89,10 @@ Conventions (CONTRACT.md, and the choices it leaves open)
   - A bare hour from 1 to 6 without a part of the day (3点, at 3) is afternoon, because
     offices don't meet at 3 a.m.
   - 一点/两点 without a part of the day or minutes means "a little" in Chinese (大一点).
-    They count as a time only next to a date.
+    They count as a time only next to a date. So do a bare "at 7", "around seven", and a
+    bare hour range ("Monday 3-5", "between 3 and 5 on Friday", "tonight from 7 to 7:30"):
+    the range gives its start time, with the 1-to-6 afternoon rule.
+  - "at 9a" / "at 9p" are 9 am / 9 pm; "six pm" in words is 18:00; seconds are dropped.
   - A time with no date keeps `date=None`; it is not pinned to the reference day.
 - EOD / COB / 下班前 alone: the reference day. Next to a date ("EOD Thursday",
   "明天下班前"): that date. No time of day is invented for them.
@@ -102,6 +125,7 @@ _CN_DIGIT = {"零": 0, "〇": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 
 _EN_NUMBER = {"a": 1, "an": 1, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6,
               "seven": 7, "eight": 8, "nine": 9, "ten": 10, "eleven": 11, "twelve": 12,
               "a couple of": 2, "couple of": 2}
+_HOUR_WORDS = r"(?:one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve)"
 
 
 def cn_number(word: str) -> int | None:
@@ -235,6 +259,8 @@ class _Atom:
     day_only: int | None = None  # 5日 / the 5th: a day of the month without month
     weak: bool = False  # a time that counts only next to a date (一点, at 3)
     word: str = ""  # markers and separators: their text, lower-cased
+    yearless: bool = False  # a month and day whose year was not written (4/1, 3月1日, May 5)
+    weekday: bool = False  # a weekday name only (周五, Friday): an explicit date beside it wins
 
 
 _Handler = Callable[[re.Match[str], "dt.date | None"], "_Atom | None"]
@@ -269,9 +295,11 @@ _CN_PART = {"凌晨": "am", "早上": "am", "早晨": "am", "清早": "am", "上
             "中午": "noon", "午后": "pm", "下午": "pm", "傍晚": "pm", "晚上": "night",
             "夜里": "night", "晚": "night"}
 _CN_PARTS = "凌晨|早上|早晨|清早|上午|中午|午后|下午|傍晚|晚上|夜里"
-_CN_DAY_WORDS = {"大后天": 3, "后天": 2, "明天": 1, "明日": 1, "明早": 1, "明晚": 1,
-                 "今天": 0, "今日": 0, "今早": 0, "今晚": 0, "昨天": -1, "昨日": -1,
-                 "昨晚": -1, "前天": -2}
+_CN_DAY_WORDS = {"大后天": 3, "后天": 2, "明天": 1, "明日": 1, "明早": 1, "明晚": 1, "明晨": 1,
+                 "今天": 0, "今日": 0, "今早": 0, "今晚": 0, "今晨": 0, "昨天": -1, "昨日": -1,
+                 "昨晚": -1, "前天": -2, "大前天": -3}
+# Traditional characters that date words use, mapped one to one (offsets do not move).
+_TRADITIONAL = str.maketrans("週禮後個這號點時內兩鐘間農曆際", "周礼后个这号点时内两钟间农历际")
 
 _EN_MONTHS = {"jan": 1, "feb": 2, "mar": 3, "apr": 4, "may": 5, "jun": 6, "jul": 7, "aug": 8,
               "sep": 9, "oct": 10, "nov": 11, "dec": 12}
@@ -282,6 +310,34 @@ _WD = (r"(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday|"
        r"mon|tues|tue|wed|thurs|thur|thu|fri|sat|sun)")
 _EN_NUM = (r"(?:\d{1,3}|an?|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|"
            r"(?:a\s+)?couple\s+of|(?:a\s+)?few|several)")
+_UNITS = ["", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine"]
+_UNIT_ORDINALS = ["", "first", "second", "third", "fourth", "fifth", "sixth", "seventh", "eighth", "ninth"]
+_TEENS = ["ten", "eleven", "twelve", "thirteen", "fourteen", "fifteen", "sixteen", "seventeen",
+          "eighteen", "nineteen"]
+_DAY_WORDS: dict[str, int] = {}
+for _n in range(1, 10):
+    _DAY_WORDS[_UNITS[_n]] = _DAY_WORDS[_UNIT_ORDINALS[_n]] = _n
+for _n, _word in enumerate(_TEENS):
+    _DAY_WORDS[_word] = _DAY_WORDS[_word + "th"] = 10 + _n
+_DAY_WORDS["twelfth"] = 12
+for _tens, _word, _ordinal in ((20, "twenty", "twentieth"), (30, "thirty", "thirtieth")):
+    _DAY_WORDS[_word] = _DAY_WORDS[_ordinal] = _tens
+    for _n in range(1, 10 if _tens == 20 else 2):
+        for _sep in (" ", "-"):
+            _DAY_WORDS[_word + _sep + _UNITS[_n]] = _DAY_WORDS[_word + _sep + _UNIT_ORDINALS[_n]] = _tens + _n
+_UNITW = "(?:" + "|".join(_UNITS[1:] + _UNIT_ORDINALS[1:]) + ")"
+_DAYW = (r"(?:(?:twenty|thirty)(?:[\s-]+" + _UNITW + r")?|twentieth|thirtieth|twelfth|"
+         + "|".join(w + "th" for w in _TEENS) + "|" + "|".join(_TEENS) + "|" + _UNITW + ")")
+_EN_ORDINALS = {"first": 1, "second": 2, "third": 3, "fourth": 4, "fifth": 5, "last": -1,
+                "1st": 1, "2nd": 2, "3rd": 3, "4th": 4, "5th": 5}
+
+
+def _day_number(word: str) -> int | None:
+    """A day of the month written as digits or words (21, twenty-first, twenty one)."""
+    word = " ".join(word.lower().split())
+    return int(word) if word.isdigit() else _DAY_WORDS.get(word)
+
+
 _RATING = re.compile(r"rat(?:e|ing)|score|评分|打分|分数|满意|out of|给")
 
 
@@ -294,14 +350,27 @@ def _year(word: str | None) -> int | None:
 
 
 def _cn_year(match: re.Match[str], ref: dt.date | None) -> tuple[bool, int | None]:
-    """(has a year, the year) from the groups y (2026) or yr (今年, 明年, 后年)."""
+    """(has a year, the year) from the groups y (2026, 26, 二〇二六, 两千零四) or yr (今年, 明年…)."""
     if match.group("y"):
-        return True, int(match.group("y"))
+        return True, _full_year(match.group("y"))
     relative = match.group("yr")
     if relative:
-        shift = {"今年": 0, "明年": 1, "后年": 2}[relative]
+        shift = {"今年": 0, "明年": 1, "后年": 2, "去年": -1, "前年": -2}[relative]
         return True, (ref.year + shift) if ref else None
     return False, None
+
+
+def _full_year(word: str) -> int | None:
+    """2026, 26 (→ 2026; 40–99 → 19xx), 二〇二六, 两千, 两千零四."""
+    if word.startswith(("两千", "二千")):
+        rest = word[2:].lstrip("零〇")
+        return 2000 + (cn_number(rest) or 0) if rest else 2000
+    year = cn_number(word)
+    if year is None:
+        return None
+    if len(word) == 2:
+        year += 2000 if year < 40 else 1900  # 26 → 2026, 89 → 1989
+    return year
 
 
 # --- handlers: language-neutral ------------------------------------------------------------
@@ -321,7 +390,23 @@ def _numeric_date(match: re.Match[str], ref: dt.date | None) -> _Atom | None:
         first, second = second, first
     if not (1 <= first <= 12 and 1 <= second <= 31):
         return None
-    return _date_atom(match, _month_day(ref, first, second))
+    year = _year(match.groupdict().get("y"))
+    if year is not None:
+        day = _month_day(None, first, second, year)
+        return _date_atom(match, day) if day else None
+    return _date_atom(match, _month_day(ref, first, second), yearless=True)
+
+
+def _numeric_dmy(match: re.Match[str], ref: dt.date | None) -> _Atom | None:
+    """A numeric date with the year last: month first with / and -, day first with dots."""
+    if match["b2"]:
+        day, month, year = int(match["a"]), int(match["b2"]), int(match["y2"])
+    else:
+        month, day, year = int(match["a"]), int(match["b"]), _full_year(match["y"])
+        if month > 12:
+            month, day = day, month
+    found = _month_day(None, month, day, year)
+    return _date_atom(match, found) if found else None
 
 
 def _clock(match: re.Match[str], _ref: dt.date | None) -> _Atom | None:
@@ -368,6 +453,21 @@ def _month_atom(match: re.Match[str], which: tuple[int, int] | None, qualifier: 
     return _vague(match)
 
 
+def _cn_relative_month_day(match: re.Match[str], ref: dt.date | None) -> _Atom | None:
+    """本月十日, 下个月5号, 去年本月十日: a day of a month named relative to the reference."""
+    day = cn_number(match["d"])
+    if day is None or not 1 <= day <= 31:
+        return None
+    if ref is None:
+        return _date_atom(match, None)
+    years = {"今年": 0, "明年": 1, "去年": -1}.get(match["yr"] or "", 0)
+    start = _month_start(ref, _CN_MONTH_SHIFT[match["rel"]] + 12 * years)
+    try:
+        return _date_atom(match, start.replace(day=day))
+    except ValueError:
+        return None
+
+
 def _cn_relative_month(match: re.Match[str], ref: dt.date | None) -> _Atom | None:
     relative, qualifier = match["rel"] or "", match["q"] or ""
     if not relative and not qualifier:
@@ -398,7 +498,7 @@ def _cn_year_form(match: re.Match[str], ref: dt.date | None) -> _Atom | None:
 
 def _cn_day_word(match: re.Match[str], ref: dt.date | None) -> _Atom | None:
     word = match.group(0)
-    part = {"早": "am", "晚": "night"}.get(word[-1])
+    part = {"早": "am", "晨": "am", "晚": "night"}.get(word[-1])
     day = ref + dt.timedelta(days=_CN_DAY_WORDS[word]) if ref else None
     return _date_atom(match, day, part=part)
 
@@ -406,9 +506,9 @@ def _cn_day_word(match: re.Match[str], ref: dt.date | None) -> _Atom | None:
 def _cn_weekday(match: re.Match[str], ref: dt.date | None) -> _Atom | None:
     relative, index = match["rel"], _CN_WEEKDAY[match["wd"]]
     if ref is None:
-        return _date_atom(match, None)
+        return _date_atom(match, None, weekday=relative is None)
     if relative is None:
-        return _date_atom(match, _weekday_after(ref, index))
+        return _date_atom(match, _weekday_after(ref, index), weekday=True)
     return _date_atom(match, _weekday_of_week(ref, _CN_WEEK_SHIFT[relative], index))
 
 
@@ -460,7 +560,7 @@ def _shift(ref: dt.date, count: int, unit: str) -> dt.date:
         return _add_working_days(ref, count) if count >= 0 else ref + dt.timedelta(days=count)
     if unit in ("月", "month"):
         return _add_months(ref, count)
-    if unit == "年":
+    if unit in ("年", "year"):
         return _add_months(ref, 12 * count)
     return ref + dt.timedelta(days=_UNIT_DAYS[unit] * count)
 
@@ -499,16 +599,72 @@ def _cn_part(match: re.Match[str], _ref: dt.date | None) -> _Atom | None:
 
 
 def _en_month_day(match: re.Match[str], ref: dt.date | None) -> _Atom | None:
-    month, day = _month_number(match["mon"]), int(match["d"])
-    if match["mon"][0].islower() and match["mon"].lower() in ("may", "march", "mar"):
-        return None  # the verbs "may" and "march"
+    month, day = _month_number(match["mon"]), _day_number(match["d"])
+    glued = match.string[match.end("mon"):match.start("d")].strip() in ("", "/", "-", ".")
+    if match["mon"][0].islower() and match["mon"].lower() in ("may", "march", "mar") \
+            and not (glued and match["d"].isdigit() and match.end("mon") == match.start("d")):
+        return None  # the verbs "may" and "march" (but mar3, may5)
+    if day is None:
+        return None
+    ordinal = _ORDINAL_WORD.search(match.string[match.start("d"):match.end("d") + 2])
+    if not match["d"].isdigit() and not ordinal and not match["y"] \
+            and not _CLAUSE_END.match(match.string, match.end()):
+        return None  # "March two teams": a cardinal word is a day only at the end of a clause
     start = _month_day(ref, month, day, _year(match["y"]))
     if start is None and (ref is not None or match["y"]):
         return None
     end = None
     if match.groupdict().get("d2"):
         end = _month_day(None, month, int(match["d2"]), start.year) if start else None
-    return _date_atom(match, start, end_date=end)
+    return _date_atom(match, start, end_date=end, yearless=not match["y"])
+
+
+def _en_day_of_month(match: re.Match[str], ref: dt.date | None) -> _Atom | None:
+    day = _day_number(match["d"].rstrip("stndrh") if match["d"][0].isdigit() else match["d"])
+    if day is None or not 1 <= day <= 31:
+        return None
+    written = match.group(0).lower()
+    if not match["d"][0].isdigit() and not _ORDINAL_WORD.search(match["d"]) \
+            and not written.startswith("the") and " day " not in written:
+        return None  # "one of May's pages"
+    if match["mon"]:
+        return _date_atom(match, _month_day(ref, _month_number(match["mon"]), day), yearless=True)
+    if ref is None:
+        return _date_atom(match, None)
+    shift = {"next": 1, "following": 1, "coming": 1, "last": -1, "previous": -1}.get(match["rel"].lower(), 0)
+    return _date_atom(match, _same_month_day(_month_start(ref, shift), day))
+
+
+def _same_month_day(month: dt.date, day: int) -> dt.date | None:
+    try:
+        return month.replace(day=day)
+    except ValueError:
+        return None
+
+
+_TIME_NEXT = re.compile(r"\s*,?\s*(?:at\b|\d{1,2}\s*(?::|[ap]\.?m))", re.IGNORECASE)
+_CLAUSE_END = re.compile(r"\s*(?:$|[,;!?)]|\.(?!\d)|at\b|(?:and|or|to|for|with)\b)", re.IGNORECASE)
+_ORDINAL_WORD = re.compile(r"(?:first|second|third|th)$", re.IGNORECASE)
+_TIME_BEFORE = re.compile(r"(?:\d\s*[ap]\.?m\.?|\d:\d\d|o['’]?clock|\b" + _HOUR_WORDS + r")\s+on\s+$", re.IGNORECASE)
+
+
+def _en_bare_day(match: re.Match[str], ref: dt.date | None) -> _Atom | None:
+    """on 15, on the 27, by 15th: a day of the month after a preposition."""
+    day = int(match["d"]) if match["d"] else _day_number(match["dw"])
+    if day is None or not 1 <= day <= 31:
+        return None
+    the = match.group(0).lower().startswith("the")
+    if match["dw"] and not the:
+        return None  # "on one", "at ten": not a day
+    if match["d"] and not the and not match["o"] and not _TIME_NEXT.match(match.string, match.end()) \
+            and not _TIME_BEFORE.search(match.string, 0, match.start()):
+        return None  # "by 15", "agreed on 5.": a bare number is a day only before a time
+    return _date_atom(match, _day_of_month(ref, day), day_only=day)
+
+
+def _en_year_month_day(match: re.Match[str], _ref: dt.date | None) -> _Atom | None:
+    day = _month_day(None, _month_number(match["mon"]), int(match["d"]), int(match["y"]))
+    return _date_atom(match, day) if day else None
 
 
 def _en_day_month(match: re.Match[str], ref: dt.date | None) -> _Atom | None:
@@ -522,7 +678,7 @@ def _en_day_month(match: re.Match[str], ref: dt.date | None) -> _Atom | None:
     if match.groupdict().get("d1"):
         first = _month_day(ref, month, int(match["d1"]), _year(match["y"]))
         start, end = first, (_month_day(None, month, day, first.year) if first else None)
-    return _date_atom(match, start, end_date=end)
+    return _date_atom(match, start, end_date=end, yearless=not match["y"])
 
 
 def _en_bare_month(match: re.Match[str], _ref: dt.date | None) -> _Atom | None:
@@ -538,38 +694,90 @@ def _en_ordinal_day(match: re.Match[str], ref: dt.date | None) -> _Atom | None:
     return _date_atom(match, _day_of_month(ref, day), day_only=day)
 
 
+_EN_WEEK_SHIFT = {"this": 0, "next": 1, "following": 1, "the following": 1, "coming": None,
+                  "the coming": None, "last": -1, "previous": -1, "the previous": -1}
+
+
 def _en_weekday(match: re.Match[str], ref: dt.date | None) -> _Atom | None:
     word = match["wd"]
     full = word.lower().endswith("day")
     if not full and not word[0].isupper():
         return None  # "sat", "sun", "wed" as words
     index = _EN_WEEKDAYS[word.lower()[:3]]
+    relative = " ".join((match["rel"] or "").lower().split())
+    week = " ".join((match["wk"] or match["nw"] or "").lower().split())
+    bare = not relative and not week
+    if ref is None:
+        return _date_atom(match, None, weekday=bare)
+    if relative in ("past", "this past", "the past"):
+        return _date_atom(match, ref - dt.timedelta(days=(ref.weekday() - index - 1) % 7 + 1))
+    if week:
+        week = week.removeprefix("of ").removeprefix("the ").removesuffix(" week").strip()
+        weeks = 2 if week == "after next" else _EN_WEEK_SHIFT.get(week, 0)
+    else:
+        weeks = _EN_WEEK_SHIFT.get(relative)
+    if weeks is None:
+        return _date_atom(match, _weekday_after(ref, index), weekday=bare)
+    return _date_atom(match, _weekday_of_week(ref, weeks, index))
+
+
+def _en_weekday_date(match: re.Match[str], ref: dt.date | None) -> _Atom | None:
+    """Friday the 15th, Monday 21, Friday 7/6: the first day on or after the reference that fits both."""
+    index = _EN_WEEKDAYS[match["wd"].lower()[:3]]
+    if match["m"]:
+        month, day = int(match["m"]), int(match["d"])
+        if not (1 <= month <= 12 and 1 <= day <= 31):
+            return None
+        return _date_atom(match, _month_day(ref, month, day), yearless=True)
+    day = _day_number(match["dom"])
+    if day is None or not 1 <= day <= 31:
+        return None
+    written = match.group(0).lower()
+    if " the " not in written and not re.search(r"\d(?:st|nd|rd|th)$", written) \
+            and (not match["dom"].isdigit() or not _CLAUSE_END.match(match.string, match.end())):
+        return None  # "Friday 2 people", "Monday two": not a day of the month
     if ref is None:
         return _date_atom(match, None)
-    relative = (match["rel"] or "").lower()
-    after = (match["nw"] or "").lower()
-    if after == "next week" or relative == "next":
-        weeks = 1
-    elif after == "after next":
-        weeks = 2
-    elif relative == "this" or after == "this week":
-        weeks = 0
-    elif relative == "last":
-        weeks = -1
+    candidates = []
+    for months in range(0, 28):
+        start = _month_start(ref, months)
+        if day <= calendar.monthrange(start.year, start.month)[1]:
+            candidate = start.replace(day=day)
+            if candidate.weekday() == index and candidate >= ref:
+                candidates.append(candidate)
+    if not candidates:
+        return _date_atom(match, _day_of_month(ref, day), day_only=day)
+    return _date_atom(match, candidates[0])
+
+
+def _en_nth_weekday(match: re.Match[str], ref: dt.date | None) -> _Atom | None:
+    """the first Friday of next month, the last Monday of June."""
+    nth, index = _EN_ORDINALS[match["nth"].lower()], _EN_WEEKDAYS[match["wd"].lower()[:3]]
+    if ref is None:
+        return _date_atom(match, None)
+    if match["mon"]:
+        which = _month_of(ref, _month_number(match["mon"]), _year(match["y"]))
+        year, month = which if which else (ref.year, ref.month)
     else:
-        return _date_atom(match, _weekday_after(ref, index))
-    return _date_atom(match, _weekday_of_week(ref, weeks, index))
+        shift = {"next": 1, "last": -1, "previous": -1}.get((match["rel"] or "").lower(), 0)
+        start = _month_start(ref, shift)
+        year, month = start.year, start.month
+    days = [d for d in range(1, calendar.monthrange(year, month)[1] + 1)
+            if dt.date(year, month, d).weekday() == index]
+    if nth > len(days):
+        return _date_atom(match, None)
+    return _date_atom(match, dt.date(year, month, days[nth - 1 if nth > 0 else -1]))
 
 
 def _en_day_word(match: re.Match[str], ref: dt.date | None) -> _Atom | None:
     word = " ".join(match.group(0).lower().split())
     if word.startswith("the "):
         word = word[4:]
-    shift = {"today": 0, "tonight": 0, "tomorrow": 1, "tmrw": 1, "tmr": 1, "yesterday": -1,
-             "day after tomorrow": 2, "this morning": 0, "this afternoon": 0,
-             "this evening": 0}[word]
-    part = {"tonight": "night", "this morning": "am", "this afternoon": "pm",
-            "this evening": "night"}.get(word)
+    shift = {"today": 0, "tonight": 0, "tonite": 0, "tomorrow": 1, "tmrw": 1, "tmr": 1, "yesterday": -1,
+             "day after tomorrow": 2, "day before yesterday": -2, "this morning": 0,
+             "this afternoon": 0, "this evening": 0, "this night": 0, "last night": -1}[word]
+    part = {"tonight": "night", "tonite": "night", "this morning": "am", "this afternoon": "pm",
+            "this evening": "night", "this night": "night", "last night": "night"}.get(word)
     return _date_atom(match, ref + dt.timedelta(days=shift) if ref else None, part=part)
 
 
@@ -596,7 +804,10 @@ def _en_offset(match: re.Match[str], ref: dt.date | None) -> _Atom | None:
     if match["bd"] and unit == "day":
         unit = "working day"
     sign = -1 if (match.groupdict().get("ago") or "").lower() == "ago" else 1
-    return _date_atom(match, _shift(ref, sign * count, unit) if ref else None)
+    base = {"tomorrow": 1, "tmrw": 1, "yesterday": -1}.get((match.groupdict().get("base") or "").lower(), 0)
+    if ref is None:
+        return _date_atom(match, None)
+    return _date_atom(match, _shift(ref + dt.timedelta(days=base), sign * count, unit))
 
 
 def _en_time(match: re.Match[str], _ref: dt.date | None) -> _Atom | None:
@@ -619,7 +830,26 @@ def _en_at_hour(match: re.Match[str], _ref: dt.date | None) -> _Atom | None:
     if hour is None or not 1 <= hour <= 12:
         return None
     minute = int(match["mi"]) if match["mi"] else 0
-    return _atom(TIME, match, hour=hour, minute=minute, weak=not match["oc"])
+    part = _ampm(match.groupdict().get("ap"))
+    return _atom(TIME, match, hour=hour, minute=minute, part=part, weak=not (match["oc"] or part))
+
+
+def _en_word_time(match: re.Match[str], _ref: dt.date | None) -> _Atom | None:
+    """six pm, seven thirty am: an hour in words with am/pm."""
+    hour = _en_number(match["h"])
+    minute = _DAY_WORDS.get(" ".join((match["mi"] or "").lower().split()), 0) if match["mi"] else 0
+    if hour is None or minute > 59:
+        return None
+    return _atom(TIME, match, hour=hour, minute=minute, part=_ampm(match["ap"]))
+
+
+def _weak_range(match: re.Match[str], _ref: dt.date | None) -> _Atom | None:
+    """3-5, 7 to 7:30 without am/pm: the start hour, counted only next to a date."""
+    hour, end = int(match["h"]), int(match["h2"])
+    if not 1 <= hour <= 12 or not 1 <= end <= 12:
+        return None
+    minute = int(match["mi"]) if match["mi"] else 0
+    return _atom(TIME, match, hour=hour, minute=minute, weak=True)
 
 
 def _en_noon(match: re.Match[str], _ref: dt.date | None) -> _Atom | None:
@@ -646,20 +876,34 @@ def _marker(kind: str) -> _Handler:
 # --- the pattern tables --------------------------------------------------------------------
 
 _I = re.IGNORECASE
-_YEAR_CN = r"(?:(?P<y>\d{4})\s*年\s*|(?P<yr>今年|明年|后年))?"
+_YEAR_CN = (r"(?:(?P<y>\d{4}|(?<!\d)\d{2}|[零〇一二三四五六七八九]{4}|[两二]千(?:零?[一二三四五六七八九十]{1,3})?)"
+            r"\s*年\s*|(?P<yr>今年|明年|后年|去年|前年))?")
 
 _COMMON: list[tuple[re.Pattern[str], _Handler]] = [
-    (re.compile(r"(?<![\d.])(?P<y>20\d\d)\s*(?:[-/.]|年)\s*(?P<m>\d{1,2})\s*(?:[-/.]|月)\s*"
-                r"(?P<d>\d{1,2})(?!\d)\s*[日号]?"), _full_date),
-    (re.compile(r"(?<![\d/.\-:])(?P<a>\d{1,2})/(?P<b>\d{1,2})(?![\d/]|\s*(?:分|points?|stars?))"),
-     _numeric_date),
+    # year first: 2026-04-01, 2026/4/1, 2026.4.1, 2026年4月1日, 2026 04 01, 20260401
+    (re.compile(r"(?<![\d.])(?P<y>1\d{3}|20\d\d)(?P<s>[-/.])(?P<m>\d{1,2})(?P=s)(?P<d>\d{1,2})(?!\d)"
+                r"\s*[日号]?"), _full_date),
+    (re.compile(r"(?<![\d.])(?P<y>1\d{3}|20\d\d)\s*年\s*(?P<m>\d{1,2})\s*月\s*(?P<d>\d{1,2})(?!\d)"
+                r"\s*[日号]?"), _full_date),
+    (re.compile(r"(?<![\d.])(?P<y>(?:19|20)\d\d) (?P<m>0[1-9]|1[0-2]) (?P<d>0[1-9]|[12]\d|3[01])(?![\d:])"),
+     _full_date),
+    (re.compile(r"(?<![\dA-Za-z])(?P<y>(?:19|20)\d\d)(?P<m>0[1-9]|1[0-2])(?P<d>0[1-9]|[12]\d|3[01])"
+                r"(?![\dA-Za-z])"), _full_date),
+    # year last: 4/1/2026 and 4-1-26 (month first, unless the first number is over 12), 1.4.2026 (day first)
+    (re.compile(r"(?<![\d/.:])(?P<a>\d{1,2})(?:(?P<s>[/\-])(?P<b>\d{1,2})(?P=s)(?P<y>\d{4}|\d{2})|"
+                r"\.(?P<b2>\d{1,2})\.(?P<y2>\d{4}))(?!\d|[/.]\d)"), lambda m, r: _numeric_dmy(m, r)),
+    (re.compile(r"(?<![\d/.:])(?P<a>\d{1,2})/(?P<b>\d{1,2})(?![\d/]|\s*(?:分|points?|stars?))"
+                r"(?:\s*,\s*(?P<y>(?:19|20)\d\d)(?!\d))?"), _numeric_date),
     (re.compile(r"(?:(?P<part>" + _CN_PARTS + r")\s*)?(?<![\d:])(?P<h>[01]?\d|2[0-3])\s*[:：]\s*"
-                r"(?P<mi>[0-5]\d)(?![\d:])(?:\s*(?P<ap>[ap]\.?m\.?)(?![a-z]))?", _I), _clock),
+                r"(?P<mi>[0-5]\d)(?::[0-5]\d)?(?![\d:])(?:\s*(?P<ap>[ap]\.?m\.?)(?![a-z]))?", _I), _clock),
 ]
 
 _ZH: list[tuple[re.Pattern[str], _Handler]] = [
     (re.compile(_NUM_GUARD + _YEAR_CN + r"(?P<m>" + _MONTH + r")\s*月\s*(?:(?P<dd>\d{1,2})(?!\d)"
-                r"\s*[日号]?|(?P<dc>" + _DAY + r")\s*[日号])"), _cn_month_day),
+                r"\s*[日号]?|(?P<dc>" + _DAY + r")(?:\s*[日号]|(?![\d零〇一二两三四五六七八九十百千万亿个天日号年月点时分秒周%])))"),
+     _cn_month_day),
+    (re.compile(r"(?:(?P<yr>今年|明年|去年)\s*)?(?P<rel>下下个?|下个?|本|这个?|当|上个?)月\s*"
+                r"(?P<d>\d{1,2}|" + _DAY + r")\s*[日号]"), lambda m, r: _cn_relative_month_day(m, r)),
     (re.compile(_NUM_GUARD + _YEAR_CN + r"(?P<m>" + _MONTH + r")\s*月份?"
                 r"(?P<q>底|末|初|上旬|中旬|下旬|中|以内|之内|内)?"), _cn_month),
     (re.compile(r"(?:(?P<rel>下下个?|下个?|本|这个?|当|上个?)|(?<![\d零〇一二两三四五六七八九十个]))月份?"
@@ -695,20 +939,52 @@ _ZH: list[tuple[re.Pattern[str], _Handler]] = [
 ]
 
 _EN: list[tuple[re.Pattern[str], _Handler]] = [
-    (re.compile(r"\b(?P<mon>" + _MON + r")\.?\s+(?P<d>\d{1,2})(?:st|nd|rd|th)?"
-                r"(?:\s*(?:-|–|to)\s*(?P<d2>\d{1,2})(?:st|nd|rd|th)?)?(?!\d|:|\s*[ap]\.?m\b)"
-                r"(?:,?\s*(?P<y>20\d\d))?\b", _I | re.A), _en_month_day),
-    (re.compile(r"\b(?:(?:the\s+)?(?P<d1>\d{1,2})(?:st|nd|rd|th)?\s*(?:-|–|to)\s*)?(?:the\s+)?"
-                r"(?P<d>\d{1,2})(?:st|nd|rd|th)?\s+(?:of\s+)?(?P<mon>" + _MON + r")\b\.?"
-                r"(?:,?\s*(?P<y>20\d\d))?", _I | re.A), _en_day_month),
+    # May 5, May 5th 2026, May fifth, Oct/2, Oct-2, Oct.23, Mar3, July 4th of 1995, March 10-12
+    (re.compile(r"\b(?P<mon>" + _MON + r")(?:\.?\s*|[/\-])(?:the\s+)?(?P<d>\d{1,2}|" + _DAYW + r")(?:st|nd|rd|th)?"
+                r"(?:\s*(?:-|–|to)\s*(?P<d2>\d{1,2})(?:st|nd|rd|th)?)?(?!\d|:|[.,]\d|\s*[ap]\.?m\b)"
+                r"(?:(?:\s*,?\s*|[/\-])(?:of\s+|in\s+)?(?P<y>(?:19|20)\d\d))?\b", _I | re.A), _en_month_day),
+    (re.compile(r"\b(?P<mon>" + _MON + r"),\s*(?:the\s+)?(?P<d>\d{1,2})(?:st|nd|rd|th)\b"
+                r"(?:,?\s*(?P<y>(?:19|20)\d\d)\b)?", _I | re.A), _en_month_day),
+    # the 15th of next month, the thirty-first day of the month, twenty third day of September
+    (re.compile(r"\b(?:the\s+)?(?P<d>\d{1,2}(?:st|nd|rd|th)|" + _DAYW + r")(?:\s+day)?\s+of\s+(?:(?:the\s+)?"
+                r"(?P<rel>this|next|last|previous|following|the|coming)\s+month|(?P<mon>" + _MON + r"))\b",
+                _I | re.A), lambda m, r: _en_day_of_month(m, r)),
+    # on 15, on the 27, by 15th, 8pm on the 15, 5.12 after on/by
+    (re.compile(r"(?:(?<=\bon\s)|(?<=\bby\s)|(?<=\bfor\s)|(?<=\bbefore\s)|(?<=\buntil\s)|(?<=\bat\s))"
+                r"(?:the\s+)?(?:(?P<d>[12]\d|3[01]|0?[1-9])(?P<o>st|nd|rd|th)?|(?P<dw>" + _DAYW + r"))\b"
+                r"(?=\s*(?:$|[.,;!?)]|,?\s*at\b|,?\s*\d{1,2}\s*(?::|[ap]\.?m)))", _I | re.A),
+     lambda m, r: _en_bare_day(m, r)),
+    (re.compile(r"(?:(?<=\bon\s)|(?<=\bby\s)|(?<=\bin\s)|(?<=\bbefore\s)|(?<=\buntil\s))"
+                r"(?P<a>1[0-2]|0?[1-9])[.\-](?P<b>[12]\d|3[01]|0?[1-9])(?![\d.\-/%]|\.\d)"
+                r"(?=\s*(?:$|[,;!?)]|\.(?!\d)|at\b|(?:and|or|to|for|with)\b))", _I | re.A), _numeric_date),
+    # 5 May, the 5th of May, 10-12 March, 16. Nov. 2016, 05-Aug-2016, 28 June in 2026
+    (re.compile(r"(?<![$€£¥])(?<![$€£¥]\s)\b(?:(?:the\s+)?(?P<d1>\d{1,2})(?:st|nd|rd|th)?\s*(?:-|–|to)\s*)?"
+                r"(?:the\s+)?(?P<d>\d{1,2})(?:st|nd|rd|th)?(?:\.?\s+(?:of\s+)?|[-/])(?P<mon>" + _MON
+                + r")\b\.?(?:(?:\s*,?\s*|[-/])(?:of\s+|in\s+)?(?P<y>(?:19|20)\d\d)\b)?", _I | re.A), _en_day_month),
+    (re.compile(r"\b(?P<y>(?:19|20)\d\d)[-/](?P<mon>" + _MON + r")[-/](?P<d>\d{1,2})\b", _I | re.A),
+     _en_year_month_day),
     (re.compile(r"\b(?P<mon>January|February|March|April|May|June|July|August|September|October|"
                 r"November|December|Jan|Feb|Apr|Jun|Jul|Aug|Sept|Sep|Oct|Nov|Dec)\b(?:\s+20\d\d)?", re.A),
      _en_bare_month),
     (re.compile(r"\bthe\s+(?P<d>\d{1,2})(?:st|nd|rd|th)\b", _I | re.A), _en_ordinal_day),
-    (re.compile(r"\b(?:(?P<rel>this|next|coming|last|the\s+coming)\s+)?(?P<wd>" + _WD + r")\b"
-                r"(?:\s+(?P<nw>next\s+week|this\s+week|after\s+next))?", _I | re.A), _en_weekday),
-    (re.compile(r"\b(?:(?:the\s+)?day\s+after\s+tomorrow|today|tonight|tomorrow|tmrw|tmr|yesterday|"
-                r"this\s+(?:morning|afternoon|evening))\b", _I | re.A), _en_day_word),
+    # Friday, next Friday, this past Wednesday, next week on Tuesday, Friday of next week
+    (re.compile(r"\b(?:(?P<rel>this\s+past|the\s+past|past|this|next|coming|the\s+coming|last|previous|"
+                r"the\s+previous|the\s+following|following)\s+)?(?:(?P<wk>this|next|last|previous|"
+                r"the\s+following|following)\s+week\s*(?:on\s+|-\s*|,\s*)?)?(?P<wd>" + _WD + r")\b"
+                r"(?:,?\s+(?P<nw>next\s+week|this\s+week|after\s+next|of\s+(?:the\s+)?(?:this|next|last|"
+                r"previous|following)\s+week))?", _I | re.A), _en_weekday),
+    # Friday the 15th, Monday 21, Friday 7/6
+    (re.compile(r"\b(?P<wd>" + _WD + r")\.?,?\s+(?:(?:the\s+)?(?P<dom>\d{1,2}|" + _DAYW + r")(?:st|nd|rd|th)?"
+                r"(?![\d/:\-]|\.\d|\s*(?:[ap]\.?m\b|o['’]?clock|-|to\s+\d))|(?P<m>\d{1,2})[./](?P<d>\d{1,2})"
+                r"(?![\d/.\-]|\s*[ap]\.?m\b))",
+                _I | re.A), _en_weekday_date),
+    # the first Friday of next month, the last Monday of June
+    (re.compile(r"\b(?:the\s+)?(?P<nth>first|second|third|fourth|fifth|last|1st|2nd|3rd|4th|5th)\s+"
+                r"(?P<wd>" + _WD + r")\s+(?:of|in)\s+(?:(?:the\s+)?(?P<rel>this|next|last|previous|the)\s+month|"
+                r"(?P<mon>" + _MON + r")(?:\s+(?P<y>20\d\d))?)\b", _I | re.A), _en_nth_weekday),
+    (re.compile(r"\b(?:(?:the\s+)?day\s+(?:after\s+tomorrow|before\s+yesterday)|today|tonight|tonite|tomorrow|"
+                r"tmrw|tmr|yesterday|last\s+night|this\s+(?:morning|afternoon|evening|night))\b", _I | re.A),
+     _en_day_word),
     (re.compile(r"\b(?:(?P<rel>this|next|the\s+following|following|last)\s+week|"
                 r"(?:the\s+)?end\s+of\s+(?P<rel2>this\s+|the\s+|next\s+)?week|eow)\b", _I | re.A),
      lambda m, r: _en_week_end(m, r)),
@@ -726,21 +1002,32 @@ _EN: list[tuple[re.Pattern[str], _Handler]] = [
                 r"spring\s+festival|golden\s+week|national\s+day)|christmas|chinese\s+new\s+year|"
                 r"cny|spring\s+festival|golden\s+week|(?:a|the\s+next)\s+few\s+days)\b", _I | re.A), _vague),
     (re.compile(r"\b(?:in|within|after)\s+(?:the\s+next\s+|the\s+|a\s+)?(?:(?P<n>" + _EN_NUM
-                + r")\s+)?(?P<bd>working\s+|business\s+)?(?P<u>days?|weeks?|months?|fortnight)"
+                + r")\s+)?(?P<bd>working\s+|business\s+)?(?P<u>days?|weeks?|months?|years?|fortnight)"
                 r"(?:['’]s)?(?:\s+time)?\b", _I | re.A), _en_offset),
     (re.compile(r"\b(?P<n>" + _EN_NUM + r")\s+(?P<bd>working\s+|business\s+)?(?P<u>days?|weeks?|"
-                r"months?)\s+(?:from\s+(?:now|today)|later|(?P<ago>ago))\b", _I | re.A), _en_offset),
+                r"months?|years?)\s+(?:(?:from|after)\s+(?P<base>now|today|tomorrow|tmrw|yesterday)|later|"
+                r"(?P<ago>ago))\b", _I | re.A), _en_offset),
     (re.compile(r"\b(?P<h>1[0-2]|0?[1-9])(?:[:.](?P<mi>[0-5]\d))?\s*(?P<ap>[ap]\.?m\.?)?\s*"
-                r"(?:-|–|to|until|till|and)\s*(?P<h2>1[0-2]|0?[1-9])(?::[0-5]\d)?\s*"
+                r"(?:-|–|to|until|till|and)\s*(?P<h2>1[0-2]|0?[1-9])(?:[:.][0-5]\d)?\s*"
                 r"(?P<ap2>[ap]\.?m\b\.?)", _I | re.A), _en_time_range),
     (re.compile(r"\b(?P<h>1[0-2]|0?[1-9])(?:[:.](?P<mi>[0-5]\d))?\s*(?P<ap>[ap]\.?m\b\.?)", _I | re.A),
      _en_time),
-    (re.compile(r"\b(?:at\s+(?P<h>1[0-2]|[1-9])(?:[:.](?P<mi>[0-5]\d))?(?P<oc>\s*o['’]clock)?"
+    (re.compile(r"\b(?:(?:at|around|about)\s+(?P<h>1[0-2]|[1-9]|" + _HOUR_WORDS + r")(?:[:.](?P<mi>[0-5]\d))?"
+                r"(?:(?P<oc>\s*o['’]?clock)|(?P<ap>[ap])\b(?!\.?\w))?"
                 r"(?=\s*(?:$|[,.;!?)]|on\b|tomorrow|today|tonight|this\b|next\b|in\s+the\b|"
-                r"Beijing|[A-Z][a-z]+day))|(?P<h2>1[0-2]|[1-9]|one|two|three|four|five|six|seven|"
-                r"eight|nine|ten|eleven|twelve)\s*o['’]clock)", re.A), lambda m, r: _en_hour(m, r)),
+                r"Beijing|[A-Z][a-z]+day|[a-z]+day\b))|(?P<h2>1[0-2]|[1-9]|" + _HOUR_WORDS + r")\s*o['’]?clock)",
+                re.A), lambda m, r: _en_hour(m, r)),
+    (re.compile(r"\b(?P<h>" + _HOUR_WORDS + r")(?:[\s-]+(?P<mi>thirty|fifteen|forty[\s-]five|"
+                r"twenty|ten|forty|fifty))?\s*(?P<ap>[ap]\.?m\b\.?)", _I | re.A), _en_word_time),
+    (re.compile(r"(?<![\d:/.\-])\b(?P<h>1[0-2]|0?[1-9])(?:[:.](?P<mi>[0-5]\d))?\s*(?:-|–|to)\s*"
+                r"(?P<h2>1[0-2]|0?[1-9])(?:[:.][0-5]\d)?\b(?![\d/.\-]|\s*[ap]\.?m\b|\s*(?:days?|weeks?|"
+                r"months?|years?|hours?|people|persons|pages|%))", _I | re.A), _weak_range),
+    (re.compile(r"\bbetween\s+(?P<h>1[0-2]|0?[1-9])(?:[:.](?P<mi>[0-5]\d))?\s+and\s+(?P<h2>1[0-2]|0?[1-9])"
+                r"(?:[:.][0-5]\d)?\b(?![\d/.\-]|\s*[ap]\.?m\b|\s*(?:days?|weeks?|months?|years?|hours?|people|"
+                r"persons|pages|%))", _I | re.A), _weak_range),
     (re.compile(r"\b(?:noon|midday|midnight)\b", _I | re.A), _en_noon),
-    (re.compile(r"\b(?:in\s+the\s+)?(?P<p>morning|afternoon|evening)\b", _I | re.A), _en_part),
+    (re.compile(r"\b(?:in\s+the\s+)?(?:early\s+|late\s+)?(?P<p>morning|afternoon|evening|night)\b", _I | re.A),
+     _en_part),
     (re.compile(r"\b(?:eod|cob|eob|end\s+of\s+(?:the\s+)?(?:business\s+|work(?:ing)?\s+)?day|"
                 r"close\s+of\s+(?:business|play))\b", _I | re.A), _eod),
     (re.compile(r"\b(?:no\s+later\s+than|not\s+later\s+than|on\s+or\s+before|prior\s+to|by|before|"
@@ -782,8 +1069,9 @@ def _en_hour(match: re.Match[str], ref: dt.date | None) -> _Atom | None:
 # --- joining atoms into expressions --------------------------------------------------------
 
 _GAP_NONE = re.compile(r"\s*")
-_GAP_DATE_TIME = re.compile(r"\s*(?:,|，|的|at|@|on|around|about)?\s*", _I)
-_GAP_TIME_DATE = re.compile(r"\s*(?:,|，|on|the)?\s*", _I)
+_GAP_DATE_TIME = re.compile(r"\s*(?:,|，|的|at|@|on|around|about)?\s*|T")
+_GAP_TIME_DATE = re.compile(r"\s*(?:,|，|on|the|of|on\s+the)?\s*", _I)
+_GAP_DATES = re.compile(r"\s*[,，]?\s*(?:the\s+)?", _I)
 _GAP_PRE = re.compile(r"\s*(?:the\s+)?(?:on\s+)?", _I)
 _CONTENT = {DATE, TIME, EOD}
 _LEADING_SEP = {"到", "至", "until", "till", "through", "thru"}
@@ -836,8 +1124,13 @@ def _joins(group: list[_Atom], atom: _Atom, gap: str) -> bool:
     if atom.kind == POST:
         return last.kind in _CONTENT | {PART} and _GAP_NONE.fullmatch(gap) is not None
     if atom.kind == PRE:
-        return False
+        # Monday from 10am to 12pm, tonight between 7 and 8: the times belong to the day
+        return (atom.word in ("from", "between") and last.kind in (DATE, PART) and SEP not in kinds
+                and TIME not in kinds and _GAP_NONE.fullmatch(gap) is not None)
     side = kinds[kinds.index(SEP) + 1:] if SEP in kinds else kinds
+    if atom.kind == DATE and last.kind == DATE and (atom.weekday or last.weekday) \
+            and not (atom.weekday and last.weekday) and [a.kind for a in group].count(DATE) == 1:
+        return _GAP_DATES.fullmatch(gap) is not None  # Friday, May 15 / 5月15日，星期五
     if atom.kind in side and atom.kind != PART:
         return False
     if atom.kind == PART:
@@ -890,15 +1183,34 @@ def _expression(text: str, group: list[_Atom], ref: dt.date | None) -> TimeExpre
         return None
     split = next((i for i, a in enumerate(group) if a.kind == SEP), len(group))
     left, right = group[:split], group[split + 1:]
-    dates = [a for a in left if a.kind == DATE]
+    dates = sorted((a for a in left if a.kind == DATE), key=lambda a: a.weekday)
     times = [a for a in left if a.kind == TIME]
     eods = [a for a in left if a.kind == EOD]
+    right_dates = [a for a in right if a.kind == DATE]
+    right_times = [a for a in right if a.kind == TIME]
+    if not dates and times and right_dates:
+        # 3:00 to 4:00 tomorrow, 11:30 am to 12:30 December 27th: the day is on the right
+        dates, right = right_dates[:1], [a for a in right if a.kind != DATE]
+    elif dates and not times and right_times and not right_dates:
+        # 6 Jan 2026 - 6:37am: a day and a time, not a range
+        times, right = right_times[:1], []
     if times and times[0].weak and not dates:
         return None
-    part = next((a.part for a in left if a.part), None)
+    part = next((a.part for a in left if a.part), None) or next((a.part for a in right if a.part), None)
     first = dates[0] if dates else None
     day = first.date if first else (eods[0].date if eods else None)
     end_date = _range_end(first, right, ref)
+    if first is not None and first.yearless and day is not None and end_date is not None:
+        other = next(a for a in right if a.kind == DATE)
+        if not other.yearless and other.date is not None:
+            # 5/1-5/7/2026, Nov 18-Dec 19, 2015: the year written at the end is the start's too
+            day = _same_day_in(day, other.date.year if (day.month, day.day) <= (other.date.month, other.date.day)
+                               else other.date.year - 1) or day
+        elif end_date < day:
+            # from 10/1 to 11/7 said on 10/24: the range that has begun, not next year's
+            earlier = _same_day_in(day, day.year - 1)
+            if earlier is not None and earlier <= end_date:
+                day = earlier
     time = _hour(times[0], part) if times else None
     if not dates and not times and not eods:
         return None
@@ -915,6 +1227,13 @@ def _expression(text: str, group: list[_Atom], ref: dt.date | None) -> TimeExpre
         end_date=end_date or (first.end_date if first else None),
         vague=bool(first and first.vague),
     )
+
+
+def _same_day_in(day: dt.date, year: int) -> dt.date | None:
+    try:
+        return day.replace(year=year)
+    except ValueError:
+        return None
 
 
 def _range_end(first: _Atom | None, right: list[_Atom], ref: dt.date | None) -> dt.date | None:
@@ -946,9 +1265,10 @@ def find_times(text: str, *, reference: dt.datetime | None, language: str) -> li
     Latin letters (EOD, Friday). See the module docstring for every convention.
     """
     ref = reference.date() if reference is not None else None
-    atoms = _scan(text, ref, language)
+    scanned = text.translate(_TRADITIONAL)
+    atoms = _scan(scanned, ref, language)
     found = []
-    for group in _groups(text, atoms):
+    for group in _groups(scanned, atoms):
         expression = _expression(text, group, ref)
         if expression is not None:
             found.append(expression)

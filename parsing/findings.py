@@ -10,7 +10,8 @@ The Chinese one is `spacy.blank("zh")`, segmented by character; the English one 
 
 1. `mailbot_sentencizer` splits sentences at 。！？!?；; and at line breaks. A line that
    looks hard-wrapped (long, no closing punctuation, and the next line goes on in lower
-   case) is joined to the next one.
+   case) is joined to the next one. It sets the tokens' sentence starts in one array write
+   and keeps the character offsets in `doc._.sentence_starts` for the findings component.
 2. `mailbot_times` stores `parsing.dates.find_times` of the whole text in `doc._.times`.
 3. `mailbot_findings` does the rest:
    - It splits each sentence into clauses at ，,;； and before contrast words (但是,
@@ -64,8 +65,18 @@ Conventions
     either.
 - Approvals are never questions, negated (not approved, 不同意) or conditional. "Please
   approve" is a request, not an approval.
-- Meetings need a meeting word and a proposal (a question, let's, can we, 约, 安排, 方便吗
-  …). Talk about past meetings and their notes is no proposal.
+- Meetings need a meeting word (meeting, call, discuss, talk, lunch, 会议, 讨论一下, 吃个饭 …)
+  and a proposal (a question, let's, can we, we should, I'd like to, 约, 安排, 方便吗 …).
+  Talk about past meetings and their notes is no proposal, nor is a negated clause ("I
+  don't want to discuss it now"). A clause that only names a time and says it suits is a
+  meeting too, with no meeting word: "Thursday works for me", "How about Tuesday at 3?",
+  "Does Friday work for you?", "周四下午3点可以", "周四可以吗？".
+- Requests include questions put to the reader (can/could/would you …, do you have …),
+  imperatives at the start of a clause (send, forward, review, give me a call …), second
+  person obligations (you need to …, 你们需要…), and "let me know when/whether/if <something
+  specific>". Stock offers conditioned on the reader's needs are not requests: "Let me know
+  if you have any questions", "If you have any questions, please call me", 如有疑问，请联系我
+  — unless the clause names a day ("Please let me know by Friday if you have any comments").
 - `due` and `due_text`: the time expression inside the finding's text that carries a
   deadline marker (前, 之前, by, before, within …). If none does, the first one that names
   a day. A vague one (5月中旬) gives `due_text` and no `due`. For a change request with a
@@ -86,7 +97,9 @@ from collections.abc import Iterator
 from dataclasses import dataclass, replace
 from typing import Any
 
+import numpy
 import spacy
+from spacy.attrs import IDX, SENT_START
 from spacy.language import Language
 from spacy.tokens import Doc, Span
 
@@ -106,7 +119,7 @@ _MERGEABLE = {Kind.FEEDBACK, Kind.APPROVAL, Kind.RISK}
 
 # --- extensions ----------------------------------------------------------------------------
 
-for _name in ("reference", "party", "times"):
+for _name in ("reference", "party", "times", "sentence_starts"):
     if not Doc.has_extension(_name):
         Doc.set_extension(_name, default=None)
 for _name in ("by", "due", "due_text", "sentiment", "score", "start"):
@@ -150,25 +163,56 @@ def _soft_wrap(line: str, following: str) -> bool:
     return following[0].islower()
 
 
+def _text(doc: Doc) -> str:
+    """`doc.text`, read once: spaCy rebuilds it from the tokens on every access."""
+    text = doc.user_data.get("mailbot_text")
+    if text is None:  # the components don't retokenize, so one read serves the pipeline
+        text = doc.user_data["mailbot_text"] = doc.text
+    return text
+
+
 @Language.component("mailbot_sentencizer")
 def sentencizer(doc: Doc) -> Doc:
-    """Set sentence starts from `sentence_starts` (mixed zh/en punctuation and line breaks)."""
-    starts = sentence_starts(doc.text)
-    pending = iter(starts[1:])
-    boundary = next(pending, None)
-    for token in doc:
-        is_start = token.i == 0
-        while boundary is not None and token.idx >= boundary:
-            is_start = True
-            boundary = next(pending, None)
-        token.is_sent_start = is_start
+    """Set sentence starts from `sentence_starts` (mixed zh/en punctuation and line breaks).
+
+    The character offsets also go to `doc._.sentence_starts`, which the findings component
+    reads instead of walking `doc.sents` token by token. The flags are written in one
+    `from_array` call: setting `token.is_sent_start` one token at a time rescans the whole
+    doc on every call, which is quadratic on long mail.
+    """
+    text = _text(doc)
+    starts = sentence_starts(text)
+    doc._.sentence_starts = starts
+    if len(doc):
+        offsets = doc.to_array(IDX).astype(numpy.int64)
+        first_tokens = numpy.searchsorted(offsets, numpy.asarray(starts, dtype=numpy.int64))
+        flags = numpy.full((len(doc), 1), -1, dtype=numpy.int64)
+        flags[first_tokens[first_tokens < len(doc)], 0] = 1
+        flags[0, 0] = 1
+        doc.from_array([SENT_START], flags.astype(numpy.uint64))
     return doc
+
+
+def _sentence_bounds(doc: Doc, text: str) -> list[tuple[int, int]]:
+    """(start, end) character offsets of the sentences, without the trailing white space."""
+    starts = doc._.sentence_starts
+    if starts is None:  # the sentencizer was replaced: fall back on spaCy's sentences
+        return [(s.start_char, s.end_char) for s in doc.sents]
+    bounds = []
+    for a, b in zip(starts, starts[1:] + [len(text)]):
+        while b > a and text[b - 1].isspace():
+            b -= 1
+        while a < b and text[a].isspace():
+            a += 1
+        if a < b:
+            bounds.append((a, b))
+    return bounds
 
 
 @Language.component("mailbot_times")
 def times_component(doc: Doc) -> Doc:
     """Store the time expressions of the whole text in `doc._.times`."""
-    doc._.times = find_times(doc.text, reference=doc._.reference, language=doc.lang_)
+    doc._.times = find_times(_text(doc), reference=doc._.reference, language=doc.lang_)
     return doc
 
 
@@ -184,6 +228,8 @@ class _Clause:
     question: bool
     conditional: bool
     timed: bool  # holds a time expression that names a day
+    slot: bool  # only names a time and says it suits ("Thursday works for me", "周四可以")
+    offer: bool  # follows a stock condition: "If you have any questions, | please call me"
 
 
 @dataclass(frozen=True, slots=True)
@@ -197,23 +243,27 @@ _ZH_SPLIT = re.compile(r"(?<=[，,、;；])|(?=但是|不过|另外|同时|并�
 _EN_SPLIT = re.compile(
     r"(?<=[,;])\s|\s(?=(?:but|however|although|though)\b)|\s[—–-]\s|"
     r"\s(?=(?:and|so|then|also|otherwise)\s+(?:i|we|you|they|he|she|it|please|let's|let us|pls|"
-    r"kindly|our|(?:could|can|would|will)\s+(?:you|we|i)|the \w+ (?:is|are|will|might|may))\b)",
+    r"kindly|our|(?:could|can|would|will)\s+(?:you|we|i)|the \w+ (?:is|are|will|might|may)|"
+    r"let (?:me|us) know if)\b)",
     re.I)
 
 
 def _clauses(doc: Doc, text: str, start: int, end: int, cues: Cues,
              english: bool) -> list[_Clause]:
-    times: list[TimeExpression] = doc._.times or []
-    inside = [(t.start, t.end) for t in times if start <= t.start < end]
+    times = [t for t in doc._.times or [] if start <= t.start < end]  # this sentence's
+    inside = [(t.start, t.end) for t in times]
     splitter = _EN_SPLIT if english else _ZH_SPLIT
     cuts = [start]
     for match in splitter.finditer(text, start, end):
         cut = match.end() if english else match.start()
+        if english and _JOINER_AHEAD.match(text, cut) and text[match.start() - 1] not in ",;" \
+                and len(text[cuts[-1]:cut].split()) < 3:
+            continue  # "You and I need to…", "Frank and I were…": a subject, not a clause
         if start < cut < end and not any(a < cut < b for a, b in inside):
             cuts.append(cut)
     cuts.append(end)
     pieces = []
-    conditional_next = False
+    conditional_next = offer_next = False
     for a, b in zip(cuts, cuts[1:]):
         a, b = _trim(text, a, b)
         if a >= b:
@@ -221,11 +271,35 @@ def _clauses(doc: Doc, text: str, start: int, end: int, cues: Cues,
         words = text[a:b]
         norm = words.lower().replace("’", "'") if english else words
         conditional = conditional_next or _conditional(norm, cues)
+        offer = offer_next
         conditional_next = bool(cues.conditional.match(norm.lstrip())) and not _done_clause(norm)
+        offer_next = cues.boilerplate.match(norm.lstrip()) is not None
         timed = any(a <= t.start < b and t.date is not None for t in times)
-        pieces.append(_Clause(a, b, words, norm, cues.question.search(norm) is not None,
-                              conditional, timed))
+        question = cues.question.search(norm) is not None
+        pieces.append(_Clause(a, b, words, norm, question, conditional, timed,
+                              _slot(norm, a, b, times, question, cues), offer))
     return pieces
+
+
+_JOINER_AHEAD = re.compile(r"(?:and|so|then|also|otherwise)\s", re.I)
+_SLOT_PUNCTUATION = re.compile(r"[^\w@]+")
+_SLOT_ASK = re.compile(r"\b(?:how about|what about|maybe|perhaps)\b")
+
+
+def _slot(norm: str, a: int, b: int, times: list[TimeExpression], question: bool,
+          cues: Cues) -> bool:
+    """The clause names a time and little else: it offers or accepts a slot."""
+    inside = [t for t in times if a <= t.start and t.end <= b]
+    if not inside:
+        return False
+    rest = norm
+    for expression in sorted(inside, key=lambda t: t.start, reverse=True):
+        rest = rest[:expression.start - a] + " @ " + rest[expression.end - a:]
+    rest = cues.slot_filler.sub(" ", rest)
+    rest = " ".join(_SLOT_PUNCTUATION.sub(" ", rest).replace("@", " ").split())
+    if not rest:
+        return question or _SLOT_ASK.search(norm) is not None
+    return cues.slot_fit.fullmatch(rest) is not None
 
 
 def _conditional(norm: str, cues: Cues) -> bool:
@@ -312,12 +386,11 @@ def _is_commitment(clause: _Clause, cues: Cues) -> bool:
 
 def _is_request(clause: _Clause, cues: Cues) -> bool:
     text = clause.norm
-    if cues.request_not.search(text) or cues.boilerplate.search(text):
+    if cues.request_not.search(text):
         return False
-    if cues.request.search(text):
-        return not (clause.question and cues.action.search(text) is None
-                    and cues.first_person.search(text) is None and not _CJK.search(text))
-    return cues.request_imperative.search(text) is not None
+    if (clause.offer or cues.boilerplate.search(text)) and not clause.timed:
+        return False  # "let me know if you have any questions"; with a day it is a real ask
+    return cues.request.search(text) is not None or cues.request_imperative.search(text) is not None
 
 
 def _is_approval(clause: _Clause, cues: Cues) -> bool:
@@ -333,11 +406,18 @@ def _is_approval(clause: _Clause, cues: Cues) -> bool:
 
 def _is_meeting(clause: _Clause, cues: Cues) -> bool:
     text = clause.norm
-    if not cues.meeting.search(text) or cues.meeting_not.search(text):
-        return False
     if _is_past(clause, cues) and not clause.question:
         return False
+    if clause.slot:
+        return True
+    if not cues.meeting.search(text) or cues.meeting_not.search(text):
+        return False
+    if not clause.question and cues.negation.search(_WHY_NOT.sub(" ", text)):
+        return False  # "I don't want to discuss them now"; not "why don't we meet"
     return cues.meeting_propose.search(text) is not None or clause.question
+
+
+_WHY_NOT = re.compile(r"\bwhy (?:don't|not)\b")
 
 
 def _is_directive_change(clause: _Clause, cues: Cues, party: Party) -> bool:
@@ -500,10 +580,9 @@ class _FindingsComponent:
     def __call__(self, doc: Doc) -> Doc:
         party: Party = doc._.party or Party.CLIENT
         spans: list[Span] = []
-        text = doc.text  # Doc.text is rebuilt from the tokens on every access
-        for sentence in doc.sents:
-            clauses = _clauses(doc, text, sentence.start_char, sentence.end_char, self.cues,
-                               self.english)
+        text = _text(doc)
+        for start, end in _sentence_bounds(doc, text):
+            clauses = _clauses(doc, text, start, end, self.cues, self.english)
             labels = [_classify(clause, self.cues, party) for clause in clauses]
             for draft in _drafts(clauses, labels, self.cues, doc._.times or []):
                 span = _span(doc, text, draft, party)
@@ -581,6 +660,7 @@ def find_findings(text: str, *, language: str, reference: dt.datetime | None,
     for chunk_language, chunk in _chunks(text, language):
         nlp = pipeline(chunk_language)
         doc = nlp.make_doc(chunk)
+        doc.user_data["mailbot_text"] = chunk  # make_doc keeps the text exactly: see _text
         doc._.reference = reference
         doc._.party = party
         for _name, component in nlp.pipeline:

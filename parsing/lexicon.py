@@ -41,6 +41,8 @@ class Cues:
     meeting: re.Pattern[str] = _NEVER
     meeting_propose: re.Pattern[str] = _NEVER
     meeting_not: re.Pattern[str] = _NEVER
+    slot_filler: re.Pattern[str] = _NEVER
+    slot_fit: re.Pattern[str] = _NEVER
     past: re.Pattern[str] = _NEVER
     done_tail: re.Pattern[str] = _NEVER
     negation: re.Pattern[str] = _NEVER
@@ -95,7 +97,13 @@ ZH = _cues(
                  "希望(?:贵方|贵司|你们|您|你)?[^，。]{0,6}?(?:能|可以|尽快|在)",
                  "能否", "可否", "可不可以", "能不能", "是否可以", "是否能", "是否方便", "方便(?:的话)?.{0,10}吗",
                  "可以.{0,12}吗", "尽快(?:回复|反馈|确认|提供|发)", "等(?:您|你们|贵方)的",
-                 "(?:发|提供|给|补充|确认|寄|上传|回复|反馈|看|审核|签)一下(?!我们|我)"),
+                 "(?:发|提供|给|补充|确认|寄|上传|回复|反馈|看|审核|签)一下(?!我们|我)",
+                 # give me a call, please do, don't forget, you must / you need to …
+                 "给我(?:们)?(?:回|打)(?:个|一个)?电话", "回(?:个|一个)?电话给我", "(?:电话|微信)联系我",
+                 "拜托", "有劳", "恳请", "还望", "望(?:贵方|贵司|您|你们)", "盼复", "帮个忙", "帮一下",
+                 "(?<!我)(?<!我们)记得(?!了)", "别忘了", "不要忘(?:了|记)",
+                 "(?:您|你们|你|贵方|贵司)(?:那边|这边)?(?:需要|必须|务必|一定要)(?![^，。]{0,8}的)",
+                 "(?:您|你们|你|贵方|贵司)(?:那边|这边)?(?:有没有|是否有)"),
     boilerplate=_any("如有", "如需", "有任何问题", "有问题(?:请|可以|随时)", "随时(?:联系|沟通)", "有事"),
     question=r"[？?]\s*$|[吗呢]\s*[？?。]?\s*$|" + _any("能否", "可否", "可不可以", "能不能", "是否可以", "是否能"),
     change=_any("延期", "推迟", "推后", "延后", "往后(?:推|挪|延)", "提前", "改成", "改为", "改到", "换成",
@@ -120,11 +128,16 @@ ZH = _cues(
                           "请", "麻烦", "能否", "可否", "是否"),
     meeting=_any("会议", "开会", "开个会", "开一个会", "开个[^，。]{0,4}会", "评审会", "电话会", "视频会", "线上会",
                  "碰头会", "例会", "启动会", "沟通会", "讨论会", "通个电话", "打个电话", "语音", "腾讯会议", "钉钉会议",
-                 "飞书会议", "视频通话", "(?:电话|语音|视频|线上|当面)(?:沟通|聊)", "见个面", "见面", "碰个头", "碰一下", "当面沟通", "聊一下", "聊聊",
+                 "飞书会议", "视频通话", "(?:电话|语音|视频|线上|当面)(?:沟通|聊)", "见个面", "见面",
+                 "讨论一下", "讨论讨论", "商量一下", "面谈", "碰个面", "见一面", "吃个?饭", "喝个?咖啡",
+                 "拜访", "过来坐坐", "碰个头", "碰一下", "当面沟通", "聊一下", "聊聊",
                  "(?i:zoom|teams|meeting|call)"),
     meeting_propose=_any("约", "安排", "开", "组织", "要不要", "是否方便", "方便", "有空", "有时间", "可以吗",
                          "怎么样", "如何", "能否", "可否", "是否", "建议", "我们", "一起", "行吗", "好吗", "可以"),
     meeting_not=_any("纪要", "记录", "结论", "会上", "会后", "上次", "刚才", "昨天的", "内部"),
+    slot_filler=_any("那就", "那", "就", "或者", "或", "和", "要不", "要不然", "改到", "定在", "约在", "的话"),
+    slot_fit=(r"(?:我|我们|我这边|我们这边)?(?:都|也|应该)?(?:可以|行|没问题|方便|合适|有空|有时间|OK|ok|好)"
+              r"(?:的)?(?:吗|么|呢|吧|啊)?|怎么样|如何|行吗|好吗|可以吗|方便吗|有空吗"),
     past=_any("已经", "已(?!读)", "刚刚", "刚才", "刚", "之前已"),
     done_tail=r"了\s*[。！!~～]?\s*$",
     negation=_any("不会", "不能", "无法", "没法", "不了", "来不及", "赶不上", "不一定"),
@@ -171,26 +184,53 @@ EN = _cues(
                         r"will need\b", r"'ll keep you posted", r"can(?:'t|not)\b", r"\bcan you\b",
                         r"\bcan we\b", r"\bcan i\b", r"\bwill you\b", r"\bwould\b", r"\bwe can meet\b"),
     action=r"\b" + _EN_ACTION + r"\b",
-    request=(r"\b(?:please|pls|plz|kindly|could you|can you|would you|will you|would you mind|"
-             r"can i ask you to|may i ask you to|i'd appreciate|we'd appreciate|i would appreciate|"
-             r"we would appreciate|(?:we|i) need you to|(?:we|i)(?:'d| would) like you to|"
-             r"it would be (?:great|helpful|good) if you|make sure (?:to|you)|remember to|"
+    request=(r"\b(?:please|pls|plz|kindly|(?:could|can|would|will) you|would you mind|do you mind|"
+             r"(?:can|could|would|will) (?:someone|somebody|anyone|anybody|one of you|either of you|"
+             r"(?:one or )?both of you|you guys|you all|y'all)|any chance (?:you|we|i) could|"
+             r"(?:can|may|could) (?:i|we) (?:ask you|ask for|have|get)|"
+             r"appreciate it if|(?:i|we)(?:'d| would) (?:greatly |really |very much |truly |much )?"
+             r"appreciate|(?:was|were|am|are|'m|'re) (?:just )?wondering (?:if|whether) (?:you|we|i) "
+             r"(?:could|can|might|would)|(?:just )?a (?:quick |friendly |gentle )?reminder (?:to|that you)|"
+             r"remind(?:ing)? you to|(?:i|we) hope (?:that )?you(?: and \w+)? (?:will|can|could) "
+             r"(?!enjoy|like|find|have a|be\b)|"
+             r"(?:we|i) (?:need|want) you to|(?:we|i)(?:'d| would) (?:like|love) (?:you|your|for you) to|"
+             r"(?:we|i)(?:'d| would) like your|(?:we|i) need to (?:ask|know|hear|see|get|have|receive)|"
+             r"(?:we|i) need (?:your|you)|(?:we|i) (?:want|wanted) to ask (?:you|for)|"
+             r"(?:we|i) (?:must |would |'d )?(?:like to )?(?:ask|request) (?:that )?you|"
+             r"you (?:need to|have to|will need to|must|should|ought to) (?!be\b|have\b|receive|see\b|"
+             r"get (?:it|them|this|that|the)|find\b)|"
+             r"it would be (?:great|helpful|good|nice|useful) if you|make sure (?:to|you)|"
+             r"(?<!need to )(?<!have to )(?<!i )(?<!we )remember to|remind (?:me|us)|"
              r"don't forget to|do not forget to|let (?:me|us) know|send (?:me|us)\b|"
+             r"(?:give|drop|shoot) (?:me|us) (?:a |an )?(?:call|ring|buzz|line|note|shout|email|e-mail)|"
+             r"(?:call|phone|ring|contact|page|text) me\b|get back to (?:me|us)|"
+             r"keep (?:me|us) (?:posted|informed|updated|in the loop)|"
              r"(?:we|i) (?:still )?need (?:the|your|a|an|some|access)|waiting for your|"
-             r"are you able to|would it be possible for you|is it possible for you|if you could|"
+             r"^(?:also,? |and |so )?(?:do you (?:have|know)|did you (?:get|receive|see))\b|"
+             r"are you able to|would it be possible|is it possible (?:for you|to)|if you could|"
              r"if you can|if you would)\b"),
-    request_imperative=(r"^\s*(?:also,?\s+|and\s+)?(?:send|share|provide|forward|upload|confirm|sign|"
-                        r"review|check|call|email|get back to (?:me|us)|reply|fill in|fill out)\b"),
+    request_imperative=(r"^\s*(?:also,?\s+|and\s+|so\s+|then\s+|just\s+)?(?:send|share|provide|forward|"
+                        r"upload|confirm|sign|review|check|call|e-?mail|fax|print|reply|respond|advise|"
+                        r"contact|remind|prepare|handle|submit|execute|complete|read|schedule|reschedule|"
+                        r"arrange|book|pick up|drop off|bring|protect|fill (?:in|out)|follow up (?:with|on)|"
+                        r"look (?:at|into|over)|take a look|set up|find out|see (?:if|whether)|"
+                        r"get (?:me|us|back|in touch|him|her|them)|give (?:me|us|him|her|them)|"
+                        r"tell (?:me|us|him|her|them)|ask (?:him|her|them)|"
+                        r"talk to|speak (?:to|with)|put (?:it|this|that|me|him|her|them)|"
+                        r"let (?:him|her|them) know|keep (?:me|us|this|it|that)|make sure|be sure|"
+                        r"(?:don't|do not) (?:forget|send|discuss|share|sign|tell|forward|make|"
+                        r"change|wait))\b"),
     boilerplate=(r"\b(?:if you have any|if you need any|should you have|should you need|"
                  r"if there(?: are|'s) any|any questions)\b"),
     request_not=(r"\b(?:please (?:find|see|note|feel free|be advised|ignore|disregard|do not hesitate|"
                  r"don't hesitate|accept)|feel free|(?:don't|do not) hesitate|let (?:me|us) know if "
                  r"(?:you|there)(?: have| need| are|'re|'d)? ?(?:any|anything|questions?|need)|"
                  r"let (?:me|us) know if you need|let (?:me|us) know if anything|"
-                 r"let (?:me|us) know if you have|please reach out|thank you|thanks)\b"),
+                 r"let (?:me|us) know if you have|please reach out|thank you|thanks|"
+                 r"(?:can|could) you (?:believe|imagine))\b"),
     question=r"\?\s*$",
     change=(r"\b(?:add|adding|remove|removing|drop|dropping|change|changing|switch|replace|swap|"
-            r"push\b[\w\s']{0,25}?\b(?:back|out)|postpone|delay|move\b[\w\s']{0,25}?\b(?:to|up|back|"
+            r"push\b[\w\s']{0,25}?\b(?:back|out)|postpone|delay|wait (?:until|till)|move\b[\w\s']{0,25}?\b(?:to|up|back|"
             r"forward)|reschedule|bring\b[\w\s']{0,25}?\bforward|extend|expand|reduce|cut|include|"
             r"increase|decrease|enlarge|shrink|rename|update|revise|tweak|adjust|rearrange|redesign|"
             r"reword|rework|make\b[\w\s']{0,20}?\b(?:bigger|smaller|larger|darker|lighter|bolder|"
@@ -224,14 +264,48 @@ EN = _cues(
     approval_polite=r"\b(?:please (?:proceed|go ahead)|feel free to (?:proceed|go ahead))\b",
     meeting=(r"\b(?:meet|meeting|call|catch[- ]up|sync|chat|get together|video call|conference call|"
              r"zoom|teams call|hangout|walkthrough|walk-through|walk you through|review session|"
-             r"workshop|kick-?off|stand-?up|demo session|sit down|hop on)\b"),
+             r"workshop|kick-?off|stand-?up|demo session|sit down|hop on|discuss|discussion|talk|"
+             r"speak (?:to|with) you|go over|touch base|lunch|dinner|breakfast|coffee|drinks?|"
+             r"appointment|appt|join(?:ing)? (?:us|me|you)|a visit|visit (?:us|me)|reschedule|"
+             r"(?:are|r) you (?:free|available|around)(?= (?:on|at|for|this|next|tomorrow|today|tonight|"
+             r"any|sometime|later|to (?:meet|talk|discuss|chat|get))|\?|$)|see you (?=at|on|tomorrow|tonight|then|next|this|"
+             r"monday|tuesday|wednesday|thursday|friday|saturday|sunday)|get on (?:my|his|her|your) "
+             r"calendar)\b"),
     meeting_propose=(r"\b(?:can we|could we|shall we|should we|let's|let us|how about|what about|"
                      r"would you be (?:free|available)|are you (?:free|available)|is \w+ (?:free|"
                      r"available)|does \w+(?: \w+)? work|would \w+(?: \w+)? work|works for you|"
                      r"(?:i|we)(?:'d| would) like to (?:schedule|set up|arrange|book|have|meet)|"
                      r"propose|suggest|schedule|set up|arrange|book|invite you|available for|"
-                     r"free for|time for|(?:we|i) (?:can|could) (?:meet|call|talk|chat|hop on))\b"),
-    meeting_not=r"\b(?:notes|minutes|recording|thanks for|thank you for|yesterday|last week|earlier today)\b",
+                     r"free for|time for|(?:we|i) (?:can|could) (?:meet|call|talk|chat|hop on)|"
+                     r"lets|why don't we|do you want to|would you like to|are you (?:around|in)|"
+                     r"(?:^|, )you (?:free|available)|do you have (?:time|a minute|a moment)|"
+                     r"when (?:are|would|is|will|can|could|do) (?:you|we)|who can|"
+                     r"(?:we|i)(?:'d| would) (?:love|like) (?:to|for you to|to have you)|invite|"
+                     r"(?:i|we) hope (?:we|you) (?:can|could|will)|reschedule|"
+                     r"(?:we|you and i) (?:need to|should|must|ought to|have to)|"
+                     r"(?:i|we)(?: am| are|'m|'re|'d| would| might| may| really)? (?:want|wanted|hoping|"
+                     r"hope|like|love) to "
+                     r"(?:meet|discuss|talk|get together|chat|have|schedule|set up|grab)|(?:we|i) (?:can|could|might) (?:probably |maybe |"
+                     r"perhaps |just |then |also )?(?:meet|discuss|talk|get together|chat|go over|have)|"
+                     r"(?:i|we)(?:'ll| will| shall| can| could| am| are|'m|'re)(?: be)?(?: (?:glad|happy|"
+                     r"delighted|pleased|available))?(?: to)? (?:meet|see you|join you|talk (?:to|with) you)|"
+                     r"(?:will|shall|'ll) be (?:glad|happy|delighted|pleased) to (?:meet|join|see)|"
+                     r"available to|it (?:would|might|may|will) be (?:good|great|nice|worth|useful|"
+                     r"helpful|worthwhile|a good idea)|worth (?:taking|having)|^see you)\b"),
+    meeting_not=r"\b(?:notes|(?:the|meeting|call) minutes|minutes (?:of|from)|recording|thanks for|thank you for|yesterday|last week|earlier today)\b",
+    # a reply naming a slot: "Thursday works for me", "How about Tuesday at 3?" — what is
+    # left of the clause once its time expressions (@) and these fillers are gone must be
+    # empty (in a question or after how/what about) or match slot_fit
+    slot_filler=(r"\b(?:maybe|perhaps|or|and|either|then|how about|the|"
+                 r"what about|say|coffee|lunch|dinner|breakfast|drinks?|a call|a meeting|the meeting|"
+                 r"the call|usual time|same time|at|on|in the|any time|anytime|sometime|morning|"
+                 r"afternoon|evening|night|eve|guys|all)\b"),
+    slot_fit=(r"(?:(?:ok|okay|yes|yeah|sure|great|fine)\s+)*(?:(?:is|are|would|will|should|could|does|do|that|it|also|still|probably|definitely|"
+              r"really|both|each|either|one)\s+)*(?:be\s+)?(?:works?|good|great|fine|perfect|ok|okay|"
+              r"better|best|suits?|free|available|open|possible|convenient|doable)"
+              r"(?:\s+(?:better|best|well|great|too|nicely))?(?:\s+(?:for|with)\s+(?:me|us|you|"
+              r"everyone|everybody|all of us|both of us|all three of us|them))?(?:\s+(?:too|as well))?"
+              r"|it is|(?:ok|okay|yes|yeah|sure|great|fine)"),
     negation=r"\b(?:won't|will not|can't|cannot|can not|not|never|unable|unlikely|don't|doesn't)\b",
     conditional=r"(?:^|\b)(?:if|unless|in case|provided that|assuming)\b",
     survey=(r"\b(?:(?:rate|rating|score[ds]?|scoring)\b[^.?!]{0,30}?|(?:give|gave) (?:it|you|"

@@ -174,6 +174,39 @@ def _header_start(body: bytes) -> int | None:
     return 0 if lines and _HEADER_LINE.match(lines[0]) else None
 
 
+_KNOWN_HEADER = re.compile(
+    rb"^(from|to|cc|subject|date|message-id|mime-version|content-type|content-transfer-encoding|"
+    rb"received|return-path|reply-to|sender|delivered-to|x-[\w-]+)[ \t]*:",
+    re.IGNORECASE,
+)
+
+
+def _repair_folding(raw: bytes, defects: list[str]) -> bytes:
+    """Indent header continuation lines that a relay wrote without leading whitespace.
+
+    The stdlib ends the header block at the first line that is neither 'Name:' nor indented,
+    so a long X-Spam or Received value folded without indentation would push From and
+    Subject into the body. Such a line is taken as a continuation only when a well-known
+    header follows it before the blank line; otherwise it really is the start of the body."""
+    head_end = raw.find(b"\n\n")
+    crlf_end = raw.find(b"\r\n\r\n")
+    if crlf_end != -1 and (head_end == -1 or crlf_end < head_end):
+        head_end = crlf_end
+    head = raw if head_end == -1 else raw[:head_end]
+    lines = head.split(b"\n")
+    bad = [i for i, line in enumerate(lines) if line.strip() and line[:1] not in b" \t" and not _HEADER_LINE.match(line)]
+    if not bad:
+        return raw
+    last_known = max((i for i, line in enumerate(lines) if _KNOWN_HEADER.match(line)), default=-1)
+    fixed = [i for i in bad if 0 < i < last_known]
+    if not fixed:
+        return raw
+    for i in fixed:
+        lines[i] = b" " + lines[i]
+    defects.append(f"{len(fixed)} header continuation line(s) without indentation; repaired")
+    return b"\n".join(lines) + raw[len(head):]
+
+
 # --- the main path -----------------------------------------------------------------------
 
 
@@ -189,8 +222,9 @@ class _Parts:
 
 
 def _read(raw: bytes, fallback_date: dt.datetime | None) -> Email:
-    msg = email.message_from_bytes(raw, policy=_RAW_HEADERS)
     defects: list[str] = []
+    raw = _repair_folding(raw, defects)
+    msg = email.message_from_bytes(raw, policy=_RAW_HEADERS)
     parts = _Parts(defects=defects)
     _collect(msg, parts, depth=0)
     _note_stdlib_defects(msg, defects)
@@ -201,12 +235,13 @@ def _read(raw: bytes, fallback_date: dt.datetime | None) -> Email:
     if not text.strip():
         text = _inner_message_text(msg, defects)
     date = _read_date(msg, fallback_date, defects)
+    hint = _declared_charset(msg)
     return Email(
         message_id=_first_msgid(_header(msg, "message-id", defects), wrap=True),
-        subject=_header(msg, "subject", defects) or "",
-        sender=_first(_addresses(msg, "from", defects) or _addresses(msg, "sender", defects)),
-        to=tuple(_addresses(msg, "to", defects)),
-        cc=tuple(_addresses(msg, "cc", defects)),
+        subject=_header(msg, "subject", defects, hint=hint) or "",
+        sender=_sender(msg, defects, hint),
+        to=tuple(_addresses(msg, "to", defects, hint)),
+        cc=tuple(_addresses(msg, "cc", defects, hint)),
         date=date,
         in_reply_to=_first_msgid(_header(msg, "in-reply-to", defects)),
         references=tuple(_MSGID.findall(_header(msg, "references", defects) or "")),
@@ -214,7 +249,7 @@ def _read(raw: bytes, fallback_date: dt.datetime | None) -> Email:
         html=html,
         attachments=tuple(parts.attachments),
         calendars=tuple(parts.calendars),
-        headers=_kept_headers(msg, defects),
+        headers=_kept_headers(msg, defects, hint),
         defects=tuple(dict.fromkeys(defects)),
     )
 
@@ -322,31 +357,66 @@ def _raw_header_values(msg: email.message.Message, name: str) -> list[str]:
     return [v if isinstance(v, str) else str(v) for v in values]
 
 
-def _header(msg: email.message.Message, name: str, defects: list[str]) -> str | None:
+def _header(msg: email.message.Message, name: str, defects: list[str], *, hint: str | None = None) -> str | None:
     values = _raw_header_values(msg, name)
-    return _decode_header(values[0], defects) if values else None
+    return _decode_header(values[0], defects, hint) if values else None
 
 
-def _kept_headers(msg: email.message.Message, defects: list[str]) -> tuple[tuple[str, str], ...]:
+def _kept_headers(
+    msg: email.message.Message, defects: list[str], hint: str | None = None
+) -> tuple[tuple[str, str], ...]:
     kept = []
     for key, value in msg.items():
         name = key.lower().strip()
         if name in KEPT_HEADERS:
-            kept.append((name, _decode_header(str(value), defects)))
+            kept.append((name, _decode_header(str(value), defects, hint)))
     return tuple(kept)
 
 
-def _decode_header(value: str, defects: list[str]) -> str:
-    """Unfold and decode one header value (RFC 2047 words, raw 8-bit bytes)."""
+def _decode_header(value: str, defects: list[str], hint: str | None = None) -> str:
+    """Unfold and decode one header value (RFC 2047 words, raw 8-bit bytes). Raw bytes are
+    read as UTF-8 if they are valid UTF-8, else in `hint` (the charset the message declares
+    for its text), else guessed: a Shift_JIS subject in a Japanese mail is not read as GBK."""
     value = _FOLD.sub(" ", value)
     if any("\udc80" <= ch <= "\udcff" for ch in value):
         raw = value.encode("ascii", "surrogateescape")
-        value, note = _decode_bytes(raw, None)
+        value, note = _decode_raw_header(raw, hint)
         if note:
             defects.append(f"header: {note}")
     if "=?" not in value:
         return value.strip()
     return _decode_words(value, defects).strip()
+
+
+def _decode_raw_header(raw: bytes, hint: str | None) -> tuple[str, str | None]:
+    try:
+        return raw.decode("utf-8"), None
+    except UnicodeDecodeError:
+        pass
+    codec = _codec(hint) if hint else None
+    for name in (codec, *_EIGHT_BIT_FORMS.get(codec or "", ())):
+        if name:
+            try:
+                return raw.decode(name), None
+            except UnicodeDecodeError:
+                continue
+    return _decode_bytes(raw, None)
+
+
+def _declared_charset(msg: email.message.Message) -> str | None:
+    """The first multi-byte charset a text part declares (other than UTF-8): the best guess
+    for raw 8-bit bytes in headers, which the same client wrote. Single-byte labels are no
+    hint: any bytes decode in them, and clients put iso-8859-1 on GBK parts."""
+    for part in msg.walk():
+        label = _part_charset(part) if part.get_content_maintype() == "text" else None
+        codec = _codec(label) if label else None
+        if codec and codec != "utf-8" and _is_multibyte(codec):
+            return label
+    return None
+
+
+def _is_multibyte(codec: str) -> bool:
+    return codec.startswith(("gb", "big5", "cp9", "euc", "iso2022", "shift_jis", "hz", "johab"))
 
 
 def _decode_words(value: str, defects: list[str]) -> str:
@@ -393,7 +463,7 @@ def _word_bytes(encoding: str, data: str) -> bytes:
     return quopri.decodestring(data.replace("_", " ").encode("ascii", "replace"), header=True)
 
 
-def _addresses(msg: email.message.Message, name: str, defects: list[str]) -> list[Address]:
+def _addresses(msg: email.message.Message, name: str, defects: list[str], hint: str | None = None) -> list[Address]:
     values = _raw_header_values(msg, name)
     if not values:
         return []
@@ -401,7 +471,7 @@ def _addresses(msg: email.message.Message, name: str, defects: list[str]) -> lis
     for value in values:
         value = _FOLD.sub(" ", value)
         if any("\udc80" <= ch <= "\udcff" for ch in value):
-            value = _decode_header(value, defects)
+            value = _decode_header(value, defects, hint)
         try:
             pairs = email.utils.getaddresses([value])
         except Exception:  # noqa: BLE001 - stdlib address parsing has raised on odd input
@@ -410,8 +480,23 @@ def _addresses(msg: email.message.Message, name: str, defects: list[str]) -> lis
         if not good or all(not a for _, a in good):
             good = [("", a) for a in re.findall(r"[\w.+'=-]+@[\w.-]+", value)]
         for display, addr in good:
-            out.append(Address(_decode_header(display, defects).strip(' "'), addr.strip().lower()))
+            out.append(Address(_decode_header(display, defects, hint).strip(' "'), addr.strip().lower()))
     return [a for a in out if a.address]
+
+
+def _sender(msg: email.message.Message, defects: list[str], hint: str | None = None) -> Address | None:
+    """The first real address (with '@') in From, then Sender, then Reply-To: spam and broken
+    clients send 'From: [??????]' before the real From, or 'From: "Name" <>'."""
+    found: list[Address] = []
+    for name in ("from", "sender", "reply-to"):
+        addresses = _addresses(msg, name, defects, hint)
+        found += addresses
+        real = next((a for a in addresses if "@" in a.address), None)
+        if real is not None:
+            if name != "from":
+                defects.append(f"From has no address; {name.title()} is used as the sender")
+            return real
+    return _first(found)
 
 
 def _first(addresses: list[Address]) -> Address | None:
@@ -498,6 +583,11 @@ def _decode_bytes(data: bytes, label: str | None) -> tuple[str, str | None]:
         except UnicodeDecodeError:
             if codec == "cp1252":
                 return data.decode("latin-1"), None
+            for wider in _EIGHT_BIT_FORMS.get(codec, ()) if not data.isascii() else ():
+                try:
+                    return data.decode(wider), f"8-bit bytes labelled {label}; decoded as {wider}"
+                except UnicodeDecodeError:
+                    continue
             if codec != "utf-8" or data.isascii():
                 return data.decode(codec, "replace"), f"bad bytes for {label}; replaced"
             text, used = _guess(data)
@@ -510,6 +600,16 @@ def _decode_bytes(data: bytes, label: str | None) -> tuple[str, str | None]:
     return text, (None if used == "utf-8" else f"no charset given; decoded as {used}")
 
 
+# 7-bit charsets whose label clients keep on 8-bit bytes of the matching 8-bit form
+_EIGHT_BIT_FORMS = {
+    "iso2022_jp": ("cp932", "euc_jp"),
+    "iso2022_jp_ext": ("cp932", "euc_jp"),
+    "iso2022_jp_2": ("cp932", "euc_jp"),
+    "iso2022_kr": ("cp949",),
+    "utf-7": ("utf-8",),
+}
+
+
 def _codec(label: str) -> str | None:
     label = label.strip().strip("\"'").lower()
     name = _CHARSET_ALIASES.get(label, label)
@@ -520,12 +620,26 @@ def _codec(label: str) -> str | None:
 
 
 def _guess(data: bytes) -> tuple[str, str]:
-    for codec in ("utf-8", "gb18030"):
-        try:
-            return data.decode(codec), codec
-        except UnicodeDecodeError:
-            continue
-    return data.decode("latin-1", "replace"), "latin-1"
+    """utf-8, else gb18030, else cp1252. A gb18030 reading with private-use characters is
+    Latin-1 text read as GBK byte pairs (GBK maps its unassigned pairs there), so cp1252 wins."""
+    try:
+        return data.decode("utf-8"), "utf-8"
+    except UnicodeDecodeError:
+        pass
+    try:
+        text = data.decode("gb18030")
+    except UnicodeDecodeError:
+        text = ""
+    if text and not _PRIVATE_USE.search(text):
+        return text, "gb18030"
+    return data.decode("cp1252", "replace") if _cp1252_ok(data) else data.decode("latin-1"), "latin-1"
+
+
+_PRIVATE_USE = re.compile("[\ue000-\uf8ff]")
+
+
+def _cp1252_ok(data: bytes) -> bool:
+    return not any(b in data for b in (b"\x81", b"\x8d", b"\x8f", b"\x90", b"\x9d"))
 
 
 def _normalise_newlines(text: str) -> str:
@@ -568,7 +682,10 @@ def _payload_size(part: email.message.Message) -> int:
     cte = str(part.get("content-transfer-encoding", "")).strip().lower()
     if cte == "base64":
         length = len(payload) - sum(payload.count(c) for c in " \t\r\n")
-        return max(0, length * 3 // 4 - payload.rstrip().count("=", -2))
+        end = len(payload)  # padding is the last '=' before trailing whitespace; no rstrip() copy
+        while end and payload[end - 1] in " \t\r\n":
+            end -= 1
+        return max(0, length * 3 // 4 - payload.count("=", max(0, end - 2), end))
     if cte == "quoted-printable":
         decoded = part.get_payload(decode=True)
         return len(decoded) if isinstance(decoded, bytes) else len(payload)
@@ -628,6 +745,8 @@ class _HtmlText(HTMLParser):
         if tag in _SKIP_TAGS:
             self.skip += 1
         elif tag == "br":
+            if not "".join(self.current).strip() and self.lines and self.lines[-1] != "":
+                self.lines.append("")  # '<br><br>', '<div><br></div>': an empty line
             self._break()
         elif tag == "li":
             self._break()

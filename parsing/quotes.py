@@ -34,7 +34,9 @@ logger = logging.getLogger(__name__)
 
 NOTHING_LEFT = "quote removal left nothing; the whole text is kept"
 
-_QUOTED = re.compile(r"^\s*(>|&gt;|｜\s*>)")
+_QUOTE_MARK = re.compile(r"^\s*(>|&gt;|｜\s*>)")
+# '>>> http://example.com <<<': arrows pointing at something, not a quote
+_ARROWS = re.compile(r"^\s*>{2,}[\s>]*\S.*?<{2,}\s*$")
 _CJK = re.compile(r"[\u3040-\u30ff\u3400-\u9fff\uf900-\ufaff]")
 
 _BANNER_WORDS = (
@@ -84,6 +86,12 @@ _DATE_KEY = re.compile(
     re.IGNORECASE,
 )
 
+# Outlook header fields run together on one line (HTML with <b> fields and no <br>)
+_INLINE_KEY = re.compile(
+    r"\s(sent|date|to|cc|subject|发送时间|發送時間|时间|日期|收件人|抄送|主题|主旨|gesendet|datum|an|"
+    r"betreff|envoyé|objet)\s*[:：]\s*\S",
+    re.IGNORECASE,
+)
 _TO_KEY = re.compile(r"^\s*[*\[]?\s*(to|subject|收件人|主题|an|betreff)\s*[*\]]?\s*[:：]", re.I)
 _WROTE_END = re.compile(
     r"(wrote|writes|sent|het volgende geschreven|geschreven|đã viết|schrieb|a écrit|ha scritto|escribió|escreveu|schreef|skrev|kirjoitti|"
@@ -103,6 +111,8 @@ _GMAIL_DATE_EMAIL = re.compile(
 
 _MOBILE = re.compile(
     r"^\s*(sent from my |sent from (outlook|yahoo|mail for|samsung|huawei|xiaomi|my)|"
+    r"sent (from|via|using|with) .{0,40}\b(iphone|ipad|android|blackberry|mobile|phone|tablet|"
+    r"device|galaxy|pixel|mail|mailbox|outlook|gmail|yahoo|aol|spark|airmail|proton\w*)\b|"
     r"sent via |sent using |get outlook for |sent with |von meinem .* gesendet|"
     r"envoyé de mon |verstuurd vanaf mijn |sendt fra min |skickat från min |enviado desde mi |"
     r"enviado do meu |inviato da |gesendet von |envoyé à partir de |enviado desde |发自我的|发自网易邮箱|发自 网易邮箱|来自网易邮箱|发自我的|"
@@ -134,7 +144,9 @@ _SIGNOFF = re.compile(
     r"谢谢您|非常感谢|万分感谢|致礼|祝商祺|best wishes)\s*[,.!，。！~～]*\s*$",
     re.IGNORECASE,
 )
-_NAME_MARK = re.compile(r"^[-/~–]\s?[A-Z\u4e00-\u9fff][\w.' -]{0,30}$")
+# '-Bob', '- roman', '~ 王芳': a name signed under a dash; see _name_mark
+_NAME_MARK = re.compile(r"^[-/~–]\s?([A-Z\u4e00-\u9fff][\w.' -]{0,30}|[a-z][\w'-]{1,20}\.?)$")
+_DASHES = re.compile(r"^\s*-{2,3}\s*$")
 _SIGNATURE_HINT = re.compile(
     r"(\+?\d[\d\s()-]{6,}\d|@|https?://|www\.|\b(tel|phone|mobile|mob|cell|fax|email|e-mail|"
     r"address|skype|wechat)\b|电话|手机|传真|邮箱|地址|微信|网址|公司|有限公司|部|经理|总监|"
@@ -181,13 +193,13 @@ def strip_quotes(text: str) -> str:
                 kept.append(prefix)
             nxt = _next_nonblank(lines, end)
             nothing_new = not any(k.strip() for k in kept)
-            if nxt is not None and (nothing_new or (inline_ok and _QUOTED.match(lines[nxt]))):
+            if nxt is not None and (nothing_new or (inline_ok and _is_quoted(lines[nxt]))):
                 # '>' lines follow (inline reply), or a forward with no comment: keep reading
                 i, dropped = end, True
                 continue
             _drop_header_lead_in(kept)
             break  # an unprefixed quote: everything below is history
-        if _QUOTED.match(line) or _quote_continuation(lines, i):
+        if _is_quoted(line) or _quote_continuation(lines, i):
             if kept and kept[-1].strip() and _is_attribution(kept[-1]):
                 kept.pop()  # "John Smith:" / "Quoting Bob:" introducing a '>' block
             i, dropped = i + 1, True
@@ -209,9 +221,9 @@ def _quote_continuation(lines: list[str], i: int) -> bool:
     """A wrapped tail of a quoted line: a link fragment between '>' lines, or a lower-case
     continuation right under a long '>' line that the sender's client wrapped."""
     line = lines[i].strip()
-    if i == 0 or not line or not _QUOTED.match(lines[i - 1]):
+    if i == 0 or not line or not _is_quoted(lines[i - 1]):
         return False
-    if i + 1 < len(lines) and _QUOTED.match(lines[i + 1]):
+    if i + 1 < len(lines) and _is_quoted(lines[i + 1]):
         if " " not in line or line.endswith(">"):
             return True
     return len(lines[i - 1].rstrip()) >= 60 and line[:1].islower()
@@ -223,7 +235,7 @@ def quote_header_end(lines: list[str], i: int) -> tuple[int, str, bool] | None:
     banners quote without '>', so whatever follows them is history even if it has '>' lines."""
     line = lines[i]
     stripped = line.strip()
-    if not stripped or _QUOTED.match(line):
+    if not stripped or _is_quoted(line):
         return None
     if _BANNER.match(stripped) or _FORWARD_INTRO.match(stripped) or _framed_banner(lines, i):
         return _skip_header_block(lines, i + 1), "", False
@@ -261,9 +273,11 @@ def _header_block_at(lines: list[str], i: int) -> bool:
     """An Outlook-style block: a From/Date key line, then another header key within 3 lines."""
     if not (_FROM_KEY.match(lines[i]) or _DATE_KEY.match(lines[i])):
         return False
+    if _FROM_KEY.match(lines[i]) and _one_line_header(lines[i]):
+        return True
     keys = 1
     for line in lines[i + 1 : i + 7]:
-        if _HEADER_KEY.match(line) and not _QUOTED.match(line):
+        if _HEADER_KEY.match(line) and not _is_quoted(line):
             keys += 1
             if keys >= 2 and (_FROM_KEY.match(line) or _FROM_KEY.match(lines[i])):
                 return True
@@ -272,6 +286,12 @@ def _header_block_at(lines: list[str], i: int) -> bool:
             if keys >= 3:
                 return True
     return False
+
+
+def _one_line_header(line: str) -> bool:
+    """'From: bob@example.com Date: Thu, 24 Mar 2016 08:07 -0700' — a whole header on one line."""
+    value = _FROM_KEY.sub("", line, count=1)
+    return bool(_INLINE_KEY.search(value)) and ("@" in value or _has_date(value))
 
 
 def _skip_header_block(lines: list[str], i: int) -> int:
@@ -287,7 +307,7 @@ def _skip_header_block(lines: list[str], i: int) -> int:
 def _is_continuation(lines: list[str], j: int) -> bool:
     """A wrapped header value: indented or an address list fragment right after a header line."""
     line = lines[j]
-    if not line.strip() or j == 0 or _QUOTED.match(line):
+    if not line.strip() or j == 0 or _is_quoted(line):
         return False
     prev = lines[j - 1]
     if not prev.strip():
@@ -332,7 +352,7 @@ def _dated_address_header(joined: str, lines: list[str], k: int) -> bool:
     if re.search(r"[:：]\s*$", joined):
         return True
     nxt = _next_nonblank(lines, k + 1)
-    return nxt is not None and bool(_QUOTED.match(lines[nxt])) and re.search(r"[>)\]]\s*$", joined) is not None
+    return nxt is not None and _is_quoted(lines[nxt]) and re.search(r"[>)\]]\s*$", joined) is not None
 
 
 def _has_date(text: str) -> bool:
@@ -362,6 +382,11 @@ def _is_attribution(line: str) -> bool:
     return len(stripped) < 120 and bool(re.search(r"[:：]\s*$", stripped)) and bool(
         re.search(r"(@|wrote|写道|寫道|quoting|zitat|\d{1,2}:\d{2})", stripped, re.I)
     )
+
+
+def _is_quoted(line: str) -> bool:
+    """'>' at the start of a line marks a quote, unless arrows frame the line ('>>> link <<<')."""
+    return bool(_QUOTE_MARK.match(line)) and not _ARROWS.match(line)
 
 
 def _next_nonblank(lines: list[str], i: int) -> int | None:
@@ -405,19 +430,35 @@ def _signature_start(lines: list[str]) -> int | None:
     for i in range(first, len(lines)):
         stripped = lines[i].strip()
         rest = [line for line in lines[i + 1 :] if line.strip()]
-        if stripped in ("--", "-- ", "—", "__") and i > first and len(rest) <= 25:
+        if i == first:
+            continue  # a signature follows something said; a sign-off alone is the message
+        if stripped in ("--", "-- ", "—", "__") and len(rest) <= 25:
             return i
+        if _DASHES.match(stripped) and _signature_like(rest):
+            return i  # '---' over a name block
         if _MOBILE.match(stripped) and _short_footer(stripped) and len(rest) <= 8:
             return i
-        if _NAME_MARK.match(stripped) and i > first and (not rest or _RULE.match(rest[0])):
-            return i
-        if _RULE.match(stripped) and i > first and len(rest) <= 6:
+        if _name_mark(lines, i) and (not rest or _RULE.match(rest[0]) or all(_MOBILE.match(r.strip()) for r in rest)):
+            return i  # '-Bob' last, above a footer rule, or above 'Sent from my phone'
+        if _RULE.match(stripped) and len(rest) <= 6:
             return i
         if _SIGNOFF.match(stripped) and _signature_like(rest):
-            if i == first and not rest:
-                return None
             return i
     return None
+
+
+def _name_mark(lines: list[str], i: int) -> bool:
+    """'-Bob' under the text, not the last item of a '- ' list or of a list announced by ':'."""
+    if not _NAME_MARK.match(lines[i].strip()):
+        return False
+    prev = lines[_prev_nonblank(lines, i - 1)].strip()
+    return not (prev.endswith((":", "：")) or _NAME_MARK.match(prev) or re.match(r"^[-*•·]\s", prev))
+
+
+def _prev_nonblank(lines: list[str], i: int) -> int:
+    while i > 0 and not lines[i].strip():
+        i -= 1
+    return i
 
 
 def _short_footer(line: str) -> bool:

@@ -258,3 +258,98 @@ def test_working_days_skip_the_weekend() -> None:
                                              ("两", 2), ("12", 12), ("二〇二六", 2026), ("x", None)])
 def test_cn_number(word: str, value: int | None) -> None:
     assert cn_number(word) == value
+
+
+# Forms added after measuring on the Recognizers-Text specs (tests/test_dates_recognizers.py).
+# Reference: Wednesday 2026-03-04. (text, words, date, time or None)
+MORE_FORMS = [
+    # Chinese
+    ("下个月5号", "下个月5号", D(2026, 4, 5), None),
+    ("本月十日前", "本月十日前", D(2026, 3, 10), None),
+    ("5月20号下午两点半", "5月20号下午两点半", D(2026, 5, 20), dt.time(14, 30)),
+    ("后天上午", "后天上午", D(2026, 3, 6), None),
+    ("八月十五", "八月十五", D(2026, 8, 15), None),  # a numeral day without 日
+    ("26年3月10日", "26年3月10日", D(2026, 3, 10), None),  # two-digit year
+    ("二〇二七年一月一日", "二〇二七年一月一日", D(2027, 1, 1), None),
+    ("今晨5点", "今晨5点", D(2026, 3, 4), dt.time(5, 0)),
+    ("大前天", "大前天", D(2026, 3, 1), None),
+    ("5月15日，星期五", "5月15日，星期五", D(2026, 5, 15), None),  # the explicit date wins
+    ("下週三", "下週三", D(2026, 3, 11), None),  # traditional characters
+    ("禮拜五", "禮拜五", D(2026, 3, 6), None),
+    ("後天", "後天", D(2026, 3, 6), None),
+    # numeric
+    ("15.05.2026", "15.05.2026", D(2026, 5, 15), None),  # dots, year last: day first
+    ("05/15/2026", "05/15/2026", D(2026, 5, 15), None),  # slashes, year last: month first
+    ("4/1/26", "4/1/26", D(2026, 4, 1), None),
+    ("21-04-2026", "21-04-2026", D(2026, 4, 21), None),  # first number over 12: day first
+    ("20260401", "20260401", D(2026, 4, 1), None),
+    ("2026-04-01T09:30", "2026-04-01T09:30", D(2026, 4, 1), dt.time(9, 30)),
+    # English month and day
+    ("May 15th 2026", "May 15th 2026", D(2026, 5, 15), None),
+    ("Friday, May 15", "Friday, May 15", D(2026, 5, 15), None),  # the explicit date wins
+    ("Oct/2", "Oct/2", D(2026, 10, 2), None),
+    ("Sep-23-2027", "Sep-23-2027", D(2027, 9, 23), None),
+    ("05-Aug-2026", "05-Aug-2026", D(2026, 8, 5), None),
+    ("2026/aug/01", "2026/aug/01", D(2026, 8, 1), None),
+    ("May twenty-first", "May twenty-first", D(2026, 5, 21), None),
+    ("the 15th of next month", "the 15th of next month", D(2026, 4, 15), None),
+    ("the first Friday of next month", "the first Friday of next month", D(2026, 4, 3), None),
+    ("Friday the 13th", "Friday the 13th", D(2026, 3, 13), None),
+    # English weekdays and offsets
+    ("next Tuesday at 3pm", "next Tuesday at 3pm", D(2026, 3, 10), dt.time(15, 0)),
+    ("this coming Friday", "coming Friday", D(2026, 3, 6), None),
+    ("the following Friday", "the following Friday", D(2026, 3, 13), None),
+    ("this past Monday", "this past Monday", D(2026, 3, 2), None),
+    ("next week on Tuesday", "next week on Tuesday", D(2026, 3, 10), None),
+    ("Tuesday of last week", "Tuesday of last week", D(2026, 2, 24), None),
+    ("two weeks from today", "two weeks from today", D(2026, 3, 18), None),
+    ("two days from tomorrow", "two days from tomorrow", D(2026, 3, 7), None),
+    ("in two years", "in two years", D(2028, 3, 4), None),
+    # times of day on a day
+    ("tomorrow morning", "tomorrow morning", D(2026, 3, 5), None),
+    ("last night", "last night", D(2026, 3, 3), None),
+    ("tomorrow from 7:00 to 8:00pm", "tomorrow from 7:00 to 8:00pm", D(2026, 3, 5), dt.time(19, 0)),
+    ("3:00 to 4:00 tomorrow", "3:00 to 4:00 tomorrow", D(2026, 3, 5), dt.time(15, 0)),
+    ("Monday 3-5", "Monday 3-5", D(2026, 3, 9), dt.time(15, 0)),  # a bare range next to a day
+    ("between 3 and 5 on Friday", "between 3 and 5 on Friday", D(2026, 3, 6), dt.time(15, 0)),
+    ("today at 9a", "today at 9a", D(2026, 3, 4), dt.time(9, 0)),
+    ("Friday at six pm", "Friday at six pm", D(2026, 3, 6), dt.time(18, 0)),
+    ("8pm on the 15th", "8pm on the 15th", D(2026, 3, 15), dt.time(20, 0)),
+    ("6 Jan 2027 - 6:37am", "6 Jan 2027 - 6:37am", D(2027, 1, 6), dt.time(6, 37)),
+]
+
+
+@pytest.mark.parametrize(("text", "words", "day", "time"), MORE_FORMS, ids=[c[0] for c in MORE_FORMS])
+def test_more_forms(text: str, words: str, day: dt.date, time: dt.time | None) -> None:
+    found = only(text)
+    assert (found.text, found.date, found.time) == (words, day, time)
+
+
+def test_yearless_range_that_has_begun_is_this_years() -> None:
+    # from 10/1 to 11/7 said on 24 October: the range under way, not next year's
+    october = dt.datetime(2026, 10, 24, 9, 0, tzinfo=SHANGHAI)
+    found = only("from 10/1 to 11/7", reference=october)
+    assert (found.date, found.end_date) == (D(2026, 10, 1), D(2026, 11, 7))
+
+
+def test_year_written_at_the_end_of_a_range_is_the_starts() -> None:
+    found = only("5/1-5/7/2027")
+    assert (found.date, found.end_date) == (D(2027, 5, 1), D(2027, 5, 7))
+
+
+# (text, the dated expressions expected): numbers that only look like days of the month
+MORE_NOT_DATES = [
+    ("We agreed on 5.", []),  # a bare number is a day only before a time
+    ("Reduce it by 15.", []),
+    ("It grew by 2.5 million", []),
+    ("On Friday 2 people will join.", [("Friday", D(2026, 3, 6))]),  # not Friday the 2nd
+    ("In March two teams will merge.", []),  # not 2 March; a bare month is vague
+    ("one of May's drafts", []),
+    ("version 1.2.10", []),
+]
+
+
+@pytest.mark.parametrize(("text", "dated"), MORE_NOT_DATES, ids=[c[0] for c in MORE_NOT_DATES])
+def test_more_not_dates(text: str, dated: list[tuple[str, dt.date]]) -> None:
+    found = find_times(text, reference=REF, language="en")
+    assert [(f.text, f.date) for f in found if f.date is not None] == dated

@@ -251,3 +251,77 @@ def test_spans_carry_the_extensions() -> None:
 def test_pipelines_are_built_once() -> None:
     assert pipeline("zh") is pipeline("zh")
     assert pipeline("en") is not pipeline("zh")
+
+
+# Everyday request and scheduling forms of real mail (Enron-style English, and the same
+# ideas in Chinese where they exist). Policy: an offer conditioned on the reader having
+# questions or needs ("Let me know if you need anything", "If you have any questions,
+# please call me", 如有疑问，请联系我) is boilerplate, not a request; "let me know if/when"
+# about something specific is a request, and so is any such offer with a deadline.
+EVERYDAY_CASES = [
+    # English requests
+    (CLIENT, "Please let me know when the staging site is ready.", [(R, US, None)]),
+    (CLIENT, "Can you send me the signed contract?", [(R, US, None)]),
+    (CLIENT, "I need you to review the attached draft by Friday.", [(R, US, D(2026, 3, 6))]),
+    (CLIENT, "Would you please forward this to the legal team?", [(R, US, None)]),
+    (CLIENT, "Let me know if the new layout works for your team.", [(R, US, None)]),
+    (CLIENT, "Please call me when you get a chance.", [(R, US, None)]),
+    (CLIENT, "Give me a call tomorrow.", [(R, US, D(2026, 3, 5))]),
+    (CLIENT, "Send me the final files.", [(R, US, None)]),
+    (CLIENT, "Review the attached and let me know your thoughts.", [(R, US, None)]),
+    (CLIENT, "Forward this to Sarah.", [(R, US, None)]),
+    (CLIENT, "We need the login details before Monday.", [(R, US, D(2026, 3, 9))]),
+    (CLIENT, "I would appreciate it if you could confirm the budget.", [(R, US, None)]),
+    (CLIENT, "Could someone check the staging server?", [(R, US, None)]),
+    (CLIENT, "Any chance you could send the copy today?", [(R, US, D(2026, 3, 4))]),
+    (CLIENT, "I was wondering if you could send the invoice again.", [(R, US, None)]),
+    (CLIENT, "Just a reminder to send the signed contract.", [(R, US, None)]),
+    (CLIENT, "You need to sign the contract before we start.", [(R, US, None)]),
+    (CLIENT, "Do you have the latest brand guidelines?", [(R, US, None)]),
+    (CLIENT, "Please let me know by Friday if you have any comments.", [(R, US, D(2026, 3, 6))]),
+    (CLIENT, "Please review the draft and let me know if you have any questions.", [(R, US, None)]),
+    (CLIENT, "Can we wait until Tuesday to send it out?", [(CR, US, D(2026, 3, 10))]),
+    # English: not requests
+    (CLIENT, "Let me know if you need anything else.", []),
+    (CLIENT, "If you have any questions, please call me.", []),
+    (CLIENT, "Should you need anything else, please let me know.", []),
+    (CLIENT, "You should have received the invoice.", []),
+    (CLIENT, "I really appreciate your help.", []),
+    # English meetings: proposals, and replies naming a slot
+    (CLIENT, "Thursday works for me.", [(M, US, D(2026, 3, 5))]),
+    (CLIENT, "How about Tuesday at 3pm?", [(M, US, D(2026, 3, 10))]),
+    (CLIENT, "Does Friday work for you?", [(M, US, D(2026, 3, 6))]),
+    (CLIENT, "Let's discuss this on Monday.", [(M, US, D(2026, 3, 9))]),
+    (CLIENT, "We should talk about the budget.", [(M, US, None)]),
+    (CLIENT, "Are you free on Thursday afternoon?", [(M, US, D(2026, 3, 5))]),
+    (CLIENT, "Do you want to get together tomorrow to go over the plan?", [(M, US, D(2026, 3, 5))]),
+    (CLIENT, "You and I need to sit down and go over the budget.", [(M, US, None)]),
+    (US, "I'll see you at 10am on Thursday.", [(M, CLIENT, D(2026, 3, 5))]),
+    (CLIENT, "I don't want to discuss it right now.", []),
+    (CLIENT, "Monday is a holiday.", []),
+    (CLIENT, "Friday is the deadline for the copy.", []),
+    # Chinese: the same ideas
+    (CLIENT, "有空给我回个电话。", [(R, US, None)]),
+    (CLIENT, "明天记得把合同寄过来。", [(R, US, D(2026, 3, 5))]),
+    (CLIENT, "别忘了周五前提交报价。", [(R, US, D(2026, 3, 6))]),
+    (CLIENT, "你们需要在周五前提供测试账号。", [(R, US, D(2026, 3, 6))]),
+    (CLIENT, "您那边有没有最新的报价单？", [(R, US, None)]),
+    (CLIENT, "拜托尽快确认一下。", [(R, US, None)]),
+    (CLIENT, "还望贵方及时回复。", [(R, US, None)]),
+    (CLIENT, "请务必在本周内付款。", [(R, US, D(2026, 3, 8))]),
+    (CLIENT, "需要你们帮忙核对一下数据。", [(R, US, None)]),
+    (CLIENT, "周四下午3点可以。", [(M, US, D(2026, 3, 5))]),
+    (CLIENT, "周四可以吗？", [(M, US, D(2026, 3, 5))]),
+    (CLIENT, "我们需要讨论一下首页的方案。", [(M, US, None)]),
+    (CLIENT, "下周找个时间一起吃个饭？", [(M, US, D(2026, 3, 15))]),
+    (US, "你们需要的资料我们明天发过去。", [(C, US, D(2026, 3, 5))]),
+    (CLIENT, "我记得上次说过。", []),
+    (CLIENT, "如有疑问，请随时联系我。", []),
+]
+
+
+@pytest.mark.parametrize(("party", "text", "expected"), EVERYDAY_CASES,
+                         ids=[c[1] for c in EVERYDAY_CASES])
+def test_everyday_requests_and_scheduling(
+        party: Party, text: str, expected: list[tuple[Kind, Party, dt.date | None]]) -> None:
+    assert summary(run(text, party, "mixed")) == expected

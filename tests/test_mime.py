@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import base64
 import datetime as dt
 import email
 import email.policy
+import email.utils
 import json
 import re
 import time
@@ -12,6 +14,7 @@ from collections import Counter
 from pathlib import Path
 
 import pytest
+from corpus_files import raw_messages
 
 from parsing.errors import ParseError
 from parsing.mime import html_to_text, read_email
@@ -175,21 +178,6 @@ def test_mutations_never_escape() -> None:
 # --- the corpus walk ---------------------------------------------------------------------------
 
 
-def _raw_messages(root: Path) -> list[tuple[str, Path]]:
-    found = []
-    for path in sorted(root.rglob("*")):
-        if not path.is_file():
-            continue
-        source = path.relative_to(root).parts[0]
-        if path.suffix in (".eml", ".box"):
-            found.append((source, path))
-        elif source == "cpython-test-email" and path.name.startswith("msg_"):
-            found.append((source, path))
-        elif source == "spamscope-mail-parser" and path.parent.name == "mails":
-            found.append((source, path))
-    return found
-
-
 def _has_readable_text(raw: bytes) -> bool:
     """Independent check with the stdlib: does any body part hold text at all?"""
     msg = email.message_from_bytes(raw)
@@ -212,7 +200,7 @@ def test_every_corpus_message_parses_or_says_why(corpora: Path) -> None:
     counts: Counter[tuple[str, str]] = Counter()
     ours = stdlib = 0.0
     failures = []
-    for source, path in _raw_messages(corpora):
+    for source, path in raw_messages(corpora):
         raw = path.read_bytes()
         start = time.perf_counter()
         try:
@@ -273,3 +261,59 @@ def test_bluemind_calendar_methods(corpora: Path) -> None:
         assert methods == {"REPLY"}, path
     counter = next(root.rglob("google_counter.eml"))
     assert {p.method for p in read_email(counter.read_bytes()).calendars} == {"COUNTER"}
+
+
+# --- header and charset repairs found by the zammad/redmine expectations --------------------------
+
+
+def test_consecutive_br_make_an_empty_line() -> None:
+    assert html_to_text("A mess.<br>\n<div><br>\n<div>--Geoff<br>ACME, LLC<br></div></div>") == "A mess.\n\n--Geoff\nACME, LLC"
+
+
+def test_header_continuation_without_indentation_is_repaired() -> None:
+    raw = (
+        b"X-Spam-Status: No, hits=0.0\nMIME_HTML_ONLY: 0.7, TOTAL_SCORE: -0.2\n"
+        b"Received: from a.example\nby b.example with ESMTP\n"
+        b"Subject: Contact\nFrom: x@a.example\n\nbody\n"
+    )
+    mail = read_email(raw)
+    assert mail.subject == "Contact" and mail.sender == Address("", "x@a.example")
+    assert mail.text == "body"
+    assert any("without indentation" in d for d in mail.defects)
+
+
+def test_sender_falls_back_to_an_address_with_at() -> None:
+    raw = b'From: [??????]\r\nFrom: "=?GB2312?B?ztI=?=" <>\r\nReply-To: <b@c.example>\r\nSubject: x\r\n\r\nhi\r\n'
+    assert read_email(raw).sender == Address("", "b@c.example")
+
+
+def test_raw_shift_jis_header_in_a_japanese_mail_and_8bit_iso_2022_jp() -> None:
+    sjis = "ツール".encode("cp932")
+    raw = (
+        b"Subject: " + sjis + b"\r\nFrom: =?ISO-2022-JP?B?" + base64.b64encode(sjis + b" EXAMPLE")
+        + b"?= <bar@example.org>\r\nContent-Type: text/plain; charset=iso-2022-jp\r\n\r\n" + sjis + b"\r\n"
+    )
+    mail = read_email(raw)
+    assert mail.subject == "ツール" and mail.sender == Address("ツール EXAMPLE", "bar@example.org")
+    assert mail.text == "ツール"
+
+
+def test_latin1_without_charset_is_not_read_as_gbk() -> None:
+    raw = b"Subject: x\r\nContent-Transfer-Encoding: quoted-printable\r\n\r\n=E4=F6=FC=DF ad asd\r\n"
+    assert read_email(raw).text == "äöüß ad asd"
+    assert read_email(b"Subject: x\r\n\r\n" + "首页改版".encode("gbk")).text == "首页改版"
+
+
+@pytest.mark.corpus
+def test_mailing_list_senders_match_index_with_display_names(corpora: Path) -> None:
+    root = corpora / "mailing-list-archives"
+    index = json.loads((root / "index.json").read_text(encoding="utf-8"))
+    items = index.items() if isinstance(index, dict) else ((i["file"], i) for i in index)
+    same = total = 0
+    for name, facts in items:
+        display, address = email.utils.parseaddr(facts["from"])
+        sender = read_email((root / name).read_bytes()).sender
+        total += 1
+        same += sender == Address(display.strip(), address.lower())
+    print(f"mailing-list senders (name and address) equal to index.json: {same}/{total}")
+    assert total >= 351 and same == total

@@ -120,8 +120,8 @@ def _rate(name: str, ok: int, total: int, floor: float) -> None:
 @pytest.mark.corpus
 def test_talon_text_quotations(corpora: Path) -> None:
     # Upstream-only behaviour we do not share, counted as failures: test_too_many_lines (ran
-    # with MAX_LINES_COUNT patched to 1), forwarded messages kept (mailbot drops forwards),
-    # ">>> >>> url <<<" not a quote.
+    # with MAX_LINES_COUNT patched to 1, so upstream only read the first line) and forwarded
+    # messages kept (mailbot drops a forward under a comment; the unit cases pin that).
     cases = json.loads((corpora / "talon" / "cases_text_quotations.json").read_text(encoding="utf-8"))
     ok = 0
     for case in cases:
@@ -130,7 +130,7 @@ def test_talon_text_quotations(corpora: Path) -> None:
             ok += got.strip() == expected.strip()
         else:
             ok += _ws.sub("", got) == _ws.sub("", expected)
-    _rate("talon cases_text_quotations", ok, len(cases), 0.94)
+    _rate("talon cases_text_quotations", ok, len(cases), 0.96)
 
 
 @pytest.mark.corpus
@@ -233,3 +233,35 @@ def test_mailing_list_quote_pools(corpora: Path) -> None:
             scores[pool][0] += _pool_ok(email.text, new, _POOL_HEADERS[pool])
     for pool, (ok, total) in scores.items():
         _rate(f"mailing-list {pool}", ok, total, 1.0)
+
+
+# --- rules behind the corpus scores (issue: quote and signature removal scored on fixtures) ------
+
+
+def test_arrows_around_a_link_are_not_a_quote() -> None:
+    text = "Visit us now.\n>>> >>>  http://www.example.com <<<\nClick the link above."
+    assert strip_quotes(text) == text
+
+
+def test_outlook_header_run_together_on_one_line() -> None:
+    text = "Reply\nFrom: bob@example.com Date: Thu, 24 Mar 2016 08:07:12 -0700\nQuoted message"
+    assert strip_quotes(text) == "Reply"
+    assert strip_quotes("From: the design team. Date: whenever you like.") == "From: the design team. Date: whenever you like."
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Hey!\n---\nRoman", "Hey!"),
+        ("Hey!\n-roman", "Hey!"),
+        ("Blah.\n\n-Lev.\n\nSent from my HTC smartphone!", "Blah."),
+        ("Blah\nSent from Mailbox for iPhone", "Blah"),
+        ("Thanks,\n\nBlah\n\nregards\n\nJohn Doe", "Thanks,\n\nBlah"),  # not from the first line
+        ("谢谢！\n张伟", "谢谢！\n张伟"),  # a sign-off alone is the message
+        ("Changes:\n- Header\n- Footer", "Changes:\n- Header\n- Footer"),  # a list, not '-Name'
+        ("Please fix:\n\n- footer", "Please fix:\n\n- footer"),
+        ("Sent from the office we got two options.\nWhich one?", "Sent from the office we got two options.\nWhich one?"),
+    ],
+)
+def test_signature_rules(text: str, expected: str) -> None:
+    assert strip_signature(text) == expected
