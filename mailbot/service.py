@@ -156,8 +156,8 @@ class Mailbot:
 
     def _store_raw(self, item: RawItem) -> tuple[str, str | None, dict[str, Any]]:
         """Keep the bytes before anything else; returns (key, Message-ID, the stored row)."""
-        message_id = _header_message_id(item.raw)
-        key = message_key(message_id, item.raw)
+        message_id, stable = _identity(item.raw)
+        key = message_key(message_id, item.raw, stable)
         with self.store.transaction() as db:
             row = self.store.one("SELECT id, state, project_key FROM messages WHERE key = ?", [key])
             if row is None:
@@ -358,14 +358,17 @@ _IGNORED_BECAUSE = {
 _HEADER_PARSER = BytesHeaderParser(policy=compat32)
 
 
-def _header_message_id(raw: bytes) -> str | None:
-    """The Message-ID straight from the header block (cheap; no MIME decoding)."""
-    try:
-        value = _HEADER_PARSER.parsebytes(raw).get("Message-ID")
-    except Exception:  # noqa: BLE001 - a header block too broken to read has no usable id
-        return None
-    if value is None:
-        return None
-    value = " ".join(str(value).split())
-    return value or None
+STABLE_HEADERS = ("From", "To", "Cc", "Date", "Subject")
 
+
+def _identity(raw: bytes) -> tuple[str | None, tuple[str, ...]]:
+    """The Message-ID and the stable headers, straight from the header block (no MIME decoding)."""
+    try:
+        headers = _HEADER_PARSER.parsebytes(raw)
+    except Exception:  # noqa: BLE001 - a header block too broken to read has no usable identity
+        return None, ()
+    def value(name: str) -> str:
+        return " ".join(str(headers.get(name) or "").split())
+    stable = tuple(value(name) for name in STABLE_HEADERS)
+    has_from_and_date = bool(stable[0] and stable[3])
+    return value("Message-ID") or None, stable if has_from_and_date else ()

@@ -274,10 +274,14 @@ def content_hash(raw: bytes) -> str:
     return hashlib.sha256(raw).hexdigest()
 
 
-def message_key(message_id: str | None, raw: bytes) -> str:
-    """The identity of a stored message: its Message-ID, else a hash of its bytes."""
+def message_key(message_id: str | None, raw: bytes, stable_headers: tuple[str, ...] = ()) -> str:
+    """The identity of a stored message: its Message-ID; without one, a hash of the headers
+    that survive re-delivery and rewriting by scanners (From, To, Cc, Date, Subject) when there
+    are any; else a hash of its bytes."""
     if message_id and message_id.strip("<> "):
         return message_id.strip()
+    if any(stable_headers):
+        return "headers:" + hashlib.sha256("\x00".join(stable_headers).encode("utf-8", "replace")).hexdigest()
     return "sha256:" + content_hash(raw)
 
 

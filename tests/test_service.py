@@ -71,3 +71,13 @@ def test_a_message_interrupted_before_processing_is_processed_on_the_next_run(bo
 
 def _now() -> dt.datetime:
     return dt.datetime(2026, 3, 10, tzinfo=dt.timezone.utc)
+
+
+NO_ID = b"From: Sam Lee <sam@acme.example>\r\nTo: project@studio.example\r\nSubject: Beta\r\nDate: Thu, 05 Mar 2026 09:00:00 -0500\r\n\r\nCan we add a login page to the beta?\r\n"
+
+
+def test_the_same_message_seen_twice_is_applied_once(bot: Mailbot) -> None:
+    rewritten = NO_ID + b"\r\n-- \r\nScanned by MailGuard: no virus found\r\n"
+    outcomes = bot.ingest([RawItem("INBOX/1", CR % b"9"), RawItem("Archive/7", CR % b"9"), RawItem("a", NO_ID), RawItem("b", rewritten)]).outcomes
+    assert [o.state for o in outcomes] == ["processed", "duplicate", "processed", "duplicate"]
+    assert bot.store.db["messages"].count == 2

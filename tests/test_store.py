@@ -56,3 +56,10 @@ def test_message_key_prefers_message_id_then_hash() -> None:
     assert message_key(None, b"x") == message_key("", b"x")
     assert message_key(None, b"x").startswith("sha256:")
     assert message_key(None, b"x") != message_key(None, b"y")
+
+
+def test_message_key_without_message_id_survives_a_rewritten_body() -> None:
+    headers = ("a@b.example", "p@s.example", "", "Mon, 9 Mar 2026 10:00:00 +0800", "hi")
+    assert message_key(None, b"body", headers) == message_key(None, b"body [scanned: clean]", headers)
+    assert message_key(None, b"body", headers).startswith("headers:")
+    assert message_key(None, b"body", headers) != message_key(None, b"body", headers[:4] + ("other",))

@@ -174,3 +174,14 @@ def test_tls_with_a_private_ca_and_smtp_auth(tmp_path: Path, dovecot: Dovecot, s
     (envelope,) = acks
     assert envelope.authenticated_as == PROJECT and envelope.rcpt_tos == (CLIENT,)
     assert "project-pw" not in result.stderr + result.stdout  # secrets are never logged
+
+
+def test_processed_mail_moved_and_sent_mail_copied_to_the_sent_folder(tmp_path: Path, dovecot: Dovecot, smtp_relay: SmtpRelay) -> None:
+    cfg = config(tmp_path, dovecot, smtp_relay, outbox_answer_since="2020-01-01", imap_processed="move", imap_sent_folder="Sent")
+    dovecot.deliver(PROJECT, change_request(6))
+    result = mailbot(cfg, "run", "--once")
+    assert result.returncode == 0, result.stderr
+    assert dovecot.count(PROJECT, "INBOX") == 0
+    assert dovecot.count(PROJECT, "mailbot/processed") == 1  # moved, never deleted
+    sent = [email.message_from_bytes(raw, policy=default) for raw in dovecot.fetch_all(PROJECT, "Sent")]
+    assert "<cr-6@huajin.example>" in [str(m["In-Reply-To"]) for m in sent]
