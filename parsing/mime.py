@@ -1,17 +1,22 @@
 """Raw RFC 5322 bytes to an `Email`: headers, text, HTML, attachments and calendars decoded.
 
-Why the stdlib and not mail-parser: `mailparser.parse_from_bytes` (4.8) parses with the
-stdlib `email` package anyway (compat32) and then does a lot that mailbot never reads
-(Received-hop analysis, defect categorisation, a JSON-able copy of every header and of every
-attachment's decoded payload). Measured on the shared corpora it costs several times a plain
-`email.message_from_bytes`, and it decodes a GBK body labelled gb2312 into U+FFFD throughout.
-So this module drives `email` directly (compat32 policy: fast, never raises on bad headers)
-and owns the parts where the stdlib falls short:
+Why the stdlib and not mail-parser (which DESIGN.md first named): `mailparser.parse_from_bytes`
+(4.8) is a layer over the same stdlib parser (compat32) that adds what mailbot never reads
+(Received-hop analysis, a JSON-able copy of every header and of every attachment's decoded
+payload) and decodes a GBK body labelled gb2312 into U+FFFD throughout, so every text part
+would have to be decoded again from the underlying message anyway. Measured over the 743 raw
+messages of the shared corpora (one run): mail-parser 0.89 s, `email.message_from_bytes` with
+`policy.default` 0.88 s, this module 0.52 s; subjects decoded equal on all 349 decodable
+mailing-list messages. So this module drives `email` directly (compat32 policy: fast, never
+raises on bad headers) and owns the parts where the stdlib falls short:
 
 - charsets: gb2312/gbk/cp936 are read as gb18030, big5 as big5hkscs, unknown names fall
   back to utf-8, then gb18030, then latin-1, and say so in `Email.defects`;
 - RFC 2047 encoded words, including adjacent words that split a multibyte character, raw
-  8-bit header bytes and unknown charsets (`_decode_header`);
+  8-bit header bytes (read in the multi-byte charset the message declares, if any) and
+  unknown charsets (`_decode_header`); 8-bit bytes under a 7-bit label (ISO-2022-JP that is
+  really Shift_JIS); header values folded without indentation (`_repair_folding`); a sender
+  taken from Sender or Reply-To when From has no address;
 - HTML-only mail is turned into readable text by `html_to_text` (`_HtmlText`, over the
   stdlib `html.parser`): the HTML libraries listed on PyPI
   (inscriptis, html2text, selectolax) would add a compiled or Markdown-oriented dependency
