@@ -296,7 +296,7 @@ def format_plan(snapshot: dict[str, Any]) -> str:
         out += _section("Change requests", project["change_requests"], lambda c: f"{c['number']}  {c['text']}  [{c['status']}]")
         out += _section("Approvals", project.get("approvals", []), lambda a: f"{a['text']}  ({a['who']})")
         out += _section("Feedback", project["feedback"], lambda f: f"[{f['sentiment']}] {f['text']}  ({f['who']})")
-        out += _section("Meetings", project["meetings"], lambda m: f"{m['start'] or 'time to agree'}  {m['title']}  [{m['status']}]")
+        out += _section("Meetings", project["meetings"], _meeting_line)
         out += _section("Risks", project["risks"], lambda r: f"{r['text']}  [{r['status']}]")
         out += _section("Surveys", project["surveys"], lambda s: f"{s['address']}: {s['score'] if s['score'] is not None else '-'}  [{s['status']}]")
         out.append("")
@@ -306,6 +306,16 @@ def format_plan(snapshot: dict[str, Any]) -> str:
     if snapshot.get("failed"):
         out += _section("Failed", snapshot["failed"], lambda m: f"{m['source']}: {m['reason']}")
     return "\n".join(out)
+
+
+def _meeting_line(meeting: dict[str, Any]) -> str:
+    line = f"{meeting['start'] or 'time to agree'}  {meeting['title']}  [{meeting['status']}]"
+    answers = [f"{a['name'] or a['address']} {a['partstat'].lower()}" for a in meeting.get("attendees", []) if a["partstat"]]
+    if answers:
+        line += "\n        " + ", ".join(answers)
+    for counter in meeting.get("counters", []):
+        line += f"\n        counter-proposal from {counter['address']}: {counter['start']}"
+    return line
 
 
 def _item_line(item: dict[str, Any]) -> str:
@@ -334,11 +344,7 @@ def digest(project_key: str | None, send: bool, now_text: str | None, config_pat
     from scheduling.cadence import week_until
 
     settings = load(config_path)
-    if project_key is None:
-        if len(settings.projects) != 1:
-            raise ConfigUsageError("give --project KEY (known: " + (", ".join(p.key for p in settings.projects) or "none") + ")")
-        project_key = settings.projects[0].key
-    project = settings.project(project_key)
+    project = settings.project(_one_project(settings, project_key))
     now = parse_now(now_text, settings)
     with Mailbot(settings) as bot:
         if not send:
@@ -352,6 +358,37 @@ def digest(project_key: str | None, send: bool, now_text: str | None, config_pat
     click.echo(f"{flushed.sent} sent, {flushed.stored} kept in {settings.outbox.maildir}, {flushed.failed} failed")
     if flushed.failed:
         sys.exit(1)
+
+
+# -- calendar ---------------------------------------------------------------------------------
+
+
+@cli.command()
+@click.option("--project", "project_key", default=None, help="The project (needed when there are several).")
+@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), default=None, help="Write the .ics here (default: stdout).")
+@config_option
+def calendar(project_key: str | None, output: Path | None, config_path: Path | None) -> None:
+    """Write a project's meetings and milestone dates as one .ics file to subscribe to."""
+    from mailbot.meetings import export
+    from mailbot.service import Mailbot
+
+    settings = load(config_path)
+    project = settings.project(_one_project(settings, project_key))
+    with Mailbot(settings) as bot:
+        data = export(bot.store.db, settings, project, bot.clock())
+    if output is None:
+        click.echo(data.decode("utf-8"), nl=False)
+    else:
+        output.write_bytes(data)
+        click.echo(f"wrote {output}")
+
+
+def _one_project(settings: Settings, project_key: str | None) -> str:
+    if project_key is not None:
+        return project_key
+    if len(settings.projects) != 1:
+        raise ConfigUsageError("give --project KEY (known: " + (", ".join(p.key for p in settings.projects) or "none") + ")")
+    return settings.projects[0].key
 
 
 # -- demo -------------------------------------------------------------------------------------

@@ -168,6 +168,7 @@ def environment(lang: str, html: bool) -> jinja2.Environment:
     env.filters["sentiment"] = lambda value: _SENTIMENT[lang].get(value or "", value or "")
     env.filters["md"] = lambda value, with_month=True: format_month_day(value, lang, with_month)
     env.filters["wrap"] = wrap
+    env.filters["hm"] = lambda value: value.strftime("%H:%M") if value else ""
     env.globals["reply_subject"] = reply_subject
     return env
 
@@ -209,8 +210,13 @@ def build_message(
     in_reply_to: str | None = None,
     references: Iterable[str] = (),
     extra_headers: Mapping[str, str] | None = None,
+    calendar: tuple[str, str] | None = None,
 ) -> EmailMessage:
-    """An RFC 5322 message with both parts and the threading and loop-safety headers."""
+    """An RFC 5322 message with both parts and the threading and loop-safety headers.
+
+    `calendar` is an iMIP part, (iCalendar text, METHOD): it goes into the same
+    multipart/alternative after the text and HTML parts, as text/calendar with the method in
+    its Content-Type, where Outlook and Gmail look for it."""
     msg = EmailMessage()
     msg["From"] = _header_address(sender)
     msg["To"] = [_header_address(p) for p in to]
@@ -231,6 +237,9 @@ def build_message(
         msg[name] = value
     msg.set_content(rendered.text, charset="utf-8")
     msg.add_alternative(rendered.html, subtype="html", charset="utf-8")
+    if calendar is not None:
+        text, method = calendar
+        msg.add_alternative(text, subtype="calendar", charset="utf-8", params={"method": method})
     return msg
 
 

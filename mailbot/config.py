@@ -112,6 +112,31 @@ class DigestSchedule:
 
 
 @dataclass(frozen=True, slots=True)
+class CalendarSettings:
+    """`[calendar]`: working days and hours, and how review meetings are placed."""
+
+    country: str = "CN"  # public holidays and make-up working days of this country ("" for none)
+    hours: tuple[tuple[dt.time, dt.time], ...] = ((dt.time(9, 0), dt.time(12, 0)), (dt.time(13, 30), dt.time(18, 0)))
+    holidays: tuple[dt.date, ...] = ()  # extra days off (company holidays)
+    working_days: tuple[dt.date, ...] = ()  # extra days worked
+    review_days_before: int = 2  # working days before a milestone's due date
+    review_time: dt.time = dt.time(10, 0)
+    review_minutes: int = 60
+    language: str = ""  # of holiday names; "" for English
+
+
+@dataclass(frozen=True, slots=True)
+class StatusMeeting:
+    """A project's recurring status meeting (`status_meeting = { … }` in `[[projects]]`)."""
+
+    weekday: int
+    time: dt.time
+    every_weeks: int = 1
+    minutes: int = 30
+    weeks: int = 26  # how far ahead the series is sent
+
+
+@dataclass(frozen=True, slots=True)
 class Project:
     key: str
     name: str
@@ -121,6 +146,7 @@ class Project:
     milestones: tuple[Milestone, ...] = ()
     digest: DigestSchedule = DigestSchedule()
     tag: str = ""  # the subject tag mailbot adds to its mail, "[tag]"; default: the name
+    status_meeting: StatusMeeting | None = None
 
     def stakeholder(self, address: str) -> Stakeholder | None:
         address = address.lower()
@@ -136,6 +162,7 @@ class Settings:
     smtp: Smtp | None = None
     projects: tuple[Project, ...] = ()
     timeouts: Timeouts = Timeouts()
+    calendar: CalendarSettings = CalendarSettings()
     source: Path | None = None  # the file it was read from
 
     def project(self, key: str) -> Project:
@@ -212,7 +239,7 @@ def _parse_number(kind: type, value: str, key: str, variable: str) -> Any:
 
 # -- validation -------------------------------------------------------------------------------
 
-_KNOWN_SECTIONS = {"team", "store", "imap", "smtp", "outbox", "projects", "timeouts"}
+_KNOWN_SECTIONS = {"team", "store", "imap", "smtp", "outbox", "projects", "timeouts", "calendar"}
 
 
 def _build(data: dict[str, Any], base: Path, source: Path | None) -> Settings:
@@ -244,6 +271,7 @@ def _build(data: dict[str, Any], base: Path, source: Path | None) -> Settings:
         smtp=_smtp(data["smtp"], base) if "smtp" in data else None,
         projects=projects,
         timeouts=_timeouts(_section(data, "timeouts")),
+        calendar=_calendar(_section(data, "calendar")),
         source=source,
     )
 
@@ -383,7 +411,7 @@ def _project(raw: Any, index: int, team: Team) -> Project:
     where = f"projects[{index}]"
     if not isinstance(raw, dict):
         raise ConfigError(where, "must be a table")
-    _only(raw, where, {"key", "name", "tag", "language", "client_domains", "stakeholders", "milestones", "digest"})
+    _only(raw, where, {"key", "name", "tag", "language", "client_domains", "stakeholders", "milestones", "digest", "status_meeting"})
     key = _str(raw.get("key"), f"{where}.key", required=True)
     if not key.replace("-", "").replace("_", "").isalnum():
         raise ConfigError(f"{where}.key", f"{key!r} may hold only letters, digits, '-' and '_'")
@@ -417,6 +445,7 @@ def _project(raw: Any, index: int, team: Team) -> Project:
         stakeholders=tuple(stakeholders),
         milestones=tuple(milestones),
         digest=_digest(raw.get("digest", {}), f"{where}.digest"),
+        status_meeting=_status_meeting(raw["status_meeting"], f"{where}.status_meeting") if raw.get("status_meeting") else None,
     )
 
 
@@ -454,15 +483,65 @@ def _digest(raw: Any, key: str) -> DigestSchedule:
         raise ConfigError(key, "must be a table such as { weekday = \"monday\", time = \"09:00\" } or false")
     _only(raw, key, {"weekday", "time", "enabled"})
     weekday = WEEKDAYS.index(_choice(raw.get("weekday", "monday"), f"{key}.weekday", WEEKDAYS))
-    at = raw.get("time", "09:00")
-    if isinstance(at, dt.time):
-        time = at
-    else:
-        try:
-            time = dt.time.fromisoformat(_str(at, f"{key}.time", required=True))
-        except ValueError:
-            raise ConfigError(f"{key}.time", f"{at!r} is not a time of day (HH:MM)") from None
+    time = _time(raw.get("time", "09:00"), f"{key}.time")
     enabled = raw.get("enabled", True)
     if not isinstance(enabled, bool):
         raise ConfigError(f"{key}.enabled", "must be true or false")
     return DigestSchedule(weekday=weekday, time=time, enabled=enabled)
+
+
+def _time(value: Any, key: str) -> dt.time:
+    if isinstance(value, dt.time):
+        return value
+    try:
+        return dt.time.fromisoformat(_str(value, key, required=True))
+    except ValueError:
+        raise ConfigError(key, f"{value!r} is not a time of day (HH:MM)") from None
+
+
+def _dates(value: Any, key: str) -> tuple[dt.date, ...]:
+    if not isinstance(value, list):
+        raise ConfigError(key, "must be a list of dates (YYYY-MM-DD)")
+    return tuple(_date(v, f"{key}[{i}]") for i, v in enumerate(value))
+
+
+def _calendar(raw: dict[str, Any]) -> CalendarSettings:
+    allowed = {"country", "hours", "holidays", "working_days", "review_days_before", "review_time", "review_minutes", "language"}
+    _only(raw, "calendar", allowed)
+    defaults = CalendarSettings()
+    hours = defaults.hours
+    if "hours" in raw:
+        if not isinstance(raw["hours"], list) or not raw["hours"]:
+            raise ConfigError("calendar.hours", 'must be a list of ranges such as ["09:00-12:00", "13:30-18:00"]')
+        ranges = []
+        for i, text in enumerate(raw["hours"]):
+            start, _, end = _str(text, f"calendar.hours[{i}]", required=True).partition("-")
+            first, last = _time(start.strip(), f"calendar.hours[{i}]"), _time(end.strip(), f"calendar.hours[{i}]")
+            if last <= first or (ranges and first < ranges[-1][1]):
+                raise ConfigError(f"calendar.hours[{i}]", f"{text!r} must end after it starts and after the range before it")
+            ranges.append((first, last))
+        hours = tuple(ranges)
+    return CalendarSettings(
+        country=_str(raw.get("country", defaults.country), "calendar.country").upper(),
+        hours=hours,
+        holidays=_dates(raw.get("holidays", []), "calendar.holidays"),
+        working_days=_dates(raw.get("working_days", []), "calendar.working_days"),
+        review_days_before=_int(raw.get("review_days_before", defaults.review_days_before), "calendar.review_days_before", 0, 30),
+        review_time=_time(raw.get("review_time", "10:00"), "calendar.review_time"),
+        review_minutes=_int(raw.get("review_minutes", defaults.review_minutes), "calendar.review_minutes", 15, 480),
+        language=_str(raw.get("language", ""), "calendar.language"),
+    )
+
+
+def _status_meeting(raw: Any, key: str) -> StatusMeeting:
+    if not isinstance(raw, dict):
+        raise ConfigError(key, 'must be a table such as { weekday = "wednesday", time = "10:00", every_weeks = 1 }')
+    _only(raw, key, {"weekday", "time", "every_weeks", "minutes", "weeks"})
+    every = _int(raw.get("every_weeks", 1), f"{key}.every_weeks", 1, 2)
+    return StatusMeeting(
+        weekday=WEEKDAYS.index(_choice(raw.get("weekday", "monday"), f"{key}.weekday", WEEKDAYS)),
+        time=_time(raw.get("time", "10:00"), f"{key}.time"),
+        every_weeks=every,
+        minutes=_int(raw.get("minutes", 30), f"{key}.minutes", 15, 480),
+        weeks=_int(raw.get("weeks", 26), f"{key}.weeks", 1, 104),
+    )

@@ -141,16 +141,26 @@ class AckDecision:
     text: str
 
 
-def apply(db: Database, project: Project, extraction: Extraction, message_key: str) -> list[AckDecision]:
-    """Write the extraction's findings into the plan of `project`; return the acks decided."""
+@dataclass(frozen=True, slots=True)
+class Applied:
+    """What `apply` wrote: the finding ids (in the extraction's order) and the acks decided."""
+
+    finding_ids: tuple[int, ...]
+    acks: tuple[AckDecision, ...]
+
+
+def apply(db: Database, project: Project, extraction: Extraction, message_key: str) -> Applied:
+    """Write the extraction's findings into the plan of `project`."""
     email = extraction.email
     who = email.sender.address if email.sender else ""
     at = iso(email.date) if email.date else now_utc()
     if email.sender:
         _remember_contact(db, who, email.sender.name, str(extraction.party), at)
     acks = []
+    finding_ids = []
     for finding in extraction.findings:
         finding_id = _insert_finding(db, project.key, message_key, finding)
+        finding_ids.append(finding_id)
         common = {"project_key": project.key, "finding_id": finding_id, "message_id": email.message_id, "text": finding.text}
         if finding.kind in (Kind.COMMITMENT, Kind.REQUEST):
             table = "commitments" if finding.kind is Kind.COMMITMENT else "requests"
@@ -174,7 +184,9 @@ def apply(db: Database, project: Project, extraction: Extraction, message_key: s
             if extraction.party is Party.CLIENT:
                 acks.append(AckDecision(project.key, number, finding.text))
         elif finding.kind is Kind.APPROVAL:
-            milestone = _named_milestone(db, project.key, [finding.text, email.subject])
+            # Only the approval's own words name the milestone: a subject such as "关于上线时间"
+            # is about the launch, it does not sign it off.
+            milestone = _named_milestone(db, project.key, [finding.text])
             db["approvals"].insert({**common, "who": who, "milestone_id": milestone["id"] if milestone else None, "at": at})
             if milestone and milestone["status"] != "approved" and extraction.party is Party.CLIENT:
                 db["milestones"].update(
@@ -197,13 +209,14 @@ def apply(db: Database, project: Project, extraction: Extraction, message_key: s
                     "title": finding.text,
                     "start": finding.start.strftime("%Y-%m-%dT%H:%M") if finding.start else None,
                     "status": "proposed",
+                    "kind": "proposed",
                     "sequence": 0,
                     "created_at": at,
                 }
             )
         elif finding.kind is Kind.SURVEY_RESPONSE:
             _answer_survey(db, project.key, who, finding, email.message_id, at)
-    return acks
+    return Applied(tuple(finding_ids), tuple(acks))
 
 
 def _insert_finding(db: Database, project_key: str, message_key: str, finding: Finding) -> int:
@@ -293,7 +306,10 @@ def _project_snapshot(store: Store, key: str, today: dt.date) -> dict[str, Any]:
         return {"key": key, "name": None, "missing": True}
     milestones = []
     for row in store.rows("SELECT * FROM milestones WHERE project_key = ? ORDER BY due, id", [key]):
-        review = store.one("SELECT title, start, end, uid, sequence FROM meetings WHERE milestone_id = ? AND status != 'cancelled'", [row["id"]])
+        review = store.one(
+            "SELECT title, start, end, uid, sequence, status FROM meetings WHERE milestone_id = ? AND kind = 'review' AND status != 'cancelled' ORDER BY id DESC",
+            [row["id"]],
+        )
         milestones.append({"name": row["name"], "due": row["due"], "status": row["status"], "review": review})
 
     def items(table: str) -> list[dict[str, Any]]:
@@ -304,9 +320,14 @@ def _project_snapshot(store: Store, key: str, today: dt.date) -> dict[str, Any]:
         return rows
 
     meetings = []
-    for row in store.rows("SELECT id, title, start, end, uid, sequence, status, message_id FROM meetings WHERE project_key = ? ORDER BY id", [key]):
-        attendees = store.rows("SELECT address, name, partstat FROM meeting_attendees WHERE meeting_id = ?", [row.pop("id")])
-        meetings.append({**row, "attendees": attendees})
+    for row in store.rows(
+        "SELECT id, kind, title, start, end, uid, sequence, status, rrule, message_id FROM meetings WHERE project_key = ? AND status != 'merged' ORDER BY id",
+        [key],
+    ):
+        meeting_id = row.pop("id")
+        attendees = store.rows("SELECT address, name, partstat FROM meeting_attendees WHERE meeting_id = ? ORDER BY rowid", [meeting_id])
+        counters = store.rows("SELECT address, start, end, comment, message_id FROM meeting_counters WHERE meeting_id = ? ORDER BY id", [meeting_id])
+        meetings.append({**row, "attendees": attendees, "counters": counters})
     return {
         "key": project["key"],
         "name": project["name"],

@@ -19,7 +19,8 @@ from typing import Any
 
 from mailbot import compose, digest, outbox
 from mailbot.config import Project, Settings
-from mailbot.plan import AckDecision, apply, route, snapshot, sync_projects
+from mailbot.meetings import Scheduler, client_proposals
+from mailbot.plan import AckDecision, Route, apply, route, snapshot, sync_projects
 from mailbot.sources import RawItem
 from mailbot.store import Store, content_hash, iso, message_key, now_utc, open_store
 from parsing import ParseError
@@ -57,8 +58,9 @@ class IngestReport:
 class Mailbot:
     """The service: settings plus the open plan. Close it (or use `with`) when done."""
 
-    def __init__(self, settings: Settings, store: Store | None = None) -> None:
+    def __init__(self, settings: Settings, store: Store | None = None, clock: Callable[[], dt.datetime] | None = None) -> None:
         self.settings = settings
+        self.clock = clock or (lambda: dt.datetime.now(dt.timezone.utc))
         self.store = store or open_store(settings.store_path)
         sync_projects(self.store, settings)
         self.first_started = self._first_started()
@@ -208,14 +210,22 @@ class Mailbot:
                 "processed_at": now_utc(),
             }
             findings = 0
-            if state == "processed" and where.project_key:
+            if extraction.category is Category.CALENDAR_REPLY:
+                scheduler = Scheduler(db, self.settings, self._now())
+                project_key, reason, queued = scheduler.apply_reply(email, self.settings.projects)
+                update.update({"state": "processed", "reason": reason, "project_key": project_key or where.project_key})
+                state, where = "processed", Route(project_key or where.project_key, "calendar")
+            elif state == "processed" and where.project_key:
                 project = self.settings.project(where.project_key)
-                acks = apply(db, project, extraction, key)
+                applied = apply(db, project, extraction, key)
                 findings = len(extraction.findings)
                 if answerable:
-                    queued = sum(self._queue_ack(db, project, extraction, ack) for ack in acks)
+                    queued = sum(self._queue_ack(db, project, extraction, ack) for ack in applied.acks)
+                    scheduler = Scheduler(db, self.settings, self._now())
+                    for finding, finding_id in client_proposals(extraction, applied.finding_ids):
+                        queued += scheduler.answer_proposal(project, extraction, finding, finding_id)
             db["messages"].update(row_id, update)
-        return Outcome(source, email.message_id, state, where.project_key, reason, findings, queued)
+        return Outcome(source, email.message_id, state, where.project_key, update["reason"], findings, queued)
 
     def _queue_ack(self, db: Any, project: Project, extraction: Extraction, ack: AckDecision) -> int:
         email = extraction.email
@@ -223,7 +233,7 @@ class Mailbot:
             return 0
         person = project.stakeholder(email.sender.address)
         recipient = compose.Person(person.name if person and person.name else email.sender.name, email.sender.address)
-        local_day = (email.date or dt.datetime.now(dt.timezone.utc)).astimezone(self.settings.team.zone).date()
+        local_day = (email.date or self._now()).astimezone(self.settings.team.zone).date()
         # Answer in the language the client wrote in; mixed text gets the project's language.
         language = extraction.language if extraction.language in ("zh", "en") else project.language
         rendered = compose.render(
@@ -243,7 +253,7 @@ class Mailbot:
             to=[recipient],
             kind="ack",
             reply=True,
-            now=dt.datetime.now(dt.timezone.utc),
+            now=self._now(),
             in_reply_to=email.message_id,
             references=email.references,
         )
@@ -307,7 +317,6 @@ class Mailbot:
                 kind="digest",
                 dedupe_key=f"digest:{project.key}:{period.start}",
                 message=message,
-                per_address_per_hour=self.settings.outbox.per_address_per_hour,
                 now=now,
             )
             if outbox_id is None:
@@ -324,9 +333,19 @@ class Mailbot:
             )
         return True
 
+    def _now(self) -> dt.datetime:
+        return self.clock()
+
     def tick(self, now: dt.datetime) -> list[str]:
-        """Queue what is due at `now` (the weekly digests), once; returns what was queued."""
+        """Queue what is due at `now`, once: review invitations (new, moved, cancelled), the
+        status meeting series, the weekly digests. Returns what was queued."""
         queued = []
+        with self.store.transaction() as db:
+            scheduler = Scheduler(db, self.settings, now)
+            for project in self.settings.projects:
+                count = scheduler.schedule_reviews(project) + scheduler.schedule_status_meeting(project)
+                if count:
+                    queued.append(f"meetings:{project.key}:{count}")
         for project in self.settings.projects:
             schedule = project.digest
             if not schedule.enabled:

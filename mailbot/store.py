@@ -258,6 +258,22 @@ def m002_service(db: Database) -> None:
     db["outbox"].add_column("copied_at", str)  # when a copy went to the IMAP Sent folder
 
 
+@MIGRATIONS()
+def m003_meetings(db: Database) -> None:
+    """Scheduling: what kind of meeting, its series rule, the due date a review was placed for,
+    and attendees' counter-proposals."""
+    db["meetings"].add_column("kind", str)  # review | status | proposed
+    db["meetings"].add_column("rrule", str)
+    db["meetings"].add_column("for_due", str)
+    db["meetings"].add_column("updated_at", str)
+    db["meetings"].create_index(["uid"])
+    db["meeting_counters"].create(
+        {"id": int, "meeting_id": int, "address": str, "start": str, "end": str, "comment": str, "message_id": str, "at": str},
+        pk="id",
+        foreign_keys=[("meeting_id", "meetings", "id")],
+    )
+
+
 SCHEMA_VERSION = len(MIGRATIONS._migrations)
 
 

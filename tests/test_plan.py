@@ -90,8 +90,9 @@ def test_apply_writes_every_kind(store: Store, settings: Settings) -> None:
         Finding(Kind.SURVEY_RESPONSE, "打9分", score=9),
     )
     with store.transaction() as db:
-        acks = apply(db, project, extraction(mail, *findings), "<m1@x>")
-    assert [(a.number, a.text) for a in acks] == [(1, "能否把首页主色调改成深蓝色？")]
+        applied = apply(db, project, extraction(mail, *findings), "<m1@x>")
+    assert [(a.number, a.text) for a in applied.acks] == [(1, "能否把首页主色调改成深蓝色？")]
+    assert len(applied.finding_ids) == len(findings)
     plan = snapshot(store, settings, today=dt.date(2026, 3, 20), project_key="huajin-web")["projects"][0]
     assert plan["requests"][0]["due"] == "2026-03-08" and plan["requests"][0]["overdue"] is True
     assert plan["change_requests"][0]["number"] == "CR-1"
@@ -115,8 +116,8 @@ def test_change_requests_are_numbered_per_project(store: Store, settings: Settin
 def test_our_own_change_requests_get_no_acknowledgement(store: Store, settings: Settings) -> None:
     cr = Finding(Kind.CHANGE_REQUEST, "我们建议把上线推迟一周", by=Party.CLIENT)
     with store.transaction() as db:
-        acks = apply(db, settings.project("huajin-web"), extraction(email("chen.jing@studio.example"), cr, party=Party.US), "<m1@x>")
-    assert acks == []
+        applied = apply(db, settings.project("huajin-web"), extraction(email("chen.jing@studio.example"), cr, party=Party.US), "<m1@x>")
+    assert applied.acks == ()
 
 
 def test_the_same_change_request_said_again_is_one_change_request(store: Store, settings: Settings) -> None:
@@ -125,6 +126,6 @@ def test_the_same_change_request_said_again_is_one_change_request(store: Store, 
         first = apply(db, project, extraction(email("li.wei@huajin.example", message_id="<a@x>"), Finding(Kind.CHANGE_REQUEST, "能否把首页改成深蓝色？")), "<a@x>")
         again = apply(db, project, extraction(email("li.wei@huajin.example", message_id="<b@x>"), Finding(Kind.CHANGE_REQUEST, "能否把首页改成 深蓝色?")), "<b@x>")
         other = apply(db, project, extraction(email("li.wei@huajin.example", message_id="<c@x>"), Finding(Kind.CHANGE_REQUEST, "能否增加门店查询页？")), "<c@x>")
-    assert (len(first), len(again), len(other)) == (1, 0, 1)
+    assert (len(first.acks), len(again.acks), len(other.acks)) == (1, 0, 1)
     assert [r["number"] for r in store.rows("SELECT number FROM change_requests ORDER BY number")] == [1, 2]
     assert store.db["findings"].count == 3  # what was said is still on record
