@@ -56,10 +56,10 @@ def run_demo(directory: Path | None = None) -> DemoResult:
         shutil.copyfile(SAMPLE / "mailbot.toml", config_file)
     settings = config.load(config_file, env={})
     now = _demo_now(settings)
-    with Mailbot(settings) as bot:
+    with Mailbot(settings, clock=lambda: now) as bot:  # the demo lives at `now`, whatever today is
         report = bot.ingest(read_sources([str(p) for p in sample_messages()]))
         bot.tick(now)
-        bot.flush()
+        bot.flush(now)
         snapshot = bot.plan(now=now)
         outgoing = tuple(
             (Path(row["maildir_file"]), row["subject"])

@@ -184,9 +184,7 @@ def apply(db: Database, project: Project, extraction: Extraction, message_key: s
             if extraction.party is Party.CLIENT:
                 acks.append(AckDecision(project.key, number, finding.text))
         elif finding.kind is Kind.APPROVAL:
-            # Only the approval's own words name the milestone: a subject such as "关于上线时间"
-            # is about the launch, it does not sign it off.
-            milestone = _named_milestone(db, project.key, [finding.text])
+            milestone = _signed_off_milestone(db, project.key, finding.text, email.subject)
             db["approvals"].insert({**common, "who": who, "milestone_id": milestone["id"] if milestone else None, "at": at})
             if milestone and milestone["status"] != "approved" and extraction.party is Party.CLIENT:
                 db["milestones"].update(
@@ -266,6 +264,21 @@ def _named_milestone(db: Database, project_key: str, texts: Iterable[str | None]
         named = [row for row in rows if row["name"] and row["name"].lower() in text.lower()]
         if named:
             return max(named, key=lambda row: len(row["name"]))
+    return None
+
+
+_CLAUSE = re.compile(r"[，,。；;！!？?\n]")
+_ABOUT_DATES = re.compile(r"时间|日期|节点|顺延|推迟|延期|提前|\b(dates?|deadline|schedule|postpone|delay|move[sd]?|slip)\b", re.I)
+
+
+def _signed_off_milestone(db: Database, project_key: str, text: str, subject: str) -> dict[str, Any] | None:
+    """The milestone an approval signs off: named in a clause of the approval that is not about
+    dates ("上线时间不变" accepts a schedule, not the launch), else named by the subject when the
+    subject is not about dates either ("Approved, go ahead" under "Re: 首页设计 v2")."""
+    for clause in [*_CLAUSE.split(text), subject]:
+        milestone = _named_milestone(db, project_key, [clause])
+        if milestone and not _ABOUT_DATES.search(clause):
+            return milestone
     return None
 
 

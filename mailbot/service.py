@@ -22,7 +22,7 @@ from mailbot.config import Project, Settings
 from mailbot.meetings import Scheduler, client_proposals
 from mailbot.plan import AckDecision, Route, apply, route, snapshot, sync_projects
 from mailbot.sources import RawItem
-from mailbot.store import Store, content_hash, iso, message_key, now_utc, open_store
+from mailbot.store import Store, content_hash, iso, message_key, open_store
 from parsing import ParseError
 from parsing.model import Category, Extraction
 from scheduling import cadence
@@ -72,7 +72,7 @@ class Mailbot:
             row = db.execute("SELECT value FROM meta WHERE key = 'first_started_at'").fetchone()
             if row:
                 return dt.datetime.fromisoformat(row[0])
-            stamp = now_utc()
+            stamp = iso(self._now())
             db["meta"].insert({"key": "first_started_at", "value": stamp})
             return dt.datetime.fromisoformat(stamp)
 
@@ -171,7 +171,7 @@ class Mailbot:
                         "content_hash": content_hash(item.raw),
                         "raw": item.raw,
                         "source": item.source,
-                        "received_at": iso(item.received) if item.received else now_utc(),
+                        "received_at": iso(item.received) if item.received else iso(self._now()),
                         "state": "new",
                     }
                 )
@@ -180,7 +180,7 @@ class Mailbot:
 
     def _fail(self, row_id: int, source: str, message_id: str | None, reason: str) -> Outcome:
         with self.store.transaction() as db:
-            db["messages"].update(row_id, {"state": "failed", "reason": reason, "processed_at": now_utc()})
+            db["messages"].update(row_id, {"state": "failed", "reason": reason, "processed_at": iso(self._now())})
         return Outcome(source, message_id, "failed", reason=reason)
 
     def _apply(self, row_id: int, key: str, source: str, extraction: Extraction, answerable: bool) -> Outcome:
@@ -207,7 +207,7 @@ class Mailbot:
                 "state": state,
                 "reason": reason,
                 "answerable": int(answerable),
-                "processed_at": now_utc(),
+                "processed_at": iso(self._now()),
             }
             findings = 0
             if extraction.category is Category.CALENDAR_REPLY:
@@ -264,12 +264,13 @@ class Mailbot:
             dedupe_key=f"ack:{project.key}:CR-{ack.number}",
             message=message,
             per_address_per_hour=self.settings.outbox.per_address_per_hour,
+            now=self._now(),
         )
         if row_id is None:
             return 0
         db.execute(
             "UPDATE change_requests SET status = 'acknowledged', updated_at = ? WHERE project_key = ? AND number = ?",
-            [now_utc(), project.key, ack.number],
+            [iso(self._now()), project.key, ack.number],
         )
         return 1
 
@@ -328,7 +329,7 @@ class Mailbot:
                     "period_end": period.end.isoformat(),
                     "outbox_id": outbox_id,
                     "report": json.dumps(context, ensure_ascii=False, default=str),
-                    "created_at": now_utc(),
+                    "created_at": iso(self._now()),
                 }
             )
         return True

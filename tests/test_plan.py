@@ -129,3 +129,20 @@ def test_the_same_change_request_said_again_is_one_change_request(store: Store, 
     assert (len(first.acks), len(again.acks), len(other.acks)) == (1, 0, 1)
     assert [r["number"] for r in store.rows("SELECT number FROM change_requests ORDER BY number")] == [1, 2]
     assert store.db["findings"].count == 3  # what was said is still on record
+
+
+@pytest.mark.parametrize(
+    ("text", "subject", "approved"),
+    [
+        ("首页设计确认通过，可以进入下一阶段。", "Re: 首页", "首页设计"),
+        ("内页节点顺延到4月24日我们可以接受，上线时间不变。", "Re: 关于上线时间", None),
+        ("Approved, go ahead.", "Re: 首页设计 v2", "首页设计"),
+        ("Approved, go ahead.", "Re: 上线时间", None),
+    ],
+)
+def test_an_approval_signs_off_the_milestone_its_own_words_name(store: Store, settings: Settings, text: str, subject: str, approved: str | None) -> None:
+    mail = email("li.wei@huajin.example", subject=subject)
+    with store.transaction() as db:
+        apply(db, settings.project("huajin-web"), extraction(mail, Finding(Kind.APPROVAL, text)), "<m1@x>")
+    done = [r["name"] for r in store.rows("SELECT name FROM milestones WHERE status = 'approved'")]
+    assert done == ([approved] if approved else [])
