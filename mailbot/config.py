@@ -513,7 +513,7 @@ def _calendar(raw: dict[str, Any]) -> CalendarSettings:
     if "hours" in raw:
         if not isinstance(raw["hours"], list) or not raw["hours"]:
             raise ConfigError("calendar.hours", 'must be a list of ranges such as ["09:00-12:00", "13:30-18:00"]')
-        ranges = []
+        ranges: list[tuple[dt.time, dt.time]] = []
         for i, text in enumerate(raw["hours"]):
             start, _, end = _str(text, f"calendar.hours[{i}]", required=True).partition("-")
             first, last = _time(start.strip(), f"calendar.hours[{i}]"), _time(end.strip(), f"calendar.hours[{i}]")

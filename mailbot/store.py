@@ -30,17 +30,17 @@ MIGRATIONS = Migrations("mailbot")
 
 @MIGRATIONS()
 def m001_initial(db: Database) -> None:
-    db["projects"].create({"key": str, "name": str, "language": str, "created_at": str}, pk="key")
-    db["contacts"].create(
+    db.table("projects").create({"key": str, "name": str, "language": str, "created_at": str}, pk="key")
+    db.table("contacts").create(
         {"address": str, "name": str, "party": str, "first_seen": str},
         pk="address",
     )
-    db["project_contacts"].create(
+    db.table("project_contacts").create(
         {"project_key": str, "address": str, "role": str},
         pk=("project_key", "address"),
         foreign_keys=[("project_key", "projects", "key"), ("address", "contacts", "address")],
     )
-    db["messages"].create(
+    db.table("messages").create(
         {
             "id": int,
             "key": str,  # Message-ID, or "sha256:<hex>" of the raw bytes when there is none
@@ -67,11 +67,11 @@ def m001_initial(db: Database) -> None:
         not_null={"key", "raw", "state", "content_hash"},
         defaults={"state": "new", "answerable": 1},
     )
-    db["messages"].create_index(["key"], unique=True)
-    db["messages"].create_index(["message_id"])
-    db["messages"].create_index(["content_hash"])
-    db["messages"].create_index(["state"])
-    db["findings"].create(
+    db.table("messages").create_index(["key"], unique=True)
+    db.table("messages").create_index(["message_id"])
+    db.table("messages").create_index(["content_hash"])
+    db.table("messages").create_index(["state"])
+    db.table("findings").create(
         {
             "id": int,
             "message_key": str,
@@ -87,7 +87,7 @@ def m001_initial(db: Database) -> None:
         },
         pk="id",
     )
-    db["findings"].create_index(["message_key"])
+    db.table("findings").create_index(["message_key"])
     item = {
         "id": int,
         "project_key": str,
@@ -103,9 +103,9 @@ def m001_initial(db: Database) -> None:
         "updated_at": str,
     }
     for table in ("commitments", "requests"):
-        db[table].create(item, pk="id", foreign_keys=[("project_key", "projects", "key")])
-        db[table].create_index(["project_key", "status"])
-    db["change_requests"].create(
+        db.table(table).create(item, pk="id", foreign_keys=[("project_key", "projects", "key")])
+        db.table(table).create_index(["project_key", "status"])
+    db.table("change_requests").create(
         {
             "id": int,
             "project_key": str,
@@ -121,8 +121,8 @@ def m001_initial(db: Database) -> None:
         pk="id",
         foreign_keys=[("project_key", "projects", "key")],
     )
-    db["change_requests"].create_index(["project_key", "number"], unique=True)
-    db["milestones"].create(
+    db.table("change_requests").create_index(["project_key", "number"], unique=True)
+    db.table("milestones").create(
         {
             "id": int,
             "project_key": str,
@@ -137,8 +137,8 @@ def m001_initial(db: Database) -> None:
         pk="id",
         foreign_keys=[("project_key", "projects", "key")],
     )
-    db["milestones"].create_index(["project_key", "name"], unique=True)
-    db["meetings"].create(
+    db.table("milestones").create_index(["project_key", "name"], unique=True)
+    db.table("meetings").create(
         {
             "id": int,
             "project_key": str,
@@ -156,12 +156,12 @@ def m001_initial(db: Database) -> None:
         pk="id",
         foreign_keys=[("project_key", "projects", "key")],
     )
-    db["meeting_attendees"].create(
+    db.table("meeting_attendees").create(
         {"meeting_id": int, "address": str, "name": str, "role": str, "partstat": str, "updated_at": str},
         pk=("meeting_id", "address"),
         foreign_keys=[("meeting_id", "meetings", "id")],
     )
-    db["feedback"].create(
+    db.table("feedback").create(
         {
             "id": int,
             "project_key": str,
@@ -175,15 +175,15 @@ def m001_initial(db: Database) -> None:
         },
         pk="id",
     )
-    db["approvals"].create(
+    db.table("approvals").create(
         {"id": int, "project_key": str, "finding_id": int, "message_id": str, "text": str, "who": str, "milestone_id": int, "at": str},
         pk="id",
     )
-    db["risks"].create(
+    db.table("risks").create(
         {"id": int, "project_key": str, "finding_id": int, "message_id": str, "text": str, "who": str, "status": str, "at": str},
         pk="id",
     )
-    db["surveys"].create(
+    db.table("surveys").create(
         {
             "id": int,
             "project_key": str,
@@ -198,7 +198,7 @@ def m001_initial(db: Database) -> None:
         },
         pk="id",
     )
-    db["outbox"].create(
+    db.table("outbox").create(
         {
             "id": int,
             "project_key": str,
@@ -220,15 +220,15 @@ def m001_initial(db: Database) -> None:
         not_null={"dedupe_key", "raw", "status"},
         defaults={"attempts": 0},
     )
-    db["outbox"].create_index(["dedupe_key"], unique=True)
-    db["outbox"].create_index(["message_id"])
-    db["outbox"].create_index(["status"])
-    db["digests"].create(
+    db.table("outbox").create_index(["dedupe_key"], unique=True)
+    db.table("outbox").create_index(["message_id"])
+    db.table("outbox").create_index(["status"])
+    db.table("digests").create(
         {"id": int, "project_key": str, "period_start": str, "period_end": str, "outbox_id": int, "report": str, "created_at": str},
         pk="id",
     )
-    db["digests"].create_index(["project_key", "period_start"], unique=True)
-    db["history"].create(
+    db.table("digests").create_index(["project_key", "period_start"], unique=True)
+    db.table("history").create(
         {
             "id": int,
             "project_key": str,
@@ -242,32 +242,32 @@ def m001_initial(db: Database) -> None:
         },
         pk="id",
     )
-    db["history"].create_index(["item", "item_id"])
+    db.table("history").create_index(["item", "item_id"])
 
 
 @MIGRATIONS()
 def m002_service(db: Database) -> None:
     """The live service: folder checkpoints, facts about this installation, outbox retries."""
-    db["folders"].create(
+    db.table("folders").create(
         {"account": str, "folder": str, "uidvalidity": int, "last_uid": int, "updated_at": str},
         pk=("account", "folder"),
     )
-    db["meta"].create({"key": str, "value": str}, pk="key")
-    db["outbox"].add_column("next_attempt_at", str)
-    db["outbox"].add_column("reason", str)  # why it was not sent (suppressed by the rate limit…)
-    db["outbox"].add_column("copied_at", str)  # when a copy went to the IMAP Sent folder
+    db.table("meta").create({"key": str, "value": str}, pk="key")
+    db.table("outbox").add_column("next_attempt_at", str)
+    db.table("outbox").add_column("reason", str)  # why it was not sent (suppressed by the rate limit…)
+    db.table("outbox").add_column("copied_at", str)  # when a copy went to the IMAP Sent folder
 
 
 @MIGRATIONS()
 def m003_meetings(db: Database) -> None:
     """Scheduling: what kind of meeting, its series rule, the due date a review was placed for,
     and attendees' counter-proposals."""
-    db["meetings"].add_column("kind", str)  # review | status | proposed
-    db["meetings"].add_column("rrule", str)
-    db["meetings"].add_column("for_due", str)
-    db["meetings"].add_column("updated_at", str)
-    db["meetings"].create_index(["uid"])
-    db["meeting_counters"].create(
+    db.table("meetings").add_column("kind", str)  # review | status | proposed
+    db.table("meetings").add_column("rrule", str)
+    db.table("meetings").add_column("for_due", str)
+    db.table("meetings").add_column("updated_at", str)
+    db.table("meetings").create_index(["uid"])
+    db.table("meeting_counters").create(
         {"id": int, "meeting_id": int, "address": str, "start": str, "end": str, "comment": str, "message_id": str, "at": str},
         pk="id",
         foreign_keys=[("meeting_id", "meetings", "id")],

@@ -399,6 +399,7 @@ def _numeric_date(match: re.Match[str], ref: dt.date | None) -> _Atom | None:
 
 def _numeric_dmy(match: re.Match[str], ref: dt.date | None) -> _Atom | None:
     """A numeric date with the year last: month first with / and -, day first with dots."""
+    year: int | None
     if match["b2"]:
         day, month, year = int(match["a"]), int(match["b2"]), int(match["y2"])
     else:
@@ -729,9 +730,10 @@ def _en_weekday_date(match: re.Match[str], ref: dt.date | None) -> _Atom | None:
         if not (1 <= month <= 12 and 1 <= day <= 31):
             return None
         return _date_atom(match, _month_day(ref, month, day), yearless=True)
-    day = _day_number(match["dom"])
-    if day is None or not 1 <= day <= 31:
+    dom = _day_number(match["dom"])
+    if dom is None or not 1 <= dom <= 31:
         return None
+    day = dom
     written = match.group(0).lower()
     if " the " not in written and not re.search(r"\d(?:st|nd|rd|th)$", written) \
             and (not match["dom"].isdigit() or not _CLAUSE_END.match(match.string, match.end())):

@@ -314,9 +314,10 @@ def _collect(part: email.message.Message, acc: _Parts, depth: int) -> None:
 
 
 def _collect_multipart(part: email.message.Message, ctype: str, acc: _Parts, depth: int) -> None:
-    children = part.get_payload()
-    if not isinstance(children, list):
+    payload = part.get_payload()
+    if not isinstance(payload, list):
         return
+    children = [child for child in payload if isinstance(child, email.message.Message)]
     if ctype != "multipart/alternative":
         for child in children:
             _collect(child, acc, depth + 1)

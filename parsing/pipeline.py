@@ -14,7 +14,7 @@ from parsing.classify import categorize
 from parsing.findings import find_findings
 from parsing.language import detect_language
 from parsing.mime import read_email
-from parsing.model import Category, Email, Extraction, Party
+from parsing.model import Category, Email, Extraction, Finding, Party
 from parsing.quotes import new_text
 
 
@@ -55,7 +55,7 @@ def extract_email(email: Email, context: Context) -> Extraction:
     body, notes = new_text(email)
     language = detect_language(body)
     party = context.party_of(email.sender.address if email.sender else None)
-    findings: tuple = ()
+    findings: tuple[Finding, ...] = ()
     if category is Category.NORMAL and body.strip():
         # No Date and no arrival time: relative dates cannot be resolved (parsing has no clock).
         reference = email.date.astimezone(context.zone) if email.date else None

@@ -1,12 +1,11 @@
 import datetime as dt
-import textwrap
 import email
+import textwrap
 from email.policy import default
 
 import pytest
 
 from mailbot.compose import Person, build_message, format_day, render, reply_subject, wrap
-
 
 CONTEXT = {
     "team": {"name": "Studio", "address": "project@studio.example"},

@@ -9,7 +9,6 @@ from __future__ import annotations
 import datetime as dt
 import email
 import json
-from collections.abc import Iterator
 from email.message import EmailMessage
 from email.policy import default
 from pathlib import Path

@@ -17,9 +17,9 @@ import aiosmtplib
 import imapclient
 import pytest
 
-from mailbot import config
 from live import servers
 from live.servers import CLIENT, PROJECT, ROBOT, Dovecot, HarnessError, LiveConfig, SmtpRelay, message, messages
+from mailbot import config
 
 
 def parse(raw: bytes) -> EmailMessage:
