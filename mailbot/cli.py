@@ -87,10 +87,9 @@ def cli(verbose: int) -> None:
 @config_option
 def extract(files: tuple[str, ...], as_json: bool, config_path: Path | None) -> None:
     """Parse message files (- for stdin) and print what they say. No store, no side effects."""
+    from mailbot.sources import read_sources
     from parsing import Context, ParseError, extract_email
     from parsing.mime import read_email
-
-    from mailbot.sources import read_sources
 
     settings = _settings_if_any(config_path)
     if settings:

@@ -25,7 +25,8 @@ from dataclasses import dataclass, field
 from typing import Protocol
 
 from imapclient import IMAPClient, SocketTimeout
-from imapclient.exceptions import IMAPClientError, LoginError as ImapLoginError
+from imapclient.exceptions import IMAPClientError
+from imapclient.exceptions import LoginError as ImapLoginError
 
 from mailbot.config import Imap, Timeouts
 from mailbot.errors import MailboxError

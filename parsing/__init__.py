@@ -17,6 +17,7 @@ from parsing.model import (
     TimeExpression,
 )
 
+
 def __getattr__(name: str) -> object:
     # The pipeline pulls in spaCy; load it on first use so that `parsing.model` and
     # `parsing.errors` stay cheap to import (the CLI's --help, configuration errors).
