@@ -185,3 +185,29 @@ def test_processed_mail_moved_and_sent_mail_copied_to_the_sent_folder(tmp_path: 
     assert dovecot.count(PROJECT, "mailbot/processed") == 1  # moved, never deleted
     sent = [email.message_from_bytes(raw, policy=default) for raw in dovecot.fetch_all(PROJECT, "Sent")]
     assert "<cr-6@huajin.example>" in [str(m["In-Reply-To"]) for m in sent]
+
+
+def test_mail_arriving_during_a_search_is_not_left_until_the_next_tick(dovecot: Dovecot) -> None:
+    """Regression (bench/live.py): Dovecot announces mail that arrived while a SEARCH ran with the
+    SEARCH response; IDLE does not repeat it, so `wait` must look at what is already pending."""
+    import threading
+
+    from mailbot.config import Imap, Timeouts
+    from mailbot.imap import ImapMailbox
+
+    box = ImapMailbox(Imap(host=dovecot.host, port=dovecot.imap_port, security="none", user=PROJECT, password=dovecot.password(PROJECT)), Timeouts())
+    box.connect()
+    try:
+        box.select("INBOX")
+        assert box.pending(0) == []
+        dovecot.deliver(PROJECT, change_request(7))
+        time.sleep(0.2)
+        with dovecot.imap(PROJECT) as other:  # make sure the server has seen it
+            other.select_folder("INBOX", readonly=True)
+        box._call(box._client.noop)  # a command during which the server announces the new mail
+        started = time.monotonic()
+        assert box.wait(10, threading.Event()) is True
+        assert time.monotonic() - started < 1.0
+        assert box.pending(0) == [1]
+    finally:
+        box.close()
