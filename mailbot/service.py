@@ -184,48 +184,54 @@ class Mailbot:
         return Outcome(source, message_id, "failed", reason=reason)
 
     def _apply(self, row_id: int, key: str, source: str, extraction: Extraction, answerable: bool) -> Outcome:
+        """Route the message, apply what it says and queue what it calls for: one transaction."""
         email = extraction.email
-        queued = 0
+        state, reason, findings, queued = "processed", None, 0, 0
         with self.store.transaction() as db:
             where = route(db, self.settings, email)
-            state, reason = "processed", None
-            if extraction.category is not Category.NORMAL:
+            if extraction.category is Category.CALENDAR_REPLY:
+                project_key, reason, queued = Scheduler(db, self.settings, self._now()).apply_reply(email, self.settings.projects)
+                where = Route(project_key or where.project_key, "calendar")
+            elif extraction.category is not Category.NORMAL:
                 state, reason = "ignored", _IGNORED_BECAUSE[extraction.category]
             elif where.project_key is None:
                 reason = "no project matches its thread or participants" if where.how == "none" else "several projects match its participants"
-            update = {
-                "message_id": email.message_id,
-                "date": iso(email.date) if email.date else None,
-                "subject": email.subject,
-                "sender": email.sender.address if email.sender else None,
-                "party": str(extraction.party),
-                "project_key": where.project_key,
-                "category": str(extraction.category),
-                "language": extraction.language,
-                "body": extraction.body,
-                "thread_ids": json.dumps(list(email.thread_ids)),
-                "state": state,
-                "reason": reason,
-                "answerable": int(answerable),
-                "processed_at": iso(self._now()),
-            }
-            findings = 0
-            if extraction.category is Category.CALENDAR_REPLY:
-                scheduler = Scheduler(db, self.settings, self._now())
-                project_key, reason, queued = scheduler.apply_reply(email, self.settings.projects)
-                update.update({"state": "processed", "reason": reason, "project_key": project_key or where.project_key})
-                state, where = "processed", Route(project_key or where.project_key, "calendar")
-            elif state == "processed" and where.project_key:
+            else:
                 project = self.settings.project(where.project_key)
-                applied = apply(db, project, extraction, key)
-                findings = len(extraction.findings)
-                if answerable:
-                    queued = sum(self._queue_ack(db, project, extraction, ack) for ack in applied.acks)
-                    scheduler = Scheduler(db, self.settings, self._now())
-                    for finding, finding_id in client_proposals(extraction, applied.finding_ids):
-                        queued += scheduler.answer_proposal(project, extraction, finding, finding_id)
-            db["messages"].update(row_id, update)
-        return Outcome(source, email.message_id, state, where.project_key, update["reason"], findings, queued)
+                findings, queued = len(extraction.findings), self._apply_findings(db, project, extraction, key, answerable)
+            db["messages"].update(
+                row_id,
+                {
+                    "message_id": email.message_id,
+                    "date": iso(email.date) if email.date else None,
+                    "subject": email.subject,
+                    "sender": email.sender.address if email.sender else None,
+                    "party": str(extraction.party),
+                    "project_key": where.project_key,
+                    "category": str(extraction.category),
+                    "language": extraction.language,
+                    "body": extraction.body,
+                    "thread_ids": json.dumps(list(email.thread_ids)),
+                    "state": state,
+                    "reason": reason,
+                    "answerable": int(answerable),
+                    "processed_at": iso(self._now()),
+                },
+            )
+        return Outcome(source, email.message_id, state, where.project_key, reason, findings, queued)
+
+    def _apply_findings(self, db: Any, project: Project, extraction: Extraction, key: str, answerable: bool) -> int:
+        """Write the findings into the plan; for mail that may be answered, queue the
+        acknowledgements and the invitations it calls for. Returns how many were queued."""
+        applied = apply(db, project, extraction, key)
+        if not answerable:
+            return 0
+        queued = sum(self._queue_ack(db, project, extraction, ack) for ack in applied.acks)
+        proposals = client_proposals(extraction, applied.finding_ids)
+        if proposals:
+            scheduler = Scheduler(db, self.settings, self._now())
+            queued += sum(scheduler.answer_proposal(project, extraction, finding, finding_id) for finding, finding_id in proposals)
+        return queued
 
     def _queue_ack(self, db: Any, project: Project, extraction: Extraction, ack: AckDecision) -> int:
         email = extraction.email
