@@ -92,6 +92,7 @@ def test_each_future_milestone_gets_a_review_invitation_real_calendars_accept(co
         assert mime_method == "REQUEST" == str(cal["METHOD"]) == vcal.method.value
         (event,) = cal.walk("VEVENT")
         assert str(event["ORGANIZER"]).lower() == "mailto:project@studio.example"
+        assert message["From"].addresses[0].addr_spec == "project@studio.example"  # updates count only from the organizer
         assert event["ORGANIZER"].params["CN"] == "Studio"
         attendees = {str(a).lower().removeprefix("mailto:"): a.params for a in event.get("ATTENDEE")}
         assert set(attendees) == {"li.wei@huajin.example", "chen.jing@studio.example"}
