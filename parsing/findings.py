@@ -23,8 +23,14 @@ The Chinese one is `spacy.blank("zh")`, segmented by character; the English one 
    - A finding's clause grows over the clauses after it that carry no finding of their
      own ("请提供logo，最好是矢量格式"). It also takes in a short clause before it that is
      only a time or an assent ("下周五之前，我们会提交", "没问题，就按这个来").
+   - Across sentences it joins a feedback/approval/risk to the next sentence of its kind
+     when that one opens with a contrast or a reference back ("…很有质感。就是图片有点糊",
+     "… won't be ready. That'll push back testing"), a meeting proposal to a next sentence
+     that only names a slot, and a bare "您看可以吗？" / "Would that work?" to the finding
+     before it (a commitment that changes something becomes a change request).
    - It writes a span per finding, with the kind as label and Span extensions `by`, `due`,
-     `due_text`, `sentiment`, `score` and `start`.
+     `due_text`, `sentiment`, `score`, `start` and `text` (the characters as written; the
+     span itself may have grown to token edges in mixed text).
 
 The pipelines are built once, on first use. A trained component can later replace
 `mailbot_findings` without touching callers. For "mixed" text, each run of sentences goes
@@ -78,14 +84,26 @@ Conventions
   if you have any questions", "If you have any questions, please call me", 如有疑问，请联系我
   — unless the clause names a day ("Please let me know by Friday if you have any comments").
 - `due` and `due_text`: the time expression inside the finding's text that carries a
-  deadline marker (前, 之前, by, before, within …). If none does, the first one that names
-  a day. A vague one (5月中旬) gives `due_text` and no `due`. For a change request with a
+  deadline marker (前, 之前, by, before, within …), one naming a day before a vague one
+  (春节前…2月6日上线 → 2月6日). If none does, the first one that names a day. Days before
+  the message's day are never a due. A vague one (5月中旬), one counted from an event
+  (确认后三个工作日内, within 2 days of receiving it) or a recurring one (每周五前) gives
+  `due_text` and no `due`. For a change request with a
   range ("from Monday to Wednesday") `due` is the range's end, the new date.
 - `start` (meeting): the date and time of day of the proposed meeting, as a naive local
-  datetime. With a day and no time, `start` is None and the day is in `due`.
+  datetime in the reference's zone; a zone named after the time ("10am UK time", "4pm
+  Pacific", "9:00 CET") is converted. With a day and no time, `start` is None and the day
+  is in `due`.
 - `score`: the integer given ("9分", "8/10", "5 out of 5", "rate it 9"). A fraction counts
   only with rating words near it or standing nearly alone, so that 4/10 in "move it to
-  4/10" stays a date.
+  4/10" stays a date. In a message that answers a survey (问卷, 满意度, survey, NPS …) a
+  line that ends in a bare number after its label is a score too ("Communication: 8",
+  "服务态度 9", "满意度（1-10分）：9", the bracketed scale being no score), and a clause
+  with several scores gives one finding per score. Questions ("rate us from 1 to 5?") hold
+  none.
+- Commitments also include a dated plan with no one else named (原件明天寄出, 下周一提交审核),
+  but not one whose only days are past, one done (了), one that is a purpose (我们好…,
+  so we can …) or a suggestion (…吧).
 """
 
 from __future__ import annotations
@@ -96,6 +114,7 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass, replace
 from typing import Any
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import numpy
 import spacy
@@ -122,7 +141,7 @@ _MERGEABLE = {Kind.FEEDBACK, Kind.APPROVAL, Kind.RISK}
 for _name in ("reference", "party", "times", "sentence_starts"):
     if not Doc.has_extension(_name):
         Doc.set_extension(_name, default=None)
-for _name in ("by", "due", "due_text", "sentiment", "score", "start"):
+for _name in ("by", "due", "due_text", "sentiment", "score", "start", "text"):
     if not Span.has_extension(_name):
         Span.set_extension(_name, default=None)
 
@@ -148,11 +167,18 @@ def sentence_starts(text: str) -> list[int]:
     return sorted(start for start in starts if start < len(text))
 
 
-_ABBREVIATIONS = re.compile(r"(?:\b(?:e\.g|i\.e|etc|mr|mrs|ms|dr|no|vs|approx|incl|st)|\d)\.$", re.I)
+_ABBREVIATIONS = re.compile(r"(?:\b(?:e\.g|i\.e|etc|mr|mrs|ms|dr|no|vs|approx|incl|st)|\n[ \t]*\d{1,2})\.$",
+                            re.I)
 
 
 def _abbreviation(text: str, end: int) -> bool:
-    return text[end - 1] == "." and _ABBREVIATIONS.search(text[max(0, end - 8):end]) is not None
+    """A dot that ends no sentence: "e.g.", "Mr.", a list number at the start of a line ("2. ")."""
+    if text[end - 1] != ".":
+        return False
+    window = text[max(0, end - 8):end]
+    if end - 8 <= 0:
+        window = "\n" + window
+    return _ABBREVIATIONS.search(window) is not None
 
 
 def _soft_wrap(line: str, following: str) -> bool:
@@ -228,6 +254,7 @@ class _Clause:
     question: bool
     conditional: bool
     timed: bool  # holds a time expression that names a day
+    future: bool  # … and one of those days is not before the message's day
     slot: bool  # only names a time and says it suits ("Thursday works for me", "周四可以")
     offer: bool  # follows a stock condition: "If you have any questions, | please call me"
 
@@ -241,7 +268,7 @@ class _Label:
 
 _ZH_SPLIT = re.compile(r"(?<=[，,、;；])|(?=但是|不过|另外|同时|并且|而且|然后|所以|因此|否则|—)")
 _EN_SPLIT = re.compile(
-    r"(?<=[,;])\s|\s(?=(?:but|however|although|though)\b)|\s[—–-]\s|"
+    r"(?<=[,;])\s|(?<=[，；])|\s(?=(?:but|however|although|though)\b)|\s[—–-]\s|"
     r"\s(?=(?:and|so|then|also|otherwise)\s+(?:i|we|you|they|he|she|it|please|let's|let us|pls|"
     r"kindly|our|(?:could|can|would|will)\s+(?:you|we|i)|the \w+ (?:is|are|will|might|may)|"
     r"let (?:me|us) know if)\b)",
@@ -251,6 +278,7 @@ _EN_SPLIT = re.compile(
 def _clauses(doc: Doc, text: str, start: int, end: int, cues: Cues,
              english: bool) -> list[_Clause]:
     times = [t for t in doc._.times or [] if start <= t.start < end]  # this sentence's
+    today = doc._.reference.date() if doc._.reference else None
     inside = [(t.start, t.end) for t in times]
     splitter = _EN_SPLIT if english else _ZH_SPLIT
     cuts = [start]
@@ -274,9 +302,11 @@ def _clauses(doc: Doc, text: str, start: int, end: int, cues: Cues,
         offer = offer_next
         conditional_next = bool(cues.conditional.match(norm.lstrip())) and not _done_clause(norm)
         offer_next = cues.boilerplate.match(norm.lstrip()) is not None
-        timed = any(a <= t.start < b and t.date is not None for t in times)
+        days = [t.date for t in times if a <= t.start < b and t.date is not None]
+        timed = bool(days)
+        future = any(today is None or day >= today for day in days)
         question = cues.question.search(norm) is not None
-        pieces.append(_Clause(a, b, words, norm, question, conditional, timed,
+        pieces.append(_Clause(a, b, words, norm, question, conditional, timed, future,
                               _slot(norm, a, b, times, question, cues), offer))
     return pieces
 
@@ -325,12 +355,12 @@ def _trim(text: str, a: int, b: int) -> tuple[int, int]:
 # --- classification ------------------------------------------------------------------------
 
 
-def _classify(clause: _Clause, cues: Cues, party: Party) -> _Label | None:
+def _classify(clause: _Clause, cues: Cues, party: Party, survey: bool = False) -> _Label | None:
     """The one kind a clause carries, by the precedence of the module docstring, or None."""
     text = clause.norm
-    if cues.chitchat.match(text.strip()):
+    if cues.chitchat.match(text.strip()) or cues.tail_question.match(text):
         return None
-    score = _score(text, cues)
+    score = _score(text, cues, survey)
     if score is not None:
         return _Label(Kind.SURVEY_RESPONSE, score=score)
     if _is_approval(clause, cues):
@@ -357,6 +387,40 @@ def _classify(clause: _Clause, cues: Cues, party: Party) -> _Label | None:
     return None
 
 
+_SCORE_JOINER = re.compile(r"\s(?:and|&)\s|[,;，；、]")
+
+
+def _split_scores(clauses: list[_Clause], labels: list[_Label | None],
+                  cues: Cues) -> tuple[list[_Clause], list[_Label | None]]:
+    """A clause holding several scores ("设计质量 10分 交付 6分") becomes one per score."""
+    out_clauses: list[_Clause] = []
+    out_labels: list[_Label | None] = []
+    for clause, label in zip(clauses, labels):
+        scores = _scores(clause.norm, cues, True) if label and label.score is not None else []
+        if len(scores) < 2:
+            out_clauses.append(clause)
+            out_labels.append(label)
+            continue
+        a = clause.start
+        for index, (end, value, _start) in enumerate(scores):
+            if index == len(scores) - 1:
+                b = clause.end
+            else:  # after this score, or at a joiner before the next ("9 for quality and 8 for …")
+                following = scores[index + 1][2]
+                joiner = None
+                for joiner in _SCORE_JOINER.finditer(clause.norm, end, following):
+                    pass
+                b = clause.start + (joiner.start() if joiner else end)
+            piece_start, piece_end = _trim(clause.text, a - clause.start, b - clause.start)
+            words = clause.text[piece_start:piece_end]
+            out_clauses.append(replace(clause, start=clause.start + piece_start,
+                                       end=clause.start + piece_end, text=words,
+                                       norm=clause.norm[piece_start:piece_end]))
+            out_labels.append(_Label(Kind.SURVEY_RESPONSE, score=value))
+            a = b
+    return out_clauses, out_labels
+
+
 def _asks(clause: _Clause, cues: Cues) -> bool:
     return (clause.question or cues.change_marker.search(clause.norm) is not None
             or cues.request.search(clause.norm) is not None)
@@ -373,14 +437,17 @@ def _is_commitment(clause: _Clause, cues: Cues) -> bool:
     text = clause.norm
     if clause.question or clause.conditional or _is_past(clause, cues):
         return False
+    if clause.timed and not clause.future:
+        return False  # its only days are gone: a report, not a promise
     if cues.negation.search(text) or cues.commitment_not.search(text) \
             or cues.boilerplate.search(text):
         return False
     if cues.commitment.search(text):
         return True
-    if clause.timed and cues.first_person.search(text) and cues.action.search(text) \
-            and cues.request.search(text) is None:
-        return True  # 我们这周内完成
+    if clause.future and cues.action.search(text) and cues.request.search(text) is None \
+            and cues.perfective.search(text) is None \
+            and (cues.first_person.search(text) or cues.plan_subject.match(text)):
+        return True  # 我们这周内完成; a plan with a day and no one else named: 原件明天寄出
     return cues.gives_to_you.search(text) is not None and cues.request.search(text) is None
 
 
@@ -430,20 +497,48 @@ def _is_directive_change(clause: _Clause, cues: Cues, party: Party) -> bool:
         and _CJK.search(text) is not None
 
 
-def _score(text: str, cues: Cues) -> int | None:
-    match = cues.survey.search(text)
-    if match:
+def _score(text: str, cues: Cues, survey: bool = False) -> int | None:
+    scores = _scores(text, cues, survey)
+    return scores[0][1] if scores else None
+
+
+_SCALE = re.compile(r"[（(]\s*(?:\d{1,3}\s*[-–~～到至]\s*(?P<top>\d{1,3})|满分\s*(?P<full>\d{1,3}))[^）)]{0,4}[）)]"
+                    r"|(?:从\s*)?\d{1,3}\s*[-–~～到至]\s*(?P<upto>\d{1,3})\s*分|满分\s*(?P<outof>\d{1,3})\s*分?")
+
+
+def _scores(text: str, cues: Cues, survey: bool = False) -> list[tuple[int, int, int]]:
+    """(end offset, score, start offset) of every score given in `text`, in order.
+
+    `survey`: the message answers a survey (a questionnaire word somewhere in it). Then a
+    line that ends in a bare number after its label ("Communication: 8", "服务态度 9",
+    "整体满意度（1-10分）：9") or a number standing alone ("10", "5!") is a score too, on the
+    scale in brackets if one is given, else up to 10 (100 with 分 or /100).
+    """
+    if cues.question.search(text) or cues.survey_not.search(text):
+        return []  # the survey's own question, or its scale ("rate us from 1 to 5")
+    found: list[tuple[int, int, int]] = []  # (start, end, score)
+
+    def add(start: int, end: int, value: int | None, limit: int) -> None:
+        if value is not None and 0 <= value <= limit \
+                and not any(a < end and start < b for a, b, _v in found):
+            found.append((start, end, value))
+
+    scale = _SCALE.search(text)
+    top = int(scale["top"] or scale["full"] or scale["upto"] or scale["outof"]) if scale else None
+    bare = _SCALE.sub(lambda m: " " * len(m.group(0)), text)  # same offsets, no scale digits
+    for match in cues.survey.finditer(bare):
         groups = match.groupdict()
-        value = cn_number(groups.get("n") or groups.get("m") or "")
-        limit = int(groups["d"]) if groups.get("d") else 100
-        if value is not None and 0 <= value <= limit:
-            return value
-    for match in cues.survey_fraction.finditer(text):
-        value, limit = int(match["n"]), int(match["d"])
+        value = cn_number(groups.get("n") or groups.get("m") or groups.get("k") or "")
+        add(match.start(), match.end(), value, int(groups["d"]) if groups.get("d") else (top or 100))
+    for match in cues.survey_fraction.finditer(bare):
         alone = len(text.strip()) <= len(match.group(0)) + 14
-        if value <= limit and (alone or cues.survey_context.search(text)):
-            return value
-    return None
+        if alone or survey or cues.survey_context.search(text):
+            add(match.start(), match.end(), int(match["n"]), int(match["d"]))
+    if survey:
+        for match in cues.survey_item.finditer(bare):
+            limit = int(match["d"]) if match["d"] else (top or (100 if match["unit"] else 10))
+            add(match.start("n"), match.end(), int(match["n"]), limit)
+    return [(end, value, start) for start, end, value in sorted(found)]
 
 
 def _sentiment(clause: _Clause, cues: Cues) -> str | None:
@@ -471,6 +566,7 @@ class _Draft:
     start: int
     end: int
     label: _Label
+    lead: _Clause | None = None  # the clause it starts with, when that opens its sentence
 
 
 def _drafts(clauses: list[_Clause], labels: list[_Label | None], cues: Cues,
@@ -493,12 +589,58 @@ def _drafts(clauses: list[_Clause], labels: list[_Label | None], cues: Cues,
             last.end = clause.end
             last.label = _merged(last.label, label)
             continue
+        if last and previous_free is None and last.label.kind is label.kind is Kind.COMMITMENT \
+                and cues.first_person.search(clause.norm) is None \
+                and cues.commitment.search(clause.norm) is None:
+            last.end = clause.end  # "我们明天开始改，下周五之前交付": one promise, the plan goes on
+            continue
         start = clause.start
         if previous_free is not None and _absorbable(previous_free, cues, times):
             start = previous_free.start
-        drafts.append(_Draft(start, clause.end, label))
+        drafts.append(_Draft(start, clause.end, label, clause if clause is clauses[0] else None))
         previous_free = None
     return drafts
+
+
+def _join_sentences(drafts: list[_Draft], text: str, cues: Cues) -> list[_Draft]:
+    """Findings that go on into the next sentence become one.
+
+    - feedback, approval or risk followed by a sentence of the same kind that opens with a
+      contrast or a reference back ("…很有质感。就是图片有点糊", "… won't be ready. That'll
+      push back testing");
+    - a meeting proposal followed by a sentence that only names a slot ("…当面聊一下吗？两点到
+      四点都可以", "Could we do a call this week? Thursday 11am would be ideal");
+    - a proposal followed by a bare "您看可以吗？" / "Would that work?": that question is
+      part of it, and a plan of ours that changes something and asks for consent is a
+      change request ("我们建议单独发一个版本，2月12日上线。您看可以吗？").
+    """
+    out: list[_Draft] = []
+    for draft in drafts:
+        last = out[-1] if out else None
+        lead = draft.lead
+        if last is None or lead is None or text[last.end:draft.start].strip(" \t\r\n。.!！?？~～"):
+            out.append(draft)
+            continue
+        kind = draft.label.kind
+        if (kind is last.label.kind and kind in _MERGEABLE and cues.continuation.match(lead.norm)) \
+                or (kind is Kind.MEETING and last.label.kind is Kind.MEETING and lead.slot
+                    and lead.end == draft.end):
+            last.end = draft.end
+            last.label = _merged(last.label, draft.label)
+            continue
+        out.append(draft)
+    return out
+
+
+def _tail(drafts: list[_Draft], clause: _Clause, text: str, cues: Cues) -> bool:
+    """Fold a bare "您看可以吗？" into the finding just before it; True when it was folded."""
+    last = drafts[-1] if drafts else None
+    if last is None or text[last.end:clause.start].strip(" \t\r\n。.!！?？~～，,"):
+        return False
+    if last.label.kind is Kind.COMMITMENT and cues.change.search(text[last.start:last.end].lower()):
+        last.label = _Label(Kind.CHANGE_REQUEST)
+    last.end = clause.end
+    return True
 
 
 def _merged(first: _Label, second: _Label) -> _Label:
@@ -524,19 +666,71 @@ def _choose_due(times: list[TimeExpression], kind: Kind) -> TimeExpression | Non
         return None
     deadline = [t for t in dated if is_deadline(t)]
     if deadline and kind is not Kind.MEETING:
-        return deadline[0]
+        # a vague deadline (春节前) gives way to a day named beside it (计划2月6日上线)
+        return next((t for t in deadline if t.date is not None), None) \
+            or next((t for t in dated if t.date is not None), deadline[0])
     if kind is Kind.CHANGE_REQUEST:
         return next((t for t in reversed(dated) if t.date is not None), dated[-1])  # move X to Y
     return next((t for t in dated if t.date is not None), dated[0])
 
 
-def _meeting_start(times: list[TimeExpression]) -> dt.datetime | None:
+_ANCHOR_BEFORE = re.compile(r"(?:(?<![今明后前昨])后|以后|之后|每(?:周|天|日|月|个月)|\b(?:every|each))\s*$", re.I)
+_ANCHOR_AFTER = re.compile(r"\s*(?:of|after|from) (?:receiv\w*|receipt|approval|sign-?off|getting|delivery|"
+                           r"the (?:approval|sign-?off|kick-?off)|your (?:approval|feedback|sign-?off))", re.I)
+
+
+def _anchored(text: str, expression: TimeExpression) -> bool:
+    """A deadline counted from an event or repeated ("确认后三个工作日内", "within 2 days of
+    receiving it", "每周五前"): it names no one day, so it gives no due."""
+    return _ANCHOR_BEFORE.search(text, max(0, expression.start - 4), expression.start) is not None \
+        or _ANCHOR_AFTER.match(text, expression.end) is not None
+
+
+# A zone named after a meeting's time: the time is wall time there, not in the team's zone.
+_ZONE_AFTER = re.compile(
+    r"\s*\(?(?:(?P<name>sydney|melbourne|pacific|eastern|central|mountain|uk|london|berlin|paris|"
+    r"frankfurt|singapore|tokyo|new york|california|beijing|shanghai|china)(?:\s+time)?|"
+    r"(?P<abbr>et|est|edt|pt|pst|pdt|ct|cst|cdt|cet|cest|gmt|bst|utc|aest|aedt|jst|sgt))\b", re.I)
+_ZONES = {
+    "sydney": "Australia/Sydney", "melbourne": "Australia/Melbourne", "aest": "Australia/Sydney",
+    "aedt": "Australia/Sydney", "pacific": "America/Los_Angeles", "california": "America/Los_Angeles",
+    "pt": "America/Los_Angeles", "pst": "America/Los_Angeles", "pdt": "America/Los_Angeles",
+    "eastern": "America/New_York", "new york": "America/New_York", "et": "America/New_York",
+    "est": "America/New_York", "edt": "America/New_York", "central": "America/Chicago",
+    "ct": "America/Chicago", "cdt": "America/Chicago", "mountain": "America/Denver",
+    "uk": "Europe/London", "london": "Europe/London", "gmt": "Europe/London", "bst": "Europe/London",
+    "berlin": "Europe/Berlin", "paris": "Europe/Paris", "frankfurt": "Europe/Berlin",
+    "cet": "Europe/Berlin", "cest": "Europe/Berlin", "utc": "UTC", "tokyo": "Asia/Tokyo",
+    "jst": "Asia/Tokyo", "singapore": "Asia/Singapore", "sgt": "Asia/Singapore",
+    "beijing": "Asia/Shanghai", "shanghai": "Asia/Shanghai", "china": "Asia/Shanghai",
+    "cst": "Asia/Shanghai",  # China Standard Time in mail to and from China
+}
+
+
+def _meeting_start(times: list[TimeExpression], text: str,
+                   reference: dt.datetime | None) -> dt.datetime | None:
     both = next((t for t in times if t.date and t.time), None)
     if both and both.date and both.time:
-        return dt.datetime.combine(both.date, both.time)
+        return _in_team_zone(dt.datetime.combine(both.date, both.time), text, both.end, reference)
     day = next((t.date for t in times if t.date), None)
-    hour = next((t.time for t in times if t.time), None)
-    return dt.datetime.combine(day, hour) if day and hour else None
+    timed = next((t for t in times if t.time), None)
+    if not (day and timed and timed.time):
+        return None
+    return _in_team_zone(dt.datetime.combine(day, timed.time), text, timed.end, reference)
+
+
+def _in_team_zone(start: dt.datetime, text: str, after: int,
+                  reference: dt.datetime | None) -> dt.datetime:
+    """`start` as wall time in the team's zone, when the text names another zone after it."""
+    match = _ZONE_AFTER.match(text, after)
+    if match is None or reference is None or reference.tzinfo is None:
+        return start
+    name = (match["name"] or match["abbr"]).lower()
+    try:
+        zone = ZoneInfo(_ZONES[name])
+    except (KeyError, ZoneInfoNotFoundError):
+        return start
+    return start.replace(tzinfo=zone).astimezone(reference.tzinfo).replace(tzinfo=None)
 
 
 _LEADING_JOINER = re.compile(r"(?:and|so|then|also)\s+", re.I)
@@ -552,16 +746,20 @@ def _span(doc: Doc, text: str, draft: _Draft, party: Party) -> Span | None:
         return None
     kind = draft.label.kind
     inside = [t for t in doc._.times if start <= t.start and t.end <= end]
-    due = _choose_due(inside, kind)
+    today = doc._.reference.date() if doc._.reference else None
+    due = _choose_due([t for t in inside if not (today and t.date and t.date < today)], kind)
     other = Party.CLIENT if party is Party.US else Party.US
     span._.by = other if kind in (Kind.REQUEST, Kind.CHANGE_REQUEST, Kind.MEETING) else party
     if due is not None and kind is not Kind.SURVEY_RESPONSE:
         span._.due = due.end_date if kind is Kind.CHANGE_REQUEST and due.end_date else due.date
         span._.due_text = due.text
+        if _anchored(text, due):
+            span._.due = None
+    span._.text = text[start:end]  # as written: the span may have grown to token edges
     span._.sentiment = draft.label.sentiment
     span._.score = draft.label.score
     if kind is Kind.MEETING:
-        span._.start = _meeting_start(inside)
+        span._.start = _meeting_start(inside, text, doc._.reference)
     return span
 
 
@@ -581,13 +779,21 @@ class _FindingsComponent:
         party: Party = doc._.party or Party.CLIENT
         spans: list[Span] = []
         text = _text(doc)
+        survey = self.cues.survey_doc.search(text.lower() if self.english else text) is not None
+        drafts: list[_Draft] = []
         for start, end in _sentence_bounds(doc, text):
             clauses = _clauses(doc, text, start, end, self.cues, self.english)
-            labels = [_classify(clause, self.cues, party) for clause in clauses]
-            for draft in _drafts(clauses, labels, self.cues, doc._.times or []):
-                span = _span(doc, text, draft, party)
-                if span is not None:
-                    spans.append(span)
+            if len(clauses) == 1 and self.cues.tail_question.match(clauses[0].norm) \
+                    and _tail(drafts, clauses[0], text, self.cues):
+                continue
+            labels = [_classify(clause, self.cues, party, survey) for clause in clauses]
+            if survey and any(label and label.kind is Kind.SURVEY_RESPONSE for label in labels):
+                clauses, labels = _split_scores(clauses, labels, self.cues)
+            drafts.extend(_drafts(clauses, labels, self.cues, doc._.times or []))
+        for draft in _join_sentences(drafts, text, self.cues):
+            span = _span(doc, text, draft, party)
+            if span is not None:
+                spans.append(span)
         doc.spans[SPAN_KEY] = spans
         return doc
 
@@ -639,7 +845,7 @@ def _finding(span: Span) -> Finding:
     extensions: Any = span._
     return Finding(
         kind=Kind(span.label_),
-        text=span.text.strip(),
+        text=(extensions.text or span.text).strip(),
         by=extensions.by,
         due=extensions.due,
         due_text=extensions.due_text,

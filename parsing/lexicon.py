@@ -50,6 +50,13 @@ class Cues:
     survey: re.Pattern[str] = _NEVER
     survey_fraction: re.Pattern[str] = _NEVER
     survey_context: re.Pattern[str] = _NEVER
+    plan_subject: re.Pattern[str] = _NEVER  # a dated action with no subject is the sender's plan
+    perfective: re.Pattern[str] = _NEVER  # done, not planned
+    tail_question: re.Pattern[str] = _NEVER  # "您看可以吗？", "Would that work?": asks about the clause before
+    continuation: re.Pattern[str] = _NEVER  # a sentence that goes on with the finding before it
+    survey_doc: re.Pattern[str] = _NEVER  # the message answers a survey
+    survey_item: re.Pattern[str] = _NEVER  # a bare score after its label, in a survey answer
+    survey_not: re.Pattern[str] = _NEVER  # the survey's scale, not an answer
     feedback: re.Pattern[str] = _NEVER
     feedback_not: re.Pattern[str] = _NEVER
     work: re.Pattern[str] = _NEVER
@@ -69,8 +76,8 @@ def _any(*words: str) -> str:
 # --- Chinese -------------------------------------------------------------------------------
 
 _ZH_FIRST_PERSON = _any("我们", "我方", "我司", "我这边", "我们这边", "咱们", "本公司", "我")
-_ZH_FUTURE = _any("(?<![开布审例话频约])会(?!议|员|计|话|场|上|后|谈|不会)", "将", "将会", "马上", "立即", "立刻", "稍后", "随后", "争取", "保证", "一定",
-                  "负责", "准备", "计划", "打算", "预计", "安排", "尽快", "回头", "晚点", "这就", "再",
+_ZH_FUTURE = _any("(?<![开布审例话频约事年大机体误理领聚晚展个])会(?!议|员|计|话|场|上|后|谈|不会)", "将", "将会", "马上", "立即", "立刻", "稍后", "随后", "争取", "保证", "一定",
+                  "负责", "准备", "计划", "打算", "预计", "确保", "尽量", "安排", "尽快", "回头", "晚点", "这就", "再",
                   "可以", "能")
 _ZH_ACTION = _any("发", "提交", "提供", "给", "交", "完成", "交付", "上线", "更新", "修改", "改",
                   "出(?![差门去国来])", "整理", "准备", "安排", "跟进", "处理", "回复", "反馈", "确认", "寄", "上传",
@@ -81,19 +88,31 @@ _ZH_WORK = _any("设计", "稿", "页面", "首页", "方案", "效果", "颜色
                 "动画", "交互", "文案", "视频", "海报", "界面", "UI", "原型", "这版", "这一版", "新版",
                 "整体", "细节", "质量", "作品", "成果", "demo", "网站", "官网", "app", "APP", "功能",
                 "看起来", "看上去", "感觉", "觉得", "体验", "画面", "视觉", "照片", "初稿", "终稿",
-                "报告", "内容", "交付物", "版本", "沟通", "服务", "配合", "响应", "效率", "态度", "团队")
+                "报告", "内容", "交付物", "版本", "沟通", "服务", "配合", "响应", "效率", "态度", "团队",
+                "[一二两三四五六七八九十\\dA-Za-z]版", "方向", "东西", "图形", "周报", "节奏", "调色", "(?i:kv|design)",
+                "问题")
+
+_ZH_MORE_ACTIONS = _any("寄出", "寄回", "到货", "盖章", "付款", "支付", "提测", "切图", "解决", "进棚", "走流程", "安排", "搭")
 
 ZH = _cues(
     first_person=_ZH_FIRST_PERSON,
+    plan_subject=r"(?![^，。]*(?:你们|您|你|贵方|贵司|他们|他|她|供应商|厂商|那边|说|给我们|给我|发我们))",
+    perfective=r"了(?!解)|过(?:了|的)",
+    tail_question=(r"^\s*(?:您|你|你们|贵方)?(?:那边)?(?:看)?(?:这样)?(?:是否|是不是)?(?:可以|行|合适|方便|OK|ok|需要)"
+                   r"(?:吗|么|不|呢)?\s*[？?。]?\s*$"),
+    continuation=r"^\s*(?:就是|不过|但是|但|只是|可惜|唯一)",
     commitment=(_ZH_FIRST_PERSON + r"[^，。？！?!]{0,12}?" + _ZH_FUTURE
-                + r"|" + _any("稍后", "马上", "随后", "尽快", "回头", "晚点", "这就", "争取")
-                + r"[^，。？！?!]{0,8}?" + _ZH_ACTION),
-    commitment_not=_any("希望", "建议", "要求", "请", "麻烦", "烦请", "需要(?:您|你|贵)", "等(?:您|你)"),
+                + r"|" + _any("稍后", "马上", "随后", "尽快", "回头", "晚点", "这就", "争取", "预计", "计划", "确保",
+                              "尽量", "准时")
+                + r"[^，。？！?!]{0,8}?" + _any(_ZH_ACTION, _ZH_MORE_ACTIONS)),
+    commitment_not=_any("希望", "建议", "要求", "请", "麻烦", "烦请", "需要(?:您|你|贵)", "等(?:您|你)", "吧",
+                        "必须", "我们好", "好让", "以便", "才能", "即可"),
     gives_to_you=(_ZH_ACTION + r"[^，。？！?!]{0,6}?" + _any("给您", "给你", "给贵司", "给贵方",
                                                          "您", "贵司", "贵方") + r"(?!.*吗)"),
-    action=_ZH_ACTION,
-    request=_any("请(?!问|查收|查阅|参考|知悉|见|多指教|多关照|放心)", "烦请", "麻烦", "劳驾", "劳烦",
-                 "辛苦(?!了)", "帮忙", "帮我们", "帮我", "务必", "需要(?:贵方|贵司|你们|您|你)",
+    action=_ZH_ACTION + "|" + _ZH_MORE_ACTIONS,
+    request=_any("(?<![邀申聘宴])请(?!问|查收|查阅|参考|知悉|见|多指教|多关照|放心|假|注意查收|点击)", "烦请",
+                 "麻烦(?!问|您了|你了|了)", "劳驾", "劳烦",
+                 "辛苦(?!了|大家|各位|啦|！|!|$)(?:您|你|你们|贵方|贵司)?[^，。！!？?]{2,}", "帮忙", "帮我们", "帮我", "务必", "需要(?:贵方|贵司|你们|您|你)",
                  "希望(?:贵方|贵司|你们|您|你)?[^，。]{0,6}?(?:能|可以|尽快|在)",
                  "能否", "可否", "可不可以", "能不能", "是否可以", "是否能", "是否方便", "方便(?:的话)?.{0,10}吗",
                  "可以.{0,12}吗", "尽快(?:回复|反馈|确认|提供|发)", "等(?:您|你们|贵方)的",
@@ -103,11 +122,21 @@ ZH = _cues(
                  "拜托", "有劳", "恳请", "还望", "望(?:贵方|贵司|您|你们)", "盼复", "帮个忙", "帮一下",
                  "(?<!我)(?<!我们)记得(?!了)", "别忘了", "不要忘(?:了|记)",
                  "(?:您|你们|你|贵方|贵司)(?:那边|这边)?(?:需要|必须|务必|一定要)(?![^，。]{0,8}的)",
-                 "(?:您|你们|你|贵方|贵司)(?:那边|这边)?(?:有没有|是否有)"),
+                 "(?:您|你们|你|贵方|贵司)(?:那边|这边)?(?:有没有|是否有)",
+                 # you look into it / we suggest you decide / any news? / has it been done?
+                 "(?:您|你们|你|贵方|贵司)(?:那边|这边)?(?:先|再|帮忙)?(?:看|评估|核实|查|排查|确认|检查|安排|处理|定|估)一?下(?!我们|我)",
+                 "建议(?:贵方|贵司|您|你们)?[^，。]{0,10}?(?:确定|确认|提供|协调|安排|准备|决定|考虑|回复|反馈)",
+                 "有(?:没有)?(?:什么)?(?:新)?(?:消息|进展|动静|结果|回音)(?:了)?(?:吗|没有?)",
+                 r"了(?:吗|没有?)\s*[？?]\s*$"),
     boilerplate=_any("如有", "如需", "有任何问题", "有问题(?:请|可以|随时)", "随时(?:联系|沟通)", "有事"),
     question=r"[？?]\s*$|[吗呢]\s*[？?。]?\s*$|" + _any("能否", "可否", "可不可以", "能不能", "是否可以", "是否能"),
-    change=_any("延期", "推迟", "推后", "延后", "往后(?:推|挪|延)", "提前", "改成", "改为", "改到", "换成",
-                "换为", "换(?:一|个|掉)", "改一下", "修改(?!意见)", "增加", "新增", "加(?:一|个|上|入)", "添加", "去掉", "删掉",
+    change=_any("延期", "推迟", "推后", "延后", "往后(?:推|挪|延)", "提前(?:到|至|[一两三几半\\d])", "往前(?:挪|提|移)",
+                "改成", "改为", "改到", "换成", "换为", "换(?:一|个|掉)", "改一下", "修改(?!意见|稿|版|后)",
+                # more scope, less scope, moved into another phase, remade, "a bit bigger"
+                "加(?:点|些)", "塞(?:进|到)", "拆(?:到|成|出)", "放到", "(?:压|压缩|缩短|延长|控制)(?:到|在)",
+                "(?:要|需要|想)(?:加|换|改|去掉|删)", "不做了", "先不做", "改过来", "重新(?:调|做|设计|剪|拍|改|排)",
+                "再(?:偏)?[大小长短高低亮暗深浅暖冷宽窄粗细快慢多少紧松重轻][一]?(?:点|些)",
+                "(?:偏|更)[暖冷亮暗深浅大小]一?(?:点|些)", "单独(?:发|上|做|出)", "停(?:掉|止)", "增加", "新增", "加(?:一|个|上|入)", "添加", "去掉", "删掉",
                 "删除", "砍掉", "取消", "调整", "变更", "更换", "换一下", "换个", "调(?:大|小|高|低|亮|暗|深|浅)",
                 "放大", "缩小", "加大", "挪到", "移到", "改期", "改动", "替换"),
     change_marker=_any("建议", "希望", "想要", "想", "需要", "要求", "最好", "还是", "吧", "请", "麻烦", "烦请",
@@ -118,12 +147,23 @@ ZH = _cues(
                                                 "下来|拿到|回复|解决|搞定|配置|申请)",
               "尚未(?:开通|收到|到位|确定|提供|解决|回复)", "迟迟", "风险", "影响(?:到)?(?:上线|进度|交付|工期|排期)",
               "滞后", "拖延", "进度(?:有点|有些)?(?:慢|紧|落后)", "时间(?:有点|比较|非常|很)?紧", "延迟",
-              "担心", "来得及吗"),
+              "担心", "来得及吗",
+              # a likely slip, a rejection, a warning of what happens otherwise
+              "可能[^，。]{0,10}?(?:顺延|延后|推后|晚|慢|到不了|来不及|受影响|悬|不够|完不成|做不完|停)",
+              "顺延", "悬了", "被(?:驳回|拒|退回|打回)", "不然[^，。]{0,10}?(?:来不及|不够|赶不上|影响|延|晚)",
+              "否则[^，。]{0,10}?(?:来不及|不够|赶不上|影响|延|晚)", "还没法", "(?:会|将)影响",
+              "档期[^，。]{0,4}紧"),
     risk_weak=_any("出问题", "出了问题", "有问题", "故障", "宕机", "挂了", "报错", "打不开", "访问不了", "bug", "Bug", "BUG"),
     approval=_any("(?:确认|审核|验收|评审|审批|审查)通过", "通过了", "予以通过", "批准", "签字确认", "确认无误",
                   "定稿", "(?:可以|同意)(?:上线|发布|执行|实施)", "就按(?:这个|这版|此|这|你们的|您的|上述|该|这样)"
                   + r"[^，。]{0,6}?(?:来|做|执行|进行|办|定)", "就这样定", "就这么定", "就定这", "同意(?:这个|该|此|你们的|贵方的)?"
-                  "(?:方案|版本|报价|设计|稿|安排|修改)", "我们同意", "(?i:lgtm)", "(?i:approved)", "没有?问题[，,]?就", "可以定稿", "验收合格"),
+                  "(?:方案|版本|报价|设计|稿|安排|修改)", "我们同意", "(?i:lgtm)", "(?i:approved)", "没有?问题[，,]?就", "可以定稿", "验收合格",
+                  # choosing what was offered, a go-ahead to the next step, a signed acceptance
+                  "就用(?:这|那|你们|您|第|[A-Za-z0-9])", "就(?:按|照)[^，。]{0,10}?(?:走|来|做|执行|办|定|上)",
+                  "按[^，。]{0,8}?执行吧", "可以进入", "可以(?:下单|开始印刷|印刷|出母版|切图|准备上线|开工|开始开发)",
+                  "可以接受", "^同意(?:[，,。！!]|$)", "^确认(?:[，,。！!]|$)", "就按(?:你们|您|贵方)?说的",
+                  "就用(?!了)", "可以(?i:finalize)", "(?:稿|方案|纪要|页|版)(?:都)?(?:没有?问题|OK|ok)(?:了)?[👌！!。]*$", "签(?:好|完)字", "已签字", "盖好章",
+                  "^(?:那就)?上吧"),
     approval_negated=_any("不(?:同意|通过|批准)", "没(?:有)?(?:通过|同意|批准)", "未(?:通过|批准)", "暂不", "待",
                           "请", "麻烦", "能否", "可否", "是否"),
     meeting=_any("会议", "开会", "开个会", "开一个会", "开个[^，。]{0,4}会", "评审会", "电话会", "视频会", "线上会",
@@ -131,26 +171,41 @@ ZH = _cues(
                  "飞书会议", "视频通话", "(?:电话|语音|视频|线上|当面)(?:沟通|聊)", "见个面", "见面",
                  "讨论一下", "讨论讨论", "商量一下", "面谈", "碰个面", "见一面", "吃个?饭", "喝个?咖啡",
                  "拜访", "过来坐坐", "碰个头", "碰一下", "当面沟通", "聊一下", "聊聊",
+                 # a visit, a walk-through, an event, a named meeting (需求会, 复盘会, 短会)
+                 "(?:来|到|去)(?:我们|我司|贵司|贵方|你们|公司)[^，。]{0,6}?(?:一趟|坐|聊|谈|看|开会|对)",
+                 "当面(?:聊|谈|对)", "(?:线上|一起|当面|电话|视频)(?:过|对|碰)一下", "做(?:个|一次|一个)?(?:demo|演示|汇报|复盘)", "复盘",
+                 "(?:需求|复盘|汇报|答谢|周|短|月|季度|年度|kickoff|启动|评审|对接)会(?!员)",
+                 "诚邀", "邀请(?:您|贵司|贵方|你们)", "敬请(?:光临|参加|出席)", "打给(?:您|你)",
+                 "参加一下",
                  "(?i:zoom|teams|meeting|call)"),
-    meeting_propose=_any("约", "安排", "开", "组织", "要不要", "是否方便", "方便", "有空", "有时间", "可以吗",
+    meeting_propose=_any("约", "安排", "开", "组织", "诚邀", "邀请", "要不要", "是否方便", "方便", "有空", "有时间", "可以吗",
                          "怎么样", "如何", "能否", "可否", "是否", "建议", "我们", "一起", "行吗", "好吗", "可以"),
     meeting_not=_any("纪要", "记录", "结论", "会上", "会后", "上次", "刚才", "昨天的", "内部"),
-    slot_filler=_any("那就", "那", "就", "或者", "或", "和", "要不", "要不然", "改到", "定在", "约在", "的话"),
-    slot_fit=(r"(?:我|我们|我这边|我们这边)?(?:都|也|应该)?(?:可以|行|没问题|方便|合适|有空|有时间|OK|ok|好)"
+    slot_filler=_any("那就", "那(?!边)", "就", "或者", "或", "和", "要不", "要不然", "改到", "定在", "约在", "的话"),
+    slot_fit=(r"(?:(?:您|你|你们|贵方)(?:那边|这边)?(?:看)?)?(?:我|我们|我这边|我们这边)?(?:都|也|应该|是否)?"
+              r"(?:可以|行|没问题|方便|合适|有空|有时间|OK|ok|好)"
               r"(?:的)?(?:吗|么|呢|吧|啊)?|怎么样|如何|行吗|好吗|可以吗|方便吗|有空吗"),
     past=_any("已经", "已(?!读)", "刚刚", "刚才", "刚", "之前已"),
     done_tail=r"了\s*[。！!~～]?\s*$",
     negation=_any("不会", "不能", "无法", "没法", "不了", "来不及", "赶不上", "不一定"),
     conditional=_any("如果", "假如", "若", "要是", "只要", "如有", "如需", "万一", "的话"),
     survey=(_any("满意度", "评分", "打分", "分数", "打", "给", "评") + r"[^，。！？!?\d]{0,8}?"
-            r"(?P<n>\d{1,3}|[一二三四五六七八九十]{1,3})\s*分(?!钟)|(?P<m>\d{1,2})\s*分\s*[（(]?\s*满分"),
+            r"(?P<n>\d{1,3}|[一二三四五六七八九十]{1,3})\s*分(?!钟)|(?P<m>\d{1,2})\s*分\s*[（(]?\s*满分|"
+            r"^\s*(?P<k>\d{1,3})\s*分\s*[!！。~～]?\s*$"),
     survey_context=_any("满意", "评分", "打分", "分数", "满分", "(?i:rate|rating|score|out of)"),
     survey_fraction=r"(?P<n>\d{1,2})\s*/\s*(?P<d>10|5)(?!\d)",
+    survey_doc=_any("问卷", "满意度", "满意程度", "评分", "打分", "调查", "推荐意愿", "回访", "(?i:nps|survey)"),
+    # "服务态度 9", "沟通 8分", "满意度5颗星", "：9", "我选了10"
+    survey_item=(r"(?:^|(?<=[:：\s])|(?<=选了)|(?<=填了)|(?<=[\u4e00-\u9fff]))(?<![\d.])(?P<n>\d{1,3})\s*"
+                 r"(?<!满分)(?<!满分 )(?:(?P<unit>分|颗星|星)(?!钟|之|期|批|享|析|别|配|开|布|类|工|辨|散|成|为|公司|手|钱|支|行)"
+                 r"|(?:/\s*(?P<d>\d{1,3}))?(?=\s*(?:吧|了)?\s*[!！。.~～]?\s*$))"),
     feedback=(r"(?P<neg>不太满意|不满意|不太喜欢|不喜欢|不好看|不太好|不太行|不够好|不理想|不专业|不协调|不统一|不清楚|"
               r"看不清|不符合|不对|有误|错别字|难看|一般般|一般(?!来说|情况|都|是|会|在|要)|不是很好|不是特别|失望|粗糙|廉价|普通|单调|杂乱|拥挤|有点乱|太乱|丑|"
-              r"(?:太|偏|有点|有些)(?!好|棒|漂亮|满意|感谢|谢谢)[\u4e00-\u9fff]|奇怪|怪怪的|不够[\u4e00-\u9fff]{1,2})|"
+              r"(?:太|偏|有点|有些)(?!好|棒|漂亮|满意|感谢|谢谢)[\u4e00-\u9fff]|奇怪|怪怪的|不够[\u4e00-\u9fff]{1,2}|"
+              r"会糊|超预算|不高兴|踩着点|(?:比较|很|太|特别)多)|"
               r"(?P<pos>漂亮|不错|很好|挺好|非常好|很棒|真棒|太棒|太好|完美|满意|喜欢|专业|清爽|大气|好看|惊艳|到位|出色|"
-              r"精美|简洁|清晰|舒服|高级|有质感|符合预期|眼前一亮|用心|赞|优秀|顺畅|及时|高效|耐心|靠谱|细致)"),
+              r"精美|简洁|清晰|舒服|高级|有质感|符合预期|眼前一亮|用心|赞|优秀|顺畅|及时|高效|耐心|靠谱|细致|"
+              r"顺利|流畅|好(?:很|了)?多|紧凑|清楚|没得说|对了|很有[\u4e00-\u9fff]{1,2}|👍)"),
     assent=r"^\s*(?:没有?问题|好的?|可以|OK|ok|Ok|行|嗯|对|是的|同意)\s*[，,！!。]?\s*$",
     work=_ZH_WORK,
     strong_feedback=_any("非常满意", "很满意", "不满意", "太棒了", "完美", "很失望", "非常失望"),
@@ -160,7 +215,8 @@ ZH = _cues(
 
 # --- English -------------------------------------------------------------------------------
 
-_EN_SUBJECT = r"\b(?:i|we|our team|my team|the team)\b"
+_EN_SUBJECT = (r"\b(?:i|we|our team|my team|the team|our (?:[\w-]+ ){0,2}(?:team|department|dept|developers?|"
+               r"designers?|engineers?|crew|studio))\b")
 _EN_ACTION = _any("send", "share", "deliver", "provide", "submit", "upload", "finish", "complete",
                   "update", "fix", "prepare", "get", "have", "review", "check", "confirm", "sign",
                   "approve", "forward", "arrange", "schedule", "book", "set up", "look into",
@@ -170,6 +226,9 @@ _EN_ACTION = _any("send", "share", "deliver", "provide", "submit", "upload", "fi
                   "grant", "create", "organize", "organise", "resend", "clarify", "explain")
 
 EN = _cues(
+    tail_question=(r"^\s*(?:(?:would|will|does|could) (?:that|this|it) work(?: for you)?|(?:is )?(?:that|this) "
+                   r"(?:ok|okay|alright|acceptable)(?: (?:for|with) you)?|ok)\s*\?\s*$"),
+    continuation=r"^\s*(?:but|however|only|that'll|that will|this will|it will|which)\b",
     commitment=(_EN_SUBJECT + r"[^.?!;]{0,40}?(?:'ll|\bwill\b|\bshall\b|\bare going to\b|'re going to|"
                 r"\bam going to\b|'m going to|\bplan to\b|\baim to\b|\bintend to\b|\bpromise\b|"
                 r"\bcommit to\b|\bcan\b|'m on it|'re on it|\bare on it\b)"
@@ -177,11 +236,14 @@ EN = _cues(
                 r"|\byou(?:'ll| will) (?:have|receive|get|see)\b"
                 r"|\b(?:it|they|this|these|that|the \w+(?: \w+)?) (?:will|should) be (?:ready|done|"
                 r"delivered|sent|uploaded|shared|live|available|finished|completed|fixed)\b"
-                r"|^\s*will do\b|^\s*on it\b"),
+                r"|^\s*will do\b|^\s*on it\b"
+                r"|\b(?:will|should|'ll) be (?:with you|in your inbox|on your (?:[\w-]+ ){0,2}(?:system|server|site|"
+                r"environment|desk))\b|\b(?:doable|achievable|feasible)\b"),
     commitment_not=_any(r"'ll be (?:out|away|off|on leave|on holiday|travell?ing|unavailable|offline)",
                         r"will be (?:out|away|off|on leave|on holiday|travell?ing|unavailable|offline)",
                         r"'ll see\b", r"will see\b", r"'ll have to\b", r"will have to\b", r"'ll need\b",
-                        r"will need\b", r"'ll keep you posted", r"can(?:'t|not)\b", r"\bcan you\b",
+                        r"will need\b", r"'ll keep you posted", r"keep an eye on",
+                        r"\bso (?:that )?(?:we|i) (?:can|could)\b", r"(?:'ll|will) be at\b", r"can(?:'t|not)\b", r"\bcan you\b",
                         r"\bcan we\b", r"\bcan i\b", r"\bwill you\b", r"\bwould\b", r"\bwe can meet\b"),
     action=r"\b" + _EN_ACTION + r"\b",
     request=(r"\b(?:please|pls|plz|kindly|(?:could|can|would|will) you|would you mind|do you mind|"
@@ -208,7 +270,13 @@ EN = _cues(
              r"(?:we|i) (?:still )?need (?:the|your|a|an|some|access)|waiting for your|"
              r"^(?:also,? |and |so )?(?:do you (?:have|know)|did you (?:get|receive|see))\b|"
              r"are you able to|would it be possible|is it possible (?:for you|to)|if you could|"
-             r"if you can|if you would)\b"),
+             r"if you can|if you would|"
+             # status and choice questions, asks through someone on the reader's side
+             r"^(?:also,? |and |so |hi,? )?any (?:update|news|progress|word)s?\b|any (?:update|news)s? on\b|which (?:one |option |version |\w+ )?(?:do|would) you prefer|"
+             r"^(?:also,? |and |so )?do you (?:already |still |currently )(?:have|know)|"
+             r"(?:could|can|would|will) your\b|(?:we|i)(?:'ll| will|'d| would) (?:still )?need (?:your|you to)|"
+             r"(?:we|i)'d need (?:the|a|an)|\bneeds (?:the|your) |(?:we|i) hope to (?:see|get|receive|have) (?:it|them|the|your)|"
+             r"is (?:that|this|it) (?:still )?(?:possible|doable|feasible)(?=\?))\b"),
     request_imperative=(r"^\s*(?:also,?\s+|and\s+|so\s+|then\s+|just\s+)?(?:send|share|provide|forward|"
                         r"upload|confirm|sign|review|check|call|e-?mail|fax|print|reply|respond|advise|"
                         r"contact|remind|prepare|handle|submit|execute|complete|read|schedule|reschedule|"
@@ -227,24 +295,38 @@ EN = _cues(
                  r"(?:you|there)(?: have| need| are|'re|'d)? ?(?:any|anything|questions?|need)|"
                  r"let (?:me|us) know if you need|let (?:me|us) know if anything|"
                  r"let (?:me|us) know if you have|please reach out|thank you|thanks|"
-                 r"(?:can|could) you (?:believe|imagine))\b"),
+                 r"(?:can|could) you (?:believe|imagine)|^just let (?:me|us) know(?=[.!]?\s*$)|"
+                 r"^(?:please )?keep (?:me|us) posted(?=[.!]?\s*$)|read more|plan accordingly|"
+                 r"(?:for |in case of )?urgent (?:matters|issues|requests|enquiries|inquiries)|on-call|"
+                 r"in my absence|(?:i am|i'm) (?:currently )?out of (?:the )?office)\b"),
     question=r"\?\s*$",
     change=(r"\b(?:add|adding|remove|removing|drop|dropping|change|changing|switch|replace|swap|"
-            r"push\b[\w\s']{0,25}?\b(?:back|out)|postpone|delay|wait (?:until|till)|move\b[\w\s']{0,25}?\b(?:to|up|back|"
-            r"forward)|reschedule|bring\b[\w\s']{0,25}?\bforward|extend|expand|reduce|cut|include|"
-            r"increase|decrease|enlarge|shrink|rename|update|revise|tweak|adjust|rearrange|redesign|"
+            r"push(?:ing)?\b[\w\s'-]{0,25}?\b(?:back|out|to)|postpone|delay|wait (?:until|till)|"
+            r"mov(?:e|ing)\b[\w\s'-]{0,25}?\b(?:to|up|back|forward)|cancel|restart|stop (?:the|all|work)|"
+            r"until after|hold off|"
+            r"(?:a |an )?(?:new|additional|extra|another) (?:[\w-]+ ){0,2}(?:page|screen|section|feature|template|"
+            r"module|field|button|step|language)s?|use\b[^.?!]{0,40}?\b(?:instead|not the|rather)|"
+            r"use (?:a|an) (?:more|less|different)|alternatives?|"
+            r"(?:can|could) (?:it|this|that|they|the [\w-]+(?: [\w-]+)?) be (?:a|an|more|less|bigger|smaller|"
+            r"larger|shorter|longer|darker|lighter|bolder)|be (?:a bit |slightly |much |a little )?(?:bigger|smaller|"
+            r"larger|darker|lighter|bolder|shorter|longer|brighter)|make\b[\w\s'-]{0,25}?\b(?:sticky|bold|visible|"
+            r"clickable|prominent|optional|mandatory)|reschedule|bring\b[\w\s']{0,25}?\bforward|extend|expand|reduce|cut|include|"
+            r"increase|decrease|enlarge|shrink|rename|(?<!any )(?<!an )update(?! on)|revise|tweak|adjust|rearrange|redesign|"
             r"reword|rework|make\b[\w\s']{0,20}?\b(?:bigger|smaller|larger|darker|lighter|bolder|"
             r"shorter|longer|brighter))\b"),
     change_marker=(r"\b(?:can we|could we|can you|could you|would you|will you|would it be possible|"
                    r"is it possible|possible to|we'd like to|we would like to|i'd like to|"
-                   r"i would like to|we want to|i want to|need to|please|pls|kindly|let's|"
+                   r"i would like to|we want to|i want to|need to|please|pls|kindly|let's|(?:we|i)(?:'ve| have)? decided to|"
                    r"let us|we should|should we|shall we|how about|what about|instead|rather than|"
                    r"we'd prefer|we prefer|i'd prefer|suggest|propose|request|would like)\b"),
     change_imperative=(r"^\s*(?:also,?\s+|and\s+)?(?:add|remove|drop|change|switch|replace|swap|move|"
                        r"make|increase|decrease|rename|push|postpone|reschedule)\b"),
     risk=(r"\b(?:(?:won't|will not|can't|cannot|can not|unable to|not able to|not going to|"
           r"isn't going to|aren't going to)\s+(?:be able to\s+)?(?:make|meet|hit|finish|deliver|"
-          r"complete|get\b[\w\s]{0,20}?\bdone|be ready|have)|might slip|may slip|could slip|"
+          r"complete|get\b[\w\s]{0,20}?\bdone|be ready|have|sign off|go live|launch|start|proceed|absorb|ship|"
+          r"release|happen)|(?:may|might|could) (?:not be (?:ready|possible|live|done)|be (?:partial|late|delayed)|"
+          r"(?:request|require|need) (?:changes|more time|rework))|still pending|pending from|deprecat\w+|"
+          r"until (?:it's|it is|this is|that's) (?:fixed|resolved|sorted)|(?:going|goes|went) (?:to|into) spam|might slip|may slip|could slip|"
           r"slipp(?:ing|ed)|slips?\b|behind schedule|running behind|fall(?:ing)? behind|delay(?:ed|s)?|"
           r"block(?:ed|er|ers|ing)|stuck|waiting (?:on|for)|still (?:haven't|hasn't|have not|"
           r"has not|don't|doesn't|do not|does not|no|not)|at risk|risks?|risky|concerned|concerns?|"
@@ -257,11 +339,15 @@ EN = _cues(
               r"green light|good to go|ok to proceed|okay to proceed|happy to proceed|"
               r"please proceed|go ahead|you can proceed|proceed|accepted|we accept|i accept|"
               r"confirmed|i confirm|we confirm|final approval|ship it|all good to launch|"
-              r"happy to sign)\b"),
+              r"happy to sign|(?:go|going|went) with (?:the |option|version|concept|plan|proposal|\w+ option)|"
+              r"^(?:ok|okay|yes)?[,. ]*agreed\b|\bagreed[.!]?\s*$|signing off|^signed\b|"
+              r"(?:move|moving|go|proceed) (?:straight )?(?:in)?to the (?:next|design|development|build|production)|"
+              r"(?:is|are) (?:all )?fine(?: with us| by us| by me)?[.!]?\s*$|whenever you(?:'re| are) ready)\b"),
     approval_negated=(r"(?:\b(?:not|never|once|if|pending|awaiting|await|needs?|before|until|"
                       r"waiting for|for (?:your|our) approval|to approve|for approval|unapproved|"
                       r"get approved|be approved)\b|n't\b)"),
-    approval_polite=r"\b(?:please (?:proceed|go ahead)|feel free to (?:proceed|go ahead))\b",
+    approval_polite=(r"\b(?:please (?:proceed|go ahead)(?: (?:with (?:it|this|that)|accordingly))?[.!]?\s*$|"
+                     r"feel free to (?:proceed|go ahead)|whenever you(?:'re| are) ready)"),
     meeting=(r"\b(?:meet|meeting|call|catch[- ]up|sync|chat|get together|video call|conference call|"
              r"zoom|teams call|hangout|walkthrough|walk-through|walk you through|review session|"
              r"workshop|kick-?off|stand-?up|demo session|sit down|hop on|discuss|discussion|talk|"
@@ -270,7 +356,10 @@ EN = _cues(
              r"(?:are|r) you (?:free|available|around)(?= (?:on|at|for|this|next|tomorrow|today|tonight|"
              r"any|sometime|later|to (?:meet|talk|discuss|chat|get))|\?|$)|see you (?=at|on|tomorrow|tonight|then|next|this|"
              r"monday|tuesday|wednesday|thursday|friday|saturday|sunday)|get on (?:my|his|her|your) "
-             r"calendar)\b"),
+             r"calendar|dry run|demo|rehearsal|present (?:the |our )?(?:findings|results|progress|concepts?|"
+             r"designs?|options|work)|(?:book|schedule|set up|arrange|hold) (?:a|an) (?:[\w-]+ ){0,2}review|"
+             r"come (?:to|by|over to|visit) (?:our|the) (?:[\w-]+ )?(?:office|studio|site|factory|headquarters|hq))\b"
+             r"|约个?会|开个?会|会议|通个电话|电话会"),
     meeting_propose=(r"\b(?:can we|could we|shall we|should we|let's|let us|how about|what about|"
                      r"would you be (?:free|available)|are you (?:free|available)|is \w+ (?:free|"
                      r"available)|does \w+(?: \w+)? work|would \w+(?: \w+)? work|works for you|"
@@ -299,17 +388,25 @@ EN = _cues(
     slot_filler=(r"\b(?:maybe|perhaps|or|and|either|then|how about|the|"
                  r"what about|say|coffee|lunch|dinner|breakfast|drinks?|a call|a meeting|the meeting|"
                  r"the call|usual time|same time|at|on|in the|any time|anytime|sometime|morning|"
-                 r"afternoon|evening|night|eve|guys|all)\b"),
+                 r"afternoon|evening|night|eve|guys|all|(?:sydney|pacific|eastern|central|mountain|uk|london|beijing|"
+                 r"shanghai|singapore|hk|cet|cest|et|est|edt|pt|pst|pdt|gmt|bst|utc|aest|aedt|our|your|local)"
+                 r"(?: time)?)\b"),
     slot_fit=(r"(?:(?:ok|okay|yes|yeah|sure|great|fine)\s+)*(?:(?:is|are|would|will|should|could|does|do|that|it|also|still|probably|definitely|"
               r"really|both|each|either|one)\s+)*(?:be\s+)?(?:works?|good|great|fine|perfect|ok|okay|"
-              r"better|best|suits?|free|available|open|possible|convenient|doable)"
+              r"better|best|suits?|free|available|open|possible|convenient|doable|ideal)"
               r"(?:\s+(?:better|best|well|great|too|nicely))?(?:\s+(?:for|with)\s+(?:me|us|you|"
               r"everyone|everybody|all of us|both of us|all three of us|them))?(?:\s+(?:too|as well))?"
               r"|it is|(?:ok|okay|yes|yeah|sure|great|fine)"),
     negation=r"\b(?:won't|will not|can't|cannot|can not|not|never|unable|unlikely|don't|doesn't)\b",
     conditional=r"(?:^|\b)(?:if|unless|in case|provided that|assuming)\b",
-    survey=(r"\b(?:(?:rate|rating|score[ds]?|scoring)\b[^.?!]{0,30}?|(?:give|gave) (?:it|you|"
-            r"us|them|this) (?:an? )?)\b(?P<n>\d{1,2})\b(?:\s*(?:/|out of)\s*(?P<d>\d{1,2}))?"),
+    survey=(r"\b(?:(?:rate|rating|score[ds]?|scoring)\b[^.?!]{0,30}?|(?:give|gave|put|giving) (?:(?:it|you|"
+            r"us|them|this) )?(?:an? )?|(?:my |our )?answer is )\b(?P<n>\d{1,3})\b"
+            r"(?:\s*(?:stars?|points?))?(?:\s*(?:/|out of)\s*(?P<d>\d{1,3}))?"),
+    survey_doc=r"\b(?:survey|questionnaire|satisf\w*|rating|rate|score|nps|recommend|scale of)\b",
+    # "Communication: 8", "A: 7", "pulse survey - 9", "6 points", "8 for value for money", "5!"
+    survey_item=(r"(?:^|(?<=[:\s]))(?<![\d.])(?P<n>\d{1,3})(?:\s*(?P<unit>points?|stars?)\b"
+                 r"|(?:\s*/\s*(?P<d>\d{1,3}))?(?=\s*[!.。！]?\s*$|\s+for\s+[a-z]))"),
+    survey_not=r"\b(?:from \d{1,2} to \d{1,2}|scale of|on a scale)\b",
     survey_context=r"\b(?:rate|rating|score|satisf\w*|out of)\b",
     survey_fraction=r"(?<![\d/])(?P<n>\d{1,2})\s*(?:/|out of)\s*(?P<d>10|5)\b",
     feedback=(r"(?P<neg>\bnot (?:great|good|right|working|quite|ideal|what we|happy)|"
@@ -319,11 +416,14 @@ EN = _cues(
               r"short|bold|thin|faint|generic|crowded)\b|\b(?:ugly|cluttered|confusing|hard to read|"
               r"difficult to read|unhappy|disappointed|disappointing|messy|inconsistent|wrong|broken|"
               r"bland|dated|boring|poor|weak|harsh|awkward|odd|strange|unreadable|hate|dislike|"
-              r"underwhelming|amateurish|clunky)\b)|"
+              r"underwhelming|amateurish|clunky|cheap|cramped|slow(?:ly)?|late|too high|(?:not|un)acceptable|bumpy|"
+              r"too similar)\b)|"
               r"(?P<pos>\b(?:great|good|nice|better|improved|lov(?:e|es|ed|ing)|like[sd]?|beautiful|excellent|perfect|amazing|awesome|"
               r"fantastic|clean|impressive|well done|nailed it|happy with|pleased with|brilliant|"
               r"spot on|elegant|fresh|professional|stunning|wonderful|lovely|gorgeous|superb|"
-              r"outstanding|polished|sharp|slick|crisp)\b)"),
+              r"outstanding|polished|sharp|slick|crisp|solid|smooth(?:ly)?|responsive|competent|productive|"
+              r"complimented|exactly what we (?:need|wanted)|(?:gone|went) down (?:really |very )?well|worked|"
+              r"satisfied|impressed|on-brand)\b)"),
     work=(r"\b(?:design|designs|mockups?|mock-ups?|layout|colou?rs?|palette|fonts?|typography|"
           r"logo|page|pages|homepage|landing page|copy|draft|version|concept|work|illustrations?|"
           r"images?|photos?|icons?|banner|header|footer|menu|navigation|site|website|app|"
@@ -336,7 +436,11 @@ EN = _cues(
                   r"looking forward|sounds good|would like|i'd like|we'd like|like to|if you like|"
                   r"feel free|as good as|good time|works for|thank|thanks|(?:looks?|seems?|feels?|sounds?) like|"
                   r"just like|like this|like that|would love|'d love|love to)\b"),
-    strong_feedback=r"\b(?:love it|love them|perfect|well done|great job|great work|nailed it|disappointed)\b",
+    strong_feedback=(r"\b(?:love it|love them|perfect|well done|great job|great work|nailed it|disappointed|"
+                     r"lov(?:e|ed) (?:the|working|your)|brilliant|gorgeous|excellent|superb|outstanding|impressive|"
+                     r"impressed|spot on|exactly what we|(?:gone|went) down (?:really |very )?well|went smoothly|"
+                     r"very productive|competent|responsive|solid|too slow|slowly|cheap|cramped|(?:not|un)acceptable|"
+                     r"bumpy|too high|satisfied|happy with|complimented|it worked)\b"),
     assent=r"^\s*(?:ok|okay|sure|great|perfect|yes|yep|sounds good|fine|all good|thanks)\s*[,!.]?\s*$",
     chitchat=(r"^(?:hi|hello|hey|dear|thanks|thank you|many thanks|cheers|best|regards|kind regards|"
               r"best regards|noted|got it)\b[^.?!]{0,30}[.!]?\s*$"),

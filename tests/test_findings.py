@@ -325,3 +325,119 @@ EVERYDAY_CASES = [
 def test_everyday_requests_and_scheduling(
         party: Party, text: str, expected: list[tuple[Kind, Party, dt.date | None]]) -> None:
     assert summary(run(text, party, "mixed")) == expected
+
+
+# Hard cases of the extraction corpus, written afresh for each general cue added while
+# measuring tests/test_extraction_corpus.py (politeness, questions that ask for changes,
+# hedges and slips, past and planned work, surveys, several findings per sentence).
+HARD_CASES = [
+    # Chinese politeness: 辛苦 asks only when an ask follows; 邀请/申请 hold no 请
+    (CLIENT, "辛苦您明天把报价单发过来。", [(R, US, D(2026, 3, 5))]),
+    (CLIENT, "辛苦各位！", []),
+    (CLIENT, "感谢邀请！", []),
+    (CLIENT, "麻烦问下，发票开好了吗？", [(R, US, None)]),
+    (CLIENT, "你们先评估一下工作量。", [(R, US, None)]),
+    (CLIENT, "报销流程有新消息吗？", [(R, US, None)]),
+    # Chinese changes: scope in or out, moved to a phase, "a bit darker"; 提前 alone is "in advance"
+    (CLIENT, "能不能把支付功能也塞进这个版本？", [(CR, US, None)]),
+    (CLIENT, "按钮颜色再深一点。", [(CR, US, None)]),
+    (CLIENT, "请提前准备好发票。", [(R, US, None)]),
+    # Chinese risks: a slip reported, a rejection, a warning of the consequence
+    (US, "接口文档可能要顺延两天。", [(RK, US, None)]),
+    (CLIENT, "小程序的版本又被驳回了。", [(RK, CLIENT, None)]),
+    # Chinese approvals: choosing, signing, "X没问题"
+    (CLIENT, "就用方案B。", [(A, CLIENT, None)]),
+    (CLIENT, "合同我们签好字了。", [(A, CLIENT, None)]),
+    (CLIENT, "同意，先上安卓版", [(A, CLIENT, None)]),
+    (CLIENT, "设计稿没问题", [(A, CLIENT, None)]),
+    # Chinese commitments: a dated plan with no subject is the sender's; past and purpose are not
+    (US, "合同原件明天寄出。", [(C, US, D(2026, 3, 5))]),
+    (US, "上周二我们把初稿发给您。", []),
+    (CLIENT, "请尽早回复，我们好提前安排人手。", [(R, US, None)]),
+    (US, "我们会在收到素材后三个工作日内完成。", [(C, US, None)]),  # counted from an event
+    (US, "We will need your feedback within 2 working days of receiving it.", [(R, CLIENT, None)]),
+    # Chinese meetings: a slot put to the reader, an invitation
+    (CLIENT, "下周二下午2点您那边方便吗？", [(M, US, D(2026, 3, 10))]),
+    (US, "诚邀贵司参加我们3月20日下午的新品发布会。", [(M, CLIENT, D(2026, 3, 20))]),
+    # a proposal and a bare "您看可以吗？" after it: one change request
+    (US, "我们建议首页改成两栏布局。您看可以吗？", [(CR, CLIENT, None)]),
+    # English: status and choice questions, asks through someone on the reader's side
+    (CLIENT, "Any update on the staging server?", [(R, US, None)]),
+    (CLIENT, "Which layout do you prefer?", [(R, US, None)]),
+    (CLIENT, "Could your developer check the login page today?", [(R, US, D(2026, 3, 4))]),
+    (CLIENT, "Just let us know.", []),
+    (CLIENT, "Keep us posted.", []),
+    (CLIENT, "For urgent matters please contact my assistant.", []),
+    (CLIENT, "We are pleased to welcome you to the programme.", []),
+    # English changes
+    (CLIENT, "Can we push the launch to April 20?", [(CR, US, D(2026, 4, 20))]),
+    (CLIENT, "Can the logo be a bit bigger?", [(CR, US, None)]),
+    (CLIENT, "Please use the darker blue instead.", [(CR, US, None)]),
+    (CLIENT, "We've decided to drop the blog section.", [(CR, US, None)]),
+    # English risks
+    (US, "We can't go live before the security review.", [(RK, US, None)]),
+    (US, "The certificates are still pending from the registrar.", [(RK, US, None)]),
+    # English approvals: choosing an option; "please proceed with <work>" is a request
+    (CLIENT, "We're going with option A.", [(A, CLIENT, None)]),
+    (CLIENT, "Please proceed with the print files.", [(R, US, None)]),
+    # English commitments: our <x> team, "will be with you", a hedge; purpose and whereabouts are not
+    (US, "Our design team will deliver the icons by Friday.", [(C, US, D(2026, 3, 6))]),
+    (US, "The new build will be with you by Monday.", [(C, US, D(2026, 3, 9))]),
+    (US, "It's doable.", [(C, US, None)]),
+    (CLIENT, "Please send the photos so we can finish the brochure.", [(R, US, None)]),
+    (US, "We'll keep an eye on it.", []),
+    # English feedback without a design word
+    (CLIENT, "The new gallery is brilliant.", [(F, CLIENT, None)]),
+    (CLIENT, "Your team was super responsive.", [(F, CLIENT, None)]),
+]
+
+
+@pytest.mark.parametrize(("party", "text", "expected"), HARD_CASES, ids=[c[1] for c in HARD_CASES])
+def test_hard_cases(party: Party, text: str, expected: list[tuple[Kind, Party, dt.date | None]]) -> None:
+    assert summary(run(text, party, "mixed")) == expected
+
+
+def test_feedback_goes_on_into_a_sentence_of_contrast() -> None:
+    [finding] = run("整体很流畅。就是字体有点小。", CLIENT, "zh")
+    assert (finding.kind, finding.sentiment) == (F, "mixed")
+
+
+def test_a_slot_after_a_proposal_is_the_same_meeting() -> None:
+    [finding] = run("Could we do a planning call this week? Thursday 11am would be ideal.", US, "en")
+    assert (finding.kind, finding.start) == (M, dt.datetime(2026, 3, 5, 11, 0))
+
+
+@pytest.mark.parametrize(("text", "start"), [
+    ("Can we talk tomorrow at 9am London time?", dt.datetime(2026, 3, 5, 17, 0)),
+    ("Are you free on Friday at 4pm ET?", dt.datetime(2026, 3, 7, 5, 0)),
+    ("Can we talk tomorrow at 9am?", dt.datetime(2026, 3, 5, 9, 0)),
+])
+def test_meeting_start_in_another_zone(text: str, start: dt.datetime) -> None:
+    [finding] = run(text, CLIENT, "en")
+    assert (finding.kind, finding.start) == (M, start)
+
+
+@pytest.mark.parametrize(("text", "scores"), [
+    ("回访问卷：\n服务态度：9\n沟通效率 8分", [9, 8]),
+    ("问卷：设计 9分 交付 7分", [9, 7]),
+    ("页数：4", []),  # no questionnaire word: a bare number is no score
+    ("问卷里满分10分，我给9分", [9]),
+    ("For the survey: I gave 8 for design and 6 for speed.", [8, 6]),
+    ("Survey reply: 7. Fast and friendly.", [7]),
+    ("Would you rate us from 1 to 5?", []),
+])
+def test_survey_scores(text: str, scores: list[int]) -> None:
+    found = run(text, CLIENT, "mixed")
+    assert [f.score for f in found if f.kind is S] == scores
+
+
+def test_score_lines_and_list_numbers() -> None:
+    text = "Score: 7. Great work.\n1. Send the files"
+    starts = sentence_starts(text)
+    pieces = [text[a:b].strip() for a, b in zip(starts, starts[1:] + [len(text)])]
+    assert [piece for piece in pieces if piece] == ["Score: 7.", "Great work.", "1. Send the files"]
+
+
+def test_past_days_give_no_due() -> None:
+    [finding] = run("上周的数据同步跑通了吗？", CLIENT, "zh")
+    assert (finding.kind, finding.due) == (R, None)
