@@ -100,6 +100,13 @@ class Mailbot:
             self._context = Context(team_domains=team.domains, timezone=team.timezone, own_addresses=(team.address,))
         return self._context
 
+    def warm_up(self) -> None:
+        """Load the parsing chain (spaCy pipelines, word lists) now rather than on the first
+        message; the service does this in a worker thread while it connects."""
+        from parsing import extract
+
+        extract(b"From: a@example.com\r\nSubject: x\r\n\r\nPlease reply tomorrow. \xe6\x98\x8e\xe5\xa4\xa9\r\n", self.context)
+
     # -- ingest ---------------------------------------------------------------------------
 
     def ingest(

@@ -91,10 +91,12 @@ class Watcher:
     backoff: Backoff = field(default_factory=Backoff)
     outcomes: list[Outcome] = field(default_factory=list)  # what this run handled, in order
     _next_tick: dt.datetime | None = None
+    _warm: asyncio.Task[None] | None = None
 
     async def run(self, *, once: bool = False) -> None:
         """Watch until `stop` is set (or, with `once`, until the folder has been handled)."""
         failures = 0
+        self._warm = asyncio.create_task(asyncio.to_thread(self.bot.warm_up))
         try:
             while not self.stop.is_set():
                 try:
@@ -112,6 +114,8 @@ class Watcher:
                     self.mailbox.close()
                     await asyncio.to_thread(self.stop.wait, delay)
         finally:
+            if self._warm is not None and not self._warm.done():
+                self._warm.cancel()  # stopped before any mail came: nothing waits for it
             self.state = State.STOPPING
             await self._housekeeping(force_tick=False)
             self.mailbox.close()
@@ -152,6 +156,8 @@ class Watcher:
             if self.stop.is_set():
                 return  # the message in hand was finished; the rest waits for the next start
             self.state = State.PROCESSING
+            if self._warm is not None:
+                await self._warm  # the parsing chain, loading since start-up
             fetched = await asyncio.to_thread(self.mailbox.fetch, uid)
             if fetched is not None:
                 item = RawItem(source=f"imap:{self.folder}/{uidvalidity}/{uid}", raw=fetched.raw, received=fetched.arrived)
