@@ -126,7 +126,14 @@ def write_maildir(maildir: Path, row_id: int, created_at: str, raw: bytes) -> Pa
 
 def flush(store: Store, settings: Settings, now: dt.datetime | None = None) -> FlushReport:
     """`flush_async` for synchronous callers (the CLI)."""
-    return asyncio.run(flush_async(store, settings, now))
+
+    async def run() -> FlushReport:
+        report = await flush_async(store, settings, now)
+        if report.sent or report.failed:
+            await asyncio.sleep(0.05)  # let TLS transports finish closing before the loop does
+        return report
+
+    return asyncio.run(run())
 
 
 async def flush_async(store: Store, settings: Settings, now: dt.datetime | None = None) -> FlushReport:
