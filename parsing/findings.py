@@ -75,8 +75,13 @@ Conventions
   and a proposal (a question, let's, can we, we should, I'd like to, 约, 安排, 方便吗 …).
   Talk about past meetings and their notes is no proposal, nor is a negated clause ("I
   don't want to discuss it now"). A clause that only names a time and says it suits is a
-  meeting too, with no meeting word: "Thursday works for me", "How about Tuesday at 3?",
-  "Does Friday work for you?", "周四下午3点可以", "周四可以吗？".
+  meeting too, with no meeting word, when it puts the slot forward: "How about Tuesday at
+  3?", "Does Friday work for you?", "周四可以吗？", "改到下周五上午10点吧". One that only
+  accepts a slot ("Thursday works for me", "周四下午3点可以") answers a proposal and is no
+  finding, unless it goes on a proposal just before it. Meeting clauses of one sentence are
+  one meeting, and its `due`/`start` is the day that has a time of day.
+- A change that mends an outright error ("价格写错了，明天能改一下吗", "there's a typo") or
+  grants access ("add X as a viewer") is a request, not a change request.
 - Requests include questions put to the reader (can/could/would you …, do you have …),
   imperatives at the start of a clause (send, forward, review, give me a call …), second
   person obligations (you need to …, 你们需要…), and "let me know when/whether/if <something
@@ -135,6 +140,8 @@ _SENTENCE_END = "。！？!?；;"
 _CJK = re.compile(r"[\u3400-\u9fff]")
 _LATIN = re.compile(r"[A-Za-z]")
 _MERGEABLE = {Kind.FEEDBACK, Kind.APPROVAL, Kind.RISK}
+_DUE_KINDS = {Kind.COMMITMENT, Kind.REQUEST, Kind.CHANGE_REQUEST}
+_MERGEABLE_CLAUSES = _MERGEABLE | {Kind.MEETING}  # one sentence proposing a meeting is one meeting
 
 # --- extensions ----------------------------------------------------------------------------
 
@@ -257,6 +264,8 @@ class _Clause:
     future: bool  # … and one of those days is not before the message's day
     slot: bool  # only names a time and says it suits ("Thursday works for me", "周四可以")
     offer: bool  # follows a stock condition: "If you have any questions, | please call me"
+    topic: bool = False  # an earlier clause of its sentence names the work ("KV三版都看了，| 都不太行")
+    fix: bool = False  # it or an earlier clause of its sentence names an error ("价格写错了，| 改成199")
 
 
 @dataclass(frozen=True, slots=True)
@@ -264,6 +273,7 @@ class _Label:
     kind: Kind
     sentiment: str | None = None
     score: int | None = None
+    accept: bool = False  # a meeting that only accepts a slot: kept only to join a proposal
 
 
 _ZH_SPLIT = re.compile(r"(?<=[，,、;；])|(?=但是|不过|另外|同时|并且|而且|然后|所以|因此|否则|—)")
@@ -291,7 +301,7 @@ def _clauses(doc: Doc, text: str, start: int, end: int, cues: Cues,
             cuts.append(cut)
     cuts.append(end)
     pieces = []
-    conditional_next = offer_next = False
+    conditional_next = offer_next = topic = fix = False
     for a, b in zip(cuts, cuts[1:]):
         a, b = _trim(text, a, b)
         if a >= b:
@@ -306,8 +316,10 @@ def _clauses(doc: Doc, text: str, start: int, end: int, cues: Cues,
         timed = bool(days)
         future = any(today is None or day >= today for day in days)
         question = cues.question.search(norm) is not None
+        fix = fix or cues.fix.search(norm) is not None
         pieces.append(_Clause(a, b, words, norm, question, conditional, timed, future,
-                              _slot(norm, a, b, times, question, cues), offer))
+                              _slot(norm, a, b, times, question, cues), offer, topic, fix))
+        topic = topic or cues.work.search(norm) is not None
     return pieces
 
 
@@ -329,6 +341,8 @@ def _slot(norm: str, a: int, b: int, times: list[TimeExpression], question: bool
     rest = " ".join(_SLOT_PUNCTUATION.sub(" ", rest).replace("@", " ").split())
     if not rest:
         return question or _SLOT_ASK.search(norm) is not None
+    if rest == "吧":  # "改到下周五上午10点吧" puts a slot forward; "那就下周一吧" may be a deadline
+        return any(t.time is not None for t in inside)
     return cues.slot_fit.fullmatch(rest) is not None
 
 
@@ -366,10 +380,11 @@ def _classify(clause: _Clause, cues: Cues, party: Party, survey: bool = False) -
     if _is_approval(clause, cues):
         return _Label(Kind.APPROVAL)
     if _is_meeting(clause, cues):
-        return _Label(Kind.MEETING)
+        return _Label(Kind.MEETING, accept=_accepts_slot(clause, cues))
     asks = _asks(clause, cues)
     if cues.change.search(text) and asks and not _is_commitment(clause, cues):
-        return _Label(Kind.CHANGE_REQUEST)
+        # mending an outright error ("价格写错了，明天能改一下吗") or granting access is a request
+        return _Label(Kind.REQUEST if clause.fix else Kind.CHANGE_REQUEST)
     if cues.risk.search(text):
         return _Label(Kind.RISK)
     if _is_request(clause, cues):
@@ -378,9 +393,12 @@ def _classify(clause: _Clause, cues: Cues, party: Party, survey: bool = False) -
         return _Label(Kind.COMMITMENT)
     if cues.risk_weak.search(text) and not (clause.question or clause.conditional
                                             or cues.boilerplate.search(text)):
+        sentiment = _sentiment(clause, cues) if survey else None
+        if sentiment is not None:  # a survey answer looks back: "上线后bug比较多" is an opinion
+            return _Label(Kind.FEEDBACK, sentiment=sentiment)
         return _Label(Kind.RISK)
     if _is_directive_change(clause, cues, party):
-        return _Label(Kind.CHANGE_REQUEST)
+        return _Label(Kind.REQUEST if clause.fix else Kind.CHANGE_REQUEST)
     sentiment = _sentiment(clause, cues)
     if sentiment is not None:
         return _Label(Kind.FEEDBACK, sentiment=sentiment)
@@ -487,6 +505,12 @@ def _is_meeting(clause: _Clause, cues: Cues) -> bool:
 _WHY_NOT = re.compile(r"\bwhy (?:don't|not)\b")
 
 
+def _accepts_slot(clause: _Clause, cues: Cues) -> bool:
+    """A slot that only says it suits ("Thursday works for me", "周四下午3点可以"): an answer
+    to a proposal, not one. A question or a counter ("how about…", "那就周五吧") proposes."""
+    return clause.slot and not clause.question and cues.slot_counter.search(clause.norm) is None
+
+
 def _is_directive_change(clause: _Clause, cues: Cues, party: Party) -> bool:
     text = clause.norm
     if not cues.change.search(text) or _is_past(clause, cues) or cues.negation.search(text):
@@ -543,7 +567,7 @@ def _scores(text: str, cues: Cues, survey: bool = False) -> list[tuple[int, int,
 
 def _sentiment(clause: _Clause, cues: Cues) -> str | None:
     text = cues.feedback_not.sub(" ", clause.norm)
-    if not (cues.work.search(text) or cues.strong_feedback.search(text)):
+    if not (cues.work.search(text) or cues.strong_feedback.search(text) or clause.topic):
         return None
     positive = negative = 0
     for match in cues.feedback.finditer(text):
@@ -584,8 +608,12 @@ def _drafts(clauses: list[_Clause], labels: list[_Label | None], cues: Cues,
             previous_free = clause
             continue
         last = drafts[-1] if drafts else None
+        if last and previous_free is None and last.label.kind is Kind.APPROVAL \
+                and label.kind is Kind.REQUEST and cues.go_ahead.match(clause.norm):
+            last.end = clause.end  # "Approved - please go ahead with development": one sign-off
+            continue
         if last and previous_free is None and last.label.kind is label.kind \
-                and label.kind in _MERGEABLE:
+                and label.kind in _MERGEABLE_CLAUSES:
             last.end = clause.end
             last.label = _merged(last.label, label)
             continue
@@ -644,6 +672,8 @@ def _tail(drafts: list[_Draft], clause: _Clause, text: str, cues: Cues) -> bool:
 
 
 def _merged(first: _Label, second: _Label) -> _Label:
+    if first.accept and not second.accept:
+        first = replace(first, accept=False)  # "Tuesday works. Can we call at 3?": a proposal
     if first.kind is not Kind.FEEDBACK or first.sentiment == second.sentiment:
         return first
     return replace(first, sentiment="mixed")
@@ -660,18 +690,40 @@ def _absorbable(clause: _Clause, cues: Cues, times: list[TimeExpression]) -> boo
     return rest != clause.text and len(re.sub(r"[\W_]", "", rest)) <= 4
 
 
+# A bare week word (本周, 下周, next week): a period that a day named beside it beats.
+_PERIOD = re.compile(r"\s*(?:从)?(?:本|这|下|这个|下个)?(?:周|星期|礼拜)\s*|\s*(?:this|next) week\s*", re.I)
+# 下周 / next week alone names no day (README: a bare "下周" with no day or 内 has no due).
+_BARE_NEXT_WEEK = re.compile(r"\s*(?:下个?(?:周|星期|礼拜)|next week)\s*", re.I)
+# A recurring deadline ("每周五下午6点前", "every Friday by 5pm"): words, but no one day.
+_RECURRING = re.compile(
+    r"每个?(?:周|星期|礼拜|天|日|月|工作日)[一二三四五六日天1-7]?(?:[上下]午|早上|晚上|中午|傍晚)?"
+    r"(?:\d{1,2}|[一二两三四五六七八九十]{1,3})?(?:[点:：](?:\d{1,2}|半)?)?(?:之前|以前|前)"
+    r"|\b(?:every|each) (?:day|week|month|weekday|morning|monday|tuesday|wednesday|thursday|friday|"
+    r"saturday|sunday)\b(?: (?:by|before) [\w:]+)?", re.I)
+
+
+def _period(expression: TimeExpression) -> bool:
+    return _PERIOD.fullmatch(expression.text) is not None
+
+
 def _choose_due(times: list[TimeExpression], kind: Kind) -> TimeExpression | None:
     dated = [t for t in times if t.date is not None or t.time is None]  # not a bare time
     if not dated:
         return None
+    # a day beats a bare week word beside it ("下周计划：…3月27日提测")
+    days = [t for t in dated if t.date is not None and not _period(t)] \
+        or [t for t in dated if t.date is not None]
     deadline = [t for t in dated if is_deadline(t)]
-    if deadline and kind is not Kind.MEETING:
+    if kind is Kind.MEETING:  # the proposed slot: the day that has a time of day
+        return next((t for t in dated if t.date is not None and t.time is not None), None) \
+            or next(iter(days), dated[0])
+    if deadline:
         # a vague deadline (春节前) gives way to a day named beside it (计划2月6日上线)
         return next((t for t in deadline if t.date is not None), None) \
-            or next((t for t in dated if t.date is not None), deadline[0])
+            or next((t for t in days if not _period(t)), deadline[0])
     if kind is Kind.CHANGE_REQUEST:
-        return next((t for t in reversed(dated) if t.date is not None), dated[-1])  # move X to Y
-    return next((t for t in dated if t.date is not None), dated[0])
+        return next((t for t in reversed(days)), dated[-1])  # move X to Y
+    return next(iter(days), dated[0])
 
 
 _ANCHOR_BEFORE = re.compile(r"(?:(?<![今明后前昨])后|以后|之后|每(?:周|天|日|月|个月)|\b(?:every|each))\s*$", re.I)
@@ -753,8 +805,11 @@ def _span(doc: Doc, text: str, draft: _Draft, party: Party) -> Span | None:
     if due is not None and kind is not Kind.SURVEY_RESPONSE:
         span._.due = due.end_date if kind is Kind.CHANGE_REQUEST and due.end_date else due.date
         span._.due_text = due.text
-        if _anchored(text, due):
+        if _anchored(text, due) or (_BARE_NEXT_WEEK.fullmatch(due.text) and kind in _DUE_KINDS):
             span._.due = None
+    recurring = _RECURRING.search(text, start, end) if kind is not Kind.MEETING else None
+    if recurring is not None and (due is None or not is_deadline(due) or _anchored(text, due)):
+        span._.due, span._.due_text = None, recurring.group(0)  # 每周五前: no one day
     span._.text = text[start:end]  # as written: the span may have grown to token edges
     span._.sentiment = draft.label.sentiment
     span._.score = draft.label.score
@@ -791,6 +846,8 @@ class _FindingsComponent:
                 clauses, labels = _split_scores(clauses, labels, self.cues)
             drafts.extend(_drafts(clauses, labels, self.cues, doc._.times or []))
         for draft in _join_sentences(drafts, text, self.cues):
+            if draft.label.accept:
+                continue  # an accepted slot that joined no proposal: no proposal to meet
             span = _span(doc, text, draft, party)
             if span is not None:
                 spans.append(span)

@@ -43,6 +43,9 @@ class Cues:
     meeting_not: re.Pattern[str] = _NEVER
     slot_filler: re.Pattern[str] = _NEVER
     slot_fit: re.Pattern[str] = _NEVER
+    go_ahead: re.Pattern[str] = _NEVER  # "please go ahead with …" right after an approval is part of it
+    fix: re.Pattern[str] = _NEVER  # a change that mends an error or grants access: a request
+    slot_counter: re.Pattern[str] = _NEVER  # a slot put forward, not accepted ("那就周五吧", "how about")
     past: re.Pattern[str] = _NEVER
     done_tail: re.Pattern[str] = _NEVER
     negation: re.Pattern[str] = _NEVER
@@ -89,7 +92,8 @@ _ZH_WORK = _any("设计", "稿", "页面", "首页", "方案", "效果", "颜色
                 "整体", "细节", "质量", "作品", "成果", "demo", "网站", "官网", "app", "APP", "功能",
                 "看起来", "看上去", "感觉", "觉得", "体验", "画面", "视觉", "照片", "初稿", "终稿",
                 "报告", "内容", "交付物", "版本", "沟通", "服务", "配合", "响应", "效率", "态度", "团队",
-                "[一二两三四五六七八九十\\dA-Za-z]版", "方向", "东西", "图形", "周报", "节奏", "调色", "(?i:kv|design)",
+                "[一二两三四五六七八九十\\dA-Za-z]版", "方向", "东西", "图形", "周报", "节奏", "调色", "报价",
+                "(?i:kv|design|banner|button|cta|layout|font|icon|mockup|ui|ux|copy|slogan|landing page)",
                 "问题")
 
 _ZH_MORE_ACTIONS = _any("寄出", "寄回", "到货", "盖章", "付款", "支付", "提测", "切图", "解决", "进棚", "走流程", "安排", "搭")
@@ -116,7 +120,7 @@ ZH = _cues(
                  "希望(?:贵方|贵司|你们|您|你)?[^，。]{0,6}?(?:能|可以|尽快|在)",
                  "能否", "可否", "可不可以", "能不能", "是否可以", "是否能", "是否方便", "方便(?:的话)?.{0,10}吗",
                  "可以.{0,12}吗", "尽快(?:回复|反馈|确认|提供|发)", "等(?:您|你们|贵方)的",
-                 "(?:发|提供|给|补充|确认|寄|上传|回复|反馈|看|审核|签)一下(?!我们|我)",
+                 "(?:发|提供|给|补充|确认|寄|上传|回复|反馈|看|审核|签|填写?)一下(?!我们(?!的)|我(?![们的]))",
                  # give me a call, please do, don't forget, you must / you need to …
                  "给我(?:们)?(?:回|打)(?:个|一个)?电话", "回(?:个|一个)?电话给我", "(?:电话|微信)联系我",
                  "拜托", "有劳", "恳请", "还望", "望(?:贵方|贵司|您|你们)", "盼复", "帮个忙", "帮一下",
@@ -138,7 +142,10 @@ ZH = _cues(
                 "再(?:偏)?[大小长短高低亮暗深浅暖冷宽窄粗细快慢多少紧松重轻][一]?(?:点|些)",
                 "(?:偏|更)[暖冷亮暗深浅大小]一?(?:点|些)", "单独(?:发|上|做|出)", "停(?:掉|止)", "增加", "新增", "加(?:一|个|上|入)", "添加", "去掉", "删掉",
                 "删除", "砍掉", "取消", "调整", "变更", "更换", "换一下", "换个", "调(?:大|小|高|低|亮|暗|深|浅)",
-                "放大", "缩小", "加大", "挪到", "移到", "改期", "改动", "替换"),
+                "放大", "缩小", "加大", "挪到", "移到", "改期", "改动", "替换",
+                # a new colour, another adjustment, back to the old version
+                "换(?:成|为)?(?:白|黑|红|蓝|绿|黄|灰|金|银|橙|紫|粉|深|浅)色?", "(?:再|重新)调一?下",
+                "(?:改|换|用)回", "(?:还是)?(?:想|要)用(?:我们)?(?:原来|之前|以前|最早)的"),
     change_marker=_any("建议", "希望", "想要", "想", "需要", "要求", "最好", "还是", "吧", "请", "麻烦", "烦请",
                        "能否", "可否", "可不可以", "能不能", "是否可以", "是否能", "帮忙", "帮我们"),
     risk=_any("恐怕", "可能(?:会|要)?(?:影响|延误|延期|推迟|赶不上|来不及|无法|延迟|耽误|拖|晚)", "赶不上",
@@ -176,12 +183,18 @@ ZH = _cues(
                  "当面(?:聊|谈|对)", "(?:线上|一起|当面|电话|视频)(?:过|对|碰)一下", "做(?:个|一次|一个)?(?:demo|演示|汇报|复盘)", "复盘",
                  "(?:需求|复盘|汇报|答谢|周|短|月|季度|年度|kickoff|启动|评审|对接)会(?!员)",
                  "诚邀", "邀请(?:您|贵司|贵方|你们)", "敬请(?:光临|参加|出席)", "打给(?:您|你)",
-                 "参加一下",
-                 "(?i:zoom|teams|meeting|call)"),
+                 "参加一下", "安排(?:个|一个|一次)?(?:线上|线下|电话|视频)?(?:会|评审|演示|沟通)(?!员)",
+                 "(?i:zoom|teams|meeting|call|sync)"),
     meeting_propose=_any("约", "安排", "开", "组织", "诚邀", "邀请", "要不要", "是否方便", "方便", "有空", "有时间", "可以吗",
-                         "怎么样", "如何", "能否", "可否", "是否", "建议", "我们", "一起", "行吗", "好吗", "可以"),
-    meeting_not=_any("纪要", "记录", "结论", "会上", "会后", "上次", "刚才", "昨天的", "内部"),
-    slot_filler=_any("那就", "那(?!边)", "就", "或者", "或", "和", "要不", "要不然", "改到", "定在", "约在", "的话"),
+                         "怎么样", "如何", "能否", "可否", "是否", "建议", "我们", "一起", "行吗", "好吗", "可以",
+                         "定在", "定于", "改到", "改在", "举办", "举行", "召开"),
+    meeting_not=_any("纪要", "记录", "结论", "会上", "会后", "上次", "刚才", "昨天的", "内部", "问卷", "会议邀请",
+                     # accepting an invitation: "我们会派两位同事参加", "准时出席"
+                     "(?<!请)(?:会|将|准时|一定)(?:派[^，。]{0,8}?)?(?:参加|出席|到场)"),
+    slot_filler=_any("那就", "那(?!边)", "就", "或者", "或", "和", "要不", "要不然", "改到", "改", "定在", "约在", "的话"),
+    go_ahead=r"^\s*(?:请|那就|就)?(?:继续|开始)(?:推进|开发|制作|执行|下一步)",
+    fix=_any("写错", "弄错", "搞错", "错了", "有误", "错别字", "笔误", "错字", "应该是[^，。]{0,12}不是", "不是[^，。]{0,12}而是"),
+    slot_counter=_any("那就", "要不", "改到", "改在", "改成", "换到", "定在", "约在", "或者", "或", "吧", "还是", "的话"),
     slot_fit=(r"(?:(?:您|你|你们|贵方)(?:那边|这边)?(?:看)?)?(?:我|我们|我这边|我们这边)?(?:都|也|应该|是否)?"
               r"(?:可以|行|没问题|方便|合适|有空|有时间|OK|ok|好)"
               r"(?:的)?(?:吗|么|呢|吧|啊)?|怎么样|如何|行吗|好吗|可以吗|方便吗|有空吗"),
@@ -200,12 +213,13 @@ ZH = _cues(
                  r"(?<!满分)(?<!满分 )(?:(?P<unit>分|颗星|星)(?!钟|之|期|批|享|析|别|配|开|布|类|工|辨|散|成|为|公司|手|钱|支|行)"
                  r"|(?:/\s*(?P<d>\d{1,3}))?(?=\s*(?:吧|了)?\s*[!！。.~～]?\s*$))"),
     feedback=(r"(?P<neg>不太满意|不满意|不太喜欢|不喜欢|不好看|不太好|不太行|不够好|不理想|不专业|不协调|不统一|不清楚|"
-              r"看不清|不符合|不对|有误|错别字|难看|一般般|一般(?!来说|情况|都|是|会|在|要)|不是很好|不是特别|失望|粗糙|廉价|普通|单调|杂乱|拥挤|有点乱|太乱|丑|"
-              r"(?:太|偏|有点|有些)(?!好|棒|漂亮|满意|感谢|谢谢)[\u4e00-\u9fff]|奇怪|怪怪的|不够[\u4e00-\u9fff]{1,2}|"
+              r"看不清|不符合|不对|有误|错别字|难看|一般般|一般(?!来说|情况|都|是|会|在|要|[\d一二两三四五六七八九十])|不是很好|不是特别|失望|粗糙|廉价|普通|单调|杂乱|拥挤|有点乱|太乱|丑|"
+              r"(?<!不用)(?<!不要)(?<!别)(?:太|偏|有点|有些)(?!好|棒|漂亮|满意|感谢|谢谢)[\u4e00-\u9fff]|奇怪|怪怪的|不够[\u4e00-\u9fff]{1,2}|"
               r"会糊|超预算|不高兴|踩着点|(?:比较|很|太|特别)多)|"
               r"(?P<pos>漂亮|不错|很好|挺好|非常好|很棒|真棒|太棒|太好|完美|满意|喜欢|专业|清爽|大气|好看|惊艳|到位|出色|"
               r"精美|简洁|清晰|舒服|高级|有质感|符合预期|眼前一亮|用心|赞|优秀|顺畅|及时|高效|耐心|靠谱|细致|"
-              r"顺利|流畅|好(?:很|了)?多|紧凑|清楚|没得说|对了|很有[\u4e00-\u9fff]{1,2}|👍)"),
+              r"顺利|流畅|好(?:很|了)?多|紧凑|清楚|没得说|对了|很有[\u4e00-\u9fff]{1,2}|👍|"
+              r"(?:整体|都|还|挺|基本|总体|大体)(?i:ok|okay)(?![A-Za-z]))"),
     assent=r"^\s*(?:没有?问题|好的?|可以|OK|ok|Ok|行|嗯|对|是的|同意)\s*[，,！!。]?\s*$",
     work=_ZH_WORK,
     strong_feedback=_any("非常满意", "很满意", "不满意", "太棒了", "完美", "很失望", "非常失望"),
@@ -298,12 +312,16 @@ EN = _cues(
                  r"(?:can|could) you (?:believe|imagine)|^just let (?:me|us) know(?=[.!]?\s*$)|"
                  r"^(?:please )?keep (?:me|us) posted(?=[.!]?\s*$)|read more|plan accordingly|"
                  r"(?:for |in case of )?urgent (?:matters|issues|requests|enquiries|inquiries)|on-call|"
-                 r"in my absence|(?:i am|i'm) (?:currently )?out of (?:the )?office)\b"),
+                 r"in my absence|(?:i am|i'm) (?:currently )?out of (?:the )?office|"
+                 # survey boilerplate, cheering on, a survey item answered yes/no
+                 r"^(?:just |simply )?(?:reply|respond) to this (?:email|e-mail|message|mail)|keep (?:it|this|that) up|"
+                 r":\s*(?:yes|no|yep|nope|maybe|n/a)[.!]?\s*$)"),
     question=r"\?\s*$",
     change=(r"\b(?:add|adding|remove|removing|drop|dropping|change|changing|switch|replace|swap|"
             r"push(?:ing)?\b[\w\s'-]{0,25}?\b(?:back|out|to)|postpone|delay|wait (?:until|till)|"
             r"mov(?:e|ing)\b[\w\s'-]{0,25}?\b(?:to|up|back|forward)|cancel|restart|stop (?:the|all|work)|"
-            r"until after|hold off|"
+            r"until after|hold off|as well\b|(?:also|additionally) (?:get|have|need|want|include|do|make)|"
+            r"(?:could|can|would|should) be\b[^.?!]{0,25}\binstead of|"
             r"(?:a |an )?(?:new|additional|extra|another) (?:[\w-]+ ){0,2}(?:page|screen|section|feature|template|"
             r"module|field|button|step|language)s?|use\b[^.?!]{0,40}?\b(?:instead|not the|rather)|"
             r"use (?:a|an) (?:more|less|different)|alternatives?|"
@@ -318,7 +336,9 @@ EN = _cues(
                    r"is it possible|possible to|we'd like to|we would like to|i'd like to|"
                    r"i would like to|we want to|i want to|need to|please|pls|kindly|let's|(?:we|i)(?:'ve| have)? decided to|"
                    r"let us|we should|should we|shall we|how about|what about|instead|rather than|"
-                   r"we'd prefer|we prefer|i'd prefer|suggest|propose|request|would like)\b"),
+                   r"we'd prefer|we prefer|i'd prefer|suggest|propose|request|would like|"
+                   r"(?:we|i) could|(?:and )?(?:want|wants|need|needs) (?:a|an|another|more|some)|"
+                   r"ask(?:ed|s)? for|requested|wants? to know if)\b"),
     change_imperative=(r"^\s*(?:also,?\s+|and\s+)?(?:add|remove|drop|change|switch|replace|swap|move|"
                        r"make|increase|decrease|rename|push|postpone|reschedule)\b"),
     risk=(r"\b(?:(?:won't|will not|can't|cannot|can not|unable to|not able to|not going to|"
@@ -346,7 +366,9 @@ EN = _cues(
     approval_negated=(r"(?:\b(?:not|never|once|if|pending|awaiting|await|needs?|before|until|"
                       r"waiting for|for (?:your|our) approval|to approve|for approval|unapproved|"
                       r"get approved|be approved)\b|n't\b)"),
-    approval_polite=(r"\b(?:please (?:proceed|go ahead)(?: (?:with (?:it|this|that)|accordingly))?[.!]?\s*$|"
+    approval_polite=(r"\b(?:please (?:proceed|go ahead)(?: (?:with (?:it|this|that)|accordingly|to (?:the )?"
+                     r"(?:[\w-]+ ){0,2}(?:design|development|build|production|"
+                     r"phase|stage|step|launch|implementation|print(?:ing)?)))?[.!]?\s*$|"
                      r"feel free to (?:proceed|go ahead)|whenever you(?:'re| are) ready)"),
     meeting=(r"\b(?:meet|meeting|call|catch[- ]up|sync|chat|get together|video call|conference call|"
              r"zoom|teams call|hangout|walkthrough|walk-through|walk you through|review session|"
@@ -385,12 +407,17 @@ EN = _cues(
     # a reply naming a slot: "Thursday works for me", "How about Tuesday at 3?" — what is
     # left of the clause once its time expressions (@) and these fillers are gone must be
     # empty (in a question or after how/what about) or match slot_fit
-    slot_filler=(r"\b(?:maybe|perhaps|or|and|either|then|how about|the|"
+    slot_filler=(r"\b(?:maybe|perhaps|or|and|either|then|how about|the|instead|"
                  r"what about|say|coffee|lunch|dinner|breakfast|drinks?|a call|a meeting|the meeting|"
                  r"the call|usual time|same time|at|on|in the|any time|anytime|sometime|morning|"
                  r"afternoon|evening|night|eve|guys|all|(?:sydney|pacific|eastern|central|mountain|uk|london|beijing|"
                  r"shanghai|singapore|hk|cet|cest|et|est|edt|pt|pst|pdt|gmt|bst|utc|aest|aedt|our|your|local)"
                  r"(?: time)?)\b"),
+    go_ahead=r"^\s*(?:so\s+|and\s+)?(?:please\s+|pls\s+|kindly\s+)?(?:proceed|go ahead|carry on)\b",
+    fix=(r"\b(?:typos?|misspel\w*|mistakes?|incorrect|wrong (?:price|number|date|name|link|address|phone|email|"
+         r"figure|amount|spelling|logo|image|file)|as an? (?:viewer|editor|admin|user|member|collaborator|guest))\b"),
+    slot_counter=(r"\b(?:how about|what about|maybe|perhaps|or|either|instead|rather|prefer|suggest|"
+                  r"propose|let's|would|could|move|push|reschedule)\b"),
     slot_fit=(r"(?:(?:ok|okay|yes|yeah|sure|great|fine)\s+)*(?:(?:is|are|would|will|should|could|does|do|that|it|also|still|probably|definitely|"
               r"really|both|each|either|one)\s+)*(?:be\s+)?(?:works?|good|great|fine|perfect|ok|okay|"
               r"better|best|suits?|free|available|open|possible|convenient|doable|ideal)"

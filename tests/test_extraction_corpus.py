@@ -13,21 +13,24 @@ and among matched findings the accuracy of `by`, `due`, `sentiment`, `score` and
 The floors in FLOOR sit about 0.02 under what the rules reached when they were written;
 raise them when the rules get better, never lower them to let a change through.
 
-Measured (2026-03, this checkout), F1 per kind, zh | en:
+Measured (2026-03, this checkout), F1 per kind, zh | en ("pass 1": the first rule pass;
+"pass 2": accepted slots are no meetings, plain errors are requests, zh meeting cues, en
+implicit additions, request boilerplate, font sizes / recurring / week words in dues):
 
-    kind             baseline        after
-    commitment       0.56 | 0.76     0.83 | 0.88
-    request          0.66 | 0.54     0.85 | 0.80
-    change_request   0.44 | 0.47     0.75 | 0.78
-    feedback         0.48 | 0.42     0.73 | 0.79
-    approval         0.36 | 0.68     0.92 | 0.88
-    meeting          0.42 | 0.71     0.79 | 0.83
-    risk             0.54 | 0.62     0.82 | 0.89
-    survey_response  0.46 | 0.56     1.00 | 0.98
-    micro            0.53 | 0.60     0.83 | 0.85
-    due accuracy     0.93 | 0.95     0.92 | 0.94   (of matched commitments/requests/changes;
-                                                    81 | 61 of them before, 119 | 89 after)
-    start accuracy   0.62 | 0.41     0.90 | 1.00
+    kind             baseline        pass 1          pass 2
+    commitment       0.56 | 0.76     0.83 | 0.88     0.84 | 0.88
+    request          0.66 | 0.54     0.85 | 0.80     0.89 | 0.87
+    change_request   0.44 | 0.47     0.75 | 0.78     0.82 | 0.92
+    feedback         0.48 | 0.42     0.73 | 0.79     0.79 | 0.79
+    approval         0.36 | 0.68     0.92 | 0.88     0.92 | 0.88
+    meeting          0.42 | 0.71     0.79 | 0.83     0.98 | 0.96
+    risk             0.54 | 0.62     0.82 | 0.89     0.84 | 0.89
+    survey_response  0.46 | 0.56     1.00 | 0.98     1.00 | 0.98
+    micro            0.53 | 0.60     0.83 | 0.85     0.88 | 0.89
+    due accuracy     0.93 | 0.95     0.92 | 0.94     0.96 | 0.95   (of matched commitments/
+                                                                    requests/changes: 81 | 61,
+                                                                    119 | 89, 124 | 96)
+    start accuracy   0.62 | 0.41     0.90 | 1.00     1.00 | 1.00
 
 `by` is right for every matched finding in both. The baseline is the rule set before this
 corpus was scored; its due accuracy is over fewer matched findings.
@@ -59,12 +62,12 @@ DUE_KINDS = {"commitment", "request", "change_request"}
 
 # Floors: per file, F1 per kind, micro F1 and due accuracy (see the docstring).
 FLOOR: dict[str, dict[str, float]] = {
-    "zh": {"commitment": 0.81, "request": 0.83, "change_request": 0.73, "feedback": 0.71,
-           "approval": 0.90, "meeting": 0.77, "risk": 0.80, "survey_response": 0.98,
-           "micro": 0.81, "due": 0.90},
-    "en": {"commitment": 0.86, "request": 0.78, "change_request": 0.76, "feedback": 0.77,
-           "approval": 0.86, "meeting": 0.81, "risk": 0.87, "survey_response": 0.96,
-           "micro": 0.83, "due": 0.91},
+    "zh": {"commitment": 0.82, "request": 0.87, "change_request": 0.80, "feedback": 0.77,
+           "approval": 0.90, "meeting": 0.96, "risk": 0.82, "survey_response": 0.98,
+           "micro": 0.86, "due": 0.94},
+    "en": {"commitment": 0.86, "request": 0.85, "change_request": 0.90, "feedback": 0.77,
+           "approval": 0.86, "meeting": 0.94, "risk": 0.87, "survey_response": 0.96,
+           "micro": 0.87, "due": 0.93},
 }
 
 

@@ -288,7 +288,10 @@ EVERYDAY_CASES = [
     (CLIENT, "You should have received the invoice.", []),
     (CLIENT, "I really appreciate your help.", []),
     # English meetings: proposals, and replies naming a slot
-    (CLIENT, "Thursday works for me.", [(M, US, D(2026, 3, 5))]),
+    # accepting a slot answers a proposal and is none; a counter-proposal is a meeting
+    (CLIENT, "Thursday works for me.", []),
+    (CLIENT, "Wednesday is fine by us.", []),
+    (CLIENT, "Friday won't do for us; maybe Monday at 10am instead?", [(M, US, D(2026, 3, 9))]),
     (CLIENT, "How about Tuesday at 3pm?", [(M, US, D(2026, 3, 10))]),
     (CLIENT, "Does Friday work for you?", [(M, US, D(2026, 3, 6))]),
     (CLIENT, "Let's discuss this on Monday.", [(M, US, D(2026, 3, 9))]),
@@ -310,7 +313,10 @@ EVERYDAY_CASES = [
     (CLIENT, "还望贵方及时回复。", [(R, US, None)]),
     (CLIENT, "请务必在本周内付款。", [(R, US, D(2026, 3, 8))]),
     (CLIENT, "需要你们帮忙核对一下数据。", [(R, US, None)]),
-    (CLIENT, "周四下午3点可以。", [(M, US, D(2026, 3, 5))]),
+    (CLIENT, "周四下午3点可以。", []),
+    (CLIENT, "周三我们都有空。", []),
+    (CLIENT, "周三不行，那就周四上午十点吧。", [(M, US, D(2026, 3, 5))]),
+    (CLIENT, "周三我出差，改到周五下午两点吧。", [(M, US, D(2026, 3, 6))]),
     (CLIENT, "周四可以吗？", [(M, US, D(2026, 3, 5))]),
     (CLIENT, "我们需要讨论一下首页的方案。", [(M, US, None)]),
     (CLIENT, "下周找个时间一起吃个饭？", [(M, US, D(2026, 3, 15))]),
@@ -389,6 +395,45 @@ HARD_CASES = [
     # English feedback without a design word
     (CLIENT, "The new gallery is brilliant.", [(F, CLIENT, None)]),
     (CLIENT, "Your team was super responsive.", [(F, CLIENT, None)]),
+    # Chinese meetings: a meeting set for a day, "sync一下", an event announced; not an invitation
+    # accepted, not a survey invitation, not the notice that an invite will follow
+    (CLIENT, "下周找时间安排个会，把验收标准过一遍。", [(M, US, D(2026, 3, 15))]),
+    (US, "评审会议定在下周二上午10点。", [(M, CLIENT, D(2026, 3, 10))]),
+    (CLIENT, "明天下午能不能sync一下进度？", [(M, US, D(2026, 3, 5))]),
+    (US, "我司将于下周五下午3点举办年度沟通会，欢迎各位光临。", [(M, CLIENT, D(2026, 3, 13))]),
+    (CLIENT, "我们会派设计主管参加评审会。", [(C, CLIENT, None)]),
+    (US, "麻烦您填写一下我们的满意度问卷。", [(R, CLIENT, None)]),
+    # Chinese dates: a font size is no day; a recurring deadline names none; a day beats a
+    # bare week word; a bare 下周 gives no due
+    (CLIENT, "标题字体建议调大一号。", [(CR, US, None)]),
+    (US, "从本周开始每周三中午12点前准时发送进度表。", [(C, US, None)]),
+    (US, "下周安排：整理素材，3月12日交初稿。", [(C, US, D(2026, 3, 12))]),
+    (US, "下周我们安排补拍。", [(C, US, None)]),
+    # Chinese feedback: an earlier clause names the work; "整体OK"; a survey's problem is an opinion
+    (CLIENT, "三个海报都看过了，感觉都太普通。", [(F, CLIENT, None)]),
+    (CLIENT, "landing page整体OK，但是banner有点挤。", [(F, CLIENT, None)]),
+    (CLIENT, "满意度问卷：\n意见：新版bug比较多，修复也不够及时。", [(F, CLIENT, None)]),
+    (CLIENT, "审核一般3天，您耐心等等。", []),
+    # Chinese changes: a colour swap, another adjustment, back to the old one; a plain error is a request
+    (CLIENT, "按钮颜色太暗，换橙色。", [(F, CLIENT, None), (CR, US, None)]),
+    (CLIENT, "图标间距还要再调一下。", [(CR, US, None)]),
+    (CLIENT, "口号还是想用原来的那句。", [(CR, US, None)]),
+    (CLIENT, "电话号码写错了，麻烦改成新的座机。", [(R, US, None)]),
+    # English: a plain error or access is a request; implicit additions are changes
+    (CLIENT, "There's a typo in the footer, could you change it to 2026?", [(R, US, None)]),
+    (US, "Could you add our tester as a viewer on the dashboard?", [(R, CLIENT, None)]),
+    (CLIENT, "We want a new FAQ page for the help centre.", [(CR, US, None)]),
+    (CLIENT, "We would like German subtitles as well.", [(CR, US, None)]),
+    (CLIENT, "Can we also get a square version for Instagram?", [(CR, US, None)]),
+    (CLIENT, "Our legal team asked for an extra cookie banner step.", [(CR, US, None)]),
+    (US, "We could bring the blog templates forward to phase one.", [(CR, CLIENT, None)]),
+    (CLIENT, "Finance asks if the retainer could be monthly instead of quarterly.", [(CR, US, None)]),
+    # English boilerplate that is no request; a go-ahead after a sign-off is the same approval
+    (US, "Just reply to this email with a number from 1 to 10.", []),
+    (CLIENT, "Keep it up!", []),
+    (CLIENT, "Would you work with us again: yes", []),
+    (CLIENT, "Signed off - please go ahead with the build.", [(A, CLIENT, None)]),
+    (CLIENT, "Please proceed to the development phase.", [(A, CLIENT, None)]),
 ]
 
 
