@@ -278,7 +278,7 @@ class _Label:
 
 _ZH_SPLIT = re.compile(r"(?<=[，,、;；])|(?=但是|不过|另外|同时|并且|而且|然后|所以|因此|否则|—)")
 _EN_SPLIT = re.compile(
-    r"(?<=[,;])\s|(?<=[，；])|\s(?=(?:but|however|although|though)\b)|\s[—–-]\s|"
+    r"(?<=[,;])\s|(?<=:)\s(?=(?:\S+[ \t]+){3})|(?<=[，；])|\s(?=(?:but|however|although|though)\b)|\s[—–-]\s|"
     r"\s(?=(?:and|so|then|also|otherwise)\s+(?:i|we|you|they|he|she|it|please|let's|let us|pls|"
     r"kindly|our|(?:could|can|would|will)\s+(?:you|we|i)|the \w+ (?:is|are|will|might|may)|"
     r"let (?:me|us) know if)\b)",
@@ -289,7 +289,7 @@ def _clauses(doc: Doc, text: str, start: int, end: int, cues: Cues,
              english: bool) -> list[_Clause]:
     times = [t for t in doc._.times or [] if start <= t.start < end]  # this sentence's
     today = doc._.reference.date() if doc._.reference else None
-    inside = [(t.start, t.end) for t in times]
+    inside = [(t.start, t.end) for t in times] + _bracketed(text, start, end)
     splitter = _EN_SPLIT if english else _ZH_SPLIT
     cuts = [start]
     for match in splitter.finditer(text, start, end):
@@ -321,6 +321,20 @@ def _clauses(doc: Doc, text: str, start: int, end: int, cues: Cues,
                               _slot(norm, a, b, times, question, cues), offer, topic, fix))
         topic = topic or cues.work.search(norm) is not None
     return pieces
+
+
+_BRACKETED = re.compile(r"\([^()\n]*\)|（[^（）\n]*）|\[[^\[\]\n]*\]|【[^【】\n]*】")
+
+
+def _unbracketed(text: str) -> str:
+    """The text without what is in brackets: "send the spec (fields, update frequency)" asks
+    for a document; the bracket's "update" is a noun, not a change to make."""
+    return _BRACKETED.sub(" ", text)
+
+
+def _bracketed(text: str, start: int, end: int) -> list[tuple[int, int]]:
+    """Spans in brackets: "(fields, format, update frequency)" is part of its clause."""
+    return [(m.start(), m.end()) for m in _BRACKETED.finditer(text, start, end)]
 
 
 _JOINER_AHEAD = re.compile(r"(?:and|so|then|also|otherwise)\s", re.I)
@@ -382,7 +396,7 @@ def _classify(clause: _Clause, cues: Cues, party: Party, survey: bool = False) -
     if _is_meeting(clause, cues):
         return _Label(Kind.MEETING, accept=_accepts_slot(clause, cues))
     asks = _asks(clause, cues)
-    if cues.change.search(text) and asks and not _is_commitment(clause, cues):
+    if cues.change.search(_unbracketed(text)) and asks and not _is_commitment(clause, cues):
         # mending an outright error ("价格写错了，明天能改一下吗") or granting access is a request
         return _Label(Kind.REQUEST if clause.fix else Kind.CHANGE_REQUEST)
     if cues.risk.search(text):

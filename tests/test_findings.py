@@ -497,3 +497,18 @@ def test_a_long_rule_line_is_cheap_and_changes_nothing() -> None:
     (finding,) = find_findings(text, language="en", reference=reference, party=Party.CLIENT)
     assert time.perf_counter() - started < 1.0
     assert finding.kind is Kind.REQUEST and finding.text == "Could you send the logo files by Friday?"
+
+
+@pytest.mark.parametrize(
+    ("text", "kind"),
+    [
+        ("Could you send us the feed spec (fields, format, update frequency) by Monday?", Kind.REQUEST),
+        ("Sorry this comes right after the kickoff: could we possibly add a FAQ page?", Kind.CHANGE_REQUEST),
+        ("请提供接口文档（字段、格式、更新频率），谢谢", Kind.REQUEST),
+    ],
+)
+def test_brackets_and_colons_keep_clauses_whole(text: str, kind: Kind) -> None:
+    reference = dt.datetime(2026, 3, 4, 10, 15, tzinfo=dt.timezone(dt.timedelta(hours=8)))
+    (finding,) = find_findings(text, language="mixed", reference=reference, party=Party.US)
+    assert finding.kind is kind
+    assert "(" not in text or "update frequency)" in finding.text
