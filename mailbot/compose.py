@@ -173,6 +173,15 @@ def environment(lang: str, html: bool) -> jinja2.Environment:
     return env
 
 
+def base_context(team: Any, project: Any) -> dict[str, Any]:
+    """What every template gets about the team (`config.Team`) and the project (`config.Project`)."""
+    return {
+        "team": {"name": team.name, "address": team.address},
+        "project": {"key": project.key, "name": project.name, "tag": project.tag},
+        "recipient": None,
+    }
+
+
 @dataclass(frozen=True, slots=True)
 class Rendered:
     subject: str

@@ -258,9 +258,7 @@ class Scheduler:
             "alert",
             project.language,
             {
-                "team": {"name": self.settings.team.name, "address": self.settings.team.address},
-                "project": {"key": project.key, "name": project.name, "tag": project.tag},
-                "recipient": None,
+                **compose.base_context(self.settings.team, project),
                 "who": {"name": name, "address": address},
                 "meeting": self._meeting_context(meeting),
                 "comment": comment,
@@ -398,9 +396,7 @@ class Scheduler:
             "invite",
             project.language,
             {
-                "team": {"name": self.settings.team.name, "address": self.settings.team.address},
-                "project": {"key": project.key, "name": project.name, "tag": project.tag},
-                "recipient": None,
+                **compose.base_context(self.settings.team, project),
                 "action": action,
                 "meeting": self._meeting_context(meeting),
                 "previous": self._meeting_context(previous) if previous else None,

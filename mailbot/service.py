@@ -253,8 +253,7 @@ class Mailbot:
             "ack",
             language,
             {
-                "team": {"name": self.settings.team.name, "address": self.settings.team.address},
-                "project": {"key": project.key, "name": project.name, "tag": project.tag},
+                **compose.base_context(self.settings.team, project),
                 "recipient": {"name": recipient.name, "address": recipient.address},
                 "cr": {"number": f"CR-{ack.number}", "text": ack.text, "received": local_day, "status": "acknowledged"},
                 "original": {"subject": email.subject, "sender_name": recipient.name, "date": local_day},
@@ -298,9 +297,7 @@ class Mailbot:
     def digest_context(self, project: Project, period: cadence.Period, today: dt.date) -> dict[str, Any]:
         context = digest.build(self.store, project.key, period, today, self.settings.team.zone)
         return {
-            "team": {"name": self.settings.team.name, "address": self.settings.team.address},
-            "project": {"key": project.key, "name": project.name, "tag": project.tag},
-            "recipient": None,
+            **compose.base_context(self.settings.team, project),
             **context,
         }
 

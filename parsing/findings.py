@@ -222,7 +222,7 @@ def sentencizer(doc: Doc) -> Doc:
         flags = numpy.full((len(doc), 1), -1, dtype=numpy.int64)
         flags[first_tokens[first_tokens < len(doc)], 0] = 1
         flags[0, 0] = 1
-        doc.from_array([SENT_START], flags.astype(numpy.uint64))
+        doc.from_array([SENT_START], flags.astype(numpy.uint64))  # type: ignore[arg-type]  # thinc's Ints2d is a numpy array
     return doc
 
 
@@ -439,9 +439,8 @@ def _split_scores(clauses: list[_Clause], labels: list[_Label | None],
                 b = clause.end
             else:  # after this score, or at a joiner before the next ("9 for quality and 8 for …")
                 following = scores[index + 1][2]
-                joiner = None
-                for joiner in _SCORE_JOINER.finditer(clause.norm, end, following):
-                    pass
+                joiners = list(_SCORE_JOINER.finditer(clause.norm, end, following))
+                joiner = joiners[-1] if joiners else None
                 b = clause.start + (joiner.start() if joiner else end)
             piece_start, piece_end = _trim(clause.text, a - clause.start, b - clause.start)
             words = clause.text[piece_start:piece_end]
