@@ -2,12 +2,12 @@
 
     MailbotError
     ├── ConfigError        bad or missing configuration: fix the file or the variable (exit 2)
-    ├── InputError         an input path that cannot be read (missing, not mail): reported, batch goes on
     ├── StoreError         the SQLite plan cannot be opened or written
     ├── MailboxError       the IMAP side (connect, login, capability)
     └── DeliveryError      the SMTP side: the message stays queued in the outbox
 
-A message that cannot be parsed raises `parsing.ParseError` (parsing does not import mailbot);
+An input path that cannot be read is not an exception: `sources.read_sources` yields it with
+its reason and the batch goes on. A message that cannot be parsed raises `parsing.ParseError` (parsing does not import mailbot);
 the service records it on the stored raw message and goes on with the batch.
 Foreign exceptions (sqlite3, imapclient, aiosmtplib) are translated at the adapter that meets
 them, with ``raise ... from exc``, and the message names the fix where there is one.
@@ -29,10 +29,6 @@ class ConfigError(MailbotError):
         super().__init__(f"configuration: {key}: {problem}")
 
 
-class InputError(MailbotError):
-    """An input path that cannot be read as mail."""
-
-
 class StoreError(MailbotError):
     """The plan database cannot be opened, migrated or written."""
 
@@ -48,7 +44,6 @@ class DeliveryError(MailbotError):
 __all__ = [
     "ConfigError",
     "DeliveryError",
-    "InputError",
     "MailboxError",
     "MailbotError",
     "ParseError",

@@ -28,11 +28,6 @@ class Category(StrEnum):
     CALENDAR_REPLY = "calendar_reply"  # iTIP METHOD:REPLY / COUNTER
     OWN = "own"  # mail mailbot sent itself
 
-    @property
-    def actionable(self) -> bool:
-        """True when findings of this message may change the plan and be answered."""
-        return self is Category.NORMAL
-
 
 class Kind(StrEnum):
     """The kinds of finding of CONTRACT.md `extract --json`."""
