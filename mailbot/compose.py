@@ -252,6 +252,11 @@ def build_message(
     return msg
 
 
+def team_person(team: Any) -> Person:
+    """The project mailbox itself (`config.Team`): the sender, and ORGANIZER, of all mailbot's mail."""
+    return Person(team.name, team.address)
+
+
 def _header_address(person: Person) -> HeaderAddress:
     local, _, domain = person.address.partition("@")
     return HeaderAddress(display_name=person.name or "", username=local, domain=domain)

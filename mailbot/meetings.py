@@ -253,7 +253,7 @@ class Scheduler:
     def _alert_decline(self, project: Project, meeting: dict[str, Any], name: str, address: str, comment: str) -> int:
         team = [compose.Person(s.name, s.address) for s in project.stakeholders if s.party == "us"]
         if not team:
-            team = [compose.Person(self.settings.team.name, self.settings.team.address)]
+            team = [compose.team_person(self.settings.team)]
         rendered = compose.render(
             "alert",
             project.language,
@@ -266,7 +266,7 @@ class Scheduler:
         )
         message = compose.build_message(
             rendered=rendered,
-            sender=compose.Person(self.settings.team.name, self.settings.team.address),
+            sender=compose.team_person(self.settings.team),
             to=team,
             kind="alert",
             reply=False,
@@ -406,7 +406,7 @@ class Scheduler:
         )
         message = compose.build_message(
             rendered=rendered,
-            sender=compose.Person(self.settings.team.name, self.settings.team.address),
+            sender=compose.team_person(self.settings.team),
             to=[compose.Person(a.name, a.address) for a in invite.attendees],
             kind="invite" if invite.method == "REQUEST" else "cancel",
             reply=False,

@@ -261,7 +261,7 @@ class Mailbot:
         )
         message = compose.build_message(
             rendered=rendered,
-            sender=compose.Person(self.settings.team.name, self.settings.team.address),
+            sender=compose.team_person(self.settings.team),
             to=[recipient],
             kind="ack",
             reply=True,
@@ -310,12 +310,12 @@ class Mailbot:
         today = now.astimezone(self.settings.team.zone).date()
         context = self.digest_context(project, period, today)
         recipients = [compose.Person(s.name, s.address) for s in project.stakeholders] or [
-            compose.Person(self.settings.team.name, self.settings.team.address)
+            compose.team_person(self.settings.team)
         ]
         rendered = compose.render("digest", project.language, context)
         message = compose.build_message(
             rendered=rendered,
-            sender=compose.Person(self.settings.team.name, self.settings.team.address),
+            sender=compose.team_person(self.settings.team),
             to=recipients,
             kind="digest",
             reply=False,
