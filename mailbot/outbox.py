@@ -10,9 +10,18 @@ status `suppressed` and the reason, never sent.
 derived from its row id (a crash between the write and the status update rewrites the same file
 rather than adding a second one) and hands it to SMTP when `[smtp]` is configured; without SMTP
 the Maildir copy is the delivery (`status = stored`). A failed send stays queued (`failed`) and
-is retried with exponential backoff and jitter (`next_attempt_at`). The status is written the
-moment the server has accepted the message, so a crash can at worst repeat the one message
-that was in flight, never lose one.
+is retried with exponential backoff and jitter (`next_attempt_at`).
+
+Delivery guarantee. Before the SMTP transaction a row is claimed (`status = sending`,
+`claimed_by = host:pid`, committed); the moment the server has accepted the message it becomes
+`sent`. The claim is atomic, so two processes flushing the same store (the service and a
+`mailbot digest --send`) never both send a row. A crash can lose nothing: a claim whose process
+is gone (or that is older than `CLAIM_TTL`) is taken over and the message sent again. SMTP has no
+way to ask whether the server took a message whose "250 OK" never arrived (RFC 1047), so that
+one message is *in doubt*: it is sent again byte for byte, with the same Message-ID (mail
+programs and Gmail fold copies with one Message-ID together), marked `in_doubt = 1` and logged.
+A crash therefore repeats at most the one message that was in flight, never any other, and
+never a new decision: that is the whole of what a client of SMTP can promise.
 """
 
 from __future__ import annotations
@@ -23,6 +32,7 @@ import json
 import logging
 import os
 import random
+import socket
 import ssl
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -40,6 +50,11 @@ from mailbot.store import Store, iso, now_utc
 logger = logging.getLogger(__name__)
 
 RETRY_MAX = 3600.0  # the retry delay (timeouts.retry at first) doubles up to this
+CLAIM_TTL = dt.timedelta(minutes=10)  # a send claim this old is abandoned whoever holds it
+
+# The rows this process is sending right now: its own older claims are left over from an
+# exception or a cancellation and may be taken over.
+_in_flight: set[int] = set()
 
 
 def queue(
@@ -102,6 +117,7 @@ class FlushReport:
     sent: int = 0
     stored: int = 0
     failed: int = 0
+    in_doubt: int = 0  # interrupted sends taken over and sent again
     files: tuple[Path, ...] = ()
 
 
@@ -142,11 +158,13 @@ async def flush_async(store: Store, settings: Settings, now: dt.datetime | None 
     report = FlushReport()
     files = []
     rows = store.rows(
-        "SELECT id, raw, recipients, created_at, maildir_file, attempts FROM outbox "
-        "WHERE status IN ('queued', 'failed') AND (next_attempt_at IS NULL OR next_attempt_at <= ?) ORDER BY id",
+        "SELECT id, raw, recipients, created_at, maildir_file, attempts, status, claimed_by, claimed_at FROM outbox "
+        "WHERE (status IN ('queued', 'failed') AND (next_attempt_at IS NULL OR next_attempt_at <= ?)) OR status = 'sending' ORDER BY id",
         [iso(now)],
     )
     for row in rows:
+        if row["status"] == "sending" and not _abandoned(row, now):
+            continue  # another process is sending it right now
         path = Path(row["maildir_file"]) if row["maildir_file"] else None
         if path is None or not path.exists():
             path = write_maildir(settings.outbox.maildir, row["id"], row["created_at"], row["raw"])
@@ -156,7 +174,17 @@ async def flush_async(store: Store, settings: Settings, now: dt.datetime | None 
             store.db["outbox"].update(row["id"], {"status": "stored"})
             report.stored += 1
             continue
+        if not _claim(store, row, now):
+            continue
+        if row["status"] == "sending":
+            logger.warning(
+                "outbox %s: the send by %s was interrupted; sending it again with the same Message-ID (the server may have taken the first one)",
+                row["id"],
+                row["claimed_by"],
+            )
+            report.in_doubt += 1
         attempts = row["attempts"] + 1
+        _in_flight.add(row["id"])
         try:
             await send(settings.smtp, settings.team.address, json.loads(row["recipients"]), row["raw"], settings.timeouts)
         except DeliveryError as exc:
@@ -170,8 +198,46 @@ async def flush_async(store: Store, settings: Settings, now: dt.datetime | None 
         else:
             store.db["outbox"].update(row["id"], {"status": "sent", "attempts": attempts, "sent_at": now_utc(), "last_error": None})
             report.sent += 1
+        finally:
+            _in_flight.discard(row["id"])
     report.files = tuple(files)
     return report
+
+
+def _claimant() -> str:
+    return f"{socket.gethostname()}:{os.getpid()}"
+
+
+def _claim(store: Store, row: dict[str, object], now: dt.datetime) -> bool:
+    """Take the row for sending, atomically; False when another process took it first.
+    Taking over an interrupted send marks the row in doubt."""
+    with store.transaction() as db:
+        cursor = db.execute(
+            "UPDATE outbox SET status = 'sending', claimed_by = ?, claimed_at = ?, "
+            "in_doubt = CASE WHEN status = 'sending' THEN 1 ELSE in_doubt END "
+            "WHERE id = ? AND status = ? AND claimed_by IS ?",
+            [_claimant(), iso(now), row["id"], row["status"], row["claimed_by"]],
+        )
+        return cursor.rowcount == 1
+
+
+def _abandoned(row: dict[str, object], now: dt.datetime) -> bool:
+    """Whether a `sending` row's claim is left over from a process that no longer sends it."""
+    claimed_at = str(row["claimed_at"] or "")
+    if not claimed_at or dt.datetime.fromisoformat(claimed_at) < now - CLAIM_TTL:
+        return True
+    host, _, pid = str(row["claimed_by"] or "").rpartition(":")
+    if host != socket.gethostname() or not pid.isdigit():
+        return False  # another machine's claim: only its age can tell
+    if int(pid) == os.getpid():
+        return row["id"] not in _in_flight
+    try:
+        os.kill(int(pid), 0)
+    except ProcessLookupError:
+        return True
+    except PermissionError:
+        return False  # alive, under another user
+    return False
 
 
 def next_attempt(store: Store) -> dt.datetime | None:

@@ -209,7 +209,7 @@ def m001_initial(db: Database) -> None:
             "recipients": str,  # JSON list of addresses
             "subject": str,
             "raw": bytes,
-            "status": str,  # queued → sent | stored (no SMTP configured) | failed (retrying)
+            "status": str,  # queued → sending → sent | stored (no SMTP configured) | failed (retrying)
             "attempts": int,
             "last_error": str,
             "maildir_file": str,
@@ -272,6 +272,15 @@ def m003_meetings(db: Database) -> None:
         pk="id",
         foreign_keys=[("meeting_id", "meetings", "id")],
     )
+
+
+@MIGRATIONS()
+def m004_outbox_claims(db: Database) -> None:
+    """Outbox delivery: who is sending a row right now, and whether a send was interrupted
+    after the server may already have taken it (see mailbot.outbox)."""
+    db.table("outbox").add_column("claimed_by", str)  # host:pid of the sending process
+    db.table("outbox").add_column("claimed_at", str)
+    db.table("outbox").add_column("in_doubt", int, not_null_default=0)
 
 
 SCHEMA_VERSION = len(MIGRATIONS._migrations)

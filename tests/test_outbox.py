@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+import asyncio
 import datetime as dt
 import email
+import pickle
 import socket
+import subprocess
+import sys
 from collections.abc import Iterator
 from email.policy import default
 from pathlib import Path
@@ -138,3 +142,76 @@ def test_smtp_down_keeps_the_message_queued_and_sends_it_later(store: Store, tmp
         controller.stop()
     assert len(box.messages) == 1
     assert len(list((tmp_path / "outbox" / "new").iterdir())) == 1  # the Maildir copy was not duplicated
+
+
+def claim(store: Store, claimed_by: str, claimed_at: dt.datetime) -> None:
+    """Leave the only outbox row as a send in progress by `claimed_by` (as a crash would)."""
+    store.db.execute("UPDATE outbox SET status = 'sending', claimed_by = ?, claimed_at = ?", [claimed_by, claimed_at.isoformat()])
+    store.db.conn.commit()
+
+
+def test_a_send_interrupted_by_a_dead_process_is_sent_again_as_the_same_message_and_marked_in_doubt(
+    store: Store, tmp_path: Path, smtp_server: tuple[Box, int], caplog: pytest.LogCaptureFixture
+) -> None:
+    box, port = smtp_server
+    with store.transaction() as db:
+        outbox.queue(db, project_key=None, kind="digest", dedupe_key="k1", message=message())
+    queued = store.one("SELECT raw, message_id FROM outbox")
+    dead = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"], capture_output=True, text=True, check=True)
+    now = dt.datetime.now(dt.timezone.utc)
+    claim(store, f"{socket.gethostname()}:{dead.stdout.strip()}", now)
+    report = outbox.flush(store, settings(tmp_path, Smtp(host="127.0.0.1", port=port, security="none")), now)
+    assert (report.sent, report.in_doubt) == (1, 1)
+    ((_, _, data),) = box.messages
+    assert data.replace(b"\r\n", b"\n") == queued["raw"]  # the same bytes and Message-ID, so readers fold the copies
+    assert store.one("SELECT status, in_doubt, attempts FROM outbox") == {"status": "sent", "in_doubt": 1, "attempts": 1}
+    assert "interrupted" in caplog.text and queued["message_id"] not in caplog.text
+
+
+def test_a_send_in_progress_in_a_live_process_is_left_to_it_until_its_claim_expires(store: Store, tmp_path: Path, smtp_server: tuple[Box, int]) -> None:
+    box, port = smtp_server
+    config = settings(tmp_path, Smtp(host="127.0.0.1", port=port, security="none"))
+    with store.transaction() as db:
+        outbox.queue(db, project_key=None, kind="digest", dedupe_key="k1", message=message())
+    now = dt.datetime.now(dt.timezone.utc)
+    with subprocess.Popen([sys.executable, "-c", "import time; time.sleep(60)"]) as alive:
+        try:
+            claim(store, f"{socket.gethostname()}:{alive.pid}", now)
+            assert outbox.flush(store, config, now).sent == 0
+            assert box.messages == [] and store.one("SELECT status FROM outbox")["status"] == "sending"
+            later = now + outbox.CLAIM_TTL + dt.timedelta(seconds=1)
+            assert outbox.flush(store, config, later).in_doubt == 1
+        finally:
+            alive.kill()
+    assert len(box.messages) == 1
+
+
+def test_two_processes_flushing_one_store_send_every_message_once(tmp_path: Path) -> None:
+    class SlowBox(Box):
+        async def handle_DATA(self, server, session, envelope):  # noqa: ANN001 - aiosmtpd's hook signature
+            await asyncio.sleep(0.05)  # a server that takes its time keeps both flushers busy at once
+            return await super().handle_DATA(server, session, envelope)
+
+    box = SlowBox()
+    controller = Controller(box, hostname="127.0.0.1", port=free_port())
+    controller.start()
+    try:
+        config = settings(tmp_path, Smtp(host="127.0.0.1", port=controller.port, security="none"))
+        with open_store(config.store_path) as store, store.transaction() as db:
+            for n in range(12):
+                outbox.queue(db, project_key=None, kind="digest", dedupe_key=f"k{n}", message=message(f"Digest {n}"))
+        flusher = "import sys, pickle; from mailbot import outbox; from mailbot.store import open_store; c = pickle.loads(sys.stdin.buffer.read()); print(outbox.flush(open_store(c.store_path), c).sent)"
+        procs = [subprocess.Popen([sys.executable, "-c", flusher], stdin=subprocess.PIPE, stdout=subprocess.PIPE) for _ in range(2)]
+        sent = []
+        for proc in procs:  # both are started and waiting: hand them the configuration together
+            assert proc.stdin is not None
+            proc.stdin.write(pickle.dumps(config))
+            proc.stdin.close()
+        for proc in procs:
+            with proc:
+                sent.append(int(proc.stdout.read()))  # type: ignore[union-attr]
+    finally:
+        controller.stop()
+    subjects = sorted(email.message_from_bytes(data, policy=default)["Subject"] for _, _, data in box.messages)
+    assert subjects == sorted(f"Digest {n}" for n in range(12))
+    assert sum(sent) == 12

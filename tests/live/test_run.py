@@ -114,12 +114,15 @@ def test_smtp_down_while_mail_is_due_is_queued_and_delivered_when_it_is_back(tmp
     assert [row["status"] for row in outbox_rows(cfg) if row["kind"] == "ack"] == ["sent"]
 
 
-def test_sigkill_at_random_points_applies_every_message_once_and_sends_nothing_twice(tmp_path: Path, dovecot: Dovecot, smtp_relay: SmtpRelay) -> None:
+def test_sigkill_at_random_points_applies_every_message_once_and_repeats_at_most_the_send_in_flight(
+    tmp_path: Path, dovecot: Dovecot, smtp_relay: SmtpRelay
+) -> None:
     cfg = config(tmp_path, dovecot, smtp_relay, outbox_answer_since="2020-01-01", outbox_per_address_per_hour="100")
     for n in range(1, 51):
         dovecot.deliver(PROJECT, change_request(n))
     rng = random.Random(20261121)
-    for _ in range(4):
+    kills = 4
+    for _ in range(kills):
         bot = MailbotProcess(cfg)
         time.sleep(rng.uniform(1.5, 4.0))  # start-up takes ~1.5 s: kill before, during and after work
         bot.kill()
@@ -129,9 +132,18 @@ def test_sigkill_at_random_points_applies_every_message_once_and_sends_nothing_t
     assert sorted(c["message_id"] for c in crs) == sorted(f"<cr-{n}@huajin.example>" for n in range(1, 51))
     assert [c["number"] for c in crs] == [f"CR-{n}" for n in range(1, 51)]
     acks = wait_for_mail(dovecot, CLIENT, "ack", 50)
-    replied_to = [str(a["In-Reply-To"]) for a in acks]
-    assert len(replied_to) == len(set(replied_to)) == 50, "an acknowledgement was lost or sent twice"
-    assert len([e for e in smtp_relay.envelopes if e.message()["X-Mailbot"] == "ack"]) == 50
+    copies: dict[str, set[str]] = {}
+    for ack in acks:
+        copies.setdefault(str(ack["In-Reply-To"]), set()).add(str(ack["Message-ID"]))
+    assert sorted(copies) == sorted(f"<cr-{n}@huajin.example>" for n in range(1, 51)), "an acknowledgement was lost"
+    assert all(len(ids) == 1 for ids in copies.values()), "a change request was answered twice"
+    # SMTP cannot tell whether a message whose "250 OK" never arrived was taken (RFC 1047):
+    # only a send a kill interrupted may arrive twice, as the same message, and it is on record.
+    in_doubt = {row["in_reply_to"] for row in outbox_rows(cfg) if row["kind"] == "ack" and row["in_doubt"]}
+    repeated = {reply_to for reply_to in copies if sum(str(a["In-Reply-To"]) == reply_to for a in acks) > 1}
+    assert repeated <= in_doubt and len(in_doubt) <= kills
+    assert len(acks) - 50 <= len(in_doubt)
+    assert len([e for e in smtp_relay.envelopes if e.message()["X-Mailbot"] == "ack"]) == len(acks)
 
 
 def test_an_autoresponder_that_answers_everything_gets_at_most_one_message(tmp_path: Path, dovecot: Dovecot, smtp_relay: SmtpRelay) -> None:
