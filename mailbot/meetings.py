@@ -238,6 +238,11 @@ class Scheduler:
                     }
                 )
                 return meeting["project_key"], f"calendar COUNTER from {address} for {meeting['title']}: recorded for the team", 0
+            outdated = self._outdated(reply, meeting)
+            if outdated:
+                # RFC 5546 3.2.3: an answer to an earlier version (the meeting has moved since)
+                # says nothing about the current one; the attendee's answer stays open.
+                return meeting["project_key"], f"calendar REPLY from {address} for an earlier version of {meeting['title']} ({outdated}): not applied", 0
             self.db["meeting_attendees"].upsert(
                 {"meeting_id": meeting["id"], "address": address, "partstat": reply.partstat, "updated_at": iso(self.now)},
                 pk=("meeting_id", "address"),
@@ -249,6 +254,16 @@ class Scheduler:
                     queued = self._alert_decline(project, meeting, person.name or address, address, reply.comment)
             return meeting["project_key"], f"calendar REPLY: {address} {reply.partstat} {meeting['title']}", queued
         return None, "calendar reply without a reply in it", 0
+
+    def _outdated(self, reply: ical.Reply, meeting: dict[str, Any]) -> str:
+        """Why `reply` answers an earlier version of `meeting`, or "" when it answers this one.
+        Without a SEQUENCE in the reply, the DTSTART it echoes (if any) tells."""
+        if reply.sequence is not None:
+            return f"SEQUENCE {reply.sequence} < {meeting['sequence']}" if reply.sequence < meeting["sequence"] else ""
+        if isinstance(reply.start, dt.datetime) and meeting["start"]:
+            echoed = reply.start.astimezone(self.zone).strftime(LOCAL)
+            return f"it answers {echoed}, the meeting is at {meeting['start']}" if echoed != meeting["start"] else ""
+        return ""
 
     def _alert_decline(self, project: Project, meeting: dict[str, Any], name: str, address: str, comment: str) -> int:
         team = [compose.Person(s.name, s.address) for s in project.stakeholders if s.party == "us"]

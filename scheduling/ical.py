@@ -218,6 +218,7 @@ class EventInfo:
     attendees: tuple[Attendee, ...]
     comment: str
     dtstamp: dt.datetime | None
+    sequence_given: bool = True  # False: no SEQUENCE property (`sequence` is then 0)
 
 
 @dataclass(frozen=True, slots=True)
@@ -236,12 +237,13 @@ class Reply:
 
     method: ReplyMethod
     uid: str
-    sequence: int
+    sequence: int | None  # None: the reply carries no SEQUENCE (some clients leave it out)
     attendee: Attendee
     recurrence_id: dt.datetime | dt.date | None = None
     proposed: Interval | None = None
     comment: str = ""
     dtstamp: dt.datetime | None = None
+    start: dt.datetime | dt.date | None = None  # the DTSTART the reply echoes, if any
 
     @property
     def partstat(self) -> str:
@@ -515,12 +517,13 @@ def read_reply(
     return Reply(
         method="COUNTER" if method == "COUNTER" else "REPLY",
         uid=event.uid,
-        sequence=event.sequence,
+        sequence=event.sequence if event.sequence_given else None,
         attendee=attendee,
         recurrence_id=event.recurrence_id,
         proposed=proposed,
         comment=event.comment,
         dtstamp=event.dtstamp,
+        start=event.start,
     )
 
 
@@ -558,6 +561,7 @@ def _event_info(event: icalendar.Component, zone: ZoneInfo) -> EventInfo:
         attendees=tuple(a for a in (_read_attendee(v) for v in _as_list(event.get("attendee"))) if a is not None),
         comment="\n".join(_str(c) for c in _as_list(event.get("comment"))).strip(),
         dtstamp=_aware_or_none(_when(event.get("dtstamp"), _UTC_ZONE)),
+        sequence_given=event.get("sequence") is not None,
     )
 
 

@@ -148,10 +148,11 @@ def test_a_dropped_milestone_cancels_its_review_with_method_cancel(config: Path)
     assert cancel["X-Mailbot"] == "cancel"
 
 
-def reply(uid: str, partstat: str, *, method: str = "REPLY", sender: str = "li.wei@huajin.example", extra: str = "") -> bytes:
+def reply(uid: str, partstat: str, *, method: str = "REPLY", sender: str = "li.wei@huajin.example", extra: str = "", sequence: int | None = 0) -> bytes:
+    numbered = "" if sequence is None else f"SEQUENCE:{sequence}\r\n"
     ics = (
         f"BEGIN:VCALENDAR\r\nPRODID:-//Google Inc//Google Calendar 70.9054//EN\r\nVERSION:2.0\r\nMETHOD:{method}\r\n"
-        f"BEGIN:VEVENT\r\nUID:{uid}\r\nSEQUENCE:0\r\nDTSTAMP:20260902T010000Z\r\n{extra}"
+        f"BEGIN:VEVENT\r\nUID:{uid}\r\n{numbered}DTSTAMP:20260902T010000Z\r\n{extra}"
         f"ATTENDEE;CN=李伟;PARTSTAT={partstat}:mailto:{sender}\r\nORGANIZER;CN=Studio:mailto:project@studio.example\r\n"
         "END:VEVENT\r\nEND:VCALENDAR\r\n"
     )
@@ -160,7 +161,7 @@ def reply(uid: str, partstat: str, *, method: str = "REPLY", sender: str = "li.w
     msg["To"] = "project@studio.example"
     msg["Subject"] = f"{'Accepted' if partstat == 'ACCEPTED' else 'Declined'}: 上线 评审会"
     msg["Date"] = "Wed, 02 Sep 2026 09:00:00 +0800"
-    msg["Message-ID"] = f"<reply-{partstat}-{method}@huajin.example>"
+    msg["Message-ID"] = f"<reply-{partstat}-{method}-{sequence}@huajin.example>"
     msg.set_content("")
     msg.add_alternative(ics, subtype="calendar", params={"method": method})
     return bytes(msg)
@@ -187,6 +188,29 @@ def test_replies_update_the_attendee_and_a_client_decline_alerts_the_team(config
     assert "李伟" in str(alert["Subject"]) and alert.get_body(("html",)) is not None
 
 
+def test_a_late_answer_to_the_review_before_it_moved_does_not_answer_the_moved_one(config: Path) -> None:
+    with open_bot(config) as bot:
+        bot.tick(NOW)
+        uid = review_uid(bot, "上线")
+        (first,) = bot.store.rows("SELECT start FROM meetings WHERE uid = ?", [uid])
+    write_config(config.parent, CONFIG.replace("2026-10-13", "2026-10-23"))
+    with open_bot(config) as bot:
+        bot.tick(NOW + dt.timedelta(hours=1))  # the review moves: SEQUENCE 1
+        (late,) = bot.ingest([RawItem("late.eml", reply(uid, "DECLINED", sequence=0))]).outcomes
+        assert "earlier version" in (late.reason or "") and late.queued == 0
+        old_start = "DTSTART;TZID=Asia/Shanghai:" + first["start"].replace("-", "").replace(":", "") + "00\r\n"
+        (unnumbered,) = bot.ingest([RawItem("late2.eml", reply(uid, "TENTATIVE", sequence=None, extra=old_start))]).outcomes
+        assert "earlier version" in (unnumbered.reason or "")  # no SEQUENCE: the old DTSTART it echoes tells
+
+        def answer() -> str:
+            meeting = [m for m in bot.plan(now=NOW)["projects"][0]["meetings"] if m["uid"] == uid][0]
+            return {a["address"]: a["partstat"] for a in meeting["attendees"]}["li.wei@huajin.example"]
+
+        assert answer() == "NEEDS-ACTION" and outbox(bot, "alert") == []
+        (current,) = bot.ingest([RawItem("current.eml", reply(uid, "ACCEPTED", sequence=1))]).outcomes
+        assert "ACCEPTED" in (current.reason or "") and answer() == "ACCEPTED"
+
+
 def test_a_counter_proposal_is_recorded_for_the_team(config: Path) -> None:
     with open_bot(config) as bot:
         bot.tick(NOW)
@@ -196,7 +220,7 @@ def test_a_counter_proposal_is_recorded_for_the_team(config: Path) -> None:
         meeting = [m for m in bot.plan(now=NOW)["projects"][0]["meetings"] if m["uid"] == uid][0]
     assert "COUNTER" in (outcome.reason or "")
     assert meeting["counters"] == [
-        {"address": "li.wei@huajin.example", "start": "2026-10-08T15:00", "end": "2026-10-08T16:00", "comment": "上午有会，下午三点可以吗？", "message_id": "<reply-TENTATIVE-COUNTER@huajin.example>"}
+        {"address": "li.wei@huajin.example", "start": "2026-10-08T15:00", "end": "2026-10-08T16:00", "comment": "上午有会，下午三点可以吗？", "message_id": "<reply-TENTATIVE-COUNTER-0@huajin.example>"}
     ]
 
 
