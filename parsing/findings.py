@@ -265,6 +265,8 @@ class _Clause:
     slot: bool  # only names a time and says it suits ("Thursday works for me", "周四可以")
     offer: bool  # follows a stock condition: "If you have any questions, | please call me"
     topic: bool = False  # an earlier clause of its sentence names the work ("KV三版都看了，| 都不太行")
+    deadline: bool = False  # names a day still to come as a deadline ("12月10日前", "by Friday")
+    consequence: bool = False  # what follows a condition ("如果贵方今天确认，| 我们明天就开始排期")
     fix: bool = False  # it or an earlier clause of its sentence names an error ("价格写错了，| 改成199")
 
 
@@ -300,6 +302,7 @@ def _clauses(doc: Doc, text: str, start: int, end: int, cues: Cues,
         if start < cut < end and not any(a < cut < b for a, b in inside):
             cuts.append(cut)
     cuts.append(end)
+    cuts = _consequence_cuts(text, cuts, cues, english, inside)
     pieces = []
     conditional_next = offer_next = topic = fix = False
     for a, b in zip(cuts, cuts[1:]):
@@ -309,18 +312,49 @@ def _clauses(doc: Doc, text: str, start: int, end: int, cues: Cues,
         words = text[a:b]
         norm = words.lower().replace("’", "'") if english else words
         conditional = conditional_next or _conditional(norm, cues)
+        consequence = conditional_next or (conditional and _done_clause(norm))
         offer = offer_next
         conditional_next = bool(cues.conditional.match(norm.lstrip())) and not _done_clause(norm)
         offer_next = cues.boilerplate.match(norm.lstrip()) is not None
         days = [t.date for t in times if a <= t.start < b and t.date is not None]
         timed = bool(days)
         future = any(today is None or day >= today for day in days)
+        deadline = any(is_deadline(t) and t.date is not None and (today is None or t.date >= today)
+                       for t in times if a <= t.start < b)
         question = cues.question.search(norm) is not None
         fix = fix or cues.fix.search(norm) is not None
         pieces.append(_Clause(a, b, words, norm, question, conditional, timed, future,
-                              _slot(norm, a, b, times, question, cues), offer, topic, fix))
+                              _slot(norm, a, b, times, question, cues), offer, topic,
+                              deadline, consequence, fix))
         topic = topic or cues.work.search(norm) is not None
     return pieces
+
+
+_CONSEQUENCE = {
+    True: re.compile(r"\s(?=(?:we|i|we'll|i'll|we'd|i'd|we're|i'm|our team|my team)\b)", re.I),
+    False: re.compile(r"(?<=的话)|(?=我们|我方|我这边|我司)"),
+}
+
+
+def _consequence_cuts(text: str, cuts: list[int], cues: Cues, english: bool,
+                      inside: list[tuple[int, int]]) -> list[int]:
+    """A condition and its consequence written without a comma ("If you approve today we can
+    ship Friday", "如果同意的话我们明天开始改") become two clauses, so that the promise has its
+    own day rather than the condition's."""
+    out = [cuts[0]]
+    for a, b in zip(cuts, cuts[1:]):
+        piece = text[a:b]
+        norm = piece.lower().replace("’", "'") if english else piece
+        opening = cues.conditional.match(norm.lstrip())
+        if opening:
+            offset = len(norm) - len(norm.lstrip()) + opening.end()
+            for match in _CONSEQUENCE[english].finditer(norm, offset + 2):
+                cut = a + (match.end() if english else match.start())
+                if not any(x < cut < y for x, y in inside):
+                    out.append(cut)
+                    break
+        out.append(b)
+    return out
 
 
 _BRACKETED = re.compile(r"\([^()\n]*\)|（[^（）\n]*）|\[[^\[\]\n]*\]|【[^【】\n]*】")
@@ -466,8 +500,10 @@ def _is_past(clause: _Clause, cues: Cues) -> bool:
 
 def _is_commitment(clause: _Clause, cues: Cues) -> bool:
     text = clause.norm
-    if clause.question or clause.conditional or _is_past(clause, cues):
+    if clause.question or _is_past(clause, cues):
         return False
+    if clause.conditional and not (clause.consequence and (cues.first_person.search(text) or cues.commitment.search(text))):
+        return False  # the condition itself; an offer's consequence on our side is a promise
     if clause.timed and not clause.future:
         return False  # its only days are gone: a report, not a promise
     if cues.negation.search(text) or cues.commitment_not.search(text) \
@@ -495,6 +531,8 @@ def _is_approval(clause: _Clause, cues: Cues) -> bool:
     text = clause.norm
     if not cues.approval.search(text) or clause.question or clause.conditional:
         return False
+    if clause.deadline:
+        return False  # a sign-off has no deadline: "12月10日前可以上线" promises, it does not approve
     if cues.approval_polite.search(text):
         return True
     if cues.approval_negated.search(text):

@@ -39,6 +39,10 @@ ZH_CASES = [
     (US, "修改稿我们争取周三前发您。", [(C, US, D(2026, 3, 11))]),
     (CLIENT, "我方会在月底前把合同盖章寄回。", [(C, CLIENT, D(2026, 3, 31))]),
     (US, "下周五之前，我们会提交首页设计稿", [(C, US, D(2026, 3, 13))]),
+    # a conditional offer: the consequence on the sender's side is the promise, not the condition
+    (US, "如果贵方今天确认，我们明天就开始排期。", [(C, US, D(2026, 3, 5))]),
+    (US, "如果同意的话我们明天开始改。", [(C, US, D(2026, 3, 5))]),
+    (US, "如果有任何问题，欢迎随时联系我们。", []),
     # requests
     (CLIENT, "请贵方本周内提供素材", [(R, US, D(2026, 3, 8))]),
     (CLIENT, "麻烦把logo源文件发一下，谢谢！", [(R, US, None)]),
@@ -61,6 +65,8 @@ ZH_CASES = [
     (CLIENT, "没问题，就按这个来", [(A, CLIENT, None)]),
     (CLIENT, "首页设计稿我们已签字确认。", [(A, CLIENT, None)]),
     (CLIENT, "设计稿很漂亮，确认通过。", [(F, CLIENT, None), (A, CLIENT, None)]),
+    (CLIENT, "确认通过，请在周五前上线。", [(A, CLIENT, None), (R, US, D(2026, 3, 6))]),
+    (US, "没问题，12月10日前可以上线。", [(C, US, D(2026, 12, 10))]),  # a deadline: a promise, no sign-off
     # meetings
     (CLIENT, "下周二下午3点开个评审会？", [(M, US, D(2026, 3, 10))]),
     (US, "约个电话会？", [(M, CLIENT, None)]),
@@ -134,10 +140,13 @@ EN_CASES = [
     (US, "I sent the contract yesterday and we'll sign it by end of the month.",
      [(C, US, D(2026, 3, 31))]),
     (CLIENT, "Please approve the budget by Friday.", [(R, US, D(2026, 3, 6))]),
+    # a conditional offer: its consequence on the sender's side is a promise, the condition is not
+    (US, "If you approve today we can ship Friday.", [(C, US, D(2026, 3, 6))]),
+    (US, "If you confirm by Wednesday, we can deliver by the 27th.", [(C, US, D(2026, 3, 27))]),
     (CLIENT, "Can we move the launch to 4/10?", [(CR, US, D(2026, 4, 10))]),
     # no findings
     (US, "I sent it yesterday.", []),
-    (US, "If you approve today we can ship Friday.", []),
+    (US, "If you have any questions, we are happy to help.", []),
     (CLIENT, "Thanks for your email!", []),
     (US, "Hi John,", []),
     (US, "Best regards,", []),
