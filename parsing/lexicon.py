@@ -443,20 +443,25 @@ EN = _cues(
               r"short|bold|thin|faint|generic|crowded)\b|\b(?:ugly|cluttered|confusing|hard to read|"
               r"difficult to read|unhappy|disappointed|disappointing|messy|inconsistent|wrong|broken|"
               r"bland|dated|boring|poor|weak|harsh|awkward|odd|strange|unreadable|hate|dislike|"
-              r"underwhelming|amateurish|clunky|cheap|cramped|slow(?:ly)?|late|too high|(?:not|un)acceptable|bumpy|"
+              r"underwhelming|amateurish|clunky|cheap|cramped|slow(?:ly)?|late|too high|(?:not |un)acceptable|bumpy|"
               r"too similar)\b)|"
               r"(?P<pos>\b(?:great|good|nice|better|improved|lov(?:e|es|ed|ing)|like[sd]?|beautiful|excellent|perfect|amazing|awesome|"
               r"fantastic|clean|impressive|well done|nailed it|happy with|pleased with|brilliant|"
               r"spot on|elegant|fresh|professional|stunning|wonderful|lovely|gorgeous|superb|"
               r"outstanding|polished|sharp|slick|crisp|solid|smooth(?:ly)?|responsive|competent|productive|"
               r"complimented|exactly what we (?:need|wanted)|(?:gone|went) down (?:really |very )?well|worked|"
-              r"satisfied|impressed|on-brand)\b)"),
+              r"works? (?:really |very )?well|working (?:really |very )?well|"
+              r"satisfied|impressed|on-brand|the best (?:agency|team|partner|vendor|studio))\b)"),
     work=(r"\b(?:design|designs|mockups?|mock-ups?|layout|colou?rs?|palette|fonts?|typography|"
           r"logo|page|pages|homepage|landing page|copy|draft|version|concept|work|illustrations?|"
           r"images?|photos?|icons?|banner|header|footer|menu|navigation|site|website|app|"
           r"prototype|wireframes?|deliverables?|video|animation|looks?|seems?|feels?|overall|"
           r"job|style|visuals?|result|results|presentation|report|it's|it is|they're|this is|"
-          r"that's|these are)\b"),
+          r"that's|these are|"
+          # the service as much as the work: "great delivery", "first response is often slow"
+          r"team|agency|service|support|delivery|communication|quality|performance|response|"
+          r"turnaround|process|collaboration|cut|edit|footage|shoot|build|release|launch|rollout|"
+          r"pilot|workshop|training|campaign|translation|packaging)\b"),
     feedback_not=(r"\b(?:good (?:morning|afternoon|evening|day|night|news|luck|question|point)|"
                   r"have a (?:great|good|nice|lovely)|hope you(?:'re| are) (?:well|good)|"
                   r"nice to (?:meet|hear|see)|great to (?:hear|meet|see)|good to (?:hear|know)|"
@@ -464,9 +469,10 @@ EN = _cues(
                   r"feel free|as good as|good time|works for|thank|thanks|(?:looks?|seems?|feels?|sounds?) like|"
                   r"just like|like this|like that|would love|'d love|love to)\b"),
     strong_feedback=(r"\b(?:love it|love them|perfect|well done|great job|great work|nailed it|disappointed|"
+                     r"the best (?:agency|team|partner|vendor|studio)|"
                      r"lov(?:e|ed) (?:the|working|your)|brilliant|gorgeous|excellent|superb|outstanding|impressive|"
                      r"impressed|spot on|exactly what we|(?:gone|went) down (?:really |very )?well|went smoothly|"
-                     r"very productive|competent|responsive|solid|too slow|slowly|cheap|cramped|(?:not|un)acceptable|"
+                     r"very productive|competent|responsive|solid|too slow|slowly|cheap|cramped|(?:not |un)acceptable|"
                      r"bumpy|too high|satisfied|happy with|complimented|it worked)\b"),
     assent=r"^\s*(?:ok|okay|sure|great|perfect|yes|yep|sounds good|fine|all good|thanks)\s*[,!.]?\s*$",
     chitchat=(r"^(?:hi|hello|hey|dear|thanks|thank you|many thanks|cheers|best|regards|kind regards|"

@@ -192,6 +192,12 @@ def test_vague_due_keeps_its_words() -> None:
     ("The colours look off.", "negative"),
     ("The design looks great, but the font is too small.", "mixed"),
     ("Love the new layout, really clean.", "positive"),
+    # the service is judged as much as the work
+    ("The Reels cut is great.", "positive"),
+    ("Honestly the best agency we have worked with.", "positive"),
+    ("First response is often slow.", "negative"),
+    ("The performance is not acceptable.", "negative"),
+    ("Purchase orders work well, but the performance is not acceptable.", "mixed"),
 ])
 def test_sentiment(text: str, sentiment: str) -> None:
     [finding] = run(text, CLIENT, "mixed")
