@@ -75,6 +75,9 @@ ZH_CASES = [
     (US, "服务器还没开通，可能影响上线", [(RK, US, None)]),
     (US, "恐怕周五赶不上", [(RK, US, D(2026, 3, 6))]),
     (US, "接口文档迟迟没有收到，进度有点紧。", [(RK, US, None)]),
+    (US, "原定3月底的上线时间需要往后推两周左右。", [(RK, US, D(2026, 3, 31))]),  # our date gives: no promise
+    (US, "商品图供应商那边还没拍完，最快3月20日才能给你们。", [(RK, US, D(2026, 3, 20))]),
+    (CLIENT, "能否把上线时间往后推一周？", [(CR, US, None)]),
     # survey
     (CLIENT, "满意度打分：9分", [(S, CLIENT, None)]),
     (CLIENT, "总体评分给8分，沟通很顺畅。", [(S, CLIENT, None), (F, CLIENT, None)]),
