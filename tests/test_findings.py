@@ -86,6 +86,8 @@ ZH_CASES = [
      [(F, CLIENT, None), (CR, US, None), (R, US, D(2026, 3, 6))]),
     # no findings
     (US, "已经发给您了", []),
+    (US, "主程下周请了婚假，期间由小刘接手。", []),  # 请了…假 takes leave, asks nothing
+    (US, "紧急事务请联系王芳。", []),
     (US, "辛苦了！", []),
     (CLIENT, "您好，附件是设计稿，请查收。", []),
     (US, "如有问题请随时联系。", []),
