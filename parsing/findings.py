@@ -265,6 +265,7 @@ class _Clause:
     slot: bool  # only names a time and says it suits ("Thursday works for me", "周四可以")
     offer: bool  # follows a stock condition: "If you have any questions, | please call me"
     topic: bool = False  # an earlier clause of its sentence names the work ("KV三版都看了，| 都不太行")
+    heading: bool = False  # a section heading alone on its line ("风险与问题：", "Blockers:")
     deadline: bool = False  # names a day still to come as a deadline ("12月10日前", "by Friday")
     consequence: bool = False  # what follows a condition ("如果贵方今天确认，| 我们明天就开始排期")
     fix: bool = False  # it or an earlier clause of its sentence names an error ("价格写错了，| 改成199")
@@ -325,7 +326,7 @@ def _clauses(doc: Doc, text: str, start: int, end: int, cues: Cues,
         fix = fix or cues.fix.search(norm) is not None
         pieces.append(_Clause(a, b, words, norm, question, conditional, timed, future,
                               _slot(norm, a, b, times, question, cues), offer, topic,
-                              deadline, consequence, fix))
+                              _heading(text, a, b), deadline, consequence, fix))
         topic = topic or cues.work.search(norm) is not None
     return pieces
 
@@ -420,7 +421,7 @@ def _trim(text: str, a: int, b: int) -> tuple[int, int]:
 def _classify(clause: _Clause, cues: Cues, party: Party, survey: bool = False) -> _Label | None:
     """The one kind a clause carries, by the precedence of the module docstring, or None."""
     text = clause.norm
-    if cues.chitchat.match(text.strip()) or cues.tail_question.match(text):
+    if cues.chitchat.match(text.strip()) or cues.tail_question.match(text) or clause.heading:
         return None
     score = _score(text, cues, survey)
     if score is not None:
@@ -433,14 +434,14 @@ def _classify(clause: _Clause, cues: Cues, party: Party, survey: bool = False) -
     if cues.change.search(_unbracketed(text)) and asks and not _is_commitment(clause, cues):
         # mending an outright error ("价格写错了，明天能改一下吗") or granting access is a request
         return _Label(Kind.REQUEST if clause.fix else Kind.CHANGE_REQUEST)
-    if cues.risk.search(text):
+    if cues.risk.search(text) and not cues.risk_over.search(text):
         return _Label(Kind.RISK)
     if _is_request(clause, cues):
         return _Label(Kind.REQUEST)
     if _is_commitment(clause, cues):
         return _Label(Kind.COMMITMENT)
     if cues.risk_weak.search(text) and not (clause.question or clause.conditional
-                                            or cues.boilerplate.search(text)):
+                                            or cues.boilerplate.search(text) or cues.risk_over.search(text)):
         sentiment = _sentiment(clause, cues) if survey else None
         if sentiment is not None:  # a survey answer looks back: "上线后bug比较多" is an opinion
             return _Label(Kind.FEEDBACK, sentiment=sentiment)
@@ -451,6 +452,17 @@ def _classify(clause: _Clause, cues: Cues, party: Party, survey: bool = False) -
     if sentiment is not None:
         return _Label(Kind.FEEDBACK, sentiment=sentiment)
     return None
+
+
+_HEADING = re.compile(r"[^，,。.!?！？\n]{1,14}[:：][ \t]*(?:\n|$)")
+
+
+def _heading(text: str, a: int, b: int) -> bool:
+    """Whether text[a:b] is a section heading alone on its line ("风险与问题：", "Blockers:",
+    "需要贵方协助："): what follows it carries the findings."""
+    line_start = text.rfind("\n", 0, a) + 1
+    return not text[line_start:a].strip() and _HEADING.match(text, a) is not None \
+        and len(text[a:b].split()) <= 4
 
 
 _SCORE_JOINER = re.compile(r"\s(?:and|&)\s|[,;，；、]")
@@ -529,7 +541,7 @@ def _is_request(clause: _Clause, cues: Cues) -> bool:
 
 def _is_approval(clause: _Clause, cues: Cues) -> bool:
     text = clause.norm
-    if not cues.approval.search(text) or clause.question or clause.conditional:
+    if not cues.approval.search(text) or clause.question or clause.conditional or clause.slot:
         return False
     if clause.deadline:
         return False  # a sign-off has no deadline: "12月10日前可以上线" promises, it does not approve

@@ -35,6 +35,7 @@ class Cues:
     change_imperative: re.Pattern[str] = _NEVER
     risk: re.Pattern[str] = _NEVER
     risk_weak: re.Pattern[str] = _NEVER
+    risk_over: re.Pattern[str] = _NEVER  # the trouble is behind us: "已经追回来了", "back on track"
     approval: re.Pattern[str] = _NEVER
     approval_negated: re.Pattern[str] = _NEVER
     approval_polite: re.Pattern[str] = _NEVER
@@ -110,7 +111,10 @@ ZH = _cues(
                               "尽量", "准时")
                 + r"[^，。？！?!]{0,8}?" + _any(_ZH_ACTION, _ZH_MORE_ACTIONS)),
     commitment_not=_any("希望", "建议", "要求", "请", "麻烦", "烦请", "需要(?:您|你|贵)", "等(?:您|你)", "吧",
-                        "必须", "我们好", "好让", "以便", "才能", "即可"),
+                        "必须", "我们好", "好让", "以便", "才能", "即可",
+                        # attending someone's meeting, courtesy: "都可以参加", "有消息第一时间同步您", "后续会注意"
+                        "(?:可以|能|会|都)(?:准时)?(?:参加|出席|到场)",
+                        "有(?:消息|进展|结果)[^，。]{0,6}?(?:同步|通知|告诉)", "会注意", "不便"),
     gives_to_you=(_ZH_ACTION + r"[^，。？！?!]{0,6}?" + _any("给您", "给你", "给贵司", "给贵方",
                                                          "您", "贵司", "贵方") + r"(?!.*吗)"),
     action=_ZH_ACTION + "|" + _ZH_MORE_ACTIONS,
@@ -131,6 +135,8 @@ ZH = _cues(
                  "(?:您|你们|你|贵方|贵司)(?:那边|这边)?(?:先|再|帮忙)?(?:看|评估|核实|查|排查|确认|检查|安排|处理|定|估)一?下(?!我们|我)",
                  "建议(?:贵方|贵司|您|你们)?[^，。]{0,10}?(?:确定|确认|提供|协调|安排|准备|决定|考虑|回复|反馈)",
                  "有(?:没有)?(?:什么)?(?:新)?(?:消息|进展|动静|结果|回音)(?:了)?(?:吗|没有?)",
+                 "进展(?:怎么样|如何|到哪)", "(?<![没])有没有[^，。]{0,12}[？?]\\s*$",
+                 "(?:你们|贵方|贵司|您)(?:那边)?先?[^，。]{0,6}?(?:盖章|寄|发|传|给)[^，。]{0,3}?(?:过来|给我们|给我)",
                  r"了(?:吗|没有?)\s*[？?]\s*$"),
     boilerplate=_any("如有", "如需", "有任何问题", "有问题(?:请|可以|随时)", "随时(?:联系|沟通)", "有事", "急事",
                      "紧急(?:事务|事宜|情况|问题)"),
@@ -146,7 +152,8 @@ ZH = _cues(
                 "放大", "缩小", "加大", "挪到", "移到", "改期", "改动", "替换",
                 # a new colour, another adjustment, back to the old version
                 "换(?:成|为)?(?:白|黑|红|蓝|绿|黄|灰|金|银|橙|紫|粉|深|浅)色?", "(?:再|重新)调一?下",
-                "(?:改|换|用)回", "(?:还是)?(?:想|要)用(?:我们)?(?:原来|之前|以前|最早)的"),
+                "(?:改|换|用)回", "(?:还是)?(?:想|要)用(?:我们)?(?:原来|之前|以前|最早)的",
+                "精简", "简洁一?(?:点|些)", "(?:放|挪|移)(?:在|到)(?:左|右|上|下|中|顶|底)"),
     change_marker=_any("建议", "希望", "想要", "想", "需要", "要求", "最好", "还是", "吧", "请", "麻烦", "烦请",
                        "能否", "可否", "可不可以", "能不能", "是否可以", "是否能", "帮忙", "帮我们"),
     risk=_any("恐怕", "可能(?:会|要)?(?:影响|延误|延期|推迟|赶不上|来不及|无法|延迟|耽误|拖|晚)", "赶不上",
@@ -159,6 +166,9 @@ ZH = _cues(
               # our own date has to give: "上线时间需要往后推两周", "最快2月5日才能给你们"
               "(?:需要|得|要|只能|只好|不得不)(?:再)?(?:往后|向后)(?:推|延|放|挪)",
               "(?:需要|得|只能|只好|不得不)(?:推迟|延后|顺延|推后|延期)", "最快[^，。]{0,12}?才能",
+              "(?:要|会|将|得)(?:从[^，。]{0,8}?)?(?:推迟|延期|延后|顺延|推到|延到|拖到)", "(?:延期|推迟|延误)了",
+              "可能[^，。]{0,10}?(?:出不来|延到|推到|拖到|赶不及)", "档期冲突", "临时(?:退出|取消|变卦|缺席)",
+              "会有阻力", "(?i:reject(?:ed)?)",
               # a likely slip, a rejection, a warning of what happens otherwise
               "可能[^，。]{0,10}?(?:顺延|延后|推后|晚|慢|到不了|来不及|受影响|悬|不够|完不成|做不完|停)",
               "顺延", "悬了", "被(?:驳回|拒|退回|打回)", "不然[^，。]{0,10}?(?:来不及|不够|赶不上|影响|延|晚)",
@@ -166,6 +176,12 @@ ZH = _cues(
               "档期[^，。]{0,4}紧"),
     risk_weak=_any("出问题", "出了问题", "有问题", "故障", "宕机", "挂了", "报错", "打不开", "访问不了", "bug", "Bug", "BUG"),
     approval=_any("(?:确认|审核|验收|评审|审批|审查)通过", "通过了", "予以通过", "批准", "签字确认", "确认无误",
+                  # choosing an option, nothing left to change, signed
+                  "选(?:第[一二三四五六七八九十\\d]+(?:个|版|套|种|稿|方案|方向)?|[A-Za-z](?![A-Za-z])|方案[A-Za-z一二三\\d])",
+                  "(?:方案|方向|版本|选项)[A-Za-z一二三\\d]吧", "就按这个(?:推进|签|走)", "按这个签",
+                  "没(?:什么|有)?要改的", "不用(?:再)?改了", "无需(?:再)?修改",
+                  "可以直接(?:出|上线|发布|印刷|下单|交付|定稿|投放)",
+                  "(?i:sow|合同|协议|报价单?|po)[^，。]{0,4}?(?:已|都已?)签", "(?:视觉|文案|设计|配色|排版|报价|主视觉)(?:都)?(?:没有?问题|OK|ok)(?:了)?[👌！!。]*$",
                   "定稿", "(?:可以|同意)(?:上线|发布|执行|实施)", "就按(?:这个|这版|此|这|你们的|您的|上述|该|这样)"
                   + r"[^，。]{0,6}?(?:来|做|执行|进行|办|定)", "就这样定", "就这么定", "就定这", "同意(?:这个|该|此|你们的|贵方的)?"
                   "(?:方案|版本|报价|设计|稿|安排|修改)", "我们同意", "(?i:lgtm)", "(?i:approved)", "没有?问题[，,]?就", "可以定稿", "验收合格",
@@ -184,11 +200,12 @@ ZH = _cues(
                  "拜访", "过来坐坐", "碰个头", "碰一下", "当面沟通", "聊一下", "聊聊",
                  # a visit, a walk-through, an event, a named meeting (需求会, 复盘会, 短会)
                  "(?:来|到|去)(?:我们|我司|贵司|贵方|你们|公司)[^，。]{0,6}?(?:一趟|坐|聊|谈|看|开会|对)",
-                 "当面(?:聊|谈|对)", "(?:线上|一起|当面|电话|视频)(?:过|对|碰)一下", "做(?:个|一次|一个)?(?:demo|演示|汇报|复盘)", "复盘",
+                 "当面(?:聊|谈|对)", "(?:线上|一起|当面|电话|视频)(?:过|对|碰)一下", "做(?:个|一次|一个)?[^，。]{0,4}?(?:demo|演示|汇报|复盘)", "复盘",
                  "(?:需求|复盘|汇报|答谢|周|短|月|季度|年度|kickoff|启动|评审|对接)会(?!员)",
                  "诚邀", "邀请(?:您|贵司|贵方|你们)", "敬请(?:光临|参加|出席)", "打给(?:您|你)",
                  "参加一下", "安排(?:个|一个|一次)?(?:线上|线下|电话|视频)?(?:会|评审|演示|沟通)(?!员)",
-                 "(?i:zoom|teams|meeting|call|sync)"),
+                 "(?i:zoom|teams|meeting|call|sync|review|workshop|kick-?off|onboarding|demo)",
+                 "约(?:在|个时间|一下|您|你们|贵方)", "一起去(?:看|现场|踩点)", "彩排", "培训", "中期汇报", "述标", "提案会"),
     meeting_propose=_any("约", "安排", "开", "组织", "诚邀", "邀请", "要不要", "是否方便", "方便", "有空", "有时间", "可以吗",
                          "怎么样", "如何", "能否", "可否", "是否", "建议", "我们", "一起", "行吗", "好吗", "可以",
                          "定在", "定于", "改到", "改在", "举办", "举行", "召开"),
@@ -227,6 +244,7 @@ ZH = _cues(
     assent=r"^\s*(?:没有?问题|好的?|可以|OK|ok|Ok|行|嗯|对|是的|同意)\s*[，,！!。]?\s*$",
     work=_ZH_WORK,
     strong_feedback=_any("非常满意", "很满意", "不满意", "太棒了", "完美", "很失望", "非常失望"),
+    risk_over=_any("追回", "恢复正常", "进度正常", "已(?:经)?(?:解决|修复|恢复|追上)", "及时回复"),
     chitchat=(r"^(?:您好|你好|大家好|hi|hello|谢谢|感谢|多谢|辛苦了|辛苦|收到|好的|OK|ok|嗯|祝好|此致|敬礼|"
               r"顺祝商祺|祝[^，。]{0,8}|期待[^，。]{0,10}|[^，。]{0,6}(?:你好|您好))[！!。.,，~～\s]*$"),
 )
@@ -249,7 +267,9 @@ EN = _cues(
     continuation=r"^\s*(?:but|however|only|that'll|that will|this will|it will|which)\b",
     commitment=(_EN_SUBJECT + r"[^.?!;]{0,40}?(?:'ll|\bwill\b|\bshall\b|\bare going to\b|'re going to|"
                 r"\bam going to\b|'m going to|\bplan to\b|\baim to\b|\bintend to\b|\bpromise\b|"
-                r"\bcommit to\b|\bcan\b|'m on it|'re on it|\bare on it\b)"
+                r"\bcommit to\b|\bcan\b|'m on it|'re on it|\bare on it\b|\bshould be able to\b|"
+                r"\b(?:aiming|aim|hoping|planning|expecting|on track) to\b)"
+                r"|\b(?:will|to) follow\b"
                 r"|^\s*(?:and\s+)?(?:will|shall)\s+(?!you\b|we\b|i\b)"
                 r"|\byou(?:'ll| will) (?:have|receive|get|see)\b"
                 r"|\b(?:it|they|this|these|that|the \w+(?: \w+)?) (?:will|should) be (?:ready|done|"
@@ -262,7 +282,8 @@ EN = _cues(
                         r"'ll see\b", r"will see\b", r"'ll have to\b", r"will have to\b", r"'ll need\b",
                         r"will need\b", r"'ll keep you posted", r"keep an eye on",
                         r"\bso (?:that )?(?:we|i) (?:can|could)\b", r"(?:'ll|will) be at\b", r"can(?:'t|not)\b", r"\bcan you\b",
-                        r"\bcan we\b", r"\bcan i\b", r"\bwill you\b", r"\bwould\b", r"\bwe can meet\b"),
+                        r"\bcan we\b", r"\bcan i\b", r"\bwill you\b", r"\bwould\b", r"\bwe can meet\b",
+                        r"(?:'ll|will) let you\b", r"(?:will|shall) (?:respond|reply|get back to you)\b[^.]{0,30}\bwithin\b"),
     action=r"\b" + _EN_ACTION + r"\b",
     request=(r"\b(?:please|pls|plz|kindly|(?:could|can|would|will) you|would you mind|do you mind|"
              r"(?:can|could|would|will) (?:someone|somebody|anyone|anybody|one of you|either of you|"
@@ -334,8 +355,8 @@ EN = _cues(
             r"larger|darker|lighter|bolder|shorter|longer|brighter)|make\b[\w\s'-]{0,25}?\b(?:sticky|bold|visible|"
             r"clickable|prominent|optional|mandatory)|reschedule|bring\b[\w\s']{0,25}?\bforward|extend|expand|reduce|cut|include|"
             r"increase|decrease|enlarge|shrink|rename|(?<!any )(?<!an )update(?! on)|revise|tweak|adjust|rearrange|redesign|"
-            r"reword|rework|make\b[\w\s']{0,20}?\b(?:bigger|smaller|larger|darker|lighter|bolder|"
-            r"shorter|longer|brighter))\b"),
+            r"reword|rework|make\b[\w\s']{0,30}?\b(?:bigger|smaller|larger|darker|lighter|bolder|"
+            r"shorter|longer|brighter|simpler|cleaner|wider|narrower|punchier|more \w+|less \w+)|simplif(?:y|ied)|tone down)\b"),
     change_marker=(r"\b(?:can we|could we|can you|could you|would you|will you|would it be possible|"
                    r"is it possible|possible to|we'd like to|we would like to|i'd like to|"
                    r"i would like to|we want to|i want to|need to|please|pls|kindly|let's|(?:we|i)(?:'ve| have)? decided to|"
@@ -366,7 +387,12 @@ EN = _cues(
               r"happy to sign|(?:go|going|went) with (?:the |option|version|concept|plan|proposal|\w+ option)|"
               r"^(?:ok|okay|yes)?[,. ]*agreed\b|\bagreed[.!]?\s*$|signing off|^signed\b|"
               r"(?:move|moving|go|proceed) (?:straight )?(?:in)?to the (?:next|design|development|build|production)|"
-              r"(?:is|are) (?:all )?fine(?: with us| by us| by me)?[.!]?\s*$|whenever you(?:'re| are) ready)\b"),
+              r"(?:is|are) (?:all )?fine(?: with us| by us| by me)?(?=[.!]?\s*$)|whenever you(?:'re| are) ready|"
+              # choosing, accepting a moved date, a signed acceptance
+              r"\w+ it is(?=[.!]?\s*$)|(?:works|is fine|is acceptable|is ok|is okay) (?:for|by|with) us|fine (?:by|with) us|"
+              r"(?:we )?hereby (?:confirm|accept)|confirm (?:our )?acceptance|acceptance certificate|"
+              r"(?:attached is |here is |please find )?(?:the |our )?signed (?:sow|contract|po|agreement|quote|proposal|order))\b"),
+    risk_over=r"\b(?:back on track|resolved now|now resolved|fixed now|caught up|no longer (?:a|an) (?:issue|problem|risk|blocker))\b",
     approval_negated=(r"(?:\b(?:not|never|once|if|pending|awaiting|await|needs?|before|until|"
                       r"waiting for|for (?:your|our) approval|to approve|for approval|unapproved|"
                       r"get approved|be approved)\b|n't\b)"),
@@ -425,7 +451,7 @@ EN = _cues(
     slot_fit=(r"(?:(?:ok|okay|yes|yeah|sure|great|fine)\s+)*(?:(?:is|are|would|will|should|could|does|do|that|it|also|still|probably|definitely|"
               r"really|both|each|either|one)\s+)*(?:be\s+)?(?:works?|good|great|fine|perfect|ok|okay|"
               r"better|best|suits?|free|available|open|possible|convenient|doable|ideal)"
-              r"(?:\s+(?:better|best|well|great|too|nicely))?(?:\s+(?:for|with)\s+(?:me|us|you|"
+              r"(?:\s+(?:better|best|well|great|too|nicely))?(?:\s+(?:for|with|by)\s+(?:me|us|you|"
               r"everyone|everybody|all of us|both of us|all three of us|them))?(?:\s+(?:too|as well))?"
               r"|it is|(?:ok|okay|yes|yeah|sure|great|fine)"),
     negation=r"\b(?:won't|will not|can't|cannot|can not|not|never|unable|unlikely|don't|doesn't)\b",

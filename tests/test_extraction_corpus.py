@@ -4,11 +4,15 @@ Each message goes through `find_findings` exactly as `parsing.pipeline.extract_e
 it: the language detected from the body, the message's Date converted to Asia/Shanghai as
 the reference, the sender's party. Predictions are matched to labels of the same kind by
 text overlap (see `overlap` and README.md "Scoring"); per file (zh, en: each includes its 10
-mixed messages) and per kind the test prints precision, recall and F1, a micro average,
+mixed messages; zh2, en2: the second development set, 8 mixed each; heldout_zh, heldout_en:
+the held-out set) and per kind the test prints precision, recall and F1, a micro average,
 and among matched findings the accuracy of `by`, `due`, `sentiment`, `score` and `start`.
 
-    python tests/test_extraction_corpus.py          # the table
-    python tests/test_extraction_corpus.py -v       # and every miss / false alarm / wrong due
+    python tests/test_extraction_corpus.py            # the table of the development sets
+    python tests/test_extraction_corpus.py -v         # and every miss / false alarm / wrong due
+    python tests/test_extraction_corpus.py --heldout  # the held-out set: figures only, never
+                                                      # its misses (reading them makes it a
+                                                      # development set)
 
 The floors in FLOOR sit about 0.02 under what the rules reached when they were written;
 raise them when the rules get better, never lower them to let a change through.
@@ -68,7 +72,17 @@ FLOOR: dict[str, dict[str, float]] = {
     "en": {"commitment": 0.89, "request": 0.86, "change_request": 0.90, "feedback": 0.85,
            "approval": 0.86, "meeting": 0.94, "risk": 0.87, "survey_response": 0.96,
            "micro": 0.89, "due": 0.93},
+    # the second development set: 80 + 80 messages by a writer who never saw the rules; it
+    # scored micro F1 0.66 | 0.65 on the rules of pass 2 (its honest generalisation figure)
+    # before its errors were read. Kinds hold 7 to 35 labels each: only micro and due are held.
+    "zh2": {"micro": 0.78, "due": 0.84},
+    "en2": {"micro": 0.74, "due": 0.87},
 }
+
+
+DEVELOPMENT = ("zh", "en", "zh2", "en2")
+HELDOUT = ("heldout_zh", "heldout_en")
+HELDOUT_FLOOR: dict[str, dict[str, float]] = {}  # set below once measured
 
 
 # --- matching ------------------------------------------------------------------------------
@@ -240,18 +254,21 @@ def table(scores: dict[str, Score]) -> str:
 _SCORES: dict[str, Score] = {}
 
 
-def _scores() -> dict[str, Score]:
-    if not _SCORES:
-        for name in ("zh", "en"):
+def _scores(names: tuple[str, ...] = DEVELOPMENT) -> dict[str, Score]:
+    for name in names:
+        if name not in _SCORES:
             _SCORES[name] = score_file(name)
-    return _SCORES
+    return {name: _SCORES[name] for name in names}
 
 
 def test_corpus_table_and_floors() -> None:
-    scores = _scores()
+    _hold(_scores(), FLOOR)
+
+
+def _hold(scores: dict[str, Score], floor: dict[str, dict[str, float]]) -> None:
     print("\n" + table(scores))
     failures = []
-    for name, floors in FLOOR.items():
+    for name, floors in floor.items():
         score = scores[name]
         for kind, floor in floors.items():
             if kind == "due":
@@ -273,7 +290,7 @@ def test_overlap_rules() -> None:
 
 
 if __name__ == "__main__":
-    result = _scores()
+    result = _scores(HELDOUT if "--heldout" in sys.argv else DEVELOPMENT)
     print(table(result))
     if "-v" in sys.argv:
         for file_name, file_score in result.items():

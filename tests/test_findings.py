@@ -66,10 +66,15 @@ ZH_CASES = [
     (CLIENT, "首页设计稿我们已签字确认。", [(A, CLIENT, None)]),
     (CLIENT, "设计稿很漂亮，确认通过。", [(F, CLIENT, None), (A, CLIENT, None)]),
     (CLIENT, "确认通过，请在周五前上线。", [(A, CLIENT, None), (R, US, D(2026, 3, 6))]),
+    (CLIENT, "三个方向里我们选C。", [(A, CLIENT, None)]),  # choosing what was offered
+    (CLIENT, "报价没问题，按这个签吧。", [(A, CLIENT, None)]),
+    (CLIENT, "没什么要改的，可以直接出成片了。", [(A, CLIENT, None)]),
     (US, "没问题，12月10日前可以上线。", [(C, US, D(2026, 12, 10))]),  # a deadline: a promise, no sign-off
     # meetings
     (CLIENT, "下周二下午3点开个评审会？", [(M, US, D(2026, 3, 10))]),
     (US, "约个电话会？", [(M, CLIENT, None)]),
+    (CLIENT, "onboarding 能不能约在周四下午三点？", [(M, US, D(2026, 3, 5))]),
+    (US, "原定下周三的培训能不能改到下周五下午两点？", [(M, CLIENT, D(2026, 3, 13))]),  # moving a meeting is a meeting
     (US, "明天上午10点方便开个视频会吗？", [(M, CLIENT, D(2026, 3, 5))]),
     # risks
     (US, "服务器还没开通，可能影响上线", [(RK, US, None)]),
@@ -78,6 +83,9 @@ ZH_CASES = [
     (US, "原定3月底的上线时间需要往后推两周左右。", [(RK, US, D(2026, 3, 31))]),  # our date gives: no promise
     (US, "商品图供应商那边还没拍完，最快3月20日才能给你们。", [(RK, US, D(2026, 3, 20))]),
     (CLIENT, "能否把上线时间往后推一周？", [(CR, US, None)]),
+    (US, "原定周五交付的VI手册可能要延到下周三。", [(RK, US, D(2026, 3, 6))]),  # the day at risk
+    (US, "上周延误的联调已经追回来了，目前整体进度正常。", []),  # trouble that is over is no risk
+    (US, "风险与问题：\n1. SAP接口还没开通，可能影响联调。", [(RK, US, None)]),  # the heading is not a finding
     # survey
     (CLIENT, "满意度打分：9分", [(S, CLIENT, None)]),
     (CLIENT, "总体评分给8分，沟通很顺畅。", [(S, CLIENT, None), (F, CLIENT, None)]),
@@ -86,6 +94,8 @@ ZH_CASES = [
      [(F, CLIENT, None), (CR, US, None), (R, US, D(2026, 3, 6))]),
     # no findings
     (US, "已经发给您了", []),
+    (US, "有消息我第一时间同步您。", []),  # courtesy, not a promise
+    (CLIENT, "我们 IT 和 HR 都可以参加。", []),  # attending the other side's meeting
     (US, "主程下周请了婚假，期间由小刘接手。", []),  # 请了…假 takes leave, asks nothing
     (US, "紧急事务请联系王芳。", []),
     (US, "辛苦了！", []),
@@ -145,6 +155,13 @@ EN_CASES = [
     (US, "I sent the contract yesterday and we'll sign it by end of the month.",
      [(C, US, D(2026, 3, 31))]),
     (CLIENT, "Please approve the budget by Friday.", [(R, US, D(2026, 3, 6))]),
+    (US, "We should be able to get two bolder routes to you by Monday.", [(C, US, D(2026, 3, 9))]),
+    (US, "The influencer shortlist will follow early next week.", [(C, US, None)]),
+    (CLIENT, "We hereby confirm acceptance of the Phase 2 deliverables.", [(A, CLIENT, None)]),
+    (CLIENT, "Gloss it is.", [(A, CLIENT, None)]),
+    (CLIENT, "Could you possibly make the nav links a bit larger?", [(CR, US, None)]),
+    (US, "Blockers:\n- still waiting for the API keys from your IT team", [(RK, US, None)]),
+    (US, "The integration is back on track after last week's delay.", []),
     # a conditional offer: its consequence on the sender's side is a promise, the condition is not
     (US, "If you approve today we can ship Friday.", [(C, US, D(2026, 3, 6))]),
     (US, "If you confirm by Wednesday, we can deliver by the 27th.", [(C, US, D(2026, 3, 27))]),
