@@ -521,6 +521,8 @@ def _is_commitment(clause: _Clause, cues: Cues) -> bool:
     if cues.negation.search(text) or cues.commitment_not.search(text) \
             or cues.boilerplate.search(text):
         return False
+    if cues.to_sender.search(text) and cues.first_person.match(text.lstrip()) is None:
+        return False  # "月底前给我们一个方案": the other side gives it; the ask goes on
     if cues.commitment.search(text):
         return True
     if clause.future and cues.action.search(text) and cues.request.search(text) is None \
@@ -681,9 +683,8 @@ def _drafts(clauses: list[_Clause], labels: list[_Label | None], cues: Cues,
             last.label = _merged(last.label, label)
             continue
         if last and previous_free is None and last.label.kind is label.kind is Kind.COMMITMENT \
-                and cues.first_person.search(clause.norm) is None \
-                and cues.commitment.search(clause.norm) is None:
-            last.end = clause.end  # "我们明天开始改，下周五之前交付": one promise, the plan goes on
+                and cues.own_side.search(clause.norm) is None:
+            last.end = clause.end  # "我们会重新梳理…，争取下周二前出…": one promise, the plan goes on
             continue
         start = clause.start
         if previous_free is not None and _absorbable(previous_free, cues, times):

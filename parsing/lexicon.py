@@ -21,6 +21,7 @@ class Cues:
     """The cues of one language; a cue a language does not use never matches."""
 
     first_person: re.Pattern[str] = _NEVER
+    own_side: re.Pattern[str] = _NEVER  # the writer's side named ("我们", "our team"): a new subject
     commitment: re.Pattern[str] = _NEVER
     commitment_not: re.Pattern[str] = _NEVER
     gives_to_you: re.Pattern[str] = _NEVER
@@ -36,6 +37,7 @@ class Cues:
     risk: re.Pattern[str] = _NEVER
     risk_weak: re.Pattern[str] = _NEVER
     risk_over: re.Pattern[str] = _NEVER  # the trouble is behind us: "已经追回来了", "back on track"
+    to_sender: re.Pattern[str] = _NEVER  # the work comes to the writer: "月底前给我们一个方案", "get it to us"
     approval: re.Pattern[str] = _NEVER
     approval_negated: re.Pattern[str] = _NEVER
     approval_polite: re.Pattern[str] = _NEVER
@@ -101,6 +103,7 @@ _ZH_MORE_ACTIONS = _any("寄出", "寄回", "到货", "盖章", "付款", "支�
 
 ZH = _cues(
     first_person=_ZH_FIRST_PERSON,
+    own_side=_ZH_FIRST_PERSON,
     plan_subject=r"(?![^，。]*(?:你们|您|你|贵方|贵司|他们|他|她|供应商|厂商|那边|说|给我们|给我|发我们))",
     perfective=r"了(?!解)|过(?:了|的)",
     tail_question=(r"^\s*(?:您|你|你们|贵方)?(?:那边)?(?:看)?(?:这样)?(?:是否|是不是)?(?:可以|行|合适|方便|OK|ok|需要)"
@@ -113,7 +116,7 @@ ZH = _cues(
     commitment_not=_any("希望", "建议", "要求", "请", "麻烦", "烦请", "需要(?:您|你|贵)", "等(?:您|你)", "吧",
                         "必须", "我们好", "好让", "以便", "才能", "即可",
                         # attending someone's meeting, courtesy: "都可以参加", "有消息第一时间同步您", "后续会注意"
-                        "(?:可以|能|会|都)(?:准时)?(?:参加|出席|到场)",
+                        "(?:可以|能|会|都)(?:准时)?(?:参加|出席|到场)", "(?:将|会)在[^，。]{0,10}内(?:回复|答复)",
                         "有(?:消息|进展|结果)[^，。]{0,6}?(?:同步|通知|告诉)", "会注意", "不便"),
     gives_to_you=(_ZH_ACTION + r"[^，。？！?!]{0,6}?" + _any("给您", "给你", "给贵司", "给贵方",
                                                          "您", "贵司", "贵方") + r"(?!.*吗)"),
@@ -210,6 +213,9 @@ ZH = _cues(
                          "怎么样", "如何", "能否", "可否", "是否", "建议", "我们", "一起", "行吗", "好吗", "可以",
                          "定在", "定于", "改到", "改在", "举办", "举行", "召开"),
     meeting_not=_any("纪要", "记录", "结论", "会上", "会后", "上次", "刚才", "昨天的", "内部", "问卷", "会议邀请",
+                     # a meeting named as a moment or as a kind of material: "review 之前麻烦把…发我们"
+                     "(?:(?i:session|review|meeting|workshop|demo|onboarding|kick-?off)|会|培训|评审|彩排)\\s*(?:之前|之后|以前|前|后)",
+                     "(?:培训|会议|评审)(?:材料|资料|课件|文档|PPT|ppt)",
                      # accepting an invitation: "我们会派两位同事参加", "准时出席"
                      "(?<!请)(?:会|将|准时|一定)(?:派[^，。]{0,8}?)?(?:参加|出席|到场)"),
     slot_filler=_any("那就", "那(?!边)", "就", "或者", "或", "和", "要不", "要不然", "改到", "改", "定在", "约在", "的话"),
@@ -245,6 +251,8 @@ ZH = _cues(
     work=_ZH_WORK,
     strong_feedback=_any("非常满意", "很满意", "不满意", "太棒了", "完美", "很失望", "非常失望"),
     risk_over=_any("追回", "恢复正常", "进度正常", "已(?:经)?(?:解决|修复|恢复|追上)", "及时回复"),
+    to_sender=r"(?:给|发|交|寄|传|发给|交给|寄给|传给)(?:我们|我方|我司|我)(?!们的)",
+    request_not=_any("请勿(?:直接)?回复", "退订"),
     chitchat=(r"^(?:您好|你好|大家好|hi|hello|谢谢|感谢|多谢|辛苦了|辛苦|收到|好的|OK|ok|嗯|祝好|此致|敬礼|"
               r"顺祝商祺|祝[^，。]{0,8}|期待[^，。]{0,10}|[^，。]{0,6}(?:你好|您好))[！!。.,，~～\s]*$"),
 )
@@ -262,6 +270,7 @@ _EN_ACTION = _any("send", "share", "deliver", "provide", "submit", "upload", "fi
                   "grant", "create", "organize", "organise", "resend", "clarify", "explain")
 
 EN = _cues(
+    own_side=_EN_SUBJECT,
     tail_question=(r"^\s*(?:(?:would|will|does|could) (?:that|this|it) work(?: for you)?|(?:is )?(?:that|this) "
                    r"(?:ok|okay|alright|acceptable)(?: (?:for|with) you)?|ok)\s*\?\s*$"),
     continuation=r"^\s*(?:but|however|only|that'll|that will|this will|it will|which)\b",
@@ -315,7 +324,10 @@ EN = _cues(
              r"^(?:also,? |and |so )?do you (?:already |still |currently )(?:have|know)|"
              r"(?:could|can|would|will) your\b|(?:we|i)(?:'ll| will|'d| would) (?:still )?need (?:your|you to)|"
              r"(?:we|i)'d need (?:the|a|an)|\bneeds (?:the|your) |(?:we|i) hope to (?:see|get|receive|have) (?:it|them|the|your)|"
-             r"is (?:that|this|it) (?:still )?(?:possible|doable|feasible)(?=\?))\b"),
+             r"is (?:that|this|it) (?:still )?(?:possible|doable|feasible)(?=\?)|"
+             # has the work happened? "Did the staging deploy go through?"
+             r"^(?:also,? |and |so )?(?:did|has|have) (?:the|your|our) [\w\s-]{1,30}? (?:go through|gone through|arrive|arrived|"
+             r"land|landed|come through|get approved|been approved|go live|gone live|get signed|been signed)(?=\?))\b"),
     request_imperative=(r"^\s*(?:also,?\s+|and\s+|so\s+|then\s+|just\s+)?(?:send|share|provide|forward|"
                         r"upload|confirm|sign|review|check|call|e-?mail|fax|print|reply|respond|advise|"
                         r"contact|remind|prepare|handle|submit|execute|complete|read|schedule|reschedule|"
@@ -377,7 +389,9 @@ EN = _cues(
           r"has not|don't|doesn't|do not|does not|no|not)|at risk|risks?|risky|concerned|concerns?|"
           r"tight|unlikely|jeopardi[sz]e|push(?:ed)? (?:back|out)|postpone[ds]?|"
           r"not (?:yet )?(?:received|ready|available)|haven't (?:yet )?(?:received|got|gotten|heard)|"
-          r"hasn't (?:been )?(?:set up|provided|delivered|approved|sent)|i'm afraid|afraid we)\b"),
+          r"hasn't (?:been )?(?:set up|provided|delivered|approved|sent)|i'm afraid|afraid we|"
+          # the price of not acting: "otherwise the printer slot moves to April"
+          r"(?:otherwise|or else)\b[^.?!]{0,80}\b(?:lose|miss|slip|moves?|delay\w*|late|won't|can't|couldn't))\b"),
     risk_weak=(r"\b(?:issues? with|problems? with|outage|crash(?:ed|es|ing)?|fail(?:ed|s|ing)?|"
                r"bugs?|not working|is down|are down|went down|broken|error)\b"),
     approval=(r"\b(?:approved?|approves|lgtm|looks good to me|signed off|sign[- ]off|we sign off|"
@@ -393,6 +407,7 @@ EN = _cues(
               r"(?:we )?hereby (?:confirm|accept)|confirm (?:our )?acceptance|acceptance certificate|"
               r"(?:attached is |here is |please find )?(?:the |our )?signed (?:sow|contract|po|agreement|quote|proposal|order))\b"),
     risk_over=r"\b(?:back on track|resolved now|now resolved|fixed now|caught up|no longer (?:a|an) (?:issue|problem|risk|blocker))\b",
+    to_sender=r"\b(?:to us|to me|send us|send me|get us|get me)\b",
     approval_negated=(r"(?:\b(?:not|never|once|if|pending|awaiting|await|needs?|before|until|"
                       r"waiting for|for (?:your|our) approval|to approve|for approval|unapproved|"
                       r"get approved|be approved)\b|n't\b)"),

@@ -39,12 +39,17 @@ ZH_CASES = [
     (US, "修改稿我们争取周三前发您。", [(C, US, D(2026, 3, 11))]),
     (CLIENT, "我方会在月底前把合同盖章寄回。", [(C, CLIENT, D(2026, 3, 31))]),
     (US, "下周五之前，我们会提交首页设计稿", [(C, US, D(2026, 3, 13))]),
+    (US, "我们会重新梳理品牌关键词，争取下周二前出三个新方向给您过目。", [(C, US, D(2026, 3, 10))]),  # one promise
     # a conditional offer: the consequence on the sender's side is the promise, not the condition
     (US, "如果贵方今天确认，我们明天就开始排期。", [(C, US, D(2026, 3, 5))]),
     (US, "如果同意的话我们明天开始改。", [(C, US, D(2026, 3, 5))]),
     (US, "如果有任何问题，欢迎随时联系我们。", []),
     # requests
     (CLIENT, "请贵方本周内提供素材", [(R, US, D(2026, 3, 8))]),
+    (CLIENT, "烦请贵司评估一下工期和报价，月底前给我们一个方案。", [(R, US, D(2026, 3, 31))]),  # not our promise
+    (CLIENT, "review 之前麻烦把 brand guideline 的最新版发我们。", [(R, US, None)]),  # a moment, not a meeting
+    (CLIENT, "另外培训材料请本周内发我们。", [(R, US, D(2026, 3, 8))]),
+    (CLIENT, "上次说的那个数据看板，进展怎么样了？", [(R, US, None)]),
     (CLIENT, "麻烦把logo源文件发一下，谢谢！", [(R, US, None)]),
     (CLIENT, "烦请在3月15日前回复。", [(R, US, D(2026, 3, 15))]),
     (CLIENT, "可否提供一下测试账号？", [(R, US, None)]),
@@ -98,6 +103,7 @@ ZH_CASES = [
     (CLIENT, "我们 IT 和 HR 都可以参加。", []),  # attending the other side's meeting
     (US, "主程下周请了婚假，期间由小刘接手。", []),  # 请了…假 takes leave, asks nothing
     (US, "紧急事务请联系王芳。", []),
+    (US, "您的邮件已收到，我们将在1个工作日内回复。请勿直接回复。", []),  # an auto-reply
     (US, "辛苦了！", []),
     (CLIENT, "您好，附件是设计稿，请查收。", []),
     (US, "如有问题请随时联系。", []),
@@ -162,6 +168,8 @@ EN_CASES = [
     (CLIENT, "Could you possibly make the nav links a bit larger?", [(CR, US, None)]),
     (US, "Blockers:\n- still waiting for the API keys from your IT team", [(RK, US, None)]),
     (US, "The integration is back on track after last week's delay.", []),
+    (US, "Did the staging deploy go through?", [(R, CLIENT, None)]),
+    (US, "Please confirm the copy. Otherwise the printer slot moves to April.", [(R, CLIENT, None), (RK, US, None)]),
     # a conditional offer: its consequence on the sender's side is a promise, the condition is not
     (US, "If you approve today we can ship Friday.", [(C, US, D(2026, 3, 6))]),
     (US, "If you confirm by Wednesday, we can deliver by the 27th.", [(C, US, D(2026, 3, 27))]),
