@@ -929,7 +929,8 @@ _ZH: list[tuple[re.Pattern[str], _Handler]] = [
      _vague),
     (re.compile(r"(?:(?P<part>" + _CN_PARTS + r")\s*)?(?<![第下如几这那])(?P<h>" + _HOUR
                 + r")\s*(?P<z>[点點时])(?:(?P<half>半)|(?P<q>一刻|三刻)|整|"
-                r"\s*(?P<mi>\d{1,2}|[零〇一二三四五六七八九十]{1,3})\s*分?)?"
+                # minutes in characters need two of them or a 分: "两点一起去" is 2:00, not 2:01
+                r"\s*(?P<mi>\d{1,2}|[零〇一二三四五六七八九十]{2,3}|[一二三四五六七八九十](?=\s*分))\s*分?)?"
                 r"(?!建议|意见|问题|需求|要求|内容|说明|原因|修改|反馈|考虑|改动|想法)"), _cn_time),
     (re.compile(r"(?:(?P<part>" + _CN_PARTS + r")\s*)?(?P<h>" + _HOUR + r")\s*(?:点|时)?\s*[-~～到至]\s*"
                 + _HOUR + r"\s*[点时]"), _cn_time_range),

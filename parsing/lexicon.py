@@ -294,7 +294,7 @@ EN = _cues(
                         r"\bcan we\b", r"\bcan i\b", r"\bwill you\b", r"\bwould\b", r"\bwe can meet\b",
                         r"(?:'ll|will) let you\b", r"(?:will|shall) (?:respond|reply|get back to you)\b[^.]{0,30}\bwithin\b"),
     action=r"\b" + _EN_ACTION + r"\b",
-    request=(r"\b(?:please|pls|plz|kindly|(?:could|can|would|will) you|would you mind|do you mind|"
+    request=(r"\b(?:please|pls|plz|kindly|rsvp|(?:could|can|would|will) you|would you mind|do you mind|"
              r"(?:can|could|would|will) (?:someone|somebody|anyone|anybody|one of you|either of you|"
              r"(?:one or )?both of you|you guys|you all|y'all)|any chance (?:you|we|i) could|"
              r"(?:can|may|could) (?:i|we) (?:ask you|ask for|have|get)|"
@@ -421,17 +421,18 @@ EN = _cues(
              r"speak (?:to|with) you|go over|touch base|lunch|dinner|breakfast|coffee|drinks?|"
              r"appointment|appt|join(?:ing)? (?:us|me|you)|a visit|visit (?:us|me)|reschedule|"
              r"(?:are|r) you (?:free|available|around)(?= (?:on|at|for|this|next|tomorrow|today|tonight|"
-             r"any|sometime|later|to (?:meet|talk|discuss|chat|get))|\?|$)|see you (?=at|on|tomorrow|tonight|then|next|this|"
+             r"any|sometime|later|to (?:meet|talk|discuss|chat|get))|\?|$)|see you (?=at|on|tomorrow|tonight|next|this|"
              r"monday|tuesday|wednesday|thursday|friday|saturday|sunday)|get on (?:my|his|her|your) "
              r"calendar|dry run|demo|rehearsal|present (?:the |our )?(?:findings|results|progress|concepts?|"
              r"designs?|options|work)|(?:book|schedule|set up|arrange|hold) (?:a|an) (?:[\w-]+ ){0,2}review|"
-             r"come (?:to|by|over to|visit) (?:our|the) (?:[\w-]+ )?(?:office|studio|site|factory|headquarters|hq))\b"
+             r"come (?:to|by|over to|visit) (?:our|the) (?:[\w-]+ )?(?:office|studio|site|factory|headquarters|hq)|"
+             r"you(?:'re| are) (?:cordially )?invited|(?:an )?invitation to (?:our|the|a)\b|join us (?:for|at))\b"
              r"|约个?会|开个?会|会议|通个电话|电话会"),
     meeting_propose=(r"\b(?:can we|could we|shall we|should we|let's|let us|how about|what about|"
                      r"would you be (?:free|available)|are you (?:free|available)|is \w+ (?:free|"
                      r"available)|does \w+(?: \w+)? work|would \w+(?: \w+)? work|works for you|"
                      r"(?:i|we)(?:'d| would) like to (?:schedule|set up|arrange|book|have|meet)|"
-                     r"propose|suggest|schedule|set up|arrange|book|invite you|available for|"
+                     r"propose|suggest|schedule|set up|arrange|book|invite you|invited|invitation|join us|available for|"
                      r"free for|time for|(?:we|i) (?:can|could) (?:meet|call|talk|chat|hop on)|"
                      r"lets|why don't we|do you want to|would you like to|are you (?:around|in)|"
                      r"(?:^|, )you (?:free|available)|do you have (?:time|a minute|a moment)|"
@@ -507,12 +508,15 @@ EN = _cues(
           r"team|agency|service|support|delivery|communication|quality|performance|response|"
           r"turnaround|process|collaboration|cut|edit|footage|shoot|build|release|launch|rollout|"
           r"pilot|workshop|training|campaign|translation|packaging)\b"),
-    feedback_not=(r"\b(?:good (?:morning|afternoon|evening|day|night|news|luck|question|point)|"
+    # a bare "that's great" acknowledges news ("Thanks, that's great."); it judges no work
+    feedback_not=(r"^\s*(?:thanks?(?: you)?,? )?(?:that's|that is|this is|it's) (?:great|perfect|helpful|brilliant|wonderful)[.!]*\s*$|"
+                  r"\b(?:good (?:morning|afternoon|evening|day|night|news|luck|question|point)|"
                   r"have a (?:great|good|nice|lovely)|hope you(?:'re| are) (?:well|good)|"
                   r"nice to (?:meet|hear|see)|great to (?:hear|meet|see)|good to (?:hear|know)|"
                   r"looking forward|sounds good|would like|i'd like|we'd like|like to|if you like|"
                   r"feel free|as good as|good time|works for|thank|thanks|(?:looks?|seems?|feels?|sounds?) like|"
-                  r"just like|like this|like that|would love|'d love|love to)\b"),
+                  r"just like|like this|like that|would love|'d love|love to|"
+                  r"hope (?:he|she|you|they|everyone|the family)\b[^.!?]{0,30}\b(?:better|well))\b"),
     strong_feedback=(r"\b(?:love it|love them|perfect|well done|great job|great work|nailed it|disappointed|"
                      r"the best (?:agency|team|partner|vendor|studio)|"
                      r"lov(?:e|ed) (?:the|working|your)|brilliant|gorgeous|excellent|superb|outstanding|impressive|"

@@ -169,6 +169,11 @@ EN_CASES = [
     (US, "Blockers:\n- still waiting for the API keys from your IT team", [(RK, US, None)]),
     (US, "The integration is back on track after last week's delay.", []),
     (US, "Did the staging deploy go through?", [(R, CLIENT, None)]),
+    (US, "You're invited: Partner Evening, Thursday 5 March, 6:30pm at The Pier.", [(M, CLIENT, D(2026, 3, 5))]),
+    (US, "Please RSVP by 18 March.", [(R, CLIENT, D(2026, 3, 18))]),
+    (CLIENT, "Great, see you then.", []),  # accepts, proposes nothing
+    (CLIENT, "Hope he feels better soon.", []),
+    (CLIENT, "Thanks, that's great.", []),
     (US, "Please confirm the copy. Otherwise the printer slot moves to April.", [(R, CLIENT, None), (RK, US, None)]),
     # a conditional offer: its consequence on the sender's side is a promise, the condition is not
     (US, "If you approve today we can ship Friday.", [(C, US, D(2026, 3, 6))]),
