@@ -804,9 +804,11 @@ def _anchored(text: str, expression: TimeExpression) -> bool:
 
 # A zone named after a meeting's time: the time is wall time there, not in the team's zone.
 _ZONE_AFTER = re.compile(
-    r"\s*\(?(?:(?P<name>sydney|melbourne|pacific|eastern|central|mountain|uk|london|berlin|paris|"
+    r"\s*[(（]?\s*(?:(?:(?P<name>sydney|melbourne|pacific|eastern|central|mountain|uk|london|berlin|paris|"
     r"frankfurt|singapore|tokyo|new york|california|beijing|shanghai|china)(?:\s+time)?|"
-    r"(?P<abbr>et|est|edt|pt|pst|pdt|ct|cst|cdt|cet|cest|gmt|bst|utc|aest|aedt|jst|sgt))\b", re.I)
+    r"(?P<abbr>et|est|edt|pt|pst|pdt|ct|cst|cdt|cet|cest|gmt|bst|utc|aest|aedt|jst|sgt))\b|"
+    r"(?P<cn>东京|日本|伦敦|英国|纽约|美东|美国东部|美西|美国西部|太平洋|悉尼|新加坡|北京|上海|柏林|德国|巴黎|法国|香港)时间)",
+    re.I)
 _ZONES = {
     "sydney": "Australia/Sydney", "melbourne": "Australia/Melbourne", "aest": "Australia/Sydney",
     "aedt": "Australia/Sydney", "pacific": "America/Los_Angeles", "california": "America/Los_Angeles",
@@ -820,6 +822,12 @@ _ZONES = {
     "jst": "Asia/Tokyo", "singapore": "Asia/Singapore", "sgt": "Asia/Singapore",
     "beijing": "Asia/Shanghai", "shanghai": "Asia/Shanghai", "china": "Asia/Shanghai",
     "cst": "Asia/Shanghai",  # China Standard Time in mail to and from China
+    "东京": "Asia/Tokyo", "日本": "Asia/Tokyo", "伦敦": "Europe/London", "英国": "Europe/London",
+    "纽约": "America/New_York", "美东": "America/New_York", "美国东部": "America/New_York",
+    "美西": "America/Los_Angeles", "美国西部": "America/Los_Angeles", "太平洋": "America/Los_Angeles",
+    "悉尼": "Australia/Sydney", "新加坡": "Asia/Singapore", "北京": "Asia/Shanghai", "上海": "Asia/Shanghai",
+    "柏林": "Europe/Berlin", "德国": "Europe/Berlin", "巴黎": "Europe/Paris", "法国": "Europe/Paris",
+    "香港": "Asia/Hong_Kong",
 }
 
 
@@ -841,7 +849,7 @@ def _in_team_zone(start: dt.datetime, text: str, after: int,
     match = _ZONE_AFTER.match(text, after)
     if match is None or reference is None or reference.tzinfo is None:
         return start
-    name = (match["name"] or match["abbr"]).lower()
+    name = (match["name"] or match["abbr"] or match["cn"]).lower()
     try:
         zone = ZoneInfo(_ZONES[name])
     except (KeyError, ZoneInfoNotFoundError):

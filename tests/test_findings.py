@@ -256,6 +256,9 @@ def test_survey_score(text: str, score: int) -> None:
     ("Can we meet Thursday at 10am?", dt.datetime(2026, 3, 5, 10, 0), D(2026, 3, 5)),
     ("Shall we set up a call on Friday?", None, D(2026, 3, 6)),  # a day and no time
     ("约个电话会？", None, None),
+    # a zone named after the time: wall time there, Shanghai time in the plan
+    ("彩排定在3月12日下午3点（东京时间）可以吗？", dt.datetime(2026, 3, 12, 14, 0), D(2026, 3, 12)),
+    ("下周二上午10点（伦敦时间）开个线上会？", dt.datetime(2026, 3, 10, 18, 0), D(2026, 3, 10)),
 ])
 def test_meeting_start(text: str, start: dt.datetime | None, due: dt.date | None) -> None:
     [finding] = run(text, US, "mixed")
