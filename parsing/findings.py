@@ -647,6 +647,40 @@ def _sentiment(clause: _Clause, cues: Cues) -> str | None:
     return "negative" if negative else None
 
 
+_LIST_ITEM = re.compile(r"[ \t]*(?:[-*•·●▪]|\d{1,2}[.)、．](?!\d)|[（(]\d{1,2}[)）]|[一二三四五六七八九十][、.])\s*")
+
+
+def _line_start(text: str, start: int) -> bool:
+    return not text[text.rfind("\n", 0, start) + 1:start].strip(" \t-*•·●▪")
+
+
+def _list_item(text: str, start: int) -> bool:
+    """Whether the sentence at `start` opens a line that is a list item ("- …", "1. …", "（2）…")."""
+    line = text.rfind("\n", 0, start) + 1
+    return _LIST_ITEM.match(text, line) is not None and _line_start(text, start)
+
+
+def _in_plan(plan: bool, text: str, start: int, clauses: list[_Clause], cues: Cues) -> bool:
+    """A plan section opens with a heading such as "下周计划：" or "Next week:" alone on its line
+    and runs over the list under it; another heading or a line of prose closes it."""
+    heading = next((c for c in clauses if c.heading), None)
+    if heading is not None:
+        return cues.plan_heading.search(heading.norm) is not None
+    if plan and _line_start(text, start) and not _list_item(text, start):
+        return False
+    return plan
+
+
+def _planned(clause: _Clause, label: _Label | None, cues: Cues) -> _Label | None:
+    """An item of the writer's plan with no finding of its own is a commitment of the writer's
+    ("- Android push notifications by Wednesday"), unless it names the reader or is done."""
+    if label is not None or clause.heading or clause.question or len(clause.norm.strip()) < 4:
+        return label
+    if cues.other_side.search(clause.norm) or _is_past(clause, cues) or (clause.timed and not clause.future):
+        return label
+    return _Label(Kind.COMMITMENT)
+
+
 # --- from labelled clauses to finding spans ------------------------------------------------
 
 
@@ -865,6 +899,9 @@ def _span(doc: Doc, text: str, draft: _Draft, party: Party) -> Span | None:
     joiner = _LEADING_JOINER.match(text, start, end)
     if joiner:
         start = joiner.end()
+    marker = _LIST_ITEM.match(text, start, end) if _line_start(text, start) else None
+    if marker and marker.end() < end:
+        start = marker.end()  # "2. 3月12日提测" is the item "3月12日提测"
     span = doc.char_span(start, end, label=str(draft.label.kind), alignment_mode="expand")
     if span is None:
         return None
@@ -908,12 +945,16 @@ class _FindingsComponent:
         text = _text(doc)
         survey = self.cues.survey_doc.search(text.lower() if self.english else text) is not None
         drafts: list[_Draft] = []
+        plan = False  # inside a list under "下周计划：" / "Next week:"
         for start, end in _sentence_bounds(doc, text):
             clauses = _clauses(doc, text, start, end, self.cues, self.english)
             if len(clauses) == 1 and self.cues.tail_question.match(clauses[0].norm) \
                     and _tail(drafts, clauses[0], text, self.cues):
                 continue
             labels = [_classify(clause, self.cues, party, survey) for clause in clauses]
+            plan = _in_plan(plan, text, start, clauses, self.cues)
+            if plan and _list_item(text, start):
+                labels = [_planned(clause, label, self.cues) for clause, label in zip(clauses, labels)]
             if survey and any(label and label.kind is Kind.SURVEY_RESPONSE for label in labels):
                 clauses, labels = _split_scores(clauses, labels, self.cues)
             drafts.extend(_drafts(clauses, labels, self.cues, doc._.times or []))

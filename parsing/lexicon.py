@@ -38,6 +38,8 @@ class Cues:
     risk_weak: re.Pattern[str] = _NEVER
     risk_over: re.Pattern[str] = _NEVER  # the trouble is behind us: "已经追回来了", "back on track"
     to_sender: re.Pattern[str] = _NEVER  # the work comes to the writer: "月底前给我们一个方案", "get it to us"
+    plan_heading: re.Pattern[str] = _NEVER  # a heading over the writer's plan: "下周计划：", "Next week:"
+    other_side: re.Pattern[str] = _NEVER  # the reader named: "贵方", "you"
     approval: re.Pattern[str] = _NEVER
     approval_negated: re.Pattern[str] = _NEVER
     approval_polite: re.Pattern[str] = _NEVER
@@ -253,6 +255,9 @@ ZH = _cues(
     risk_over=_any("追回", "恢复正常", "进度正常", "已(?:经)?(?:解决|修复|恢复|追上|定位)", "及时回复"),
     to_sender=r"(?:给|发|交|寄|传|发给|交给|寄给|传给)(?:我们|我方|我司|我)(?!们的)",
     request_not=_any("请勿(?:直接)?回复", "退订"),
+    plan_heading=_any("下周计划", "下周工作", "下周安排", "下一步", "后续计划", "后续安排", "接下来", "下阶段", "下一阶段",
+                      "工作计划", "计划", "待办"),
+    other_side=_any("你们", "您", "你", "贵方", "贵司"),
     chitchat=(r"^(?:您好|你好|大家好|hi|hello|谢谢|感谢|多谢|辛苦了|辛苦|收到|好的|OK|ok|嗯|祝好|此致|敬礼|"
               r"顺祝商祺|祝[^，。]{0,8}|期待[^，。]{0,10}|[^，。]{0,6}(?:你好|您好))[！!。.,，~～\s]*$"),
 )
@@ -408,6 +413,8 @@ EN = _cues(
               r"(?:attached is |here is |please find )?(?:the |our )?signed (?:sow|contract|po|agreement|quote|proposal|order))\b"),
     risk_over=r"\b(?:back on track|resolved now|now resolved|fixed now|caught up|no longer (?:a|an) (?:issue|problem|risk|blocker))\b",
     to_sender=r"\b(?:to us|to me|send us|send me|get us|get me)\b",
+    plan_heading=r"\b(?:next week|next steps?|coming up|upcoming|plans?|to-?dos?|up next|next sprint|planned)\b",
+    other_side=r"\b(?:you|your|yours)\b",
     approval_negated=(r"(?:\b(?:not|never|once|if|pending|awaiting|await|needs?|before|until|"
                       r"waiting for|for (?:your|our) approval|to approve|for approval|unapproved|"
                       r"get approved|be approved)\b|n't\b)"),

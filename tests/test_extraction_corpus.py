@@ -75,8 +75,8 @@ FLOOR: dict[str, dict[str, float]] = {
     # the second development set: 80 + 80 messages by a writer who never saw the rules; it
     # scored micro F1 0.66 | 0.65 on the rules of pass 2 (its honest generalisation figure)
     # before its errors were read. Kinds hold 7 to 35 labels each: only micro and due are held.
-    "zh2": {"micro": 0.82, "due": 0.91},
-    "en2": {"micro": 0.77, "due": 0.87},
+    "zh2": {"micro": 0.83, "due": 0.91},
+    "en2": {"micro": 0.78, "due": 0.88},
 }
 
 

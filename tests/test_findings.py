@@ -565,3 +565,19 @@ def test_brackets_and_colons_keep_clauses_whole(text: str, kind: Kind) -> None:
     (finding,) = find_findings(text, language="mixed", reference=reference, party=Party.US)
     assert finding.kind is kind
     assert "(" not in text or "update frequency)" in finding.text
+
+
+def test_items_of_the_writers_plan_are_its_commitments() -> None:
+    report = ("This week:\n- iOS login screen done\n\nNext week:\n- Android push notifications by Wednesday\n"
+              "- Beta build to TestFlight on March 13\n- you send us the App Store texts\n\nBest,\nTom")
+    assert [(f.kind, f.text, f.due) for f in run(report, US, "en")] == [
+        (C, "Android push notifications by Wednesday", D(2026, 3, 11)),
+        (C, "Beta build to TestFlight on March 13", D(2026, 3, 13)),
+        (R, "you send us the App Store texts", None),  # it names the reader: theirs, not ours
+    ]
+    zh = "本周进展：\n1. 首页开发完成\n\n下周计划：\n1. 详情页和购物车页面开发\n2. 3月12日提测\n\n请贵方本周内提供测试账号。"
+    assert [(f.kind, f.text, f.due) for f in run(zh, US, "zh")] == [
+        (C, "详情页和购物车页面开发", None),
+        (C, "3月12日提测", D(2026, 3, 12)),  # the list number is not part of the finding
+        (R, "请贵方本周内提供测试账号。", D(2026, 3, 8)),  # prose after the list closes the plan
+    ]
