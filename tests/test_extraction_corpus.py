@@ -82,7 +82,13 @@ FLOOR: dict[str, dict[str, float]] = {
 
 DEVELOPMENT = ("zh", "en", "zh2", "en2")
 HELDOUT = ("heldout_zh", "heldout_en")
-HELDOUT_FLOOR: dict[str, dict[str, float]] = {}  # set below once measured
+# The held-out set scored micro F1 0.71 zh, 0.63 en on the rules of pass 2 and 0.71 | 0.66
+# on the rules that zh2/en2 taught (pass 3): the honest figure, far below the development sets.
+# Held at micro only; lower it never, and never read its misses to raise it.
+HELDOUT_FLOOR: dict[str, dict[str, float]] = {
+    "heldout_zh": {"micro": 0.69},
+    "heldout_en": {"micro": 0.64},
+}
 
 
 # --- matching ------------------------------------------------------------------------------
@@ -263,6 +269,10 @@ def _scores(names: tuple[str, ...] = DEVELOPMENT) -> dict[str, Score]:
 
 def test_corpus_table_and_floors() -> None:
     _hold(_scores(), FLOOR)
+
+
+def test_heldout_table_and_floors() -> None:
+    _hold(_scores(HELDOUT), HELDOUT_FLOOR)
 
 
 def _hold(scores: dict[str, Score], floor: dict[str, dict[str, float]]) -> None:
