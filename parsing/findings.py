@@ -300,6 +300,8 @@ def _clauses(doc: Doc, text: str, start: int, end: int, cues: Cues,
         if english and _JOINER_AHEAD.match(text, cut) and text[match.start() - 1] not in ",;" \
                 and len(text[cuts[-1]:cut].split()) < 3:
             continue  # "You and I need to…", "Frank and I were…": a subject, not a clause
+        if english and _REPLACING.match(text, cuts[-1]):
+            continue  # "Instead of the carousel, could we have a static hero?": one change
         if start < cut < end and not any(a < cut < b for a, b in inside):
             cuts.append(cut)
     cuts.append(end)
@@ -358,6 +360,7 @@ def _consequence_cuts(text: str, cuts: list[int], cues: Cues, english: bool,
     return out
 
 
+_REPLACING = re.compile(r"\s*(?:instead of|rather than)\b", re.I)
 _BRACKETED = re.compile(r"\([^()\n]*\)|（[^（）\n]*）|\[[^\[\]\n]*\]|【[^【】\n]*】")
 
 
@@ -434,6 +437,9 @@ def _classify(clause: _Clause, cues: Cues, party: Party, survey: bool = False) -
     if cues.change.search(_unbracketed(text)) and asks and not _is_commitment(clause, cues):
         # mending an outright error ("价格写错了，明天能改一下吗") or granting access is a request
         return _Label(Kind.REQUEST if clause.fix else Kind.CHANGE_REQUEST)
+    if cues.change_norm.search(text) and party is Party.CLIENT and not (
+            clause.question or _is_past(clause, cues) or cues.negation.search(text)):
+        return _Label(Kind.REQUEST if clause.fix else Kind.CHANGE_REQUEST)  # "the logo needs to be bigger"
     if cues.risk.search(text) and not cues.risk_over.search(text):
         return _Label(Kind.RISK)
     if _is_request(clause, cues):

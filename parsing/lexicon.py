@@ -34,6 +34,7 @@ class Cues:
     change: re.Pattern[str] = _NEVER
     change_marker: re.Pattern[str] = _NEVER
     change_imperative: re.Pattern[str] = _NEVER
+    change_norm: re.Pattern[str] = _NEVER  # how the work ought to be: "the logo needs to be bigger"
     risk: re.Pattern[str] = _NEVER
     risk_weak: re.Pattern[str] = _NEVER
     risk_over: re.Pattern[str] = _NEVER  # the trouble is behind us: "已经追回来了", "back on track"
@@ -373,14 +374,32 @@ EN = _cues(
             r"clickable|prominent|optional|mandatory)|reschedule|bring\b[\w\s']{0,25}?\bforward|extend|expand|reduce|cut|include|"
             r"increase|decrease|enlarge|shrink|rename|(?<!any )(?<!an )update(?! on)|revise|tweak|adjust|rearrange|redesign|"
             r"reword|rework|make\b[\w\s']{0,30}?\b(?:bigger|smaller|larger|darker|lighter|bolder|"
-            r"shorter|longer|brighter|simpler|cleaner|wider|narrower|punchier|more \w+|less \w+)|simplif(?:y|ied)|tone down)\b"),
+            r"shorter|longer|brighter|simpler|cleaner|wider|narrower|punchier|more \w+|less \w+)|simplif(?:y|ied)|tone down|"
+            # replacing by preference, small edits, passives and wishes: "instead of the carousel, …",
+            # "can the footer links be moved", "our CEO wants the video cut down"
+            r"instead of(?! \w+ing\b)|rather than(?! \w+ing\b)|(?:i|we)(?:'d| would) (?:rather|prefer)(?! not)|bump (?:it |them |this |that )?(?:up|down)|"
+            r"tighten|shorten|lengthen|lighten|darken|soften|skip|hide|split|merge|combine|reorder|re-order|crop|trim|"
+            r"cut (?:it |them |this |that )?down|(?:can|could|should) (?:it|this|that|they|the [\w-]+(?: [\w-]+)?) be "
+            r"(?:moved|changed|removed|added|replaced|swapped|shortened|made|updated|reduced|increased|renamed|"
+            r"split|merged|hidden|dropped|pushed|extended|simplified|enlarged|cut)|"
+            r"(?:spanish|english|chinese|french|german|japanese|korean|arabic|mobile|print|short|shorter|longer|"
+            r"lite|dark[- ]mode) version|"
+            r"wants? (?:the|it|this|that|them|our|a|an)\b[^.?!]{0,40}?\b(?:cut|changed|moved|removed|shorter|bigger|"
+            r"smaller|bolder|added|dropped|updated|replaced|redone))\b"),
     change_marker=(r"\b(?:can we|could we|can you|could you|would you|will you|would it be possible|"
                    r"is it possible|possible to|we'd like to|we would like to|i'd like to|"
                    r"i would like to|we want to|i want to|need to|please|pls|kindly|let's|(?:we|i)(?:'ve| have)? decided to|"
                    r"let us|we should|should we|shall we|how about|what about|instead|rather than|"
-                   r"we'd prefer|we prefer|i'd prefer|suggest|propose|request|would like|"
+                   r"we'd prefer|we prefer|i'd prefer|(?:i|we)(?:'d| would) rather|suggest|propose|request|would like|"
                    r"(?:we|i) could|(?:and )?(?:want|wants|need|needs) (?:a|an|another|more|some)|"
-                   r"ask(?:ed|s)? for|requested|wants? to know if)\b"),
+                   r"ask(?:ed|s)? for|requested|wants? to know if|(?:wants?|would like) (?:the|it|this|that|them|our))\b"),
+    change_norm=(r"\b(?:the|our|this|that|these|those|all|every|each)\s+(?!(?:it|he|she|they|we|i|you|there|weather)\b)"
+                 r"(?:[\w'-]+\s+){0,3}?"
+                 r"(?:should|needs? to|has to|have to|must|ought to)\s+(?:(?:really|also|still|probably|definitely)\s+)?"
+                 r"(?:be|say|read|show|include|have|use|link|open|go|sit|appear|feature|mention|match|follow|"
+                 r"look|feel|start|end|stay|come|point|lead)\b"
+                 r"(?!\s+(?:ready|done|delivered|finished|live|available|sent|fixed|approved|fine|ok|okay|able|here|"
+                 r"there|with you|in touch|aware|received|paid|signed|completed|on track|back|\w+ing\b))"),
     change_imperative=(r"^\s*(?:also,?\s+|and\s+)?(?:add|remove|drop|change|switch|replace|swap|move|"
                        r"make|increase|decrease|rename|push|postpone|reschedule)\b"),
     risk=(r"\b(?:(?:won't|will not|can't|cannot|can not|unable to|not able to|not going to|"

@@ -581,3 +581,29 @@ def test_items_of_the_writers_plan_are_its_commitments() -> None:
         (C, "3月12日提测", D(2026, 3, 12)),  # the list number is not part of the finding
         (R, "请贵方本周内提供测试账号。", D(2026, 3, 8)),  # prose after the list closes the plan
     ]
+
+
+@pytest.mark.parametrize("text", [
+    "The logo needs to be bigger on the mobile header.",
+    "I'd rather we used the darker green for the buttons.",
+    "Instead of the carousel, could we have a static hero image?",
+    "Can the footer links be moved into a dropdown?",
+    'The CTA should say "Book a table" rather than "Reserve".',
+    "Our CEO wants the intro video cut down to 30 seconds.",
+    "Can we get a Spanish version of the brochure too?",
+    "One more thing: the price table should include VAT.",
+    "Rather than a PDF, we'd like the report as a web page.",
+    "The map should show all 12 stores, not just the flagship.",
+    "Could the checkout skip the account creation step?",
+])
+def test_the_many_ways_clients_ask_for_a_change(text: str) -> None:
+    assert [f.kind for f in run(text, CLIENT, "en")] == [CR]
+
+
+@pytest.mark.parametrize("text", [
+    "The staging site should be live by Friday.",  # a plan, not a change
+    "We'd rather not go in with open issues.",
+    "The invoice should be paid within 30 days.",
+])
+def test_ought_to_without_a_change(text: str) -> None:
+    assert CR not in [f.kind for f in run(text, CLIENT, "en")]
