@@ -128,10 +128,12 @@ def maildir_file(maildir: Path, row_id: int, created_at: str) -> Path:
 
 
 def write_maildir(maildir: Path, row_id: int, created_at: str, raw: bytes) -> Path:
+    """Write the message to `new/` through `tmp/` (a name of this process's own there, so two
+    processes writing the same row cannot trip over each other; the rename is atomic)."""
     for sub in ("tmp", "new", "cur"):
         (maildir / sub).mkdir(parents=True, exist_ok=True)
     target = maildir_file(maildir, row_id, created_at)
-    tmp = maildir / "tmp" / target.name
+    tmp = maildir / "tmp" / f"{target.name}.{_claimant().replace(':', '.')}"
     with open(tmp, "wb") as fh:
         fh.write(raw)
         fh.flush()
@@ -165,6 +167,8 @@ async def flush_async(store: Store, settings: Settings, now: dt.datetime | None 
     for row in rows:
         if row["status"] == "sending" and not _abandoned(row, now):
             continue  # another process is sending it right now
+        if settings.smtp is not None and not _claim(store, row, now):
+            continue
         path = Path(row["maildir_file"]) if row["maildir_file"] else None
         if path is None or not path.exists():
             path = write_maildir(settings.outbox.maildir, row["id"], row["created_at"], row["raw"])
@@ -173,8 +177,6 @@ async def flush_async(store: Store, settings: Settings, now: dt.datetime | None 
         if settings.smtp is None:
             store.db["outbox"].update(row["id"], {"status": "stored"})
             report.stored += 1
-            continue
-        if not _claim(store, row, now):
             continue
         if row["status"] == "sending":
             logger.warning(

@@ -201,7 +201,7 @@ def test_two_processes_flushing_one_store_send_every_message_once(tmp_path: Path
             for n in range(12):
                 outbox.queue(db, project_key=None, kind="digest", dedupe_key=f"k{n}", message=message(f"Digest {n}"))
         flusher = "import sys, pickle; from mailbot import outbox; from mailbot.store import open_store; c = pickle.loads(sys.stdin.buffer.read()); print(outbox.flush(open_store(c.store_path), c).sent)"
-        procs = [subprocess.Popen([sys.executable, "-c", flusher], stdin=subprocess.PIPE, stdout=subprocess.PIPE) for _ in range(2)]
+        procs = [subprocess.Popen([sys.executable, "-c", flusher], stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE) for _ in range(2)]
         sent = []
         for proc in procs:  # both are started and waiting: hand them the configuration together
             assert proc.stdin is not None
@@ -209,9 +209,13 @@ def test_two_processes_flushing_one_store_send_every_message_once(tmp_path: Path
             proc.stdin.close()
         for proc in procs:
             with proc:
-                sent.append(int(proc.stdout.read()))  # type: ignore[union-attr]
+                out, err = proc.stdout.read(), proc.stderr.read()  # type: ignore[union-attr]
+                assert proc.wait() == 0, err.decode()
+                sent.append(int(out))
     finally:
         controller.stop()
     subjects = sorted(email.message_from_bytes(data, policy=default)["Subject"] for _, _, data in box.messages)
     assert subjects == sorted(f"Digest {n}" for n in range(12))
     assert sum(sent) == 12
+    assert len(list((tmp_path / "outbox" / "new").iterdir())) == 12  # one Maildir copy each
+    assert list((tmp_path / "outbox" / "tmp").iterdir()) == []
