@@ -77,10 +77,14 @@ FLOOR: dict[str, dict[str, float]] = {
     # before its errors were read. Kinds hold 7 to 35 labels each: only micro and due are held.
     "zh2": {"micro": 0.83, "due": 0.91},
     "en2": {"micro": 0.78, "due": 0.88},
+    # the third: 70 + 70 messages rich in change requests, requests, meetings and risks;
+    # first score 0.67 | 0.66 before its misses were read
+    "zh3": {"micro": 0.65, "due": 0.93},
+    "en3": {"micro": 0.64, "due": 0.95},
 }
 
 
-DEVELOPMENT = ("zh", "en", "zh2", "en2")
+DEVELOPMENT = ("zh", "en", "zh2", "en2", "zh3", "en3")
 HELDOUT = ("heldout_zh", "heldout_en")
 # The held-out set scored micro F1 0.71 zh, 0.63 en on the rules of pass 2 and 0.71 | 0.66
 # on the rules that zh2/en2 taught (pass 3): the honest figure, far below the development sets.

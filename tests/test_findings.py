@@ -607,3 +607,21 @@ def test_the_many_ways_clients_ask_for_a_change(text: str) -> None:
 ])
 def test_ought_to_without_a_change(text: str) -> None:
     assert CR not in [f.kind for f in run(text, CLIENT, "en")]
+
+
+@pytest.mark.parametrize("text", [
+    "报价单什么时候能给到我们？",
+    "还差一份营业执照扫描件没给我们。",
+    "后台账号开通一下，我们要先熟悉一下。",
+    "设计源文件打包发一份过来。",
+    "你们这边方便的话把排期表更新一下。",
+    "有最新的进度表吗？",
+    "上周说的那个报价，到底多少钱？",
+])
+def test_the_many_ways_clients_ask_for_something(text: str) -> None:
+    assert [f.kind for f in run(text, CLIENT, "zh")] == [R]
+
+
+@pytest.mark.parametrize("text", ["跟您同步一下宣传片的进度。", "你们联调计划要避开一下。"])
+def test_not_asking_for_a_deliverable(text: str) -> None:
+    assert R not in [f.kind for f in run(text, US, "zh")]
