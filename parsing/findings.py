@@ -437,11 +437,12 @@ def _classify(clause: _Clause, cues: Cues, party: Party, survey: bool = False) -
     if cues.change.search(_unbracketed(text)) and asks and not _is_commitment(clause, cues):
         # mending an outright error ("价格写错了，明天能改一下吗") or granting access is a request
         return _Label(Kind.REQUEST if clause.fix else Kind.CHANGE_REQUEST)
-    if cues.change_norm.search(text) and party is Party.CLIENT and not (
-            clause.question or _is_past(clause, cues) or cues.negation.search(text)):
-        return _Label(Kind.REQUEST if clause.fix else Kind.CHANGE_REQUEST)  # "the logo needs to be bigger"
     if cues.risk.search(text) and not cues.risk_over.search(text):
         return _Label(Kind.RISK)
+    if cues.change_norm.search(text) and party is Party.CLIENT and not (
+            survey or clause.question or _is_past(clause, cues) or cues.negation.search(text)):
+        # "the logo needs to be bigger"; in a survey answer such a line is an opinion
+        return _Label(Kind.REQUEST if clause.fix else Kind.CHANGE_REQUEST)
     if _is_request(clause, cues):
         return _Label(Kind.REQUEST)
     if _is_commitment(clause, cues):

@@ -389,24 +389,33 @@ EN = _cues(
             r"split|merged|hidden|dropped|pushed|extended|simplified|enlarged|cut)|"
             r"(?:spanish|english|chinese|french|german|japanese|korean|arabic|mobile|print|short|shorter|longer|"
             r"lite|dark[- ]mode) version|"
-            r"wants? (?:the|it|this|that|them|our|a|an)\b[^.?!]{0,40}?\b(?:cut|changed|moved|removed|shorter|bigger|"
-            r"smaller|bolder|added|dropped|updated|replaced|redone))\b"),
+            r"wants? (?:the |it |this |that |them |our |a |an )?(?:[\w-]+ ){0,4}?(?:cut|changed|moved|removed|shorter|bigger|"
+            r"smaller|bolder|added|dropped|updated|replaced|redone|pinned)|"
+            r"rewrite|rewritten|redo|redraw|reshoot|re-?record|turn(?:ed)? into|convert(?:ed)? (?:it |them )?(?:in)?to|"
+            r"colou?r-correct|(?:cool|warm|tone) (?:it|them|those|this|that|these) (?:down|up)|pin(?:ned)? (?:to|at)|shift|"
+            r"bump|(?:an? )?(?:additional|extra) [\w-]+|"
+            r"(?:wants?|would like|'d like|'d love|would love|want) (?:a|an)\b(?! (?:[\w-]+ ){0,2}(?:quote|estimate|proposal|update|copy|call|"
+            r"meeting|invoice|report|reply|word|chat|quick|day|week|moment|minute|chance|bit|couple|few|second|look|sec))|"
+            r"in addition to)\b"),
     change_marker=(r"\b(?:can we|could we|can you|could you|would you|will you|would it be possible|"
                    r"is it possible|possible to|we'd like to|we would like to|i'd like to|"
                    r"i would like to|we want to|i want to|need to|please|pls|kindly|let's|(?:we|i)(?:'ve| have)? decided to|"
                    r"let us|we should|should we|shall we|how about|what about|instead|rather than|"
-                   r"we'd prefer|we prefer|i'd prefer|(?:i|we)(?:'d| would) rather|suggest|propose|request|would like|"
+                   r"we'd prefer|we prefer|i'd prefer|(?:i|we)(?:'d| would) rather|suggest|propose|recommend|advise|request|would like|"
                    r"(?:we|i) could|(?:and )?(?:want|wants|need|needs) (?:a|an|another|more|some)|"
-                   r"ask(?:ed|s)? for|requested|wants? to know if|(?:wants?|would like) (?:the|it|this|that|them|our))\b"),
-    change_norm=(r"\b(?:the|our|this|that|these|those|all|every|each)\s+(?!(?:it|he|she|they|we|i|you|there|weather)\b)"
-                 r"(?:[\w'-]+\s+){0,3}?"
-                 r"(?:should|needs? to|has to|have to|must|ought to)\s+(?:(?:really|also|still|probably|definitely)\s+)?"
+                   r"ask(?:ed|s)? for|requested|wants? to know if|(?:would|'d) (?:also |really |still )?like|wants?\b(?! to\b))\b"),
+    change_norm=(r"(?:^|\b(?:the|our|this|that|these|those|all|every|each)\s+)"
+                 r"(?:(?!(?:it|he|she|they|we|i|you|there|weather)\b)[\w'-]+\s+){0,3}?"
+                 r"(?:(?:should|needs? to|has to|have to|must|ought to)\s+(?:(?:really|also|still|probably|definitely)\s+)?"
                  r"(?:be|say|read|show|include|have|use|link|open|go|sit|appear|feature|mention|match|follow|"
-                 r"look|feel|start|end|stay|come|point|lead)\b"
+                 r"look|feel|start|end|stay|come|point|lead|carry|support|allow|list|display|contain|play|fit|print)\b"
                  r"(?!\s+(?:ready|done|delivered|finished|live|available|sent|fixed|approved|fine|ok|okay|able|here|"
-                 r"there|with you|in touch|aware|received|paid|signed|completed|on track|back|\w+ing\b))"),
-    change_imperative=(r"^\s*(?:also,?\s+|and\s+)?(?:add|remove|drop|change|switch|replace|swap|move|"
-                       r"make|increase|decrease|rename|push|postpone|reschedule)\b"),
+                 r"there|with (?:you|us|me)|in touch|aware|received|paid|signed|completed|on track|back|submitted|"
+                 r"provided|returned|uploaded|shared|issued|granted|created|activated|enabled|access|"
+                 r"\w+ing\b))"
+                 r"|needs (?:a|an|another|more|some)\b|(?:is|are) to be (?:removed|replaced|moved|changed|added|dropped|cut))"),
+    change_imperative=(r"^\s*(?:also,?\s+|and\s+|so\s+|then\s+|just\s+|please\s+)?(?:add|remove|drop|change|switch|replace|"
+                       r"swap|move|make|increase|decrease|rename|push|postpone|reschedule|use|shorten|cut|rewrite)\b"),
     risk=(r"\b(?:(?:won't|will not|can't|cannot|can not|unable to|not able to|not going to|"
           r"isn't going to|aren't going to)\s+(?:be able to\s+)?(?:make|meet|hit|finish|deliver|"
           r"complete|get\b[\w\s]{0,20}?\bdone|be ready|have|sign off|go live|launch|start|proceed|absorb|ship|"

@@ -595,6 +595,13 @@ def test_items_of_the_writers_plan_are_its_commitments() -> None:
     "Rather than a PDF, we'd like the report as a web page.",
     "The map should show all 12 stores, not just the flagship.",
     "Could the checkout skip the account creation step?",
+    "Price tag needs to be red.",
+    "The meeting room needs a lockable door for customer contracts.",
+    "The fees page is to be removed entirely.",
+    "We would also like an additional spread on the boarding house.",
+    "Would it be possible to rewrite the foreword in a warmer tone?",
+    "The district wants go-live moved from April 20 to May 4.",
+    "Legal says we can't use that claim, so change it to 'extremely limited'.",
 ])
 def test_the_many_ways_clients_ask_for_a_change(text: str) -> None:
     assert [f.kind for f in run(text, CLIENT, "en")] == [CR]
@@ -604,6 +611,10 @@ def test_the_many_ways_clients_ask_for_a_change(text: str) -> None:
     "The staging site should be live by Friday.",  # a plan, not a change
     "We'd rather not go in with open issues.",
     "The invoice should be paid within 30 days.",
+    "Production credentials should be issued tomorrow.",
+    "Mei should have access now.",
+    "I would like a day or two to review the product.",
+    "Dina's returns left today by courier so you should have them tomorrow.",
 ])
 def test_ought_to_without_a_change(text: str) -> None:
     assert CR not in [f.kind for f in run(text, CLIENT, "en")]
