@@ -723,7 +723,8 @@ def _drafts(clauses: list[_Clause], labels: list[_Label | None], cues: Cues,
             last.end = clause.end
             last.label = _merged(last.label, label)
             continue
-        if last and previous_free is None and last.label.kind is label.kind is Kind.COMMITMENT \
+        if last and previous_free is None and last.label.kind is label.kind \
+                and (label.kind is Kind.COMMITMENT or (label.kind is Kind.CHANGE_REQUEST and cues.joins_changes)) \
                 and cues.own_side.search(clause.norm) is None:
             last.end = clause.end  # "我们会重新梳理…，争取下周二前出…": one promise, the plan goes on
             continue

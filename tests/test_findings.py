@@ -636,3 +636,37 @@ def test_the_many_ways_clients_ask_for_something(text: str) -> None:
 @pytest.mark.parametrize("text", ["跟您同步一下宣传片的进度。", "你们联调计划要避开一下。"])
 def test_not_asking_for_a_deliverable(text: str) -> None:
     assert R not in [f.kind for f in run(text, US, "zh")]
+
+
+@pytest.mark.parametrize(("party", "text", "kind"), [
+    # visits and walk-throughs are meetings
+    (CLIENT, "下周三下午两点你们来诊所当面说吧。", M),
+    (US, "建议下周二下午两点到印厂现场看样。", M),
+    (CLIENT, "下周想去贵司拜访一下，当面聊聊下半年的合作。", M),
+    # acceptance stated by a side, choosing, signing off
+    (US, "上线推迟到5月15日我们这边没问题。", A),
+    (CLIENT, "同意换纸。", A),
+    (CLIENT, "追加预算3万可以批。", A),
+    (CLIENT, "灯箱按你们说的降。", A),
+    # risks in Chinese project mail
+    (US, "设计加开发至少8个工作日，4月1日前上线有点悬。", RK),
+    (US, "第二批样品如果周五到不了，下周的棚期就排不上了。", RK),
+    (US, "搭建商报价比预算超了6万左右。", RK),
+    # changes
+    (CLIENT, "按钮颜色要再醒目一点。", CR),
+    (CLIENT, "预约电话要放在每页最上面。", CR),
+    (CLIENT, "封面的校训改用书法字体。", CR),
+    (CLIENT, "背景别用粉色了，换成我们品牌的暖黄。", CR),
+    (CLIENT, "家长端先不做了，这期只做学生端。", CR),
+    # requests
+    (CLIENT, "搭建商要求4月10日前拿到施工图，你们抓紧。", R),
+    (CLIENT, "想请问4月理事会具体是哪天？", R),
+    (CLIENT, "不知道贵司这边评估得怎么样？", R),
+])
+def test_chinese_project_mail_as_clients_and_studios_write_it(party: Party, text: str, kind: Kind) -> None:
+    assert [f.kind for f in run(text, party, "zh")] == [kind]
+
+
+@pytest.mark.parametrize("text", ["设计师小林特别用心。", "补充意见：设计没得说。", "抓紧啊，下周一活动就开始了。"])
+def test_praise_and_urging_are_no_change_or_request(text: str) -> None:
+    assert not {CR, R} & {f.kind for f in run(text, CLIENT, "zh")}
