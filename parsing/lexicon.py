@@ -314,6 +314,11 @@ EN = _cues(
                 r"|\byou(?:'ll| will) (?:have|receive|get|see)\b"
                 r"|\b(?:it|they|this|these|that|the \w+(?: \w+)?) (?:will|should) be (?:ready|done|"
                 r"delivered|sent|uploaded|shared|live|available|finished|completed|fixed)\b"
+                # the plan said of the work: "rates will be connected by Friday", "test plan coming your way"
+                r"|\bwill be (?:connected|updated|fixed|delivered|uploaded|shared|sent|deployed|published|released|"
+                r"installed|configured|migrated|added|in (?:figma|staging|production|the (?:next )?(?:build|release))|"
+                r"in (?:tomorrow|today|monday|tuesday|wednesday|thursday|friday|saturday|sunday)'s (?:build|release))\b"
+                r"|\b(?:coming|heading) your way\b|\bon (?:its|their) way to you\b"
                 r"|^\s*will do\b|^\s*on it\b"
                 r"|\b(?:will|should|'ll) be (?:with you|in your inbox|on your (?:[\w-]+ ){0,2}(?:system|server|site|"
                 r"environment|desk))\b|\b(?:doable|achievable|feasible)\b"),
@@ -354,6 +359,8 @@ EN = _cues(
              r"^(?:also,? |and |so |hi,? )?any (?:update|news|progress|word)s?\b|any (?:update|news)s? on\b|which (?:one |option |version |\w+ )?(?:do|would) you prefer|"
              r"^(?:also,? |and |so )?do you (?:already |still |currently )(?:have|know)|"
              r"(?:could|can|would|will) your\b|(?:we|i)(?:'ll| will|'d| would) (?:still )?need (?:your|you to)|"
+             r"(?:we|i)(?:'ll| will) need [^.?!]{0,40}\bfrom you\b|"
+             r"^need (?:the|your|a|an)\b|still missing|needs fixing|"
              r"(?:we|i)'d need (?:the|a|an)|\bneeds (?:the|your) |(?:we|i) hope to (?:see|get|receive|have) (?:it|them|the|your)|"
              r"is (?:that|this|it) (?:still )?(?:possible|doable|feasible)(?=\?)|"
              # has the work happened? "Did the staging deploy go through?"
@@ -372,7 +379,8 @@ EN = _cues(
                         r"change|wait))\b"),
     boilerplate=(r"\b(?:if you have any|if you need any|should you have|should you need|"
                  r"if there(?: are|'s) any|any questions)\b"),
-    request_not=(r"\b(?:please (?:find|see|note|feel free|be advised|ignore|disregard|do not hesitate|"
+    request_not=(r"^\s*please[.!]\s*$|please (?:contact|email|e-mail|call) [\w.+-]+@|"
+                 r"\b(?:please (?:find|see|note|feel free|be advised|ignore|disregard|do not hesitate|"
                  r"don't hesitate|accept)|feel free|(?:don't|do not) hesitate|let (?:me|us) know if "
                  r"(?:you|there)(?: have| need| are|'re|'d)? ?(?:any|anything|questions?|need)|"
                  r"let (?:me|us) know if you need|let (?:me|us) know if anything|"
@@ -449,7 +457,9 @@ EN = _cues(
           r"not (?:yet )?(?:received|ready|available)|haven't (?:yet )?(?:received|got|gotten|heard)|"
           r"hasn't (?:been )?(?:set up|provided|delivered|approved|sent)|i'm afraid|afraid we|"
           # the price of not acting: "otherwise the printer slot moves to April"
-          r"(?:otherwise|or else)\b[^.?!]{0,80}\b(?:lose|miss|slip|moves?|delay\w*|late|won't|can't|couldn't))\b"),
+          r"(?:otherwise|or else)\b[^.?!]{0,80}\b(?:lose|miss|slip|moves?|delay\w*|late|won't|can't|couldn't)|"
+          r"any later and|fall back to|(?:will|would) cost|(?:extra|additional|rebooking|cancellation|rush) fee|"
+          r"can't give (?:a|you a) (?:firm|final)|cannot be accepted)\b"),
     risk_weak=(r"\b(?:issues? with|problems? with|outage|crash(?:ed|es|ing)?|fail(?:ed|s|ing)?|"
                r"bugs?|not working|is down|are down|went down|broken|error)\b"),
     approval=(r"\b(?:approved?|approves|lgtm|looks good to me|signed off|sign[- ]off|we sign off|"
@@ -470,13 +480,15 @@ EN = _cues(
     other_side=r"\b(?:you|your|yours)\b",
     approval_negated=(r"(?:\b(?:not|never|once|if|pending|awaiting|await|needs?|before|until|"
                       r"waiting for|for (?:your|our) approval|to approve|for approval|unapproved|"
-                      r"get approved|be approved)\b|n't\b)"),
+                      r"get approved|be approved|cannot)\b|n't\b)"),
     approval_polite=(r"\b(?:please (?:proceed|go ahead)(?: (?:with (?:it|this|that)|accordingly|to (?:the )?"
                      r"(?:[\w-]+ ){0,2}(?:design|development|build|production|"
                      r"phase|stage|step|launch|implementation|print(?:ing)?)))?[.!]?\s*$|"
                      r"feel free to (?:proceed|go ahead)|whenever you(?:'re| are) ready)"),
     meeting=(r"\b(?:meet|meeting|call|catch[- ]up|sync|chat|get together|video call|conference call|"
-             r"zoom|teams call|hangout|walkthrough|walk-through|walk you through|review session|"
+             r"zoom|teams call|hangout|walkthrough|walk-through|walk \w+(?: \w+)? through|review session|"
+             r"come (?:by|in|over)|drop by|pop (?:in|by)|visit (?:your|the)|(?:\d+|fifteen|twenty|thirty) minutes with|"
+             r"half an hour with|go through (?:it|them|this|the)|"
              r"workshop|kick-?off|stand-?up|demo session|sit down|hop on|discuss|discussion|talk|"
              r"speak (?:to|with) you|go over|touch base|lunch|dinner|breakfast|coffee|drinks?|"
              r"appointment|appt|join(?:ing)? (?:us|me|you)|a visit|visit (?:us|me)|reschedule|"
@@ -494,7 +506,8 @@ EN = _cues(
                      r"(?:i|we)(?:'d| would) like to (?:schedule|set up|arrange|book|have|meet)|"
                      r"propose|suggest|schedule|set up|arrange|book|invite you|invited|invitation|join us|available for|"
                      r"free for|time for|(?:we|i) (?:can|could) (?:meet|call|talk|chat|hop on)|"
-                     r"lets|why don't we|do you want to|would you like to|are you (?:around|in)|"
+                     r"lets|why don't we|do you want to|would you like to|are you (?:around|in)|happy to (?:jump|hop)|"
+                     r"suits? you|suit (?:you|everyone)|you(?: and (?:the )?\w+)? be (?:free|available)|can we get|"
                      r"(?:^|, )you (?:free|available)|do you have (?:time|a minute|a moment)|"
                      r"when (?:are|would|is|will|can|could|do) (?:you|we)|who can|"
                      r"(?:we|i)(?:'d| would) (?:love|like) (?:to|for you to|to have you)|invite|"

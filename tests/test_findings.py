@@ -670,3 +670,27 @@ def test_chinese_project_mail_as_clients_and_studios_write_it(party: Party, text
 @pytest.mark.parametrize("text", ["设计师小林特别用心。", "补充意见：设计没得说。", "抓紧啊，下周一活动就开始了。"])
 def test_praise_and_urging_are_no_change_or_request(text: str) -> None:
     assert not {CR, R} & {f.kind for f in run(text, CLIENT, "zh")}
+
+
+@pytest.mark.parametrize(("party", "text", "kind"), [
+    (US, "Rates will be connected by Friday.", C),  # the plan said of the work
+    (US, "CJK size and date format will be in Thursday's build.", C),
+    (US, "Test plan coming your way on Monday.", C),
+    (US, "Happy to jump on a quick call if it helps.", M),
+    (CLIENT, "We would like to visit your studio: would Tuesday 10 March at 10:00 suit you?", M),
+    (CLIENT, "Could someone come by the clinic next week to walk Dr. Patel through the changes?", M),
+    (CLIENT, "Can we get 30 minutes with your PM on Monday at 10am Eastern to go through it?", M),
+    (CLIENT, "Any later and we would need to push the print date.", RK),
+    (US, "Moving the outdoor placements will cost a rebooking fee of around $3,500.", RK),
+    (CLIENT, "Need the signed contract back by Friday if possible.", R),
+    (CLIENT, "We're still missing the audited accounts figures for page 18.", R),
+    (US, "We'll need the harbour shot in high-res from you first.", R),
+])
+def test_english_project_mail_as_clients_and_studios_write_it(party: Party, text: str, kind: Kind) -> None:
+    assert [f.kind for f in run(text, party, "en")] == [kind]
+
+
+@pytest.mark.parametrize("text", ["Please.", "Please contact reception@clinic.example.", "Happy to discuss pricing.",
+                                  "Late submissions cannot be accepted."])
+def test_no_ask_and_no_sign_off(text: str) -> None:
+    assert not {R, M, A} & {f.kind for f in run(text, CLIENT, "en")}
