@@ -36,6 +36,19 @@ our own slipping dates are risks, 请了…假 and out-of-office lines ask nothi
     due accuracy     0.93 | 0.95     0.92 | 0.94     0.96 | 0.95     0.96 | 0.94
     start accuracy   0.62 | 0.41     0.90 | 1.00     1.00 | 1.00     1.00 | 1.00
 
+Pass 4 read the misses of zh2/en2 and zh3/en3 (written later by people who had not seen the
+rules): headings, plan lists, conditional offers, visits, stated acceptance, the many forms of
+a change request. Micro F1 by set, first score before reading → now:
+
+    zh2 0.66 → 0.85    en2 0.65 → 0.81    zh3 0.67 → 0.83    en3 0.66 → 0.82
+    held-out (never read)   zh 0.71 → 0.72    en 0.63 → 0.67
+
+The development sets rise; the held-out set barely moves. Hand rules fit the mail they are
+read against and generalise little beyond it: the held-out figure is the one to quote. A
+trained clause classifier (spaCy TextCatBOW on the ~2,500 labelled clauses of the development
+sets) beside the rules added 0.01 on the held-out set (zh 0.721 → 0.733, en 0.673 → 0.678) and
+was not kept; more and more varied labelled mail is what a trained component needs.
+
 `by` is right for every matched finding in both. The baseline is the rule set before this
 corpus was scored; its due accuracy is over fewer matched findings.
 """
@@ -86,12 +99,12 @@ FLOOR: dict[str, dict[str, float]] = {
 
 DEVELOPMENT = ("zh", "en", "zh2", "en2", "zh3", "en3")
 HELDOUT = ("heldout_zh", "heldout_en")
-# The held-out set scored micro F1 0.71 zh, 0.63 en on the rules of pass 2 and 0.71 | 0.66
-# on the rules that zh2/en2 taught (pass 3): the honest figure, far below the development sets.
-# Held at micro only; lower it never, and never read its misses to raise it.
+# The held-out set scored micro F1 0.71 zh, 0.63 en on the rules of pass 2 and 0.72 | 0.67
+# after pass 4: the honest figure, far below the development sets. Held at micro only; lower
+# it never, and never read its misses to raise it.
 HELDOUT_FLOOR: dict[str, dict[str, float]] = {
-    "heldout_zh": {"micro": 0.69},
-    "heldout_en": {"micro": 0.64},
+    "heldout_zh": {"micro": 0.70},
+    "heldout_en": {"micro": 0.65},
 }
 
 
