@@ -129,9 +129,9 @@ ZH = _cues(
     gives_to_you=(_ZH_ACTION + r"[^，。？！?!]{0,6}?" + _any("给您", "给你", "给贵司", "给贵方",
                                                          "您", "贵司", "贵方") + r"(?!.*吗)"),
     action=_ZH_ACTION + "|" + _ZH_MORE_ACTIONS,
-    request=_any("(?<![邀申聘宴])请(?!问|查收|查阅|参考|知悉|见|多指教|多关照|放心|假|了[^，。]{0,4}假|注意查收|点击)", "烦请",
+    request=_any("(?<![邀申聘宴])请(?!问|查收|查阅|参考|知悉|见|多指教|多关照|多包涵|包涵|谅解|放心|假|了[^，。]{0,4}假|注意查收|点击|查看(?:附件|[：:]|以下|下方))", "烦请",
                  "麻烦(?!问|您了|你了|了)", "劳驾", "劳烦",
-                 "辛苦(?!了|大家|各位|啦|！|!|$)(?:您|你|你们|贵方|贵司)?[^，。！!？?]{2,}", "帮忙", "帮我们", "帮我", "务必", "需要(?:贵方|贵司|你们|您|你)",
+                 "辛苦(?!了|大家|各位|啦|！|!|$)(?:您|你|你们|贵方|贵司)?[^，。！!？?]{4,}", "帮忙", "帮我们", "帮我", "务必", "需要(?:贵方|贵司|你们|您|你)",
                  "希望(?:贵方|贵司|你们|您|你)?[^，。]{0,6}?(?:能|可以|尽快|在)",
                  "能否", "可否", "可不可以", "能不能", "是否可以", "是否能", "是否方便", "方便(?:的话)?.{0,10}吗",
                  "可以.{0,12}吗", "尽快(?:回复|反馈|确认|提供|发)", "等(?:您|你们|贵方)的",
@@ -172,7 +172,7 @@ ZH = _cues(
                 "换(?:成|为)?(?:白|黑|红|蓝|绿|黄|灰|金|银|橙|紫|粉|深|浅)色?", "(?:再|重新)调一?下",
                 "(?:改|换|用)回", "(?:还是)?(?:想|要)用(?:我们)?(?:原来|之前|以前|最早)的",
                 "精简", "简洁一?(?:点|些)", "(?:放|挪|移)(?:在|到)(?:左|右|上|下|中|顶|底)",
-                "再[\u4e00-\u9fff]{1,3}一?(?:点|些)", "(?:建议|要|需要|希望|请|最好)[^，。]{0,10}?保持一致", "统一(?:成|为|用)", "改用", "换用",
+                "再[\u4e00-\u9fff]{1,3}一?(?:点|些)", "(?:建议|需要|希望|请)[^，。]{0,10}?保持一致", "统一(?:成|为|用)", "改用", "换用",
                 "加粗", "做成",
                 "(?:放|挪|移)(?:在|到)[^，。]{0,6}?(?:最?上面|最?下面|顶部|底部|左边|右边|首屏|第一屏|最前面|最后面)",
                 "先别(?:上|做|放|发|用)", "(?<!特)别用", "不用[^，。]{0,4}了", "暂(?:时)?不做", "分(?:成)?[两二三3]期", "只做"),
@@ -376,7 +376,7 @@ EN = _cues(
                         r"talk to|speak (?:to|with)|put (?:it|this|that|me|him|her|them)|"
                         r"let (?:him|her|them) know|keep (?:me|us|this|it|that)|make sure|be sure|"
                         r"(?:don't|do not) (?:forget|send|discuss|share|sign|tell|forward|make|"
-                        r"change|wait))\b"),
+                        r"change|wait))\b(?!\s*:)"),
     boilerplate=(r"\b(?:if you have any|if you need any|should you have|should you need|"
                  r"if there(?: are|'s) any|any questions)\b"),
     request_not=(r"^\s*please[.!]\s*$|please (?:contact|email|e-mail|call) [\w.+-]+@|"
@@ -471,7 +471,7 @@ EN = _cues(
               r"(?:move|moving|go|proceed) (?:straight )?(?:in)?to the (?:next|design|development|build|production)|"
               r"(?:is|are) (?:all )?fine(?: with us| by us| by me)?(?=[.!]?\s*$)|whenever you(?:'re| are) ready|"
               # choosing, accepting a moved date, a signed acceptance
-              r"\w+ it is(?=[.!]?\s*$)|(?:works|is fine|is acceptable|is ok|is okay) (?:for|by|with) us|fine (?:by|with) us|"
+              r"(?<!\w)(?!as\b)\w+ it is(?=[.!]?\s*$)|(?:works|is fine|is acceptable|is ok|is okay) (?:for|by|with) us|fine (?:by|with) us|"
               r"(?:we )?hereby (?:confirm|accept)|confirm (?:our )?acceptance|acceptance certificate|"
               r"(?:attached is |here is |please find )?(?:the |our )?signed (?:sow|contract|po|agreement|quote|proposal|order))\b"),
     risk_over=r"\b(?:back on track|resolved now|now resolved|fixed now|caught up|no longer (?:a|an) (?:issue|problem|risk|blocker))\b",

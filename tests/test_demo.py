@@ -61,6 +61,18 @@ def test_plan_holds_every_kind_of_item(demo: DemoResult) -> None:
     assert project["meetings"]
 
 
+def test_the_sample_project_has_exactly_the_changes_a_reader_finds(demo: DemoResult) -> None:
+    # The sample mail asks for three changes: a store-locator page, a deep blue main colour,
+    # go-live at the end of May. The reasons given around them ("官网最好保持一致") and the
+    # studio keeping a date ("Go-live on 15 May stays as it is") are neither changes nor sign-offs.
+    (project,) = demo.snapshot["projects"]
+    texts = [c["text"] for c in project["change_requests"]]
+    assert len(texts) == 3, texts
+    assert "store-locator" in texts[0] and "深蓝色" in texts[1] and "5月底" in texts[2]
+    assert len({c["message_id"] for c in project["change_requests"]}) == 3  # one acknowledgement per message
+    assert not any("stays as it is" in a["text"] for a in project["approvals"])
+
+
 def test_every_change_request_from_the_client_is_acknowledged_in_its_thread(demo: DemoResult) -> None:
     (project,) = demo.snapshot["projects"]
     samples = _sample_headers()

@@ -8,6 +8,7 @@ nothing expect an empty list.
 from __future__ import annotations
 
 import datetime as dt
+import re
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -694,3 +695,17 @@ def test_english_project_mail_as_clients_and_studios_write_it(party: Party, text
                                   "Late submissions cannot be accepted."])
 def test_no_ask_and_no_sign_off(text: str) -> None:
     assert not {R, M, A} & {f.kind for f in run(text, CLIENT, "en")}
+
+
+@pytest.mark.parametrize(("party", "text"), [
+    (US, "负责前端开发和服务器部署（Tom中文还在学，请多包涵）。"),
+    (CLIENT, "请查看："),
+    (US, "辛苦张强！"),
+    (US, "Schedule: no effect on the homepage milestone."),
+    (US, "Go-live on 15 May stays as it is."),
+])
+def test_courtesy_labels_and_status_lines_carry_no_finding(party: Party, text: str) -> None:
+    assert run(text, party, "zh" if _CJK_TEXT.search(text) else "en") == []
+
+
+_CJK_TEXT = re.compile(r"[\u4e00-\u9fff]")
