@@ -243,7 +243,7 @@ ZH = _cues(
     meeting_not=_any("纪要", "记录", "结论", "会上", "会后", "上次", "刚才", "昨天的", "内部", "问卷", "会议邀请",
                      # a meeting named as a moment or as a kind of material: "review 之前麻烦把…发我们"
                      "(?:(?i:session|review|meeting|workshop|demo|onboarding|kick-?off)|会|培训|评审|彩排)\\s*(?:之前|之后|以前|前|后)",
-                     "(?:培训|会议|评审)(?:材料|资料|课件|文档|PPT|ppt)",
+                     "(?:培训|会议|评审)(?:材料|资料|课件|文档|PPT|ppt)", "(?:提供|做|参加|举办|组织|开)过",
                      # accepting an invitation: "我们会派两位同事参加", "准时出席"
                      "(?<!请)(?:会|将|准时|一定)(?:派[^，。]{0,8}?)?(?:参加|出席|到场)"),
     slot_filler=_any("那就", "那(?!边)", "就", "或者", "或", "和", "要不", "要不然", "改到", "改", "定在", "约在", "的话"),
@@ -417,7 +417,7 @@ EN = _cues(
             r"split|merged|hidden|dropped|pushed|extended|simplified|enlarged|cut)|"
             r"(?:spanish|english|chinese|french|german|japanese|korean|arabic|mobile|print|short|shorter|longer|"
             r"lite|dark[- ]mode) version|"
-            r"wants? (?:the |it |this |that |them |our |a |an )?(?:[\w-]+ ){0,4}?(?:cut|changed|moved|removed|shorter|bigger|"
+            r"wants? (?!to\b|you\b|us\b|me\b)(?:the |it |this |that |them |our |a |an )?(?:[\w-]+ ){0,4}?(?:cut|changed|moved|removed|shorter|bigger|"
             r"smaller|bolder|added|dropped|updated|replaced|redone|pinned)|"
             r"rewrite|rewritten|redo|redraw|reshoot|re-?record|turn(?:ed)? into|convert(?:ed)? (?:it |them )?(?:in)?to|"
             r"colou?r-correct|(?:cool|warm|tone) (?:it|them|those|this|that|these) (?:down|up)|pin(?:ned)? (?:to|at)|shift|"
@@ -432,14 +432,16 @@ EN = _cues(
                    r"we'd prefer|we prefer|i'd prefer|(?:i|we)(?:'d| would) rather|suggest|propose|recommend|advise|request|would like|"
                    r"(?:we|i) could|(?:and )?(?:want|wants|need|needs) (?:a|an|another|more|some)|"
                    r"ask(?:ed|s)? for|requested|wants? to know if|(?:would|'d) (?:also |really |still )?like|wants?\b(?! to\b))\b"),
-    change_norm=(r"(?:^|\b(?:the|our|this|that|these|those|all|every|each)\s+)"
-                 r"(?:(?!(?:it|he|she|they|we|i|you|there|weather)\b)[\w'-]+\s+){0,3}?"
+    change_norm=(r"(?:^(?:(?!(?:it|he|she|they|we|i|you|there|weather)\b)[\w'-]+\s+){1,3}?|"
+                 r"\b(?:the|our|this|that|these|those|all|every|each)\s+"
+                 r"(?:(?!(?:it|he|she|they|we|i|you|there|weather)\b)[\w'-]+\s+){1,3}?)"
                  r"(?:(?:should|needs? to|has to|have to|must|ought to)\s+(?:(?:really|also|still|probably|definitely)\s+)?"
                  r"(?:be|say|read|show|include|have|use|link|open|go|sit|appear|feature|mention|match|follow|"
                  r"look|feel|start|end|stay|come|point|lead|carry|support|allow|list|display|contain|play|fit|print)\b"
                  r"(?!\s+(?:ready|done|delivered|finished|live|available|sent|fixed|approved|fine|ok|okay|able|here|"
                  r"there|with (?:you|us|me)|in touch|aware|received|paid|signed|completed|on track|back|submitted|"
-                 r"provided|returned|uploaded|shared|issued|granted|created|activated|enabled|access|"
+                 r"provided|returned|uploaded|shared|issued|granted|created|activated|enabled|access|checked|reviewed|"
+                 r"tested|confirmed|discussed|considered|clarified|verified|addressed|noted|visible|"
                  r"\w+ing\b))"
                  r"|needs (?:a|an|another|more|some)\b|(?:is|are) to be (?:removed|replaced|moved|changed|added|dropped|cut))"),
     change_imperative=(r"^\s*(?:also,?\s+|and\s+|so\s+|then\s+|just\s+|please\s+)?(?:add|remove|drop|change|switch|replace|"

@@ -616,6 +616,9 @@ def test_the_many_ways_clients_ask_for_a_change(text: str) -> None:
     "Mei should have access now.",
     "I would like a day or two to review the product.",
     "Dina's returns left today by courier so you should have them tomorrow.",
+    "We want to keep you updated on licensing shortages on a regular basis.",  # a newsletter's line
+    "The first point needs to be checked.",
+    "This is the actual content that should be visible.",
 ])
 def test_ought_to_without_a_change(text: str) -> None:
     assert CR not in [f.kind for f in run(text, CLIENT, "en")]
@@ -703,6 +706,9 @@ def test_no_ask_and_no_sign_off(text: str) -> None:
     (US, "辛苦张强！"),
     (US, "Schedule: no effect on the homepage milestone."),
     (US, "Go-live on 15 May stays as it is."),
+    (US, "部分国家级经开区提供过培训。"),  # a training that was given is no meeting
+    (US, "E-mail: info@studio.example"),  # a signature's field, not "e-mail me"
+    (US, "Fax: +49 7631 / 360-444"),
 ])
 def test_courtesy_labels_and_status_lines_carry_no_finding(party: Party, text: str) -> None:
     assert run(text, party, "zh" if _CJK_TEXT.search(text) else "en") == []
