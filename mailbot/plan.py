@@ -214,7 +214,54 @@ def apply(db: Database, project: Project, extraction: Extraction, message_key: s
             )
         elif finding.kind is Kind.SURVEY_RESPONSE:
             _answer_survey(db, project.key, who, finding, email.message_id, at)
+    for clause in extraction.completions:
+        _close_delivered(db, project.key, extraction.party, clause, email.message_id, at)
     return Applied(tuple(finding_ids), tuple(acks))
+
+
+# Closing what was delivered. A clause that reports work as done ("首页设计初稿已经发给您了",
+# "I've uploaded the new build") closes the one open promise of the writer's side, or request
+# made of it, that shares the most words with it: at least MIN_SHARED content terms (runs of
+# two Chinese characters, English words), ties to the latest. Nothing is closed on a guess:
+# a report that shares too little with every open item closes none.
+MIN_SHARED = 2
+_FUNCTION_CHARS = set("我们你您他她它的了会在将已经给发请查收前后之内天周月号日年再也都就和与及把被这那个一下")
+_STOP_WORDS = {
+    "the", "a", "an", "and", "or", "to", "of", "for", "on", "in", "at", "by", "with", "from", "is", "are", "be", "been",
+    "will", "we", "i", "you", "your", "our", "it", "this", "that", "these", "have", "has", "just", "now", "all",
+    "send", "sent", "share", "shared", "attached", "here", "please", "find", "new", "revised", "updated", "update",
+    "tomorrow", "today", "monday", "tuesday", "wednesday", "thursday", "friday", "week", "next", "end", "ll", "ve",
+}
+_LATIN_WORD = re.compile(r"[a-z0-9][a-z0-9'-]+")
+_CJK_RUN = re.compile(r"[\u3400-\u9fff]+")
+
+
+def _terms(text: str) -> set[str]:
+    lowered = text.casefold()
+    terms = {w for w in _LATIN_WORD.findall(lowered) if w not in _STOP_WORDS}
+    for run in _CJK_RUN.findall(text):
+        terms.update(run[i:i + 2] for i in range(len(run) - 1) if not (set(run[i:i + 2]) & _FUNCTION_CHARS))
+    return terms
+
+
+def _close_delivered(db: Database, project_key: str, party: Party, clause: str, message_id: str | None, at: str) -> None:
+    terms = _terms(clause)
+    best: tuple[int, str, str, int, str] | None = None  # shared, created_at, table, id, text
+    for table in ("commitments", "requests"):
+        for row in db.execute(
+            f"SELECT id, text, created_at FROM {table} WHERE project_key = ? AND status = 'open' AND by = ? "
+            "AND COALESCE(message_id, '') != COALESCE(?, '')",
+            [project_key, str(party), message_id],
+        ).fetchall():
+            shared = len(terms & _terms(row[1]))
+            candidate = (shared, row[2] or "", table, row[0], row[1])
+            if shared >= MIN_SHARED and (best is None or candidate[:2] > best[:2]):
+                best = candidate
+    if best is None:
+        return
+    _, _, table, item_id, _ = best
+    db[table].update(item_id, {"status": "done", "updated_at": at})
+    _history(db, project_key, table, item_id, "status", "open", "done", message_id or "", at)
 
 
 def _insert_finding(db: Database, project_key: str, message_key: str, finding: Finding) -> int:

@@ -133,7 +133,7 @@ from parsing.model import Finding, Kind, Party, TimeExpression
 
 logger = logging.getLogger(__name__)
 
-__all__ = ["find_findings", "pipeline"]
+__all__ = ["Reading", "find_findings", "pipeline", "read_text"]
 
 SPAN_KEY = "findings"
 _SENTENCE_END = "。！？!?；;"
@@ -145,7 +145,7 @@ _MERGEABLE_CLAUSES = _MERGEABLE | {Kind.MEETING}  # one sentence proposing a mee
 
 # --- extensions ----------------------------------------------------------------------------
 
-for _name in ("reference", "party", "times", "sentence_starts"):
+for _name in ("reference", "party", "times", "sentence_starts", "completions"):
     if not Doc.has_extension(_name):
         Doc.set_extension(_name, default=None)
 for _name in ("by", "due", "due_text", "sentiment", "score", "start", "text"):
@@ -678,6 +678,13 @@ def _in_plan(plan: bool, text: str, start: int, clauses: list[_Clause], cues: Cu
     return plan
 
 
+def _delivered(clause: _Clause, cues: Cues) -> bool:
+    """A clause that reports work as done and handed over ("首页设计稿已经发给您了", "I've
+    uploaded the new build", "Attached is the revised plan"): it may close a promise."""
+    return not (clause.question or clause.conditional) and cues.delivered.search(clause.norm) is not None \
+        and cues.negation.search(clause.norm) is None
+
+
 def _planned(clause: _Clause, label: _Label | None, cues: Cues) -> _Label | None:
     """An item of the writer's plan with no finding of its own is a commitment of the writer's
     ("- Android push notifications by Wednesday"), unless it names the reader or is done."""
@@ -953,6 +960,7 @@ class _FindingsComponent:
         text = _text(doc)
         survey = self.cues.survey_doc.search(text.lower() if self.english else text) is not None
         drafts: list[_Draft] = []
+        completions: list[str] = []
         plan = False  # inside a list under "下周计划：" / "Next week:"
         for start, end in _sentence_bounds(doc, text):
             clauses = _clauses(doc, text, start, end, self.cues, self.english)
@@ -963,6 +971,7 @@ class _FindingsComponent:
             plan = _in_plan(plan, text, start, clauses, self.cues)
             if plan and _list_item(text, start):
                 labels = [_planned(clause, label, self.cues) for clause, label in zip(clauses, labels)]
+            completions.extend(c.text for c, label in zip(clauses, labels) if label is None and _delivered(c, self.cues))
             if survey and any(label and label.kind is Kind.SURVEY_RESPONSE for label in labels):
                 clauses, labels = _split_scores(clauses, labels, self.cues)
             drafts.extend(_drafts(clauses, labels, self.cues, doc._.times or []))
@@ -973,6 +982,7 @@ class _FindingsComponent:
             if span is not None:
                 spans.append(span)
         doc.spans[SPAN_KEY] = spans
+        doc._.completions = completions
         return doc
 
 
@@ -1052,7 +1062,22 @@ def find_findings(text: str, *, language: str, reference: dt.datetime | None,
     `language` is zh, en or mixed; `reference` the message's Date in the team's time zone
     (None: relative dates stay unresolved); `party` the sender's side.
     """
+    return read_text(text, language=language, reference=reference, party=party).findings
+
+
+@dataclass(frozen=True, slots=True)
+class Reading:
+    """One pass over a message's new text: its findings, and the clauses that report work
+    as done ("已经发给您了", "Attached is the revised plan"), which may close a promise."""
+
+    findings: list[Finding]
+    completions: list[str]
+
+
+def read_text(text: str, *, language: str, reference: dt.datetime | None, party: Party) -> Reading:
+    """`find_findings` and the completions, from one run of the pipelines."""
     found: list[Finding] = []
+    completions: list[str] = []
     text = _blank_rules(text)
     for chunk_language, chunk in _chunks(text, language):
         nlp = pipeline(chunk_language)
@@ -1063,4 +1088,5 @@ def find_findings(text: str, *, language: str, reference: dt.datetime | None,
         for _name, component in nlp.pipeline:
             doc = component(doc)
         found.extend(_finding(span) for span in doc.spans[SPAN_KEY])
-    return found
+        completions.extend(doc._.completions or [])
+    return Reading(found, completions)

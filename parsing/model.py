@@ -169,3 +169,4 @@ class Extraction:
     category: Category
     findings: tuple[Finding, ...] = field(default=())
     notes: tuple[str, ...] = ()  # e.g. "quote removal left nothing; raw text kept"
+    completions: tuple[str, ...] = ()  # clauses reporting work done: "首页设计稿已经发给您了"

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from zoneinfo import ZoneInfo
 
 from parsing.classify import categorize
-from parsing.findings import find_findings
+from parsing.findings import read_text
 from parsing.language import detect_language
 from parsing.mime import read_email
 from parsing.model import Category, Email, Extraction, Finding, Party
@@ -56,10 +56,12 @@ def extract_email(email: Email, context: Context) -> Extraction:
     language = detect_language(body)
     party = context.party_of(email.sender.address if email.sender else None)
     findings: tuple[Finding, ...] = ()
+    completions: tuple[str, ...] = ()
     if category is Category.NORMAL and body.strip():
         # No Date and no arrival time: relative dates cannot be resolved (parsing has no clock).
         reference = email.date.astimezone(context.zone) if email.date else None
-        findings = tuple(find_findings(body, language=language, reference=reference, party=party))
+        reading = read_text(body, language=language, reference=reference, party=party)
+        findings, completions = tuple(reading.findings), tuple(reading.completions)
     return Extraction(
         email=email,
         body=body,
@@ -68,4 +70,5 @@ def extract_email(email: Email, context: Context) -> Extraction:
         category=category,
         findings=findings,
         notes=tuple(notes),
+        completions=completions,
     )

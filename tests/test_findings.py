@@ -13,7 +13,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from parsing.findings import find_findings, pipeline, sentence_starts
+from parsing.findings import find_findings, pipeline, read_text, sentence_starts
 from parsing.model import Finding, Kind, Party
 
 REF = dt.datetime(2026, 3, 4, 10, 15, tzinfo=ZoneInfo("Asia/Shanghai"))
@@ -715,3 +715,19 @@ def test_courtesy_labels_and_status_lines_carry_no_finding(party: Party, text: s
 
 
 _CJK_TEXT = re.compile(r"[\u4e00-\u9fff]")
+
+
+@pytest.mark.parametrize(("text", "language", "done"), [
+    ("首页设计初稿已经发给您了，请查收。", "zh", ["首页设计初稿已经发给您了"]),
+    ("门店查询页已上线，辛苦各位测试一下。", "zh", ["门店查询页已上线"]),
+    ("附件是修改后的终稿。", "zh", ["附件是修改后的终稿。"]),
+    ("I've uploaded the new build to TestFlight.", "en", ["I've uploaded the new build to TestFlight."]),
+    ("Attached is the revised plan.", "en", ["Attached is the revised plan."]),
+    ("我们已经收到了，谢谢。", "zh", []),  # received, not delivered
+    ("设计稿已经发了吗？", "zh", []),  # a question
+    ("We haven't sent the invoice yet.", "en", []),
+    ("I'll send the files tomorrow.", "en", []),  # a promise, not a delivery
+])
+def test_work_reported_done(text: str, language: str, done: list[str]) -> None:
+    reading = read_text(text, language=language, reference=REF, party=US)
+    assert reading.completions == done

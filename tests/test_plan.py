@@ -146,3 +146,41 @@ def test_an_approval_signs_off_the_milestone_its_own_words_name(store: Store, se
         apply(db, settings.project("huajin-web"), extraction(mail, Finding(Kind.APPROVAL, text)), "<m1@x>")
     done = [r["name"] for r in store.rows("SELECT name FROM milestones WHERE status = 'approved'")]
     assert done == ([approved] if approved else [])
+
+
+def _extraction_with(mail: Email, party: Party, *findings: Finding, completions: tuple[str, ...] = ()) -> Extraction:
+    return Extraction(email=mail, body="", language="zh", party=party, category=Category.NORMAL,
+                      findings=findings, completions=completions)
+
+
+def test_work_reported_done_closes_the_promise_it_names_and_nothing_else(store: Store, settings: Settings) -> None:
+    project = settings.project("huajin-web")
+    ours = email("chen.jing@studio.example", message_id="<plan@x>")
+    promises = (
+        Finding(Kind.COMMITMENT, "我们会在下周五之前提交首页设计初稿", by=Party.US, due=dt.date(2026, 3, 13)),
+        Finding(Kind.COMMITMENT, "I'll have the staging server up by Thursday", by=Party.US, due=dt.date(2026, 3, 12)),
+    )
+    asked = email("li.wei@huajin.example", message_id="<ask@x>")
+    with store.transaction() as db:
+        apply(db, project, _extraction_with(ours, Party.US, *promises), "<plan@x>")
+        apply(db, project, _extraction_with(asked, Party.CLIENT, Finding(Kind.REQUEST, "烦请提供门店清单（Excel）", by=Party.US)), "<ask@x>")
+        # the client reporting something done closes none of ours
+        apply(db, project, _extraction_with(email("li.wei@huajin.example", message_id="<c@x>"), Party.CLIENT,
+                                            completions=("首页设计初稿已经收到并转给老板了",)), "<c@x>")
+        # a report that shares too little with every open item closes nothing
+        apply(db, project, _extraction_with(email("chen.jing@studio.example", message_id="<d@x>"), Party.US,
+                                            completions=("合同已寄出",)), "<d@x>")
+    assert {r["status"] for r in store.rows("SELECT status FROM commitments")} == {"open"}
+    with store.transaction() as db:
+        apply(db, project, _extraction_with(email("chen.jing@studio.example", message_id="<e@x>"), Party.US,
+                                            completions=("首页设计初稿已经发给您了", "门店清单已整理好发您")), "<e@x>")
+        apply(db, project, _extraction_with(email("chen.jing@studio.example", message_id="<f@x>"), Party.US,
+                                            completions=("The staging server is now live",)), "<f@x>")
+    statuses = {r["text"]: r["status"] for r in store.rows("SELECT text, status FROM commitments UNION ALL SELECT text, status FROM requests")}
+    assert statuses == {
+        "我们会在下周五之前提交首页设计初稿": "done",
+        "I'll have the staging server up by Thursday": "done",
+        "烦请提供门店清单（Excel）": "done",  # asked of us, delivered by us
+    }
+    history = store.rows("SELECT item, new, reason FROM history WHERE field = 'status' AND new = 'done' ORDER BY id")
+    assert [h["reason"] for h in history] == ["<e@x>", "<e@x>", "<f@x>"]
