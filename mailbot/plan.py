@@ -214,14 +214,18 @@ def apply(db: Database, project: Project, extraction: Extraction, message_key: s
             )
         elif finding.kind is Kind.SURVEY_RESPONSE:
             _answer_survey(db, project.key, who, finding, email.message_id, at)
-    for clause in extraction.completions:
+    for clause in extraction.completions:  # our own work delivered
         _close_delivered(db, project.key, extraction.party, clause, email.message_id, at)
+    other = Party.US if extraction.party is Party.CLIENT else Party.CLIENT
+    for clause in extraction.receipts:  # the other side's work received
+        _close_delivered(db, project.key, other, clause, email.message_id, at)
     return Applied(tuple(finding_ids), tuple(acks))
 
 
 # Closing what was delivered. A clause that reports work as done ("首页设计初稿已经发给您了",
 # "I've uploaded the new build") closes the one open promise of the writer's side, or request
-# made of it, that shares the most words with it: at least MIN_SHARED content terms (runs of
+# made of it, that shares the most words with it; one that acknowledges the other side's work
+# ("素材收到了", "Thanks for the GA export") does the same for that side: at least MIN_SHARED content terms (runs of
 # two Chinese characters, English words), ties to the latest. Nothing is closed on a guess:
 # a report that shares too little with every open item closes none.
 MIN_SHARED = 2

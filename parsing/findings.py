@@ -145,7 +145,7 @@ _MERGEABLE_CLAUSES = _MERGEABLE | {Kind.MEETING}  # one sentence proposing a mee
 
 # --- extensions ----------------------------------------------------------------------------
 
-for _name in ("reference", "party", "times", "sentence_starts", "completions"):
+for _name in ("reference", "party", "times", "sentence_starts", "completions", "receipts"):
     if not Doc.has_extension(_name):
         Doc.set_extension(_name, default=None)
 for _name in ("by", "due", "due_text", "sentiment", "score", "start", "text"):
@@ -685,6 +685,13 @@ def _delivered(clause: _Clause, cues: Cues) -> bool:
         and cues.negation.search(clause.norm) is None
 
 
+def _received(clause: _Clause, cues: Cues) -> bool:
+    """A clause that acknowledges the other side's work as received ("素材收到了", "Thanks for
+    the GA export"): it may close their promise."""
+    return not (clause.question or clause.conditional) and cues.received.search(clause.norm) is not None \
+        and cues.negation.search(clause.norm) is None and "没" not in clause.norm
+
+
 def _planned(clause: _Clause, label: _Label | None, cues: Cues) -> _Label | None:
     """An item of the writer's plan with no finding of its own is a commitment of the writer's
     ("- Android push notifications by Wednesday"), unless it names the reader or is done."""
@@ -961,6 +968,7 @@ class _FindingsComponent:
         survey = self.cues.survey_doc.search(text.lower() if self.english else text) is not None
         drafts: list[_Draft] = []
         completions: list[str] = []
+        receipts: list[str] = []
         plan = False  # inside a list under "下周计划：" / "Next week:"
         for start, end in _sentence_bounds(doc, text):
             clauses = _clauses(doc, text, start, end, self.cues, self.english)
@@ -972,6 +980,7 @@ class _FindingsComponent:
             if plan and _list_item(text, start):
                 labels = [_planned(clause, label, self.cues) for clause, label in zip(clauses, labels)]
             completions.extend(c.text for c, label in zip(clauses, labels) if label is None and _delivered(c, self.cues))
+            receipts.extend(c.text for c, label in zip(clauses, labels) if label is None and _received(c, self.cues))
             if survey and any(label and label.kind is Kind.SURVEY_RESPONSE for label in labels):
                 clauses, labels = _split_scores(clauses, labels, self.cues)
             drafts.extend(_drafts(clauses, labels, self.cues, doc._.times or []))
@@ -983,6 +992,7 @@ class _FindingsComponent:
                 spans.append(span)
         doc.spans[SPAN_KEY] = spans
         doc._.completions = completions
+        doc._.receipts = receipts
         return doc
 
 
@@ -1072,12 +1082,14 @@ class Reading:
 
     findings: list[Finding]
     completions: list[str]
+    receipts: list[str]  # the other side's work acknowledged: "素材收到了", "Thanks for the GA export"
 
 
 def read_text(text: str, *, language: str, reference: dt.datetime | None, party: Party) -> Reading:
     """`find_findings` and the completions, from one run of the pipelines."""
     found: list[Finding] = []
     completions: list[str] = []
+    receipts: list[str] = []
     text = _blank_rules(text)
     for chunk_language, chunk in _chunks(text, language):
         nlp = pipeline(chunk_language)
@@ -1089,4 +1101,5 @@ def read_text(text: str, *, language: str, reference: dt.datetime | None, party:
             doc = component(doc)
         found.extend(_finding(span) for span in doc.spans[SPAN_KEY])
         completions.extend(doc._.completions or [])
-    return Reading(found, completions)
+        receipts.extend(doc._.receipts or [])
+    return Reading(found, completions, receipts)

@@ -41,6 +41,7 @@ class Cues:
     to_sender: re.Pattern[str] = _NEVER  # the work comes to the writer: "月底前给我们一个方案", "get it to us"
     plan_heading: re.Pattern[str] = _NEVER  # a heading over the writer's plan: "下周计划：", "Next week:"
     delivered: re.Pattern[str] = _NEVER  # work reported done: "首页设计稿已经发给您了", "Attached is the plan"
+    received: re.Pattern[str] = _NEVER  # the other side's work acknowledged: "素材收到了", "Thanks for the GA export"
     other_side: re.Pattern[str] = _NEVER  # the reader named: "贵方", "you"
     approval: re.Pattern[str] = _NEVER
     approval_negated: re.Pattern[str] = _NEVER
@@ -289,6 +290,7 @@ ZH = _cues(
                + _any("发(?!现|生|票)", "提交", "上传", "完成", "交付", "上线", "修复", "改好", "更新", "寄出", "寄", "部署",
                       "发布", "给到", "同步", "整理好", "做好", "出好", "签好", "盖好章")
                + r"|附件(?:是|为)[^，。]{0,12}?(?:终稿|最终版|修改版|新版|定稿|[Vv]\d)|(?:更新|修改|调整)好了"),
+    received=r"(?:已|都)?收到(?!后|以后|之后|的话|吗)",
     chitchat=(r"^(?:您好|你好|大家好|hi|hello|谢谢|感谢|多谢|辛苦了|辛苦|收到|好的|OK|ok|嗯|祝好|此致|敬礼|"
               r"顺祝商祺|祝[^，。]{0,8}|期待[^，。]{0,10}|[^，。]{0,6}(?:你好|您好))[！!。.,，~～\s]*$"),
 )
@@ -488,7 +490,10 @@ EN = _cues(
     delivered=(r"\b(?:(?:i|we)(?:'ve| have)? (?:just |now |already )?(?:sent|shared|uploaded|delivered|submitted|pushed|"
                r"deployed|published|fixed|updated|completed|finished|released|attached)|(?:has|have) (?:now |just )?been "
                r"(?:sent|shared|uploaded|delivered|submitted|deployed|published|fixed|updated|completed|released)|"
-               r"attached (?:is|are)|please find attached|here (?:is|are) the|(?:is|are) (?:now )?live)\b"),
+               r"attached (?:is|are)|please find attached|here (?:is|are) the|(?:is|are) (?:now )?(?:live|up|online))\b"),
+    received=(r"\b(?:thanks?(?: you)?(?: \w+)? for (?:the|your|sending)(?! (?:quick |kind |prompt )?(?:email|e-mail|message|mail|"
+              r"reply|response|note|time|help|feedback|patience|understanding|support|call|update|heads-up|input))|(?:i|we)(?:'ve| have)? (?:got|received) (?:the|your)|"
+              r"(?:has|have) (?:arrived|come through))\b"),
     approval_negated=(r"(?:\b(?:not|never|once|if|pending|awaiting|await|needs?|before|until|"
                       r"waiting for|for (?:your|our) approval|to approve|for approval|unapproved|"
                       r"get approved|be approved|cannot)\b|n't\b)"),

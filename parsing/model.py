@@ -170,3 +170,4 @@ class Extraction:
     findings: tuple[Finding, ...] = field(default=())
     notes: tuple[str, ...] = ()  # e.g. "quote removal left nothing; raw text kept"
     completions: tuple[str, ...] = ()  # clauses reporting work done: "首页设计稿已经发给您了"
+    receipts: tuple[str, ...] = ()  # clauses acknowledging the other side's work: "素材收到了"

@@ -57,11 +57,12 @@ def extract_email(email: Email, context: Context) -> Extraction:
     party = context.party_of(email.sender.address if email.sender else None)
     findings: tuple[Finding, ...] = ()
     completions: tuple[str, ...] = ()
+    receipts: tuple[str, ...] = ()
     if category is Category.NORMAL and body.strip():
         # No Date and no arrival time: relative dates cannot be resolved (parsing has no clock).
         reference = email.date.astimezone(context.zone) if email.date else None
         reading = read_text(body, language=language, reference=reference, party=party)
-        findings, completions = tuple(reading.findings), tuple(reading.completions)
+        findings, completions, receipts = tuple(reading.findings), tuple(reading.completions), tuple(reading.receipts)
     return Extraction(
         email=email,
         body=body,
@@ -71,4 +72,5 @@ def extract_email(email: Email, context: Context) -> Extraction:
         findings=findings,
         notes=tuple(notes),
         completions=completions,
+        receipts=receipts,
     )

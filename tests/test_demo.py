@@ -75,11 +75,13 @@ def test_the_sample_project_has_exactly_the_changes_a_reader_finds(demo: DemoRes
 
 def test_work_delivered_in_the_sample_closes_what_was_promised_and_asked(demo: DemoResult) -> None:
     # 10-homepage-draft.eml delivers the draft promised in the kickoff thread; in
-    # 03-re-kickoff-wang-fang.eml the client has uploaded the VI manual and logo files asked for.
+    # 03-re-kickoff-wang-fang.eml the client has uploaded the VI manual and logo files asked
+    # for; 09-re-staging-is-up.eml reports "Staging is up" and thanks Emily for the GA export.
     (project,) = demo.snapshot["projects"]
     done = [c["text"] for c in project["commitments"] + project["requests"] if c["status"] == "done"]
     assert any("首页设计初稿" in t for t in done) and any("VI手册" in t for t in done), done
-    assert len(done) == 2  # nothing else was delivered in the sample
+    assert any("staging server" in t for t in done) and any("GA export" in t for t in done), done
+    assert len(done) == 4  # nothing else was delivered in the sample
 
 
 def test_every_change_request_from_the_client_is_acknowledged_in_its_thread(demo: DemoResult) -> None:

@@ -731,3 +731,15 @@ _CJK_TEXT = re.compile(r"[\u4e00-\u9fff]")
 def test_work_reported_done(text: str, language: str, done: list[str]) -> None:
     reading = read_text(text, language=language, reference=REF, party=US)
     assert reading.completions == done
+
+
+@pytest.mark.parametrize(("text", "language", "received"), [
+    ("素材都收到了，谢谢！", "zh", ["素材都收到了"]),
+    ("Thanks Emily for the GA export, very useful.", "en", ["Thanks Emily for the GA export"]),
+    ("We've received the product photos.", "en", ["We've received the product photos."]),
+    ("收到后请回复。", "zh", []),  # an ask, not a receipt
+    ("还没收到素材。", "zh", []),
+    ("Thanks for your email!", "en", []),  # courtesy, no work named
+])
+def test_the_other_sides_work_acknowledged(text: str, language: str, received: list[str]) -> None:
+    assert read_text(text, language=language, reference=REF, party=US).receipts == received

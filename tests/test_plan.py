@@ -148,9 +148,10 @@ def test_an_approval_signs_off_the_milestone_its_own_words_name(store: Store, se
     assert done == ([approved] if approved else [])
 
 
-def _extraction_with(mail: Email, party: Party, *findings: Finding, completions: tuple[str, ...] = ()) -> Extraction:
+def _extraction_with(mail: Email, party: Party, *findings: Finding, completions: tuple[str, ...] = (),
+                     receipts: tuple[str, ...] = ()) -> Extraction:
     return Extraction(email=mail, body="", language="zh", party=party, category=Category.NORMAL,
-                      findings=findings, completions=completions)
+                      findings=findings, completions=completions, receipts=receipts)
 
 
 def test_work_reported_done_closes_the_promise_it_names_and_nothing_else(store: Store, settings: Settings) -> None:
@@ -184,3 +185,16 @@ def test_work_reported_done_closes_the_promise_it_names_and_nothing_else(store: 
     }
     history = store.rows("SELECT item, new, reason FROM history WHERE field = 'status' AND new = 'done' ORDER BY id")
     assert [h["reason"] for h in history] == ["<e@x>", "<e@x>", "<f@x>"]
+
+
+def test_work_acknowledged_as_received_closes_the_other_sides_promise(store: Store, settings: Settings) -> None:
+    project = settings.project("huajin-web")
+    theirs = email("li.wei@huajin.example", message_id="<promise@x>")
+    with store.transaction() as db:
+        apply(db, project, _extraction_with(theirs, Party.CLIENT, Finding(Kind.COMMITMENT, "I'll send over the GA export tomorrow", by=Party.CLIENT)), "<promise@x>")
+        apply(db, project, _extraction_with(theirs, Party.CLIENT, Finding(Kind.COMMITMENT, "门店照片周三前发给你们", by=Party.CLIENT)), "<p2@x>")
+        # the studio thanks them for the export: theirs is done; our own promises are not touched
+        apply(db, project, _extraction_with(email("chen.jing@studio.example", message_id="<thanks@x>"), Party.US,
+                                            receipts=("Thanks Emily for the GA export",)), "<thanks@x>")
+    statuses = {r["text"]: r["status"] for r in store.rows("SELECT text, status FROM commitments")}
+    assert statuses == {"I'll send over the GA export tomorrow": "done", "门店照片周三前发给你们": "open"}
