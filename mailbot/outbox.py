@@ -165,9 +165,9 @@ async def flush_async(store: Store, settings: Settings, now: dt.datetime | None 
         [iso(now)],
     )
     for row in rows:
-        if row["status"] == "sending" and not _abandoned(row, now):
+        if row["status"] == "sending" and not _abandoned(row):
             continue  # another process is sending it right now
-        if settings.smtp is not None and not _claim(store, row, now):
+        if settings.smtp is not None and not _claim(store, row):
             continue
         path = Path(row["maildir_file"]) if row["maildir_file"] else None
         if path is None or not path.exists():
@@ -210,23 +210,24 @@ def _claimant() -> str:
     return f"{socket.gethostname()}:{os.getpid()}"
 
 
-def _claim(store: Store, row: dict[str, object], now: dt.datetime) -> bool:
+def _claim(store: Store, row: dict[str, object]) -> bool:
     """Take the row for sending, atomically; False when another process took it first.
-    Taking over an interrupted send marks the row in doubt."""
+    Taking over an interrupted send marks the row in doubt. Claims are about processes, so they
+    are stamped with the wall clock, never with a `--now` the caller may have given."""
     with store.transaction() as db:
         cursor = db.execute(
             "UPDATE outbox SET status = 'sending', claimed_by = ?, claimed_at = ?, "
             "in_doubt = CASE WHEN status = 'sending' THEN 1 ELSE in_doubt END "
             "WHERE id = ? AND status = ? AND claimed_by IS ?",
-            [_claimant(), iso(now), row["id"], row["status"], row["claimed_by"]],
+            [_claimant(), now_utc(), row["id"], row["status"], row["claimed_by"]],
         )
         return cursor.rowcount == 1
 
 
-def _abandoned(row: dict[str, object], now: dt.datetime) -> bool:
+def _abandoned(row: dict[str, object]) -> bool:
     """Whether a `sending` row's claim is left over from a process that no longer sends it."""
     claimed_at = str(row["claimed_at"] or "")
-    if not claimed_at or dt.datetime.fromisoformat(claimed_at) < now - CLAIM_TTL:
+    if not claimed_at or dt.datetime.fromisoformat(claimed_at) < dt.datetime.now(dt.timezone.utc) - CLAIM_TTL:
         return True
     host, _, pid = str(row["claimed_by"] or "").rpartition(":")
     if host != socket.gethostname() or not pid.isdigit():
