@@ -977,7 +977,7 @@ class _FindingsComponent:
                 continue
             labels = [_classify(clause, self.cues, party, survey) for clause in clauses]
             plan = _in_plan(plan, text, start, clauses, self.cues)
-            if plan and _list_item(text, start):
+            if plan and party is Party.US and _list_item(text, start):  # the studio's weekly report
                 labels = [_planned(clause, label, self.cues) for clause, label in zip(clauses, labels)]
             completions.extend(c.text for c, label in zip(clauses, labels) if label is None and _delivered(c, self.cues))
             receipts.extend(c.text for c, label in zip(clauses, labels) if label is None and _received(c, self.cues))
