@@ -66,9 +66,10 @@ Conventions
   - negated ones (we won't make Friday, 恐怕周五赶不上): those become risks when they name
     a delay;
   - questions;
-  - conditional ones ("if you approve today we can ship Friday", 如果…我们就…), which
-    are not yet promises. The condition addressed to the other side yields no request
-    either.
+  - the condition of a conditional offer. Its consequence on the sender's side is the
+    promise, with its own day ("If you confirm by Wednesday, | we can deliver by the 27th",
+    "如果同意的话 | 我们明天开始改"; a condition and consequence written without a comma are
+    cut in two), and the condition yields no request.
 - Approvals are never questions, negated (not approved, 不同意) or conditional. "Please
   approve" is a request, not an approval.
 - Meetings need a meeting word (meeting, call, discuss, talk, lunch, 会议, 讨论一下, 吃个饭 …)
@@ -97,7 +98,8 @@ Conventions
   range ("from Monday to Wednesday") `due` is the range's end, the new date.
 - `start` (meeting): the date and time of day of the proposed meeting, as a naive local
   datetime in the reference's zone; a zone named after the time ("10am UK time", "4pm
-  Pacific", "9:00 CET") is converted. With a day and no time, `start` is None and the day
+  Pacific", "9:00 CET", "下午3点（东京时间）") is converted; a time with no zone named is
+  the team's wall time, whoever writes it. With a day and no time, `start` is None and the day
   is in `due`.
 - `score`: the integer given ("9分", "8/10", "5 out of 5", "rate it 9"). A fraction counts
   only with rating words near it or standing nearly alone, so that 4/10 in "move it to
@@ -108,7 +110,18 @@ Conventions
   none.
 - Commitments also include a dated plan with no one else named (原件明天寄出, 下周一提交审核),
   but not one whose only days are past, one done (了), one that is a purpose (我们好…,
-  so we can …) or a suggestion (…吧).
+  so we can …) or a suggestion (…吧). In the studio's mail, the items of a list under a
+  plan heading alone on its line ("下周计划：", "Next week:") are its commitments unless they
+  name the reader or are done; a heading alone on its line carries no finding itself.
+- A subject-less clause after a commitment of its sentence goes on it ("我们会重新梳理…，
+  争取下周二前出…" is one promise). In Chinese a change request goes on over comma clauses
+  the same way; in English, commas list separate edits.
+- Besides findings, `read_text` returns two kinds of clause that carry none: completions,
+  which report the writer's work as delivered ("VI手册已经上传到网盘了", "Staging is up",
+  "Attached is the revised plan"), and receipts, which acknowledge the other side's work
+  ("素材都收到了", "Thanks Emily for the GA export"). The plan uses them to close promises;
+  questions, negations, courtesy ("Thanks for your email") and asks ("收到后请回复") are
+  neither.
 """
 
 from __future__ import annotations
