@@ -745,3 +745,15 @@ def test_work_reported_done(text: str, language: str, done: list[str]) -> None:
 ])
 def test_the_other_sides_work_acknowledged(text: str, language: str, received: list[str]) -> None:
     assert read_text(text, language=language, reference=REF, party=US).receipts == received
+
+
+@pytest.mark.parametrize(("party", "text", "kind"), [
+    (US, "接口那边一直没有回音，我们这边只能先停着。", RK),
+    (US, "设计师下周请假，进度会慢一些。", RK),
+    (US, "人手比较紧张，两个项目同时推进压力很大。", RK),
+    (US, "工厂那边说原材料涨价，成本可能要超。", RK),
+    (CLIENT, "这版海报比上一版强多了，老板挺满意的。", F),
+    (CLIENT, "你们团队响应速度很快，点个赞。", F),
+])
+def test_chinese_risks_and_praise(party: Party, text: str, kind: Kind) -> None:
+    assert [f.kind for f in run(text, party, "zh")] == [kind]
