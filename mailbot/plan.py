@@ -224,10 +224,10 @@ def apply(db: Database, project: Project, extraction: Extraction, message_key: s
 
 # Closing what was delivered. A clause that reports work as done ("首页设计初稿已经发给您了",
 # "I've uploaded the new build") closes the one open promise of the writer's side, or request
-# made of it, that shares the most words with it; one that acknowledges the other side's work
-# ("素材收到了", "Thanks for the GA export") does the same for that side: at least MIN_SHARED content terms (runs of
-# two Chinese characters, English words), ties to the latest. Nothing is closed on a guess:
-# a report that shares too little with every open item closes none.
+# made of it, that shares the most content terms with it (runs of two Chinese characters,
+# English words; at least MIN_SHARED; ties go to the latest). One that acknowledges the other
+# side's work ("素材收到了", "Thanks for the GA export") does the same for that side. Nothing is
+# closed on a guess: a report that shares too little with every open item closes none.
 MIN_SHARED = 2
 _FUNCTION_CHARS = set("我们你您他她它的了会在将已经给发请查收前后之内天周月号日年再也都就和与及把被这那个一下")
 _STOP_WORDS = {
@@ -250,7 +250,7 @@ def _terms(text: str) -> set[str]:
 
 def _close_delivered(db: Database, project_key: str, party: Party, clause: str, message_id: str | None, at: str) -> None:
     terms = _terms(clause)
-    best: tuple[int, str, str, int, str] | None = None  # shared, created_at, table, id, text
+    best: tuple[int, str, str, int] | None = None  # shared terms, created_at, table, id
     for table in ("commitments", "requests"):
         for row in db.execute(
             f"SELECT id, text, created_at FROM {table} WHERE project_key = ? AND status = 'open' AND by = ? "
@@ -258,12 +258,12 @@ def _close_delivered(db: Database, project_key: str, party: Party, clause: str, 
             [project_key, str(party), message_id],
         ).fetchall():
             shared = len(terms & _terms(row[1]))
-            candidate = (shared, row[2] or "", table, row[0], row[1])
+            candidate = (shared, row[2] or "", table, row[0])
             if shared >= MIN_SHARED and (best is None or candidate[:2] > best[:2]):
                 best = candidate
     if best is None:
         return
-    _, _, table, item_id, _ = best
+    _, _, table, item_id = best
     db[table].update(item_id, {"status": "done", "updated_at": at})
     _history(db, project_key, table, item_id, "status", "open", "done", message_id or "", at)
 

@@ -691,18 +691,12 @@ def _in_plan(plan: bool, text: str, start: int, clauses: list[_Clause], cues: Cu
     return plan
 
 
-def _delivered(clause: _Clause, cues: Cues) -> bool:
-    """A clause that reports work as done and handed over ("首页设计稿已经发给您了", "I've
-    uploaded the new build", "Attached is the revised plan"): it may close a promise."""
-    return not (clause.question or clause.conditional) and cues.delivered.search(clause.norm) is not None \
+def _reports(clause: _Clause, cue: re.Pattern[str], cues: Cues) -> bool:
+    """A plain statement that `cue` finds: work delivered (`cues.delivered`: "首页设计稿已经发给
+    您了", "Attached is the revised plan") or the other side's work received (`cues.received`:
+    "素材收到了", "Thanks for the GA export"). Either may close a promise."""
+    return not (clause.question or clause.conditional) and cue.search(clause.norm) is not None \
         and cues.negation.search(clause.norm) is None
-
-
-def _received(clause: _Clause, cues: Cues) -> bool:
-    """A clause that acknowledges the other side's work as received ("素材收到了", "Thanks for
-    the GA export"): it may close their promise."""
-    return not (clause.question or clause.conditional) and cues.received.search(clause.norm) is not None \
-        and cues.negation.search(clause.norm) is None and "没" not in clause.norm
 
 
 def _planned(clause: _Clause, label: _Label | None, cues: Cues) -> _Label | None:
@@ -992,8 +986,9 @@ class _FindingsComponent:
             plan = _in_plan(plan, text, start, clauses, self.cues)
             if plan and party is Party.US and _list_item(text, start):  # the studio's weekly report
                 labels = [_planned(clause, label, self.cues) for clause, label in zip(clauses, labels)]
-            completions.extend(c.text for c, label in zip(clauses, labels) if label is None and _delivered(c, self.cues))
-            receipts.extend(c.text for c, label in zip(clauses, labels) if label is None and _received(c, self.cues))
+            free = [c for c, label in zip(clauses, labels) if label is None]
+            completions.extend(c.text for c in free if _reports(c, self.cues.delivered, self.cues))
+            receipts.extend(c.text for c in free if _reports(c, self.cues.received, self.cues) and "没" not in c.norm)
             if survey and any(label and label.kind is Kind.SURVEY_RESPONSE for label in labels):
                 clauses, labels = _split_scores(clauses, labels, self.cues)
             drafts.extend(_drafts(clauses, labels, self.cues, doc._.times or []))
@@ -1090,8 +1085,9 @@ def find_findings(text: str, *, language: str, reference: dt.datetime | None,
 
 @dataclass(frozen=True, slots=True)
 class Reading:
-    """One pass over a message's new text: its findings, and the clauses that report work
-    as done ("已经发给您了", "Attached is the revised plan"), which may close a promise."""
+    """One pass over a message's new text: its findings, and the clauses that may close a
+    promise: completions report the writer's work as done ("已经发给您了", "Attached is the
+    revised plan"), receipts acknowledge the other side's ("素材收到了")."""
 
     findings: list[Finding]
     completions: list[str]
@@ -1099,7 +1095,7 @@ class Reading:
 
 
 def read_text(text: str, *, language: str, reference: dt.datetime | None, party: Party) -> Reading:
-    """`find_findings` and the completions, from one run of the pipelines."""
+    """`find_findings`, the completions and the receipts, from one run of the pipelines."""
     found: list[Finding] = []
     completions: list[str] = []
     receipts: list[str] = []
