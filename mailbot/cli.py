@@ -14,8 +14,9 @@ import json
 import logging
 import signal
 import sys
+from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import click
 
@@ -49,15 +50,19 @@ config_option = click.option(
 )
 
 
-def _now_option(help_text: str) -> Any:
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+def _now_option(help_text: str) -> Callable[[F], F]:
     return click.option("--now", "now_text", default=None, metavar="ISO", help=help_text)
 
 
-def parse_now(text: str | None, settings: Settings | None) -> dt.datetime:
-    """`--now`: an ISO 8601 date or date-time; without an offset it is in the team's zone."""
+def parse_now(text: str | None, settings: Settings | None) -> dt.datetime | None:
+    """`--now`: an ISO 8601 date or date-time; without an offset it is in the team's zone.
+    None without one: the service's clock decides."""
     zone = settings.team.zone if settings else dt.timezone.utc
     if not text:
-        return dt.datetime.now(dt.timezone.utc)
+        return None
     try:
         value = dt.datetime.fromisoformat(text)
     except ValueError:
@@ -88,8 +93,9 @@ def cli(verbose: int) -> None:
 def extract(files: tuple[str, ...], as_json: bool, config_path: Path | None) -> None:
     """Parse message files (- for stdin) and print what they say. No store, no side effects."""
     from mailbot.sources import read_sources
-    from parsing import Context, ParseError, extract_email
+    from parsing import ParseError
     from parsing.mime import read_email
+    from parsing.pipeline import Context, extract_email
 
     settings = _settings_if_any(config_path)
     if settings:
@@ -256,8 +262,8 @@ def tick(now_text: str | None, config_path: Path | None) -> None:
     from mailbot.service import Mailbot
 
     settings = load(config_path)
-    now = parse_now(now_text, settings)
     with Mailbot(settings) as bot:
+        now = parse_now(now_text, settings) or bot.clock()
         queued = bot.tick(now)
         flushed = bot.flush()
     click.echo(f"{len(queued)} queued" + (f": {', '.join(queued)}" if queued else "") + f"; {flushed.sent} sent, {flushed.stored} kept, {flushed.failed} failed")
@@ -280,7 +286,7 @@ def plan(as_json: bool, project_key: str | None, now_text: str | None, config_pa
 
     settings = load(config_path)
     with Mailbot(settings) as bot:
-        snapshot = bot.plan(now=parse_now(now_text, settings), project_key=project_key)
+        snapshot = bot.plan(now=parse_now(now_text, settings) or bot.clock(), project_key=project_key)
     click.echo(dumps(snapshot) if as_json else format_plan(snapshot))
 
 
@@ -344,8 +350,8 @@ def digest(project_key: str | None, send: bool, now_text: str | None, config_pat
 
     settings = load(config_path)
     project = settings.project(_one_project(settings, project_key))
-    now = parse_now(now_text, settings)
     with Mailbot(settings) as bot:
+        now = parse_now(now_text, settings) or bot.clock()
         if not send:
             rendered = bot.render_digest(project, now)
             click.echo(f"Subject: {rendered.subject}\n\n{rendered.text}")
@@ -374,7 +380,7 @@ def calendar(project_key: str | None, output: Path | None, config_path: Path | N
     settings = load(config_path)
     project = settings.project(_one_project(settings, project_key))
     with Mailbot(settings) as bot:
-        data = export(bot.store.db, settings, project, bot.clock())
+        data = export(bot.store, settings, project, bot.clock())
     if output is None:
         click.echo(data.decode("utf-8"), nl=False)
     else:

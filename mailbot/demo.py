@@ -61,10 +61,7 @@ def run_demo(directory: Path | None = None) -> DemoResult:
         bot.tick(now)
         bot.flush(now)
         snapshot = bot.plan(now=now)
-        outgoing = tuple(
-            (Path(row["maildir_file"]), row["subject"])
-            for row in bot.store.rows("SELECT maildir_file, subject FROM outbox WHERE maildir_file IS NOT NULL ORDER BY id")
-        )
+        outgoing = tuple((Path(row.maildir_file or ""), row.subject or "") for row in bot.store.outbox.written())
     return DemoResult(directory, settings.outbox.maildir, report, now, snapshot, outgoing)
 
 

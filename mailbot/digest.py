@@ -18,10 +18,12 @@ import datetime as dt
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from mailbot.lifecycle import ChangeStatus, ItemStatus, MilestoneStatus, RiskStatus
 from mailbot.store import Store, iso
+from mailbot.store.records import Item
 from scheduling.cadence import Period
 
-DONE_CR = ("applied", "rejected")
+PENDING_CHANGES = [s for s in ChangeStatus if s not in (ChangeStatus.APPLIED, ChangeStatus.REJECTED)]
 
 
 def build(store: Store, project_key: str, period: Period, today: dt.date, zone: ZoneInfo) -> dict[str, Any]:
@@ -32,66 +34,50 @@ def build(store: Store, project_key: str, period: Period, today: dt.date, zone: 
     start, end, now = period.start.isoformat(), period.end.isoformat(), today.isoformat()
     since = iso(dt.datetime.combine(period.start, dt.time(), tzinfo=zone))
     until = iso(dt.datetime.combine(period.end + dt.timedelta(days=1), dt.time(), tzinfo=zone))
-    names = {row["address"]: row["name"] for row in store.rows("SELECT address, name FROM contacts")}
+    names = store.projects.names()
 
     def name(address: str | None) -> str:
         return names.get(address or "", "") or (address or "")
 
-    def item(row: dict[str, Any], kind: str) -> dict[str, Any]:
+    def item(row: Item) -> dict[str, Any]:
         # `who` is the person who owes the item: the one who promised a commitment; for a
         # request only the owing side is known (the person in `asked_by` asked for it).
         return {
-            "kind": kind,
-            "text": row["text"],
-            "by": row.get("by"),
-            "who": name(row.get("who")) if kind == "commitment" else "",
-            "asked_by": name(row.get("who")) if kind == "request" else "",
-            "due": row.get("due"),
-            "status": "overdue" if row["status"] == "open" and row.get("due") and row["due"] < now else row["status"],
+            "kind": row.kind,
+            "text": row.text,
+            "by": row.by,
+            "who": name(row.who) if row.kind == "commitment" else "",
+            "asked_by": name(row.who) if row.kind == "request" else "",
+            "due": row.due,
+            "status": "overdue" if row.status == ItemStatus.OPEN and row.due and row.due < now else row.status,
         }
 
-    open_items = [
-        item(row, kind)
-        for kind, table in (("commitment", "commitments"), ("request", "requests"))
-        for row in store.rows(f"SELECT * FROM {table} WHERE project_key = ? AND status = 'open' ORDER BY id", [project_key])
-    ]
-    milestones = store.rows("SELECT name, due, status, approved_at FROM milestones WHERE project_key = ? AND status != 'dropped' ORDER BY due", [project_key])
-    done = [
-        item(row, kind)
-        for kind, table in (("commitment", "commitments"), ("request", "requests"))
-        for row in store.rows(
-            f"SELECT * FROM {table} WHERE project_key = ? AND status = 'done' AND updated_at >= ? AND updated_at < ?",
-            [project_key, since, until],
-        )
-    ]
+    open_items = [item(i) for kind in ("commitment", "request") for i in store.items.open(project_key) if i.kind == kind]
+    milestones = store.milestones.of_project(project_key, include_dropped=False)
+    done = [item(i) for kind in ("commitment", "request") for i in store.items.closed_between(project_key, ItemStatus.DONE, since, until)
+            if i.kind == kind]
     done += [
-        {"kind": "milestone", "text": m["name"], "by": "us", "who": "", "due": m["due"], "status": "approved"}
+        {"kind": "milestone", "text": m.name, "by": "us", "who": "", "due": m.due, "status": "approved"}
         for m in milestones
-        if m["status"] == "approved" and m["approved_at"] and since <= m["approved_at"] < until
+        if m.status == MilestoneStatus.DONE and m.done_at and since <= m.done_at < until
     ]
     upcoming = [i for i in open_items if i["due"] and i["due"] >= now]
     upcoming += [
-        {"kind": "milestone", "text": m["name"], "by": "us", "who": "", "due": m["due"], "status": m["status"]}
+        {"kind": "milestone", "text": m.name, "by": "us", "who": "", "due": m.due, "status": m.status}
         for m in milestones
-        if m["status"] != "approved" and m["due"] >= now
+        if m.status != MilestoneStatus.DONE and m.due >= now
     ]
     change_requests = [
-        {"number": f"CR-{row['number']}", "text": row["text"], "status": row["status"], "received": _local_day(row["received_at"], zone)}
-        for row in store.rows(
-            "SELECT number, text, status, received_at FROM change_requests WHERE project_key = ? AND status NOT IN (?, ?) ORDER BY number",
-            [project_key, *DONE_CR],
-        )
+        {"number": c.ref, "text": c.text, "status": c.status, "received": _local_day(c.received_at or "", zone)}
+        for c in store.changes.of_project(project_key, PENDING_CHANGES)
     ]
     risks = [
-        {"text": row["text"], "who": name(row["who"]), "date": _local_day(row["at"], zone)}
-        for row in store.rows("SELECT text, who, at FROM risks WHERE project_key = ? AND status = 'open' ORDER BY at", [project_key])
+        {"text": r.text, "who": name(r.who), "date": _local_day(r.at or "", zone)}
+        for r in store.reactions.risks(project_key, status=RiskStatus.OPEN)
     ]
     feedback = [
-        {"text": row["text"], "sentiment": row["sentiment"], "who": name(row["who"]), "date": _local_day(row["at"], zone)}
-        for row in store.rows(
-            "SELECT text, sentiment, who, at FROM feedback WHERE project_key = ? AND at >= ? AND at < ? ORDER BY at",
-            [project_key, since, until],
-        )
+        {"text": f.text, "sentiment": f.sentiment, "who": name(f.who), "date": _local_day(f.at or "", zone)}
+        for f in store.reactions.feedback(project_key, since, until)
     ]
     return {
         "period": {"start": start, "end": end},
@@ -99,11 +85,16 @@ def build(store: Store, project_key: str, period: Period, today: dt.date, zone: 
         "in_progress": [i for i in open_items if not i["due"]],
         "next": sorted(upcoming, key=lambda i: i["due"]),
         "overdue": sorted((i for i in open_items if i["status"] == "overdue"), key=lambda i: i["due"]),
-        "milestones": [{"name": m["name"], "due": m["due"], "status": m["status"]} for m in milestones],
+        "milestones": [{"name": m.name, "due": m.due, "status": _milestone_status(m.status)} for m in milestones],
         "change_requests": change_requests,
         "risks": risks,
         "feedback": feedback,
     }
+
+
+def _milestone_status(status: str) -> str:
+    """How the templates have always named a signed-off milestone."""
+    return "approved" if status == MilestoneStatus.DONE else status
 
 
 def _local_day(instant: str, zone: ZoneInfo) -> str:

@@ -20,9 +20,9 @@ import socket
 import ssl
 import threading
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from typing import Protocol
+from typing import Protocol, TypeVar
 
 from imapclient import IMAPClient, SocketTimeout
 from imapclient.exceptions import IMAPClientError
@@ -32,6 +32,8 @@ from mailbot.config import Imap, Timeouts
 from mailbot.errors import MailboxError
 
 logger = logging.getLogger(__name__)
+
+T = TypeVar("T")
 
 PROCESSED = b"$MailbotProcessed"  # the keyword on mail mailbot has applied to the plan
 Uid = int
@@ -233,7 +235,7 @@ class ImapMailbox:
             except Exception:  # noqa: BLE001
                 pass
 
-    def _call(self, fn):  # type: ignore[no-untyped-def]
+    def _call(self, fn: Callable[[], T]) -> T:
         try:
             return fn()
         except (OSError, IMAPClientError) as exc:

@@ -32,12 +32,13 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from dateutil.rrule import rrulestr
-from sqlite_utils import Database
 
 from mailbot import compose, outbox
 from mailbot.config import Project, Settings
-from mailbot.store import iso
-from parsing.model import Email, Extraction, Finding, Kind, Party
+from mailbot.lifecycle import Cause, MeetingStatus, MilestoneStatus
+from mailbot.store import Store, iso
+from mailbot.store.records import Counter, Meeting, Milestone
+from parsing.model import Address, Email, Finding
 from scheduling import ical, slots
 from scheduling.calendar import CalendarError, Interval, WorkCalendar
 
@@ -52,7 +53,7 @@ def work_calendar(settings: Settings) -> WorkCalendar:
     return WorkCalendar(
         timezone=settings.team.timezone,
         country=c.country,
-        extra_holidays=frozenset(c.holidays),
+        extra_holidays={day: "" for day in c.holidays},
         extra_working_days=frozenset(c.working_days),
         hours=c.hours,
         language=c.language,
@@ -61,9 +62,9 @@ def work_calendar(settings: Settings) -> WorkCalendar:
 
 @dataclass
 class Scheduler:
-    """Meeting decisions for one moment (`now`), inside one transaction on `db`."""
+    """Meeting decisions for one moment (`now`), inside the caller's transaction on `store`."""
 
-    db: Database
+    store: Store
     settings: Settings
     now: dt.datetime
 
@@ -72,6 +73,8 @@ class Scheduler:
         self.zone: ZoneInfo = self.settings.team.zone
         self.domain = self.settings.team.address.rpartition("@")[2]
         self.organizer = ical.Party(self.settings.team.address, self.settings.team.name)
+        self.stamp = iso(self.now)
+        self.cause = Cause.clock(self.stamp)
 
     # -- reviews ------------------------------------------------------------------------------
 
@@ -79,19 +82,18 @@ class Scheduler:
         """Invite, move or cancel the review of every milestone of `project`; returns mails queued."""
         queued = 0
         today = self.now.astimezone(self.zone).date()
-        rows = list(self.db["milestones"].rows_where("project_key = ?", [project.key], order_by="due"))
-        for milestone in rows:
-            meeting = self._review_of(milestone["id"])
-            active = meeting is not None and meeting["status"] == "invited"
-            if milestone["status"] == "dropped":
-                if active:
-                    queued += self._cancel(project, meeting, reason="dropped")
+        for milestone in self.store.milestones.of_project(project.key):
+            meeting = self.store.meetings.review_of(milestone.id)
+            active = meeting if meeting is not None and meeting.status == MeetingStatus.INVITED else None
+            if milestone.status == MilestoneStatus.DROPPED:
+                if active is not None:
+                    queued += self._cancel(project, active, reason="dropped")
                 continue
-            if milestone["status"] == "approved" or milestone["due"] < today.isoformat():
+            if milestone.status == MilestoneStatus.DONE or milestone.due < today.isoformat():
                 continue
-            if active and meeting["for_due"] == milestone["due"]:
+            if active is not None and active.for_due == milestone.due:
                 continue
-            due = dt.date.fromisoformat(milestone["due"])
+            due = dt.date.fromisoformat(milestone.due)
             attendees = self._stakeholders(project)
             if not attendees:
                 continue
@@ -99,34 +101,30 @@ class Scheduler:
                 slot = slots.review_slot(
                     due,
                     calendar=self.calendar,
-                    busy=self._busy(attendees, exclude=meeting["id"] if meeting else None),
+                    busy=self._busy(attendees, exclude=meeting.id if meeting else None),
                     earliest=self.now,
                     duration=dt.timedelta(minutes=self.settings.calendar.review_minutes),
                     days_before=self.settings.calendar.review_days_before,
                     at=self.settings.calendar.review_time,
                 )
             except CalendarError as exc:
-                logger.warning("%s: no review slot for %s: %s", project.key, milestone["name"], exc)
+                logger.warning("%s: no review slot for %s: %s", project.key, milestone.name, exc)
                 continue
-            title = _review_title(project, milestone["name"])
-            if active:
-                queued += self._move(project, meeting, slot, for_due=milestone["due"])
+            if active is not None:
+                queued += self._move(project, active, slot, for_due=milestone.due)
             else:
-                queued += self._invite(project, kind="review", title=title, slot=slot, attendees=attendees, milestone=milestone)
-            self.db["milestones"].update(milestone["id"], {"status": "review_scheduled", "updated_at": iso(self.now)})
+                queued += self._invite(project, kind="review", title=_review_title(project, milestone.name), slot=slot, attendees=attendees,
+                                       milestone=milestone)
+            self.store.milestones.set_status(milestone, MilestoneStatus.REVIEW_SCHEDULED, self.cause, self.stamp)
         return queued
-
-    def _review_of(self, milestone_id: int) -> dict[str, Any] | None:
-        rows = list(self.db["meetings"].rows_where("milestone_id = ? AND kind = 'review'", [milestone_id], order_by="id desc", limit=1))
-        return rows[0] if rows else None
 
     # -- the status meeting -------------------------------------------------------------------
 
     def schedule_status_meeting(self, project: Project) -> int:
         config = project.status_meeting
-        existing = list(self.db["meetings"].rows_where("project_key = ? AND kind = 'status' AND status = 'invited'", [project.key]))
+        existing = self.store.meetings.of_project(project.key, status=MeetingStatus.INVITED, kind="status")
         if config is None:
-            return sum(self._cancel(project, row, reason="no longer configured") for row in existing)
+            return sum(self._cancel(project, meeting, reason="no longer configured") for meeting in existing)
         if existing:
             return 0
         attendees = self._stakeholders(project)
@@ -157,14 +155,13 @@ class Scheduler:
 
     # -- proposals in mail --------------------------------------------------------------------
 
-    def answer_proposal(self, project: Project, extraction: Extraction, finding: Finding, finding_id: int) -> int:
-        """Turn a client's proposed meeting (recorded by `plan.apply`) into an invitation."""
+    def answer_proposal(self, project: Project, email: Email, finding: Finding, finding_id: int) -> int:
+        """Turn a client's proposed meeting (recorded by the plan) into an invitation."""
         if finding.start is None:
             return 0
-        row = next(iter(self.db["meetings"].rows_where("finding_id = ?", [finding_id])), None)
-        if row is None:
+        proposal = self.store.meetings.by_finding(finding_id)
+        if proposal is None:
             return 0
-        email = extraction.email
         attendees = self._stakeholders(project, also=[email.sender] if email.sender else [])
         proposed = finding.start.replace(tzinfo=self.zone)
         if proposed < self.now:
@@ -175,7 +172,7 @@ class Scheduler:
             slot, accepted = slots.accept_or_propose(
                 proposed,
                 calendar=self.calendar,
-                busy=self._busy(attendees, exclude=review["id"] if review else None),
+                busy=self._busy(attendees, exclude=review.id if review else None),
                 duration=duration,
                 earliest=self.now,
             )
@@ -184,29 +181,20 @@ class Scheduler:
             return 0
         context = {"proposed": proposed if not accepted else None}
         if review is not None:
-            self.db["meetings"].update(row["id"], {"status": "merged", "updated_at": iso(self.now)})
-            return self._move(project, review, slot, for_due=review["for_due"], context=context)
+            self.store.meetings.delete(proposal.id)  # the proposal is the review, moved
+            return self._move(project, review, slot, for_due=review.for_due, context=context, cause=Cause.message(email.message_id))
         title = email.subject or finding.text
-        return self._invite(project, kind="proposed", title=title, slot=slot, attendees=attendees, row=row, context=context)
+        return self._invite(project, kind="proposed", title=title, slot=slot, attendees=attendees, proposal=proposal, context=context)
 
-    def _named_review(self, project: Project, texts: Iterable[str]) -> dict[str, Any] | None:
+    def _named_review(self, project: Project, texts: Iterable[str]) -> Meeting | None:
         """The active review of the milestone a proposal is about (by name, or the only one)."""
         joined = " ".join(t for t in texts if t).lower()
         if not any(word in joined for word in REVIEW_WORDS):
             return None
-        reviews = list(
-            self.db.query(
-                "SELECT meetings.*, milestones.name AS milestone_name FROM meetings JOIN milestones ON milestones.id = meetings.milestone_id "
-                "WHERE meetings.project_key = ? AND meetings.kind = 'review' AND meetings.status = 'invited' ORDER BY meetings.start",
-                [project.key],
-            )
-        )
-        named = [r for r in reviews if r["milestone_name"].lower() in joined]
-        chosen = named or (reviews[:1] if len(reviews) >= 1 else [])
-        if not chosen:
-            return None
-        chosen[0].pop("milestone_name", None)
-        return chosen[0]
+        reviews = self.store.meetings.invited_reviews(project.key)
+        named = [meeting for meeting, name in reviews if name.lower() in joined]
+        chosen = named or [meeting for meeting, _ in reviews[:1]]
+        return chosen[0] if chosen else None
 
     # -- replies ------------------------------------------------------------------------------
 
@@ -220,52 +208,49 @@ class Scheduler:
                 return None, f"calendar reply that cannot be read: {exc}", 0
             if reply is None:
                 continue
-            meeting = next(iter(self.db["meetings"].rows_where("uid = ?", [reply.uid], order_by="id desc", limit=1)), None)
+            meeting = self.store.meetings.by_uid(reply.uid)
             if meeting is None:
                 return None, f"calendar {reply.method} for a meeting mailbot does not know ({reply.uid})", 0
-            project = next((p for p in projects if p.key == meeting["project_key"]), None)
+            project = next((p for p in projects if p.key == meeting.project_key), None)
             address = reply.address or (sender or "")
             if reply.method == "COUNTER":
-                self.db["meeting_counters"].insert(
-                    {
-                        "meeting_id": meeting["id"],
-                        "address": address,
-                        "start": reply.proposed.start.astimezone(self.zone).strftime(LOCAL) if reply.proposed else None,
-                        "end": reply.proposed.end.astimezone(self.zone).strftime(LOCAL) if reply.proposed else None,
-                        "comment": reply.comment,
-                        "message_id": email.message_id,
-                        "at": iso(self.now),
-                    }
+                self.store.meetings.add_counter(
+                    Counter(
+                        meeting_id=meeting.id,
+                        address=address,
+                        start=reply.proposed.start.astimezone(self.zone).strftime(LOCAL) if reply.proposed else None,
+                        end=reply.proposed.end.astimezone(self.zone).strftime(LOCAL) if reply.proposed else None,
+                        comment=reply.comment,
+                        message_id=email.message_id,
+                        at=self.stamp,
+                    )
                 )
-                return meeting["project_key"], f"calendar COUNTER from {address} for {meeting['title']}: recorded for the team", 0
+                return meeting.project_key, f"calendar COUNTER from {address} for {meeting.title}: recorded for the team", 0
             outdated = self._outdated(reply, meeting)
             if outdated:
                 # RFC 5546 3.2.3: an answer to an earlier version (the meeting has moved since)
                 # says nothing about the current one; the attendee's answer stays open.
-                return meeting["project_key"], f"calendar REPLY from {address} for an earlier version of {meeting['title']} ({outdated}): not applied", 0
-            self.db["meeting_attendees"].upsert(
-                {"meeting_id": meeting["id"], "address": address, "partstat": reply.partstat, "updated_at": iso(self.now)},
-                pk=("meeting_id", "address"),
-            )
+                return meeting.project_key, f"calendar REPLY from {address} for an earlier version of {meeting.title} ({outdated}): not applied", 0
+            self.store.meetings.set_answer(meeting.id, address, reply.partstat, self.stamp)
             queued = 0
             if reply.partstat == "DECLINED" and project is not None:
                 person = project.stakeholder(address)
                 if person is not None and person.party == "client":
                     queued = self._alert_decline(project, meeting, person.name or address, address, reply.comment)
-            return meeting["project_key"], f"calendar REPLY: {address} {reply.partstat} {meeting['title']}", queued
+            return meeting.project_key, f"calendar REPLY: {address} {reply.partstat} {meeting.title}", queued
         return None, "calendar reply without a reply in it", 0
 
-    def _outdated(self, reply: ical.Reply, meeting: dict[str, Any]) -> str:
+    def _outdated(self, reply: ical.Reply, meeting: Meeting) -> str:
         """Why `reply` answers an earlier version of `meeting`, or "" when it answers this one.
         Without a SEQUENCE in the reply, the DTSTART it echoes (if any) tells."""
         if reply.sequence is not None:
-            return f"SEQUENCE {reply.sequence} < {meeting['sequence']}" if reply.sequence < meeting["sequence"] else ""
-        if isinstance(reply.start, dt.datetime) and meeting["start"]:
+            return f"SEQUENCE {reply.sequence} < {meeting.sequence}" if reply.sequence < meeting.sequence else ""
+        if isinstance(reply.start, dt.datetime) and meeting.start:
             echoed = reply.start.astimezone(self.zone).strftime(LOCAL)
-            return f"it answers {echoed}, the meeting is at {meeting['start']}" if echoed != meeting["start"] else ""
+            return f"it answers {echoed}, the meeting is at {meeting.start}" if echoed != meeting.start else ""
         return ""
 
-    def _alert_decline(self, project: Project, meeting: dict[str, Any], name: str, address: str, comment: str) -> int:
+    def _alert_decline(self, project: Project, meeting: Meeting, name: str, address: str, comment: str) -> int:
         team = [compose.Person(s.name, s.address) for s in project.stakeholders if s.party == "us"]
         if not team:
             team = [compose.team_person(self.settings.team)]
@@ -287,8 +272,10 @@ class Scheduler:
             reply=False,
             now=self.now,
         )
-        key = f"alert:decline:{meeting['uid']}:{meeting['sequence']}:{address}"
-        return int(outbox.queue(self.db, project_key=project.key, kind="alert", dedupe_key=key, message=message, now=self.now) is not None)
+        key = f"alert:decline:{meeting.uid}:{meeting.sequence}:{address}"
+        queued = outbox.queue(self.store, project_key=project.key, kind="alert", dedupe_key=key, message=message, now=self.now,
+                              cause=Cause.plan(meeting.ref, f"{address} declined"))
+        return int(queued is not None)
 
     # -- sending ------------------------------------------------------------------------------
 
@@ -300,45 +287,39 @@ class Scheduler:
         title: str,
         slot: Interval,
         attendees: Sequence[ical.Attendee],
-        milestone: dict[str, Any] | None = None,
-        row: dict[str, Any] | None = None,
+        milestone: Milestone | None = None,
+        proposal: Meeting | None = None,
         rrule: str = "",
         exdates: tuple[dt.datetime, ...] = (),
         rdates: tuple[dt.datetime, ...] = (),
         uid: str | None = None,
         context: dict[str, Any] | None = None,
     ) -> int:
-        values = {
+        values: dict[str, Any] = {
             "project_key": project.key,
-            "milestone_id": milestone["id"] if milestone else None,
+            "milestone_id": milestone.id if milestone else None,
             "title": title,
             "start": slot.start.astimezone(self.zone).strftime(LOCAL),
             "end": slot.end.astimezone(self.zone).strftime(LOCAL),
             "sequence": 0,
-            "status": "invited",
             "kind": kind,
             "rrule": rrule or None,
-            "for_due": milestone["due"] if milestone else None,
-            "updated_at": iso(self.now),
+            "for_due": milestone.due if milestone else None,
+            "updated_at": self.stamp,
         }
-        if row is not None:
-            meeting_id = row["id"]
-            self.db["meetings"].update(meeting_id, values)
+        if proposal is not None:
+            meeting_id = proposal.id
+            self.store.meetings.change(meeting_id, values)
+            self.store.meetings.set_status(meeting_id, MeetingStatus.INVITED, self.cause, self.stamp)
         else:
-            table = self.db["meetings"]
-            table.insert({**values, "created_at": iso(self.now)})
-            meeting_id = int(table.last_pk)
+            meeting_id = self.store.meetings.add({**values, "status": str(MeetingStatus.INVITED), "created_at": self.stamp}, self.cause, self.stamp)
         if kind == "review" and milestone is not None:
-            uid = ical.review_uid(project.key, milestone["id"], self.domain)
-        uid = uid or f"meeting-{project.key}-{meeting_id}@{self.domain}"
-        self.db["meetings"].update(meeting_id, {"uid": uid})
+            uid = ical.review_uid(project.key, milestone.id, self.domain)
+        meeting = self.store.meetings.change(meeting_id, {"uid": uid or f"meeting-{project.key}-{meeting_id}@{self.domain}"})
         for attendee in attendees:
-            self.db["meeting_attendees"].upsert(
-                {"meeting_id": meeting_id, "address": attendee.address, "name": attendee.name, "role": attendee.role, "partstat": "NEEDS-ACTION", "updated_at": iso(self.now)},
-                pk=("meeting_id", "address"),
-            )
+            self.store.meetings.invite_attendee(meeting_id, attendee.address, attendee.name, attendee.role, self.stamp)
         invite = ical.Invite(
-            uid=uid,
+            uid=meeting.uid or "",
             sequence=0,
             organizer=self.organizer,
             attendees=tuple(attendees),
@@ -351,59 +332,61 @@ class Scheduler:
             exdates=exdates,
             rdates=rdates,
         )
-        meeting = self.db["meetings"].get(meeting_id)
         return self._send(project, invite, meeting, action="new", context=context)
 
-    def _move(self, project: Project, meeting: dict[str, Any], slot: Interval, *, for_due: str | None, context: dict[str, Any] | None = None) -> int:
+    def _move(
+        self,
+        project: Project,
+        meeting: Meeting,
+        slot: Interval,
+        *,
+        for_due: str | None,
+        context: dict[str, Any] | None = None,
+        cause: Cause | None = None,
+    ) -> int:
         old = self._invite_of(meeting)
         invite = old.moved(slot.start.astimezone(self.zone), slot.end.astimezone(self.zone), dtstamp=self.now)
-        self.db["meetings"].update(
-            meeting["id"],
-            {
-                "start": slot.start.astimezone(self.zone).strftime(LOCAL),
-                "end": slot.end.astimezone(self.zone).strftime(LOCAL),
-                "sequence": invite.sequence,
-                "for_due": for_due,
-                "updated_at": iso(self.now),
-            },
+        start = slot.start.astimezone(self.zone).strftime(LOCAL)
+        self.store.meetings.record_move(meeting, start, cause or self.cause, self.stamp)
+        moved = self.store.meetings.change(
+            meeting.id,
+            {"start": start, "end": slot.end.astimezone(self.zone).strftime(LOCAL), "sequence": invite.sequence, "for_due": for_due,
+             "updated_at": self.stamp},
         )
-        self.db["history"].insert(
-            {"project_key": project.key, "item": "meetings", "item_id": meeting["id"], "field": "start", "old": meeting["start"], "new": slot.start.astimezone(self.zone).strftime(LOCAL), "reason": "moved", "at": iso(self.now)}
-        )
-        self.db.execute("UPDATE meeting_attendees SET partstat = 'NEEDS-ACTION' WHERE meeting_id = ?", [meeting["id"]])
-        return self._send(project, invite, self.db["meetings"].get(meeting["id"]), action="moved", previous=meeting, context=context)
+        self.store.meetings.reset_answers(meeting.id)
+        return self._send(project, invite, moved, action="moved", previous=meeting, context=context)
 
-    def _cancel(self, project: Project, meeting: dict[str, Any], *, reason: str) -> int:
+    def _cancel(self, project: Project, meeting: Meeting, *, reason: str) -> int:
         invite = self._invite_of(meeting).cancelled(dtstamp=self.now)
-        self.db["meetings"].update(meeting["id"], {"status": "cancelled", "sequence": invite.sequence, "updated_at": iso(self.now)})
-        return self._send(project, invite, self.db["meetings"].get(meeting["id"]), action="cancelled")
+        cancelled = self.store.meetings.set_status(meeting.id, MeetingStatus.CANCELLED, Cause.clock(self.stamp, reason), self.stamp,
+                                                   {"sequence": invite.sequence})
+        return self._send(project, invite, cancelled, action="cancelled")
 
-    def _invite_of(self, meeting: dict[str, Any]) -> ical.Invite:
+    def _invite_of(self, meeting: Meeting) -> ical.Invite:
         """The invitation as last sent, rebuilt from the plan."""
         attendees = tuple(
-            ical.Attendee(r["address"], r["name"] or "", r["role"] or "REQ-PARTICIPANT")
-            for r in self.db["meeting_attendees"].rows_where("meeting_id = ?", [meeting["id"]], order_by="rowid")
+            ical.Attendee(a.address, a.name or "", a.role or "REQ-PARTICIPANT") for a in self.store.meetings.attendees(meeting.id)
         )
         return ical.Invite(
-            uid=meeting["uid"],
-            sequence=meeting["sequence"],
+            uid=meeting.uid or "",
+            sequence=meeting.sequence,
             organizer=self.organizer,
             attendees=attendees,
-            summary=meeting["title"],
-            start=self._local(meeting["start"]),
-            end=self._local(meeting["end"]),
+            summary=meeting.title or "",
+            start=self._local(meeting.start or ""),
+            end=self._local(meeting.end or ""),
             dtstamp=self.now,
-            rrule=meeting["rrule"] or "",
+            rrule=meeting.rrule or "",
         )
 
     def _send(
         self,
         project: Project,
         invite: ical.Invite,
-        meeting: dict[str, Any],
+        meeting: Meeting,
         *,
         action: str,
-        previous: dict[str, Any] | None = None,
+        previous: Meeting | None = None,
         context: dict[str, Any] | None = None,
     ) -> int:
         part = ical.calendar_part(invite)
@@ -429,17 +412,19 @@ class Scheduler:
             calendar=(part.data.decode("utf-8"), invite.method),
         )
         key = f"invite:{invite.uid}:{invite.sequence}"
-        return int(outbox.queue(self.db, project_key=project.key, kind="invite", dedupe_key=key, message=message, now=self.now) is not None)
+        queued = outbox.queue(self.store, project_key=project.key, kind="invite", dedupe_key=key, message=message, now=self.now,
+                              cause=Cause.plan(meeting.ref, action))
+        return int(queued is not None)
 
     # -- helpers ------------------------------------------------------------------------------
 
-    def _meeting_context(self, meeting: dict[str, Any]) -> dict[str, Any]:
-        return {"title": meeting["title"], "start": self._local(meeting["start"]), "end": self._local(meeting["end"]), "uid": meeting["uid"]}
+    def _meeting_context(self, meeting: Meeting) -> dict[str, Any]:
+        return {"title": meeting.title, "start": self._local(meeting.start or ""), "end": self._local(meeting.end or ""), "uid": meeting.uid}
 
     def _local(self, text: str) -> dt.datetime:
         return dt.datetime.fromisoformat(text).replace(tzinfo=self.zone)
 
-    def _stakeholders(self, project: Project, also: Iterable[Any] = ()) -> list[ical.Attendee]:
+    def _stakeholders(self, project: Project, also: Iterable[Address | None] = ()) -> list[ical.Attendee]:
         attendees = {s.address: ical.Attendee(s.address, s.name) for s in project.stakeholders}
         for person in also:
             if person is not None and person.address not in attendees and person.address != self.settings.team.address:
@@ -448,23 +433,14 @@ class Scheduler:
 
     def _busy(self, attendees: Sequence[ical.Attendee], exclude: int | None) -> list[Interval]:
         """mailbot's other meetings with any of the same people (series expanded a year ahead)."""
-        addresses = [a.address for a in attendees]
-        if not addresses:
-            return []
-        marks = ", ".join("?" * len(addresses))
-        rows = self.db.query(
-            f"SELECT DISTINCT m.id, m.start, m.end, m.rrule FROM meetings m JOIN meeting_attendees a ON a.meeting_id = m.id "
-            f"WHERE m.status = 'invited' AND a.address IN ({marks})",
-            addresses,
-        )
         busy = []
-        for row in rows:
-            if row["id"] == exclude or not row["start"]:
+        for meeting in self.store.meetings.busy([a.address for a in attendees]):
+            if meeting.meeting_id == exclude:
                 continue
-            first = Interval(self._local(row["start"]), self._local(row["end"]))
+            first = Interval(self._local(meeting.start), self._local(meeting.end))
             busy.append(first)
-            if row["rrule"]:
-                busy.extend(_expand(first, row["rrule"], self.now))
+            if meeting.rrule:
+                busy.extend(_expand(first, meeting.rrule, self.now))
         return busy
 
 
@@ -480,33 +456,27 @@ def _review_title(project: Project, milestone: str) -> str:
     return f"{milestone} 评审会（{project.name}）" if project.language == "zh" else f"{milestone} review ({project.name})"
 
 
-def _description(project: Project, milestone: dict[str, Any] | None) -> str:
+def _description(project: Project, milestone: Milestone | None) -> str:
     if milestone is None:
         return project.name
     if project.language == "zh":
-        return f"{project.name}：里程碑「{milestone['name']}」（{milestone['due']}）评审"
-    return f"{project.name}: review of the milestone {milestone['name']} due {milestone['due']}"
+        return f"{project.name}：里程碑「{milestone.name}」（{milestone.due}）评审"
+    return f"{project.name}: review of the milestone {milestone.name} due {milestone.due}"
 
 
-def client_proposals(extraction: Extraction, finding_ids: Sequence[int]) -> list[tuple[Finding, int]]:
-    """The meeting findings with a time that a client proposed, with their finding ids."""
-    if extraction.party is not Party.CLIENT:
-        return []
-    return [(f, fid) for f, fid in zip(extraction.findings, finding_ids, strict=True) if f.kind is Kind.MEETING and f.start is not None]
-
-
-def export(db: Database, settings: Settings, project: Project, now: dt.datetime) -> bytes:
+def export(store: Store, settings: Settings, project: Project, now: dt.datetime) -> bytes:
     """The project's meetings and milestone dates as one subscribable .ics feed."""
-    scheduler = Scheduler(db, settings, now)
+    scheduler = Scheduler(store, settings, now)
     events: list[ical.Invite | ical.MilestoneDate] = []
-    for row in db["meetings"].rows_where("project_key = ? AND status = 'invited' AND uid IS NOT NULL", [project.key], order_by="start"):
-        events.append(scheduler._invite_of(row))
-    for row in db["milestones"].rows_where("project_key = ? AND status != 'dropped'", [project.key], order_by="due"):
+    invited = [m for m in store.meetings.of_project(project.key, status=MeetingStatus.INVITED) if m.uid]
+    for meeting in sorted(invited, key=lambda m: m.start or ""):
+        events.append(scheduler._invite_of(meeting))
+    for milestone in store.milestones.of_project(project.key, include_dropped=False):
         events.append(
             ical.MilestoneDate(
-                uid=ical.milestone_uid(project.key, row["id"], scheduler.domain),
-                summary=f"{row['name']}（{project.name}）" if project.language == "zh" else f"{row['name']} ({project.name})",
-                day=dt.date.fromisoformat(row["due"]),
+                uid=ical.milestone_uid(project.key, milestone.id, scheduler.domain),
+                summary=f"{milestone.name}（{project.name}）" if project.language == "zh" else f"{milestone.name} ({project.name})",
+                day=dt.date.fromisoformat(milestone.due),
             )
         )
     return ical.export_ics(events, project.name, dtstamp=now, timezone=settings.team.timezone)

@@ -28,7 +28,6 @@ from __future__ import annotations
 
 import asyncio
 import datetime as dt
-import json
 import logging
 import os
 import random
@@ -41,11 +40,13 @@ from email.utils import getaddresses
 from pathlib import Path
 
 import aiosmtplib
-from sqlite_utils import Database
 
+from mailbot.clock import Clock, system_clock
 from mailbot.config import Settings, Smtp, Timeouts
 from mailbot.errors import DeliveryError
-from mailbot.store import Store, iso, now_utc
+from mailbot.lifecycle import Cause, OutboxStatus
+from mailbot.store import Store, iso
+from mailbot.store.records import OutboxRow
 
 logger = logging.getLogger(__name__)
 
@@ -58,58 +59,46 @@ _in_flight: set[int] = set()
 
 
 def queue(
-    db: Database,
+    store: Store,
     *,
     project_key: str | None,
     kind: str,
     dedupe_key: str,
     message: EmailMessage,
+    now: dt.datetime,
+    cause: Cause,
     per_address_per_hour: int | None = None,
-    now: dt.datetime | None = None,
 ) -> int | None:
     """Queue `message` unless one with the same `dedupe_key` exists; returns the new row id.
 
     With `per_address_per_hour`, a message to an address that already had that many messages
     in the hour before `now` is stored as `suppressed` instead (and still returns its id).
     """
-    if db.execute("SELECT 1 FROM outbox WHERE dedupe_key = ?", [dedupe_key]).fetchone():
+    if store.outbox.has(dedupe_key):
         return None
-    now = now or dt.datetime.now(dt.timezone.utc)
     recipients = [addr.lower() for _, addr in getaddresses(message.get_all("To", []) + message.get_all("Cc", []))]
-    status, reason = "queued", None
+    status, reason = OutboxStatus.QUEUED, None
     if per_address_per_hour is not None:
-        busy = [a for a in recipients if _sent_last_hour(db, a, now) >= per_address_per_hour]
+        since = iso(now - dt.timedelta(hours=1))
+        busy = [a for a in recipients if store.outbox.sent_to_since(a, since) >= per_address_per_hour]
         if busy:
-            status = "suppressed"
+            status = OutboxStatus.SUPPRESSED
             reason = f"rate limit: {per_address_per_hour} messages in the last hour to {', '.join(busy)}"
             logger.warning("outbox: %s not sent: %s", dedupe_key, reason)
-    table = db["outbox"]
-    table.insert(
-        {
-            "project_key": project_key,
-            "kind": kind,
-            "dedupe_key": dedupe_key,
-            "message_id": str(message["Message-ID"]),
-            "in_reply_to": str(message["In-Reply-To"] or "") or None,
-            "recipients": json.dumps(recipients),
-            "subject": str(message["Subject"]),
-            "raw": bytes(message),
-            "status": status,
-            "reason": reason,
-            "attempts": 0,
-            "created_at": iso(now),
-        }
+    return store.outbox.add(
+        project_key=project_key,
+        kind=kind,
+        dedupe_key=dedupe_key,
+        message_id=str(message["Message-ID"]),
+        in_reply_to=str(message["In-Reply-To"] or "") or None,
+        recipients=recipients,
+        subject=str(message["Subject"]),
+        raw=bytes(message),
+        status=status,
+        reason=reason,
+        cause=cause,
+        at=iso(now),
     )
-    return table.last_pk
-
-
-def _sent_last_hour(db: Database, address: str, now: dt.datetime) -> int:
-    since = iso(now - dt.timedelta(hours=1))
-    row = db.execute(
-        "SELECT COUNT(*) FROM outbox WHERE created_at >= ? AND status != 'suppressed' AND recipients LIKE ?",
-        [since, f'%"{address}"%'],
-    ).fetchone()
-    return int(row[0])
 
 
 @dataclass
@@ -142,11 +131,11 @@ def write_maildir(maildir: Path, row_id: int, created_at: str, raw: bytes) -> Pa
     return target
 
 
-def flush(store: Store, settings: Settings, now: dt.datetime | None = None) -> FlushReport:
+def flush(store: Store, settings: Settings, now: dt.datetime | None = None, clock: Clock = system_clock) -> FlushReport:
     """`flush_async` for synchronous callers (the CLI)."""
 
     async def run() -> FlushReport:
-        report = await flush_async(store, settings, now)
+        report = await flush_async(store, settings, now, clock)
         if report.sent or report.failed:
             await asyncio.sleep(0.05)  # let TLS transports finish closing before the loop does
         return report
@@ -154,54 +143,59 @@ def flush(store: Store, settings: Settings, now: dt.datetime | None = None) -> F
     return asyncio.run(run())
 
 
-async def flush_async(store: Store, settings: Settings, now: dt.datetime | None = None) -> FlushReport:
-    """Write every due message to the Maildir and send it when SMTP is configured."""
-    now = now or dt.datetime.now(dt.timezone.utc)
+async def flush_async(store: Store, settings: Settings, now: dt.datetime | None = None, clock: Clock = system_clock) -> FlushReport:
+    """Write every message due at `now` (default: `clock()`) to the Maildir and send it when
+    SMTP is configured. `clock` stamps and ages send claims: claims are about processes, so it
+    is the wall clock, never a `--now` a caller gave (a `tick --now …` must not take over a live
+    send); tests give their own."""
+    now = now or clock()
     report = FlushReport()
     files = []
-    rows = store.rows(
-        "SELECT id, raw, recipients, created_at, maildir_file, attempts, status, claimed_by, claimed_at FROM outbox "
-        "WHERE (status IN ('queued', 'failed') AND (next_attempt_at IS NULL OR next_attempt_at <= ?)) OR status = 'sending' ORDER BY id",
-        [iso(now)],
-    )
-    for row in rows:
-        if row["status"] == "sending" and not _abandoned(row):
+    for row in store.outbox.due(iso(now)):
+        if row.status == OutboxStatus.SENDING and not _abandoned(row, clock()):
             continue  # another process is sending it right now
-        if settings.smtp is not None and not _claim(store, row):
+        if settings.smtp is not None and not store.outbox.claim(row, _claimant(), iso(clock())):
             continue
-        path = Path(row["maildir_file"]) if row["maildir_file"] else None
+        path = Path(row.maildir_file) if row.maildir_file else None
         if path is None or not path.exists():
-            path = write_maildir(settings.outbox.maildir, row["id"], row["created_at"], row["raw"])
-            store.db["outbox"].update(row["id"], {"maildir_file": str(path)})
+            path = write_maildir(settings.outbox.maildir, row.id, row.created_at, row.raw)
+            store.outbox.set_file(row.id, str(path))
         files.append(path)
         if settings.smtp is None:
-            store.db["outbox"].update(row["id"], {"status": "stored"})
+            store.outbox.finish(row, OutboxStatus.STORED, Cause.clock(iso(now), "no SMTP configured: the Maildir copy is the delivery"), iso(now))
             report.stored += 1
             continue
-        if row["status"] == "sending":
+        if row.status == OutboxStatus.SENDING:
             logger.warning(
                 "outbox %s: the send by %s was interrupted; sending it again with the same Message-ID (the server may have taken the first one)",
-                row["id"],
-                row["claimed_by"],
+                row.id,
+                row.claimed_by,
             )
             report.in_doubt += 1
-        attempts = row["attempts"] + 1
-        _in_flight.add(row["id"])
+        attempts = row.attempts + 1
+        sending = store.outbox.get(row.id)
+        assert sending is not None
+        _in_flight.add(row.id)
         try:
-            await send(settings.smtp, settings.team.address, json.loads(row["recipients"]), row["raw"], settings.timeouts)
+            await send(settings.smtp, settings.team.address, row.recipients, row.raw, settings.timeouts)
         except DeliveryError as exc:
             delay = min(settings.timeouts.retry * 2 ** (attempts - 1), RETRY_MAX) * random.uniform(0.8, 1.2)
-            store.db["outbox"].update(
-                row["id"],
-                {"status": "failed", "attempts": attempts, "last_error": str(exc), "next_attempt_at": iso(now + dt.timedelta(seconds=delay))},
+            store.outbox.finish(
+                sending,
+                OutboxStatus.FAILED,
+                Cause.clock(iso(now), str(exc)),
+                iso(now),
+                attempts=attempts,
+                last_error=str(exc),
+                next_attempt_at=iso(now + dt.timedelta(seconds=delay)),
             )
-            logger.warning("outbox %s: %s (attempt %d; next try in %.0f s)", row["id"], exc, attempts, delay)
+            logger.warning("outbox %s: %s (attempt %d; next try in %.0f s)", row.id, exc, attempts, delay)
             report.failed += 1
         else:
-            store.db["outbox"].update(row["id"], {"status": "sent", "attempts": attempts, "sent_at": now_utc(), "last_error": None})
+            store.outbox.finish(sending, OutboxStatus.SENT, Cause.clock(iso(now)), iso(now), attempts=attempts, sent_at=iso(clock()), last_error=None)
             report.sent += 1
         finally:
-            _in_flight.discard(row["id"])
+            _in_flight.discard(row.id)
     report.files = tuple(files)
     return report
 
@@ -210,30 +204,15 @@ def _claimant() -> str:
     return f"{socket.gethostname()}:{os.getpid()}"
 
 
-def _claim(store: Store, row: dict[str, object]) -> bool:
-    """Take the row for sending, atomically; False when another process took it first.
-    Taking over an interrupted send marks the row in doubt. Claims are about processes, so they
-    are stamped with the wall clock, never with a `--now` the caller may have given."""
-    with store.transaction() as db:
-        cursor = db.execute(
-            "UPDATE outbox SET status = 'sending', claimed_by = ?, claimed_at = ?, "
-            "in_doubt = CASE WHEN status = 'sending' THEN 1 ELSE in_doubt END "
-            "WHERE id = ? AND status = ? AND claimed_by IS ?",
-            [_claimant(), now_utc(), row["id"], row["status"], row["claimed_by"]],
-        )
-        return cursor.rowcount == 1
-
-
-def _abandoned(row: dict[str, object]) -> bool:
+def _abandoned(row: OutboxRow, wall: dt.datetime) -> bool:
     """Whether a `sending` row's claim is left over from a process that no longer sends it."""
-    claimed_at = str(row["claimed_at"] or "")
-    if not claimed_at or dt.datetime.fromisoformat(claimed_at) < dt.datetime.now(dt.timezone.utc) - CLAIM_TTL:
+    if not row.claimed_at or dt.datetime.fromisoformat(row.claimed_at) < wall - CLAIM_TTL:
         return True
-    host, _, pid = str(row["claimed_by"] or "").rpartition(":")
+    host, _, pid = (row.claimed_by or "").rpartition(":")
     if host != socket.gethostname() or not pid.isdigit():
         return False  # another machine's claim: only its age can tell
     if int(pid) == os.getpid():
-        return row["id"] not in _in_flight
+        return row.id not in _in_flight
     try:
         os.kill(int(pid), 0)
     except ProcessLookupError:
@@ -245,8 +224,8 @@ def _abandoned(row: dict[str, object]) -> bool:
 
 def next_attempt(store: Store) -> dt.datetime | None:
     """When the earliest failed message is due for another try."""
-    row = store.one("SELECT MIN(next_attempt_at) AS at FROM outbox WHERE status = 'failed'")
-    return dt.datetime.fromisoformat(row["at"]) if row and row["at"] else None
+    at = store.outbox.next_retry()
+    return dt.datetime.fromisoformat(at) if at else None
 
 
 async def send(smtp: Smtp, sender: str, recipients: Sequence[str], raw: bytes, timeouts: Timeouts) -> None:

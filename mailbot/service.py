@@ -9,26 +9,30 @@ one already processed is skipped, so feeding the same input twice changes nothin
 from __future__ import annotations
 
 import datetime as dt
-import json
 import logging
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from email.parser import BytesHeaderParser
 from email.policy import compat32
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from mailbot import compose, digest, outbox
+from mailbot.clock import Clock, system_clock
 from mailbot.config import Project, Settings
-from mailbot.meetings import Scheduler, client_proposals
-from mailbot.plan import AckDecision, Route, apply, route, snapshot, sync_projects
+from mailbot.lifecycle import Cause, ChangeStatus, MessageState
+from mailbot.meetings import Scheduler
+from mailbot.plan import AckDecision, Decision, ProposalDecision, Route, apply, route, snapshot, sync_projects
 from mailbot.sources import RawItem
 from mailbot.store import Store, content_hash, iso, message_key, open_store
+from mailbot.store.messages import Processed
 from parsing import ParseError
 from parsing.model import Category, Extraction
 from scheduling import cadence
 
-logger = logging.getLogger(__name__)
+if TYPE_CHECKING:
+    from parsing.pipeline import Context
 
+logger = logging.getLogger(__name__)
 
 @dataclass(frozen=True, slots=True)
 class Outcome:
@@ -56,25 +60,20 @@ class IngestReport:
 
 
 class Mailbot:
-    """The service: settings plus the open plan. Close it (or use `with`) when done."""
+    """The service: settings plus the open plan. Close it (or use `with`) when done.
 
-    def __init__(self, settings: Settings, store: Store | None = None, clock: Callable[[], dt.datetime] | None = None) -> None:
+    `clock` is the one source of "now" for every decision (the demo and the benchmarks run
+    mailbot at the moments they choose); `wall_clock` stamps and ages outbox send claims,
+    which are about live processes and so always follow the real time."""
+
+    def __init__(self, settings: Settings, store: Store | None = None, clock: Clock | None = None, wall_clock: Clock | None = None) -> None:
         self.settings = settings
-        self.clock = clock or (lambda: dt.datetime.now(dt.timezone.utc))
+        self.clock: Clock = clock or system_clock
+        self.wall_clock: Clock = wall_clock or system_clock
         self.store = store or open_store(settings.store_path)
-        sync_projects(self.store, settings)
-        self.first_started = self._first_started()
-        self._context: Any = None
-
-    def _first_started(self) -> dt.datetime:
-        """The moment mailbot first opened this plan (kept in the `meta` table)."""
-        with self.store.transaction() as db:
-            row = db.execute("SELECT value FROM meta WHERE key = 'first_started_at'").fetchone()
-            if row:
-                return dt.datetime.fromisoformat(row[0])
-            stamp = iso(self._now())
-            db["meta"].insert({"key": "first_started_at", "value": stamp})
-            return dt.datetime.fromisoformat(stamp)
+        sync_projects(self.store, settings, self.clock())
+        self.first_started = dt.datetime.fromisoformat(self.store.bookkeeping.remember_once("first_started_at", iso(self.clock())))
+        self._context: Context | None = None
 
     @property
     def answer_since(self) -> dt.datetime:
@@ -91,10 +90,10 @@ class Mailbot:
         self.close()
 
     @property
-    def context(self) -> Any:
+    def context(self) -> Context:
         """The parsing context; built on first use because it loads the parsing chain."""
         if self._context is None:
-            from parsing import Context
+            from parsing.pipeline import Context
 
             team = self.settings.team
             self._context = Context(team_domains=team.domains, timezone=team.timezone, own_addresses=(team.address,))
@@ -103,7 +102,7 @@ class Mailbot:
     def warm_up(self) -> None:
         """Load the parsing chain (spaCy pipelines, word lists) now rather than on the first
         message; the service does this in a worker thread while it connects."""
-        from parsing import extract
+        from parsing.pipeline import extract
 
         extract(b"From: a@example.com\r\nSubject: x\r\n\r\nPlease reply tomorrow. \xe6\x98\x8e\xe5\xa4\xa9\r\n", self.context)
 
@@ -141,121 +140,105 @@ class Mailbot:
             return Outcome(item.source, None, "unreadable", reason=item.error)
         if not item.raw.strip():
             return Outcome(item.source, None, "unreadable", reason="empty file")
-        key, message_id, row = self._store_raw(item)
-        if row["state"] in ("processed", "ignored"):
-            return Outcome(item.source, message_id, "duplicate", row["project_key"])
+        message_id, stable = _identity(item.raw)
+        key = message_key(message_id, item.raw, stable)
+        stored = self.store.messages.keep_raw(
+            key=key,
+            message_id=message_id,
+            content_hash=content_hash(item.raw),
+            raw=item.raw,
+            source=item.source,
+            received_at=iso(item.received) if item.received else iso(self.clock()),
+        )
+        if stored.state in (MessageState.PROCESSED, MessageState.IGNORED):
+            return Outcome(item.source, message_id, "duplicate", stored.project_key)
         try:
-            from parsing import extract_email
             from parsing.mime import read_email
+            from parsing.pipeline import extract_email
 
             email = read_email(item.raw, fallback_date=item.received)
             extraction = extract_email(email, self.context)
         except ParseError as exc:
-            return self._fail(row["id"], item.source, message_id, str(exc))
+            return self._fail(stored.id, item.source, message_id, str(exc))
         except Exception as exc:  # noqa: BLE001 - one bad message must never stop the batch
             logger.exception("message %s: unexpected error while parsing", item.source)
-            return self._fail(row["id"], item.source, message_id, f"internal error while parsing: {type(exc).__name__}: {exc}")
+            return self._fail(stored.id, item.source, message_id, f"internal error while parsing: {type(exc).__name__}: {exc}")
         since = answer_since or self.answer_since
-        answerable = (extraction.email.date or item.received or dt.datetime.now(dt.timezone.utc)) >= since
+        answerable = (extraction.email.date or item.received or self.clock()) >= since
         try:
-            return self._apply(row["id"], key, item.source, extraction, answerable)
+            return self._apply(stored.id, key, item.source, extraction, answerable)
         except Exception as exc:  # noqa: BLE001
             logger.exception("message %s: unexpected error while applying", item.source)
-            return self._fail(row["id"], item.source, message_id, f"internal error while applying: {type(exc).__name__}: {exc}")
-
-    def _store_raw(self, item: RawItem) -> tuple[str, str | None, dict[str, Any]]:
-        """Keep the bytes before anything else; returns (key, Message-ID, the stored row)."""
-        message_id, stable = _identity(item.raw)
-        key = message_key(message_id, item.raw, stable)
-        with self.store.transaction() as db:
-            row = self.store.one("SELECT id, state, project_key FROM messages WHERE key = ?", [key])
-            if row is None:
-                table = db["messages"]
-                table.insert(
-                    {
-                        "key": key,
-                        "message_id": message_id,
-                        "content_hash": content_hash(item.raw),
-                        "raw": item.raw,
-                        "source": item.source,
-                        "received_at": iso(item.received) if item.received else iso(self._now()),
-                        "state": "new",
-                    }
-                )
-                row = {"id": table.last_pk, "state": "new", "project_key": None}
-        return key, message_id, row
+            return self._fail(stored.id, item.source, message_id, f"internal error while applying: {type(exc).__name__}: {exc}")
 
     def _fail(self, row_id: int, source: str, message_id: str | None, reason: str) -> Outcome:
-        with self.store.transaction() as db:
-            db["messages"].update(row_id, {"state": "failed", "reason": reason, "processed_at": iso(self._now())})
+        self.store.messages.mark_failed(row_id, reason, iso(self.clock()))
         return Outcome(source, message_id, "failed", reason=reason)
 
     def _apply(self, row_id: int, key: str, source: str, extraction: Extraction, answerable: bool) -> Outcome:
         """Route the message, apply what it says and queue what it calls for: one transaction."""
         email = extraction.email
-        state, reason, findings, queued = "processed", None, 0, 0
-        with self.store.transaction() as db:
-            where = route(db, self.settings, email)
+        state, reason, findings, queued = MessageState.PROCESSED, None, 0, 0
+        now = self.clock()
+        with self.store.transaction():
+            where = route(self.store, self.settings, email)
             if extraction.category is Category.CALENDAR_REPLY:
-                project_key, reason, queued = Scheduler(db, self.settings, self._now()).apply_reply(email, self.settings.projects)
+                project_key, reason, queued = Scheduler(self.store, self.settings, now).apply_reply(email, self.settings.projects)
                 where = Route(project_key or where.project_key, "calendar")
             elif extraction.category is not Category.NORMAL:
-                state, reason = "ignored", _IGNORED_BECAUSE[extraction.category]
+                state, reason = MessageState.IGNORED, _IGNORED_BECAUSE[extraction.category]
             elif where.project_key is None:
                 reason = "no project matches its thread or participants" if where.how == "none" else "several projects match its participants"
             else:
                 project = self.settings.project(where.project_key)
-                findings, queued = len(extraction.findings), self._apply_findings(db, project, extraction, key, answerable)
-            db["messages"].update(
+                findings, queued = len(extraction.findings), self._apply_findings(project, extraction, key, answerable, now)
+            self.store.messages.record(
                 row_id,
-                {
-                    "message_id": email.message_id,
-                    "date": iso(email.date) if email.date else None,
-                    "subject": email.subject,
-                    "sender": email.sender.address if email.sender else None,
-                    "party": str(extraction.party),
-                    "project_key": where.project_key,
-                    "category": str(extraction.category),
-                    "language": extraction.language,
-                    "body": extraction.body,
-                    "thread_ids": json.dumps(list(email.thread_ids)),
-                    "state": state,
-                    "reason": reason,
-                    "answerable": int(answerable),
-                    "processed_at": iso(self._now()),
-                },
+                Processed(
+                    message_id=email.message_id,
+                    date=iso(email.date) if email.date else None,
+                    subject=email.subject,
+                    sender=email.sender.address if email.sender else None,
+                    party=str(extraction.party),
+                    project_key=where.project_key,
+                    category=str(extraction.category),
+                    language=extraction.language,
+                    body=extraction.body,
+                    thread_ids=email.thread_ids,
+                    state=state,
+                    reason=reason,
+                    answerable=answerable,
+                    processed_at=iso(now),
+                ),
             )
-        return Outcome(source, email.message_id, state, where.project_key, reason, findings, queued)
+        return Outcome(source, email.message_id, str(state), where.project_key, reason, findings, queued)
 
-    def _apply_findings(self, db: Any, project: Project, extraction: Extraction, key: str, answerable: bool) -> int:
-        """Write the findings into the plan; for mail that may be answered, queue the
-        acknowledgements and the invitations it calls for. Returns how many were queued."""
-        applied = apply(db, project, extraction, key)
+    def _apply_findings(self, project: Project, extraction: Extraction, key: str, answerable: bool, now: dt.datetime) -> int:
+        """Write the findings into the plan; for mail that may be answered, carry out what the
+        plan decided (acknowledgements, invitations). Returns how many mails were queued."""
+        applied = apply(self.store, project, extraction, key, now)
         if not answerable:
             return 0
-        queued = sum(self._queue_ack(db, project, extraction, ack) for ack in applied.acks)
-        proposals = client_proposals(extraction, applied.finding_ids)
-        if proposals:
-            scheduler = Scheduler(db, self.settings, self._now())
-            queued += sum(scheduler.answer_proposal(project, extraction, finding, finding_id) for finding, finding_id in proposals)
-        return queued
+        return sum(_CARRY_OUT[type(decision)](self, project, extraction, decision, now) for decision in applied.decisions)
 
-    def _queue_ack(self, db: Any, project: Project, extraction: Extraction, ack: AckDecision) -> int:
+    def _queue_ack(self, project: Project, extraction: Extraction, ack: Decision, now: dt.datetime) -> int:
+        assert isinstance(ack, AckDecision)
         email = extraction.email
         if email.sender is None:
             return 0
         person = project.stakeholder(email.sender.address)
         recipient = compose.Person(person.name if person and person.name else email.sender.name, email.sender.address)
-        local_day = (email.date or self._now()).astimezone(self.settings.team.zone).date()
+        local_day = (email.date or now).astimezone(self.settings.team.zone).date()
         # Answer in the language the client wrote in; mixed text gets the project's language.
         language = extraction.language if extraction.language in ("zh", "en") else project.language
+        ref = f"CR-{ack.number}"
         rendered = compose.render(
             "ack",
             language,
             {
                 **compose.base_context(self.settings.team, project),
                 "recipient": {"name": recipient.name, "address": recipient.address},
-                "cr": {"number": f"CR-{ack.number}", "text": ack.text, "received": local_day, "status": "acknowledged"},
+                "cr": {"number": ref, "text": ack.text, "received": local_day, "status": "acknowledged"},
                 "original": {"subject": email.subject, "sender_name": recipient.name, "date": local_day},
             },
         )
@@ -265,34 +248,38 @@ class Mailbot:
             to=[recipient],
             kind="ack",
             reply=True,
-            now=self._now(),
+            now=now,
             in_reply_to=email.message_id,
             references=email.references,
         )
         row_id = outbox.queue(
-            db,
+            self.store,
             project_key=project.key,
             kind="ack",
-            dedupe_key=f"ack:{project.key}:CR-{ack.number}",
+            dedupe_key=f"ack:{project.key}:{ref}",
             message=message,
             per_address_per_hour=self.settings.outbox.per_address_per_hour,
-            now=self._now(),
+            now=now,
+            cause=Cause.plan(ref, "acknowledge a change request"),
         )
         if row_id is None:
             return 0
-        db.execute(
-            "UPDATE change_requests SET status = 'acknowledged', updated_at = ? WHERE project_key = ? AND number = ?",
-            [iso(self._now()), project.key, ack.number],
-        )
+        change = self.store.changes.by_number(project.key, ack.number)
+        if change is not None:
+            self.store.changes.set_status(change, ChangeStatus.ACKNOWLEDGED, Cause.plan(ref, "acknowledgement queued"), iso(now))
         return 1
+
+    def _answer_proposal(self, project: Project, extraction: Extraction, decision: Decision, now: dt.datetime) -> int:
+        assert isinstance(decision, ProposalDecision)
+        return Scheduler(self.store, self.settings, now).answer_proposal(project, extraction.email, decision.finding, decision.finding_id)
 
     # -- outgoing ---------------------------------------------------------------------------
 
     def flush(self, now: dt.datetime | None = None) -> outbox.FlushReport:
-        return outbox.flush(self.store, self.settings, now)
+        return outbox.flush(self.store, self.settings, now or self.clock(), self.wall_clock)
 
     async def flush_async(self, now: dt.datetime | None = None) -> outbox.FlushReport:
-        return await outbox.flush_async(self.store, self.settings, now)
+        return await outbox.flush_async(self.store, self.settings, now or self.clock(), self.wall_clock)
 
     def digest_context(self, project: Project, period: cadence.Period, today: dt.date) -> dict[str, Any]:
         context = digest.build(self.store, project.key, period, today, self.settings.team.zone)
@@ -321,38 +308,34 @@ class Mailbot:
             reply=False,
             now=now,
         )
-        with self.store.transaction() as db:
+        with self.store.transaction():
             outbox_id = outbox.queue(
-                db,
+                self.store,
                 project_key=project.key,
                 kind="digest",
                 dedupe_key=f"digest:{project.key}:{period.start}",
                 message=message,
                 now=now,
+                cause=Cause.clock(iso(now), f"digest {period.start}–{period.end}"),
             )
             if outbox_id is None:
                 return False
-            db["digests"].insert(
-                {
-                    "project_key": project.key,
-                    "period_start": period.start.isoformat(),
-                    "period_end": period.end.isoformat(),
-                    "outbox_id": outbox_id,
-                    "report": json.dumps(context, ensure_ascii=False, default=str),
-                    "created_at": iso(self._now()),
-                }
+            self.store.bookkeeping.add_digest(
+                project_key=project.key,
+                period_start=period.start.isoformat(),
+                period_end=period.end.isoformat(),
+                outbox_id=outbox_id,
+                report=context,
+                at=iso(now),
             )
         return True
-
-    def _now(self) -> dt.datetime:
-        return self.clock()
 
     def tick(self, now: dt.datetime) -> list[str]:
         """Queue what is due at `now`, once: review invitations (new, moved, cancelled), the
         status meeting series, the weekly digests. Returns what was queued."""
         queued = []
-        with self.store.transaction() as db:
-            scheduler = Scheduler(db, self.settings, now)
+        with self.store.transaction():
+            scheduler = Scheduler(self.store, self.settings, now)
             for project in self.settings.projects:
                 count = scheduler.schedule_reviews(project) + scheduler.schedule_status_meeting(project)
                 if count:
@@ -374,8 +357,14 @@ class Mailbot:
         if project_key is not None:
             self.settings.project(project_key)  # raises ConfigError naming the known keys
         today = now.astimezone(self.settings.team.zone).date()
-        return snapshot(self.store, self.settings, today=today, project_key=project_key)
+        return snapshot(self.store, today=today, project_key=project_key)
 
+
+# What the service does with each decision the plan takes, by the decision's type.
+_CARRY_OUT: dict[type, Callable[[Mailbot, Project, Extraction, Decision, dt.datetime], int]] = {
+    AckDecision: Mailbot._queue_ack,
+    ProposalDecision: Mailbot._answer_proposal,
+}
 
 _IGNORED_BECAUSE = {
     Category.AUTO_REPLY: "auto-reply or out-of-office",
@@ -397,8 +386,10 @@ def _identity(raw: bytes) -> tuple[str | None, tuple[str, ...]]:
         headers = _HEADER_PARSER.parsebytes(raw)
     except Exception:  # noqa: BLE001 - a header block too broken to read has no usable identity
         return None, ()
+
     def value(name: str) -> str:
         return " ".join(str(headers.get(name) or "").split())
+
     stable = tuple(value(name) for name in STABLE_HEADERS)
     has_from_and_date = bool(stable[0] and stable[3])
     return value("Message-ID") or None, stable if has_from_and_date else ()

@@ -45,6 +45,7 @@ from mailbot.imap import ImapMailbox, LoginError, Mailbox
 from mailbot.outbox import next_attempt
 from mailbot.service import Mailbot, Outcome
 from mailbot.sources import RawItem
+from mailbot.store import iso
 
 logger = logging.getLogger(__name__)
 
@@ -86,12 +87,20 @@ class Watcher:
     folder: str = "INBOX"
     tick_every: float = 60.0
     stop: threading.Event = field(default_factory=threading.Event)
-    clock: Callable[[], dt.datetime] = lambda: dt.datetime.now(dt.timezone.utc)
+    clock: Callable[[], dt.datetime] | None = None  # default: the bot's clock
     state: State = State.STOPPED
     backoff: Backoff = field(default_factory=Backoff)
     outcomes: list[Outcome] = field(default_factory=list)  # what this run handled, in order
     _next_tick: dt.datetime | None = None
     _warm: asyncio.Task[None] | None = None
+
+    def __post_init__(self) -> None:
+        if self.clock is None:
+            self.clock = self.bot.clock
+
+    def now(self) -> dt.datetime:
+        assert self.clock is not None
+        return self.clock()
 
     async def run(self, *, once: bool = False) -> None:
         """Watch until `stop` is set (or, with `once`, until the folder has been handled)."""
@@ -178,7 +187,7 @@ class Watcher:
                 await self._flush()
 
     async def _housekeeping(self, *, force_tick: bool) -> None:
-        now = self.clock()
+        now = self.now()
         if force_tick or self._next_tick is None or now >= self._next_tick:
             queued = self.bot.tick(now)
             if queued:
@@ -187,7 +196,7 @@ class Watcher:
         await self._flush()
 
     async def _flush(self) -> None:
-        report = await self.bot.flush_async(self.clock())
+        report = await self.bot.flush_async(self.now())
         if report.sent or report.failed:
             logger.info("outbox: %d sent, %d failed (kept for retry)", report.sent, report.failed)
         await self._copy_to_sent()
@@ -196,18 +205,17 @@ class Watcher:
         imap = self.bot.settings.imap
         if imap is None or not imap.sent_folder:
             return
-        rows = self.bot.store.rows("SELECT id, raw FROM outbox WHERE status = 'sent' AND copied_at IS NULL ORDER BY id")
-        for row in rows:
+        for row in self.bot.store.outbox.sent_not_copied():
             try:
-                await asyncio.to_thread(self.mailbox.append, imap.sent_folder, row["raw"])
+                await asyncio.to_thread(self.mailbox.append, imap.sent_folder, row.raw)
             except MailboxError as exc:
                 logger.warning("copy to %s failed (will retry): %s", imap.sent_folder, exc)
                 return
-            self.bot.store.db["outbox"].update(row["id"], {"copied_at": self.clock().isoformat(timespec="seconds")})
+            self.bot.store.outbox.mark_copied(row.id, iso(self.now()))
 
     def _wait_seconds(self) -> float:
         """Until the next tick or the next outbox retry, whichever is first (IDLE is re-issued)."""
-        now = self.clock()
+        now = self.now()
         waits = [self.tick_every, self.bot.settings.timeouts.idle]
         for moment in (self._next_tick, next_attempt(self.bot.store)):
             if moment is not None:
@@ -215,20 +223,10 @@ class Watcher:
         return max(1.0, min(waits))
 
     def _checkpoint(self) -> tuple[int, int] | None:
-        row = self.bot.store.one("SELECT uidvalidity, last_uid FROM folders WHERE account = ? AND folder = ?", [self.account, self.folder])
-        return (row["uidvalidity"], row["last_uid"]) if row else None
+        return self.bot.store.bookkeeping.checkpoint(self.account, self.folder)
 
     def _save_checkpoint(self, uidvalidity: int, uid: int) -> None:
-        self.bot.store.db["folders"].upsert(
-            {
-                "account": self.account,
-                "folder": self.folder,
-                "uidvalidity": uidvalidity,
-                "last_uid": uid,
-                "updated_at": self.clock().isoformat(timespec="seconds"),
-            },
-            pk=("account", "folder"),
-        )
+        self.bot.store.bookkeeping.save_checkpoint(self.account, self.folder, uidvalidity, uid, iso(self.now()))
 
 
 def outcome_queued(outcomes: list[Outcome]) -> bool:

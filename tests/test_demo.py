@@ -55,7 +55,7 @@ def test_plan_holds_every_kind_of_item(demo: DemoResult) -> None:
     assert any(c["by"] == "us" and c["due"] for c in commitments)
     assert project["requests"] and all(r["by"] in ("us", "client") for r in project["requests"])
     assert project["approvals"]
-    assert any(m["status"] == "approved" for m in project["milestones"])
+    assert any(m["status"] == "done" for m in project["milestones"])
     assert {f["sentiment"] for f in project["feedback"]} & {"positive", "mixed", "negative"}
     assert project["risks"]
     assert project["meetings"]

@@ -19,7 +19,16 @@ from aiosmtpd.controller import Controller
 from mailbot import outbox
 from mailbot.compose import Person, Rendered, build_message
 from mailbot.config import Outbox, Settings, Smtp, Team
+from mailbot.lifecycle import Cause
 from mailbot.store import Store, open_store
+
+NOW = dt.datetime(2026, 3, 9, 1, 0, tzinfo=dt.timezone.utc)
+
+
+def enqueue(store: Store, **values: object) -> int | None:
+    values.setdefault("now", NOW)
+    values.setdefault("cause", Cause.clock("test"))
+    return outbox.queue(store, **values)  # type: ignore[arg-type]
 
 
 class Box:
@@ -76,10 +85,10 @@ def store(tmp_path: Path) -> Iterator[Store]:
 
 def test_rate_limit_suppresses_and_records_the_reason(store: Store) -> None:
     now = dt.datetime(2026, 3, 9, 1, 0, tzinfo=dt.timezone.utc)
-    with store.transaction() as db:
+    with store.transaction():
         for n in range(7):
-            outbox.queue(db, project_key=None, kind="ack", dedupe_key=f"k{n}", message=message(), per_address_per_hour=5, now=now + dt.timedelta(minutes=n))
-        later = outbox.queue(db, project_key=None, kind="ack", dedupe_key="k-later", message=message(), per_address_per_hour=5, now=now + dt.timedelta(minutes=61))
+            enqueue(store, project_key=None, kind="ack", dedupe_key=f"k{n}", message=message(), per_address_per_hour=5, now=now + dt.timedelta(minutes=n))
+        later = enqueue(store, project_key=None, kind="ack", dedupe_key="k-later", message=message(), per_address_per_hour=5, now=now + dt.timedelta(minutes=61))
     statuses = [r["status"] for r in store.rows("SELECT status FROM outbox ORDER BY id")]
     assert statuses == ["queued"] * 5 + ["suppressed"] * 2 + ["queued"]
     assert later is not None
@@ -88,17 +97,17 @@ def test_rate_limit_suppresses_and_records_the_reason(store: Store) -> None:
 
 
 def test_queue_is_idempotent_per_decision(store: Store) -> None:
-    with store.transaction() as db:
-        first = outbox.queue(db, project_key=None, kind="digest", dedupe_key="digest:p:2026-03-02", message=message())
-        again = outbox.queue(db, project_key=None, kind="digest", dedupe_key="digest:p:2026-03-02", message=message("other"))
+    with store.transaction():
+        first = enqueue(store, project_key=None, kind="digest", dedupe_key="digest:p:2026-03-02", message=message())
+        again = enqueue(store, project_key=None, kind="digest", dedupe_key="digest:p:2026-03-02", message=message("other"))
     assert first is not None and again is None
     row = store.one("SELECT recipients, status, subject FROM outbox")
     assert row == {"recipients": '["li.wei@huajin.example", "chen.jing@studio.example"]', "status": "queued", "subject": "Hello"}
 
 
 def test_flush_without_smtp_keeps_the_maildir_copy(store: Store, tmp_path: Path) -> None:
-    with store.transaction() as db:
-        outbox.queue(db, project_key=None, kind="digest", dedupe_key="k1", message=message())
+    with store.transaction():
+        enqueue(store, project_key=None, kind="digest", dedupe_key="k1", message=message())
     report = outbox.flush(store, settings(tmp_path, None))
     assert (report.stored, report.sent) == (1, 0)
     (path,) = report.files
@@ -109,8 +118,8 @@ def test_flush_without_smtp_keeps_the_maildir_copy(store: Store, tmp_path: Path)
 
 def test_flush_sends_over_smtp_to_every_recipient(store: Store, tmp_path: Path, smtp_server: tuple[Box, int]) -> None:
     box, port = smtp_server
-    with store.transaction() as db:
-        outbox.queue(db, project_key=None, kind="digest", dedupe_key="k1", message=message())
+    with store.transaction():
+        enqueue(store, project_key=None, kind="digest", dedupe_key="k1", message=message())
     report = outbox.flush(store, settings(tmp_path, Smtp(host="127.0.0.1", port=port, security="none")))
     assert report.sent == 1
     ((mail_from, rcpts, data),) = box.messages
@@ -123,8 +132,8 @@ def test_flush_sends_over_smtp_to_every_recipient(store: Store, tmp_path: Path, 
 def test_smtp_down_keeps_the_message_queued_and_sends_it_later(store: Store, tmp_path: Path) -> None:
     port = free_port()  # nothing listens here yet
     config = settings(tmp_path, Smtp(host="127.0.0.1", port=port, security="none"))
-    with store.transaction() as db:
-        outbox.queue(db, project_key=None, kind="digest", dedupe_key="k1", message=message())
+    with store.transaction():
+        enqueue(store, project_key=None, kind="digest", dedupe_key="k1", message=message())
     now = dt.datetime.now(dt.timezone.utc)
     down = outbox.flush(store, config, now)
     assert down.failed == 1
@@ -154,8 +163,8 @@ def test_a_send_interrupted_by_a_dead_process_is_sent_again_as_the_same_message_
     store: Store, tmp_path: Path, smtp_server: tuple[Box, int], caplog: pytest.LogCaptureFixture
 ) -> None:
     box, port = smtp_server
-    with store.transaction() as db:
-        outbox.queue(db, project_key=None, kind="digest", dedupe_key="k1", message=message())
+    with store.transaction():
+        enqueue(store, project_key=None, kind="digest", dedupe_key="k1", message=message())
     queued = store.one("SELECT raw, message_id FROM outbox")
     dead = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"], capture_output=True, text=True, check=True)
     now = dt.datetime.now(dt.timezone.utc)
@@ -171,8 +180,8 @@ def test_a_send_interrupted_by_a_dead_process_is_sent_again_as_the_same_message_
 def test_a_send_in_progress_in_a_live_process_is_left_to_it_until_its_claim_expires(store: Store, tmp_path: Path, smtp_server: tuple[Box, int]) -> None:
     box, port = smtp_server
     config = settings(tmp_path, Smtp(host="127.0.0.1", port=port, security="none"))
-    with store.transaction() as db:
-        outbox.queue(db, project_key=None, kind="digest", dedupe_key="k1", message=message())
+    with store.transaction():
+        enqueue(store, project_key=None, kind="digest", dedupe_key="k1", message=message())
     now = dt.datetime.now(dt.timezone.utc)
     with subprocess.Popen([sys.executable, "-c", "import time; time.sleep(60)"]) as alive:
         try:
@@ -201,7 +210,7 @@ def test_two_processes_flushing_one_store_send_every_message_once(tmp_path: Path
         config = settings(tmp_path, Smtp(host="127.0.0.1", port=controller.port, security="none"))
         with open_store(config.store_path) as store, store.transaction() as db:
             for n in range(12):
-                outbox.queue(db, project_key=None, kind="digest", dedupe_key=f"k{n}", message=message(f"Digest {n}"))
+                enqueue(store, project_key=None, kind="digest", dedupe_key=f"k{n}", message=message(f"Digest {n}"))
         flusher = "import sys, pickle; from mailbot import outbox; from mailbot.store import open_store; c = pickle.loads(sys.stdin.buffer.read()); print(outbox.flush(open_store(c.store_path), c).sent)"
         procs = [subprocess.Popen([sys.executable, "-c", flusher], stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE) for _ in range(2)]
         sent = []

@@ -62,7 +62,8 @@ def test_old_mail_is_read_but_never_answered(bot: Mailbot) -> None:
 
 def test_a_message_interrupted_before_processing_is_processed_on_the_next_run(bot: Mailbot) -> None:
     raw = CR % b"4"
-    bot._store_raw(RawItem("cr.eml", raw))  # stored, then the process died
+    bot.store.messages.keep_raw(key="<4@acme.example>", message_id="<4@acme.example>", content_hash="h", raw=raw, source="cr.eml",
+                                received_at="2026-03-05T14:00:00+00:00")  # stored, then the process died
     assert bot.store.one("SELECT state FROM messages")["state"] == "new"
     (outcome,) = bot.ingest([RawItem("cr.eml", raw)]).outcomes
     assert outcome.state == "processed"

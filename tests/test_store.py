@@ -11,7 +11,7 @@ def test_open_creates_every_table_in_wal_mode(tmp_path: Path) -> None:
     with open_store(tmp_path / "plan.db") as store:
         tables = set(store.db.table_names())
         assert {
-            "projects", "contacts", "messages", "findings", "commitments", "requests", "change_requests",
+            "projects", "contacts", "messages", "findings", "items", "change_requests",
             "milestones", "meetings", "meeting_attendees", "feedback", "approvals", "risks", "surveys",
             "outbox", "digests", "history",
         } <= tables
@@ -39,9 +39,9 @@ def test_transaction_rolls_back_everything_on_error(tmp_path: Path) -> None:
     with open_store(tmp_path / "plan.db") as store:
         store.db["projects"].insert({"key": "p", "name": "P", "language": "en"})
         with pytest.raises(StoreError):
-            with store.transaction() as db:
-                db["risks"].insert({"project_key": "p", "text": "late", "status": "open"})
-                db.execute("INSERT INTO projects (key, name) VALUES ('p', 'again')")  # duplicate key
+            with store.transaction():
+                store.reactions.add_risk(project_key="p", text="late", who=None, message_id=None, finding_id=None, at="2026-03-01T00:00:00+00:00")
+                store.projects.link("p", "nobody@x.example", "stakeholder")  # no such contact: a foreign key fails
         assert store.db["risks"].count == 0
 
 

@@ -1,8 +1,7 @@
-"""The SQLite plan: this module owns the whole schema and its migrations.
+"""The schema of the plan: every table is created or altered only by a named migration here.
 
-Every table is created or altered only by a named migration in `MIGRATIONS` (sqlite-utils 4
-records applied migrations in `_sqlite_migrations`); `SCHEMA_VERSION` is their count.
-`open_store` applies pending migrations, turns on WAL and foreign keys, and is the one way in.
+sqlite-utils 4 records applied migrations in `_sqlite_migrations`; `SCHEMA_VERSION` is their
+count. Migrations are history: an applied one is never edited, a change is a new one.
 
 Conventions in the tables: instants are ISO 8601 strings in UTC (`...+00:00`); days are
 `YYYY-MM-DD`; meeting times are local wall times in the team's zone (`YYYY-MM-DDTHH:MM`), as
@@ -11,19 +10,8 @@ the contract prints them. Raw messages are kept verbatim (BLOB) before anything 
 
 from __future__ import annotations
 
-import datetime as dt
-import hashlib
-import sqlite3
-from collections.abc import Iterator
-from contextlib import contextmanager
-from dataclasses import dataclass
-from pathlib import Path
-from typing import Any
-
 from sqlite_utils import Database
 from sqlite_utils.migrations import Migrations
-
-from mailbot.errors import StoreError
 
 MIGRATIONS = Migrations("mailbot")
 
@@ -283,80 +271,66 @@ def m004_outbox_claims(db: Database) -> None:
     db.table("outbox").add_column("in_doubt", int, not_null_default=0)
 
 
+
+
+@MIGRATIONS()
+def m005_lifecycles(db: Database) -> None:
+    """The plan as typed lifecycles: commitments and requests become one `items` table with
+    short numbers per project and kind (C12, R4); milestones (M2) and meetings (MT5) are
+    numbered too; every history row says what kind of cause moved it; milestones signed off
+    are `done`; projects have a status; a meeting proposal merged into a review is no meeting."""
+    db.execute(
+        """
+        CREATE TABLE items (
+            id INTEGER PRIMARY KEY,
+            project_key TEXT NOT NULL REFERENCES projects(key),
+            kind TEXT NOT NULL,            -- commitment | request
+            number INTEGER NOT NULL,       -- per project and kind: C1, C2 … / R1, R2 …
+            finding_id INTEGER,
+            message_id TEXT,
+            text TEXT NOT NULL,
+            by TEXT,                       -- the side that owes it: us | client
+            who TEXT,                      -- the address of the person who said it
+            due TEXT,
+            due_text TEXT,
+            status TEXT NOT NULL,
+            created_at TEXT,
+            updated_at TEXT
+        )
+        """
+    )
+    db.execute("CREATE UNIQUE INDEX idx_items_number ON items (project_key, kind, number)")
+    db.execute("CREATE INDEX idx_items_status ON items (project_key, status)")
+    db.execute("CREATE INDEX idx_items_message ON items (message_id)")
+    db.table("history").add_column("cause", str)  # message | command | clock | config | plan
+    db.table("history").add_column("note", str)
+    db.execute("UPDATE history SET cause = CASE WHEN reason = 'configuration' THEN 'config' WHEN reason LIKE '<%' THEN 'message' ELSE 'plan' END")
+    numbers: dict[tuple[str, str], int] = {}
+    for table, kind in (("commitments", "commitment"), ("requests", "request")):
+        for row in list(db.query(f"SELECT * FROM {table} ORDER BY id")):
+            key = (row["project_key"], kind)
+            numbers[key] = numbers.get(key, 0) + 1
+            cursor = db.execute(
+                "INSERT INTO items (project_key, kind, number, finding_id, message_id, text, by, who, due, due_text, status, created_at, updated_at) "
+                "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                [row["project_key"], kind, numbers[key], row["finding_id"], row["message_id"], row["text"] or "", row["by"], row["who"],
+                 row["due"], row["due_text"], row["status"] or "open", row["created_at"], row["updated_at"]],
+            )
+            db.execute("UPDATE history SET item = 'items', item_id = ? WHERE item = ? AND item_id = ?", [cursor.lastrowid, table, row["id"]])
+        db.execute(f"DROP TABLE {table}")
+    db.table("milestones").add_column("number", int)
+    db.table("milestones").add_column("done_at", str)
+    db.table("milestones").add_column("done_by", str)  # the Message-ID (or command) that signed it off
+    db.execute("UPDATE milestones SET status = 'done', done_at = approved_at, done_by = approval_message_id WHERE status = 'approved'")
+    db.execute(
+        "UPDATE milestones SET number = (SELECT COUNT(*) FROM milestones AS m WHERE m.project_key = milestones.project_key AND m.id <= milestones.id)"
+    )
+    db.execute("CREATE UNIQUE INDEX idx_milestones_number ON milestones (project_key, number)")
+    db.execute("DELETE FROM meetings WHERE status = 'merged'")
+    db.table("meetings").add_column("number", int)
+    db.execute("UPDATE meetings SET number = (SELECT COUNT(*) FROM meetings AS m WHERE m.project_key = meetings.project_key AND m.id <= meetings.id)")
+    db.table("projects").add_column("status", str, not_null_default="active")
+    db.table("projects").add_column("finished_at", str)
+    db.table("projects").add_column("finished_by", str)
+
 SCHEMA_VERSION = len(MIGRATIONS._migrations)
-
-
-def now_utc() -> str:
-    return dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds")
-
-
-def iso(moment: dt.datetime) -> str:
-    """An aware instant as the ISO string in UTC that the tables hold."""
-    return moment.astimezone(dt.timezone.utc).isoformat(timespec="seconds")
-
-
-def content_hash(raw: bytes) -> str:
-    return hashlib.sha256(raw).hexdigest()
-
-
-def message_key(message_id: str | None, raw: bytes, stable_headers: tuple[str, ...] = ()) -> str:
-    """The identity of a stored message: its Message-ID; without one, a hash of the headers
-    that survive re-delivery and rewriting by scanners (From, To, Cc, Date, Subject) when there
-    are any; else a hash of its bytes."""
-    if message_id and message_id.strip("<> "):
-        return message_id.strip()
-    if any(stable_headers):
-        return "headers:" + hashlib.sha256("\x00".join(stable_headers).encode("utf-8", "replace")).hexdigest()
-    return "sha256:" + content_hash(raw)
-
-
-@dataclass
-class Store:
-    """The open plan database. Use `transaction()` for every multi-row write."""
-
-    db: Database
-    path: Path
-
-    @contextmanager
-    def transaction(self) -> Iterator[Database]:
-        try:
-            with self.db.atomic():
-                yield self.db
-        except sqlite3.Error as exc:
-            raise StoreError(f"{self.path}: {exc}") from exc
-
-    def close(self) -> None:
-        self.db.close()
-
-    def __enter__(self) -> Store:
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self.close()
-
-    def one(self, sql: str, params: Any = ()) -> dict[str, Any] | None:
-        rows = list(self.db.query(sql, params))
-        return rows[0] if rows else None
-
-    def rows(self, sql: str, params: Any = ()) -> list[dict[str, Any]]:
-        return list(self.db.query(sql, params))
-
-    @property
-    def schema_version(self) -> int:
-        return len(MIGRATIONS.applied(self.db))
-
-
-def open_store(path: Path | str) -> Store:
-    """Open (creating if needed) the plan at `path`, in WAL mode, migrated to the latest schema."""
-    path = Path(path)
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        conn = sqlite3.connect(path, timeout=30)
-        db = Database(conn)
-        db.execute("PRAGMA foreign_keys = ON")
-        db.execute("PRAGMA busy_timeout = 30000")
-        db.enable_wal()
-        MIGRATIONS.apply(db)
-    except (sqlite3.Error, OSError) as exc:
-        raise StoreError(f"cannot open the plan database {path}: {exc}") from exc
-    return Store(db=db, path=path)

@@ -1,0 +1,109 @@
+"""Plan → JSON: CONTRACT.md's `plan --json` object (with a few extra keys)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from dataclasses import asdict
+from typing import Any
+
+from mailbot.lifecycle import ItemStatus, MeetingStatus, MessageState
+from mailbot.store import Store
+from mailbot.store.records import Item, Meeting, StoredMessage
+
+
+def snapshot(store: Store, *, today: dt.date, project_key: str | None = None) -> dict[str, Any]:
+    keys = [project_key] if project_key else store.projects.keys()
+    return {
+        "projects": [_project(store, key, today) for key in keys],
+        "unassigned": store.messages.unassigned_count(),
+        "ignored": [_ignored(m) for m in store.messages.in_state(MessageState.IGNORED)],
+        "failed": [{"message_id": m.key, "source": m.source, "reason": m.reason} for m in store.messages.in_state(MessageState.FAILED)],
+    }
+
+
+def _ignored(message: StoredMessage) -> dict[str, Any]:
+    return {"message_id": message.key, "subject": message.subject, "sender": message.sender, "reason": message.reason, "source": message.source}
+
+
+def _project(store: Store, key: str, today: dt.date) -> dict[str, Any]:
+    project = store.projects.get(key)
+    if project is None:
+        return {"key": key, "name": None, "missing": True}
+    milestones = []
+    for milestone in store.milestones.of_project(key):
+        review = store.meetings.review_of(milestone.id)
+        milestones.append(
+            {
+                "name": milestone.name,
+                "due": milestone.due,
+                "status": milestone.status,
+                "review": _review(review) if review is not None and review.status != MeetingStatus.CANCELLED else None,
+            }
+        )
+    return {
+        "key": project.key,
+        "name": project.name,
+        "language": project.language,
+        "milestones": milestones,
+        "commitments": [_item(i, today) for i in store.items.of_project(key, "commitment")],
+        "requests": [_item(i, today) for i in store.items.of_project(key, "request")],
+        "change_requests": [
+            {"number": c.ref, "text": c.text, "who": c.who, "status": c.status, "received_at": c.received_at, "message_id": c.message_id}
+            for c in store.changes.of_project(key)
+        ],
+        "approvals": [{"text": a.text, "who": a.who, "at": a.at, "message_id": a.message_id} for a in store.reactions.approvals(key)],
+        "feedback": [
+            {"text": f.text, "sentiment": f.sentiment, "who": f.who, "at": f.at, "message_id": f.message_id} for f in store.reactions.feedback(key)
+        ],
+        "meetings": [_meeting(store, m) for m in store.meetings.of_project(key)],
+        "risks": [{"text": r.text, "who": r.who, "status": r.status, "at": r.at, "message_id": r.message_id} for r in store.reactions.risks(key)],
+        "surveys": [
+            {"address": s.address, "status": s.status, "score": s.score, "comment": s.comment, "sent_at": s.sent_at,
+             "answered_at": s.answered_at, "message_id": s.message_id}
+            for s in store.reactions.surveys(key)
+        ],
+        "messages": store.messages.count(key),
+    }
+
+
+def _review(meeting: Meeting) -> dict[str, Any]:
+    return {"title": meeting.title, "start": meeting.start, "end": meeting.end, "uid": meeting.uid, "sequence": meeting.sequence,
+            "status": meeting.status}
+
+
+def _item(item: Item, today: dt.date) -> dict[str, Any]:
+    out: dict[str, Any] = {
+        "text": item.text,
+        "by": item.by,
+        "who": item.who,
+        "due": item.due,
+        "due_text": item.due_text,
+        "status": item.status,
+        "message_id": item.message_id,
+    }
+    if item.status == ItemStatus.OPEN and item.due and item.due < today.isoformat():
+        out["overdue"] = True
+    return out
+
+
+def _meeting(store: Store, meeting: Meeting) -> dict[str, Any]:
+    return {
+        "kind": meeting.kind,
+        "title": meeting.title,
+        "start": meeting.start,
+        "end": meeting.end,
+        "uid": meeting.uid,
+        "sequence": meeting.sequence,
+        "status": meeting.status,
+        "rrule": meeting.rrule,
+        "message_id": meeting.message_id,
+        "attendees": [{"address": a.address, "name": a.name, "partstat": a.partstat} for a in store.meetings.attendees(meeting.id)],
+        "counters": [
+            {k: v for k, v in asdict(c).items() if k in ("address", "start", "end", "comment", "message_id")} for c in store.meetings.counters(meeting.id)
+        ],
+    }
+
+
+def dumps(snapshot_: dict[str, Any]) -> str:
+    return json.dumps(snapshot_, ensure_ascii=False, indent=2)

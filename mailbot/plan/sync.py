@@ -1,0 +1,44 @@
+"""Configuration → plan: projects, stakeholders and milestones agree with `[[projects]]`.
+
+Idempotent. A milestone whose configured date changed keeps its old date in the history; one
+that left the configuration is dropped (its review is cancelled at the next tick); one that
+comes back is planned again.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from mailbot.config import Project, Settings
+from mailbot.lifecycle import Cause, MilestoneStatus
+from mailbot.store import Store, iso
+
+
+def sync_projects(store: Store, settings: Settings, now: dt.datetime) -> None:
+    """Upsert projects, stakeholders and milestones from the configuration."""
+    stamp = iso(now)
+    with store.transaction():
+        for project in settings.projects:
+            store.projects.save(project.key, project.name, project.language, stamp)
+            for person in project.stakeholders:
+                store.projects.remember_contact(person.address, person.name, person.party, stamp)
+                store.projects.link(project.key, person.address, "stakeholder")
+            _sync_milestones(store, project, stamp)
+
+
+def _sync_milestones(store: Store, project: Project, stamp: str) -> None:
+    cause = Cause.config()
+    configured = {m.name: m.due.isoformat() for m in project.milestones}
+    existing = {m.name: m for m in store.milestones.of_project(project.key)}
+    for name, due in configured.items():
+        milestone = existing.get(name)
+        if milestone is None:
+            store.milestones.add(project.key, name, due, "config", stamp)
+            continue
+        if milestone.due != due:
+            store.milestones.move(milestone, due, cause, stamp)
+        if milestone.status in (MilestoneStatus.DROPPED, MilestoneStatus.MOVED) and (milestone.due != due or milestone.status == MilestoneStatus.DROPPED):
+            store.milestones.set_status(milestone, MilestoneStatus.PLANNED, cause, stamp)
+    for name, milestone in existing.items():
+        if name not in configured and milestone.source == "config" and milestone.status != MilestoneStatus.DROPPED:
+            store.milestones.set_status(milestone, MilestoneStatus.DROPPED, cause, stamp)

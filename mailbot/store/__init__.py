@@ -1,0 +1,83 @@
+"""The SQLite plan: the one data-access layer. Nothing outside this package writes SQL.
+
+`open_store(path)` opens (creating and migrating) the file and returns a `Store`; its
+repositories hold every statement and hand out dataclasses (`records`):
+
+    store.messages     raw messages and what processing learnt      (messages)
+    store.bookkeeping  facts, IMAP checkpoints, digests sent          (meta, folders, digests)
+    store.projects     projects and the people on them                (projects, contacts, project_contacts)
+    store.milestones   milestones                                     (milestones)
+    store.findings     every finding as extracted                     (findings)
+    store.items        commitments and requests                       (items)
+    store.changes      change requests                                (change_requests)
+    store.reactions    approvals, feedback, risks, survey answers     (approvals, feedback, risks, surveys)
+    store.meetings     meetings, answers, counter-proposals           (meetings, meeting_attendees, meeting_counters)
+    store.outbox       outgoing mail                                  (outbox)
+
+`store.transaction()` groups writes; every status change goes through `Core.transition`, which
+asks the thing's lifecycle (`mailbot.lifecycle`) and writes the history. The schema lives in
+`schema.py`, one named migration per change.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from pathlib import Path
+
+from sqlite_utils import Database
+
+from mailbot.errors import StoreError
+from mailbot.store.core import Core, autocommit, connect, content_hash, iso, message_key
+from mailbot.store.items import ChangeRequests, Findings, Items, Reactions
+from mailbot.store.meetings import Meetings
+from mailbot.store.messages import Bookkeeping, Messages
+from mailbot.store.outbox import OutboxTable
+from mailbot.store.projects import Milestones, Projects
+from mailbot.store.schema import MIGRATIONS, SCHEMA_VERSION
+
+
+class Store(Core):
+    """The open plan database. Use `transaction()` for every multi-row write."""
+
+    def __init__(self, conn: sqlite3.Connection, db: Database, path: Path) -> None:
+        super().__init__(conn, path)
+        self.db = db  # sqlite-utils, for the migrations and for looking inside in tests
+        self.messages = Messages(self)
+        self.bookkeeping = Bookkeeping(self)
+        self.projects = Projects(self)
+        self.milestones = Milestones(self)
+        self.findings = Findings(self)
+        self.items = Items(self)
+        self.changes = ChangeRequests(self)
+        self.reactions = Reactions(self)
+        self.meetings = Meetings(self)
+        self.outbox = OutboxTable(self)
+
+    def close(self) -> None:
+        self.conn.close()
+
+    def __enter__(self) -> Store:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    @property
+    def schema_version(self) -> int:
+        return len(MIGRATIONS.applied(self.db))
+
+
+def open_store(path: Path | str) -> Store:
+    """Open (creating if needed) the plan at `path`, in WAL mode, migrated to the latest schema."""
+    path = Path(path)
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        conn, db = connect(path)
+        MIGRATIONS.apply(db)
+        autocommit(conn)
+    except (sqlite3.Error, OSError) as exc:
+        raise StoreError(f"cannot open the plan database {path}: {exc}") from exc
+    return Store(conn, db, path)
+
+
+__all__ = ["MIGRATIONS", "SCHEMA_VERSION", "Store", "StoreError", "content_hash", "iso", "message_key", "open_store"]

@@ -1,0 +1,226 @@
+"""The open plan database: one connection, transactions, errors mapped, and the one transition.
+
+The connection runs in autocommit mode; `Store.transaction()` is the only way to group writes
+(`BEGIN IMMEDIATE` outermost, so two processes sharing the file queue for the write lock at the
+start instead of failing half-way; savepoints inside). Every SQLite error, on reads as on
+writes, becomes `StoreError` naming the file. Repositories (`store.messages`, `store.items` …)
+hold the statements; nothing outside this package writes SQL.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import sqlite3
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, TypeVar
+
+from sqlite_utils import Database
+
+from mailbot.errors import StoreError
+from mailbot.lifecycle import Cause, Lifecycle
+from mailbot.store.records import HistoryEntry, from_row
+
+if TYPE_CHECKING:
+    from enum import StrEnum
+
+R = TypeVar("R")
+Params = Sequence[Any]
+
+# The tables whose rows move through a lifecycle, and the column stamped when they do.
+_STAMPED = {"items": "updated_at", "change_requests": "updated_at", "milestones": "updated_at", "meetings": "updated_at"}
+
+
+def iso(moment: dt.datetime) -> str:
+    """An aware instant as the ISO string in UTC that the tables hold."""
+    return moment.astimezone(dt.timezone.utc).isoformat(timespec="seconds")
+
+
+def content_hash(raw: bytes) -> str:
+    return hashlib.sha256(raw).hexdigest()
+
+
+def message_key(message_id: str | None, raw: bytes, stable_headers: tuple[str, ...] = ()) -> str:
+    """The identity of a stored message: its Message-ID; without one, a hash of the headers
+    that survive re-delivery and rewriting by scanners (From, To, Cc, Date, Subject) when there
+    are any; else a hash of its bytes."""
+    if message_id and message_id.strip("<> "):
+        return message_id.strip()
+    if any(stable_headers):
+        return "headers:" + hashlib.sha256("\x00".join(stable_headers).encode("utf-8", "replace")).hexdigest()
+    return "sha256:" + content_hash(raw)
+
+
+class Core:
+    """Connection, transactions and statement helpers shared by the repositories."""
+
+    def __init__(self, conn: sqlite3.Connection, path: Path) -> None:
+        self.conn = conn
+        self.path = path
+        self._depth = 0
+
+    # -- transactions ---------------------------------------------------------------------------
+
+    @contextmanager
+    def transaction(self) -> Iterator[None]:
+        """All writes inside happen together or not at all; nested blocks are savepoints."""
+        depth = self._depth
+        try:
+            self.conn.execute("BEGIN IMMEDIATE" if depth == 0 else f"SAVEPOINT s{depth}")
+        except sqlite3.Error as exc:
+            raise StoreError(f"{self.path}: cannot start a transaction: {exc}") from exc
+        self._depth += 1
+        try:
+            yield
+        except BaseException:
+            self._depth = depth
+            self._rollback(depth)
+            raise
+        self._depth = depth
+        try:
+            self.conn.execute("COMMIT" if depth == 0 else f"RELEASE SAVEPOINT s{depth}")
+        except sqlite3.Error as exc:
+            self._rollback(depth)
+            raise StoreError(f"{self.path}: {exc}") from exc
+
+    def _rollback(self, depth: int) -> None:
+        if not self.conn.in_transaction:
+            return  # the error already ended it
+        try:
+            if depth == 0:
+                self.conn.execute("ROLLBACK")
+            else:
+                self.conn.execute(f"ROLLBACK TO SAVEPOINT s{depth}")
+                self.conn.execute(f"RELEASE SAVEPOINT s{depth}")
+        except sqlite3.Error:
+            pass  # the original error is the one worth reporting
+
+    @property
+    def in_transaction(self) -> bool:
+        return self._depth > 0
+
+    # -- statements -----------------------------------------------------------------------------
+
+    def execute(self, sql: str, params: Params = ()) -> sqlite3.Cursor:
+        try:
+            cursor = self.conn.cursor()
+            cursor.row_factory = sqlite3.Row
+            return cursor.execute(sql, params)
+        except sqlite3.Error as exc:
+            raise StoreError(f"{self.path}: {exc}") from exc
+
+    def fetch(self, sql: str, params: Params = ()) -> list[sqlite3.Row]:
+        try:
+            return list(self.execute(sql, params).fetchall())
+        except sqlite3.Error as exc:
+            raise StoreError(f"{self.path}: {exc}") from exc
+
+    def fetch_one(self, sql: str, params: Params = ()) -> sqlite3.Row | None:
+        rows = self.fetch(sql, params)
+        return rows[0] if rows else None
+
+    def scalar(self, sql: str, params: Params = ()) -> Any:
+        row = self.fetch_one(sql, params)
+        return row[0] if row is not None else None
+
+    def records(self, cls: type[R], sql: str, params: Params = ()) -> list[R]:
+        return [from_row(cls, row) for row in self.fetch(sql, params)]
+
+    def record(self, cls: type[R], sql: str, params: Params = ()) -> R | None:
+        row = self.fetch_one(sql, params)
+        return from_row(cls, row) if row is not None else None
+
+    def rows(self, sql: str, params: Params = ()) -> list[dict[str, Any]]:
+        """Rows as dicts: for tests and for looking inside by hand, not for mailbot's code."""
+        return [dict(row) for row in self.fetch(sql, params)]
+
+    def one(self, sql: str, params: Params = ()) -> dict[str, Any] | None:
+        rows = self.rows(sql, params)
+        return rows[0] if rows else None
+
+    def insert(self, table: str, values: dict[str, Any]) -> int:
+        """Insert one row; returns its id. `table` is one of ours, never user input."""
+        columns = ", ".join(values)
+        marks = ", ".join("?" * len(values))
+        cursor = self.execute(f"INSERT INTO {table} ({columns}) VALUES ({marks})", list(values.values()))
+        return int(cursor.lastrowid or 0)
+
+    def update(self, table: str, row_id: int, values: dict[str, Any]) -> None:
+        assignments = ", ".join(f"{column} = ?" for column in values)
+        self.execute(f"UPDATE {table} SET {assignments} WHERE id = ?", [*values.values(), row_id])
+
+    # -- history and transitions ----------------------------------------------------------------
+
+    def record_history(
+        self, project_key: str | None, item: str, item_id: int, field: str, old: Any, new: Any, cause: Cause, at: str
+    ) -> None:
+        self.insert(
+            "history",
+            {
+                "project_key": project_key,
+                "item": item,
+                "item_id": item_id,
+                "field": field,
+                "old": None if old is None else str(old),
+                "new": None if new is None else str(new),
+                "cause": str(cause.kind),
+                "reason": cause.reason,
+                "note": cause.note or None,
+                "at": at,
+            },
+        )
+
+    def transition(
+        self,
+        table: str,
+        lifecycle: Lifecycle[Any],
+        row_id: int,
+        to: StrEnum | str,
+        cause: Cause,
+        at: str,
+        extra: dict[str, Any] | None = None,
+    ) -> bool:
+        """Move row `row_id` of `table` to state `to` if its lifecycle allows it (else
+        `LifecycleError`), with `extra` columns set alongside, and write the move to the
+        history with its cause. Returns False when it was already in that state."""
+        row = self.fetch_one(f"SELECT project_key, status FROM {table} WHERE id = ?", [row_id])
+        if row is None:
+            raise StoreError(f"{self.path}: no row {row_id} in {table}")
+        old = row["status"]
+        new = lifecycle.check(old, str(to))
+        if old == new:
+            if extra:
+                self.update(table, row_id, extra)
+            return False
+        values: dict[str, Any] = {"status": str(new), **(extra or {})}
+        if table in _STAMPED:
+            values.setdefault(_STAMPED[table], at)
+        self.update(table, row_id, values)
+        self.record_history(row["project_key"], table, row_id, "status", old, new, cause, at)
+        return True
+
+    def history(self, item: str, item_id: int) -> list[HistoryEntry]:
+        return self.records(
+            HistoryEntry,
+            "SELECT item, item_id, field, old, new, cause, reason, note, at FROM history WHERE item = ? AND item_id = ? ORDER BY id",
+            [item, item_id],
+        )
+
+
+def connect(path: Path) -> tuple[sqlite3.Connection, Database]:
+    """Open the file in WAL mode with foreign keys on, waiting (not failing) for other writers."""
+    conn = sqlite3.connect(path, timeout=30)
+    db = Database(conn)
+    conn.execute("PRAGMA foreign_keys = ON")
+    conn.execute("PRAGMA busy_timeout = 30000")
+    db.enable_wal()
+    return conn, db
+
+
+def autocommit(conn: sqlite3.Connection) -> None:
+    """From here on no statement opens a transaction behind our back (after the migrations,
+    which sqlite-utils runs in transactions of its own)."""
+    conn.commit()
+    conn.isolation_level = None

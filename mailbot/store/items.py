@@ -1,0 +1,238 @@
+"""What the mail said, as plan items: findings, commitments and requests, change requests,
+approvals, feedback, risks and survey answers."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from mailbot.lifecycle import CHANGE, ITEM, SURVEY, Cause, ChangeStatus, ItemStatus, RiskStatus, SurveyStatus
+from mailbot.store.core import Core
+from mailbot.store.records import Approval, ChangeRequest, Feedback, Item, Risk, Survey
+
+_ITEM = "id, project_key, kind, number, text, by, who, due, due_text, status, message_id, finding_id, created_at, updated_at"
+_CR = "id, project_key, number, text, who, status, message_id, finding_id, received_at, updated_at"
+
+
+@dataclass(frozen=True, slots=True)
+class FindingRow:
+    """A finding as stored, beside the plan item it made (if any)."""
+
+    message_key: str
+    project_key: str
+    kind: str
+    text: str
+    by: str | None
+    due: str | None
+    due_text: str | None
+    sentiment: str | None
+    score: int | None
+    start: str | None
+
+
+class Findings:
+    def __init__(self, core: Core) -> None:
+        self.core = core
+
+    def add(self, finding: FindingRow) -> int:
+        return self.core.insert(
+            "findings",
+            {
+                "message_key": finding.message_key,
+                "project_key": finding.project_key,
+                "kind": finding.kind,
+                "text": finding.text,
+                "by": finding.by,
+                "due": finding.due,
+                "due_text": finding.due_text,
+                "sentiment": finding.sentiment,
+                "score": finding.score,
+                "start": finding.start,
+            },
+        )
+
+    def count(self) -> int:
+        return int(self.core.scalar("SELECT COUNT(*) FROM findings"))
+
+
+class Items:
+    """Commitments and requests, numbered per project and kind (C1 …, R1 …)."""
+
+    def __init__(self, core: Core) -> None:
+        self.core = core
+
+    def add(
+        self,
+        *,
+        project_key: str,
+        kind: str,
+        text: str,
+        by: str | None,
+        who: str | None,
+        due: str | None,
+        due_text: str | None,
+        message_id: str | None,
+        finding_id: int | None,
+        at: str,
+    ) -> int:
+        number = int(self.core.scalar("SELECT COALESCE(MAX(number), 0) + 1 FROM items WHERE project_key = ? AND kind = ?", [project_key, kind]))
+        item_id = self.core.insert(
+            "items",
+            {
+                "project_key": project_key,
+                "kind": kind,
+                "number": number,
+                "text": text,
+                "by": by,
+                "who": who,
+                "due": due,
+                "due_text": due_text,
+                "status": str(ITEM.initial),
+                "message_id": message_id,
+                "finding_id": finding_id,
+                "created_at": at,
+                "updated_at": at,
+            },
+        )
+        self.core.record_history(project_key, "items", item_id, "status", None, ITEM.initial, Cause.message(message_id), at)
+        return item_id
+
+    def get(self, item_id: int) -> Item | None:
+        return self.core.record(Item, f"SELECT {_ITEM} FROM items WHERE id = ?", [item_id])
+
+    def of_project(self, project_key: str, kind: str | None = None) -> list[Item]:
+        if kind is None:
+            return self.core.records(Item, f"SELECT {_ITEM} FROM items WHERE project_key = ? ORDER BY id", [project_key])
+        return self.core.records(Item, f"SELECT {_ITEM} FROM items WHERE project_key = ? AND kind = ? ORDER BY id", [project_key, kind])
+
+    def open(self, project_key: str, *, by: str | None = None) -> list[Item]:
+        if by is None:
+            return self.core.records(Item, f"SELECT {_ITEM} FROM items WHERE project_key = ? AND status = 'open' ORDER BY id", [project_key])
+        return self.core.records(
+            Item, f"SELECT {_ITEM} FROM items WHERE project_key = ? AND status = 'open' AND by = ? ORDER BY id", [project_key, by]
+        )
+
+    def closed_between(self, project_key: str, status: ItemStatus, since: str, until: str) -> list[Item]:
+        return self.core.records(
+            Item,
+            f"SELECT {_ITEM} FROM items WHERE project_key = ? AND status = ? AND updated_at >= ? AND updated_at < ? ORDER BY id",
+            [project_key, str(status), since, until],
+        )
+
+    def set_status(self, item: Item, status: ItemStatus, cause: Cause, at: str) -> bool:
+        return self.core.transition("items", ITEM, item.id, status, cause, at)
+
+
+class ChangeRequests:
+    def __init__(self, core: Core) -> None:
+        self.core = core
+
+    def add(self, *, project_key: str, text: str, who: str | None, message_id: str | None, finding_id: int | None, at: str) -> ChangeRequest:
+        number = int(self.core.scalar("SELECT COALESCE(MAX(number), 0) + 1 FROM change_requests WHERE project_key = ?", [project_key]))
+        row_id = self.core.insert(
+            "change_requests",
+            {
+                "project_key": project_key,
+                "number": number,
+                "finding_id": finding_id,
+                "message_id": message_id,
+                "text": text,
+                "who": who,
+                "status": str(CHANGE.initial),
+                "received_at": at,
+                "updated_at": at,
+            },
+        )
+        self.core.record_history(project_key, "change_requests", row_id, "status", None, CHANGE.initial, Cause.message(message_id), at)
+        change = self.get(row_id)
+        assert change is not None
+        return change
+
+    def get(self, row_id: int) -> ChangeRequest | None:
+        return self.core.record(ChangeRequest, f"SELECT {_CR} FROM change_requests WHERE id = ?", [row_id])
+
+    def by_number(self, project_key: str, number: int) -> ChangeRequest | None:
+        return self.core.record(ChangeRequest, f"SELECT {_CR} FROM change_requests WHERE project_key = ? AND number = ?", [project_key, number])
+
+    def of_project(self, project_key: str, statuses: Iterable[ChangeStatus] | None = None) -> list[ChangeRequest]:
+        if statuses is None:
+            return self.core.records(ChangeRequest, f"SELECT {_CR} FROM change_requests WHERE project_key = ? ORDER BY number", [project_key])
+        wanted = [str(s) for s in statuses]
+        marks = ", ".join("?" * len(wanted))
+        return self.core.records(
+            ChangeRequest, f"SELECT {_CR} FROM change_requests WHERE project_key = ? AND status IN ({marks}) ORDER BY number", [project_key, *wanted]
+        )
+
+    def set_status(self, change: ChangeRequest, status: ChangeStatus, cause: Cause, at: str) -> bool:
+        return self.core.transition("change_requests", CHANGE, change.id, status, cause, at)
+
+
+class Reactions:
+    """What people said about the work: approvals, feedback, risks; and survey answers."""
+
+    def __init__(self, core: Core) -> None:
+        self.core = core
+
+    def add_approval(self, *, project_key: str, text: str, who: str | None, message_id: str | None, finding_id: int | None,
+                     milestone_id: int | None, at: str) -> int:
+        return self.core.insert(
+            "approvals",
+            {"project_key": project_key, "finding_id": finding_id, "message_id": message_id, "text": text, "who": who,
+             "milestone_id": milestone_id, "at": at},
+        )
+
+    def approvals(self, project_key: str) -> list[Approval]:
+        return self.core.records(
+            Approval, "SELECT id, project_key, text, who, at, message_id, milestone_id FROM approvals WHERE project_key = ? ORDER BY id", [project_key]
+        )
+
+    def add_feedback(self, *, project_key: str, text: str, sentiment: str | None, who: str | None, message_id: str | None,
+                     finding_id: int | None, milestone_id: int | None, at: str) -> int:
+        return self.core.insert(
+            "feedback",
+            {"project_key": project_key, "finding_id": finding_id, "message_id": message_id, "text": text, "sentiment": sentiment,
+             "who": who, "milestone_id": milestone_id, "at": at},
+        )
+
+    def feedback(self, project_key: str, since: str | None = None, until: str | None = None) -> list[Feedback]:
+        columns = "id, project_key, text, sentiment, who, at, message_id, milestone_id"
+        if since is None or until is None:
+            return self.core.records(Feedback, f"SELECT {columns} FROM feedback WHERE project_key = ? ORDER BY id", [project_key])
+        return self.core.records(
+            Feedback, f"SELECT {columns} FROM feedback WHERE project_key = ? AND at >= ? AND at < ? ORDER BY at", [project_key, since, until]
+        )
+
+    def add_risk(self, *, project_key: str, text: str, who: str | None, message_id: str | None, finding_id: int | None, at: str) -> int:
+        return self.core.insert(
+            "risks",
+            {"project_key": project_key, "finding_id": finding_id, "message_id": message_id, "text": text, "who": who,
+             "status": str(RiskStatus.OPEN), "at": at},
+        )
+
+    def risks(self, project_key: str, *, status: RiskStatus | None = None) -> list[Risk]:
+        columns = "id, project_key, text, who, status, at, message_id"
+        if status is None:
+            return self.core.records(Risk, f"SELECT {columns} FROM risks WHERE project_key = ? ORDER BY id", [project_key])
+        return self.core.records(Risk, f"SELECT {columns} FROM risks WHERE project_key = ? AND status = ? ORDER BY at", [project_key, str(status)])
+
+    # -- surveys ----------------------------------------------------------------------------
+
+    def surveys(self, project_key: str) -> list[Survey]:
+        return self.core.records(
+            Survey,
+            "SELECT id, project_key, address, status, score, comment, sent_at, answered_at, message_id FROM surveys WHERE project_key = ? ORDER BY id",
+            [project_key],
+        )
+
+    def answer_survey(self, *, project_key: str, address: str, score: int | None, comment: str, message_id: str | None, cause: Cause, at: str) -> None:
+        """The answer goes to the latest survey sent to `address` in the project; an answer to
+        no survey is kept as one of its own."""
+        values = {"score": score, "comment": comment, "message_id": message_id, "answered_at": at}
+        sent = self.core.scalar(
+            "SELECT id FROM surveys WHERE project_key = ? AND address = ? AND status = ? ORDER BY sent_at DESC LIMIT 1",
+            [project_key, address, str(SurveyStatus.SENT)],
+        )
+        if sent is not None:
+            self.core.transition("surveys", SURVEY, int(sent), SurveyStatus.ANSWERED, cause, at, values)
+        else:
+            self.core.insert("surveys", {"project_key": project_key, "address": address, "status": str(SurveyStatus.ANSWERED), **values})

@@ -1,0 +1,129 @@
+"""The outbox table: outgoing messages from the decision to queue them to their delivery."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from mailbot.lifecycle import OUTBOX, Cause, OutboxStatus
+from mailbot.store.core import Core
+from mailbot.store.records import OutboxRow
+
+_ROW = (
+    "id, project_key, kind, dedupe_key, message_id, in_reply_to, recipients AS recipients_json, subject, raw, status, attempts, "
+    "last_error, maildir_file, created_at, sent_at, next_attempt_at, reason, claimed_by, claimed_at, in_doubt"
+)
+
+
+class OutboxTable:
+    def __init__(self, core: Core) -> None:
+        self.core = core
+
+    def has(self, dedupe_key: str) -> bool:
+        return self.core.fetch_one("SELECT 1 FROM outbox WHERE dedupe_key = ?", [dedupe_key]) is not None
+
+    def by_dedupe_key(self, dedupe_key: str) -> OutboxRow | None:
+        return self.core.record(OutboxRow, f"SELECT {_ROW} FROM outbox WHERE dedupe_key = ?", [dedupe_key])
+
+    def get(self, row_id: int) -> OutboxRow | None:
+        return self.core.record(OutboxRow, f"SELECT {_ROW} FROM outbox WHERE id = ?", [row_id])
+
+    def sent_to_since(self, address: str, since: str) -> int:
+        """How many messages (not held back by the limit) were queued to `address` since `since`."""
+        return int(
+            self.core.scalar(
+                "SELECT COUNT(*) FROM outbox WHERE created_at >= ? AND status != ? AND recipients LIKE ?",
+                [since, str(OutboxStatus.SUPPRESSED), f'%"{address}"%'],
+            )
+        )
+
+    def add(
+        self,
+        *,
+        project_key: str | None,
+        kind: str,
+        dedupe_key: str,
+        message_id: str,
+        in_reply_to: str | None,
+        recipients: list[str],
+        subject: str,
+        raw: bytes,
+        status: OutboxStatus,
+        reason: str | None,
+        cause: Cause,
+        at: str,
+    ) -> int:
+        row_id = self.core.insert(
+            "outbox",
+            {
+                "project_key": project_key,
+                "kind": kind,
+                "dedupe_key": dedupe_key,
+                "message_id": message_id,
+                "in_reply_to": in_reply_to,
+                "recipients": json.dumps(recipients),
+                "subject": subject,
+                "raw": raw,
+                "status": str(status),
+                "reason": reason,
+                "attempts": 0,
+                "created_at": at,
+            },
+        )
+        self.core.record_history(project_key, "outbox", row_id, "status", None, status, cause, at)
+        return row_id
+
+    def due(self, now: str) -> list[OutboxRow]:
+        """Rows to write and send at `now`: queued, failed and due for a retry, or being sent."""
+        return self.core.records(
+            OutboxRow,
+            f"SELECT {_ROW} FROM outbox WHERE (status IN (?, ?) AND (next_attempt_at IS NULL OR next_attempt_at <= ?)) OR status = ? ORDER BY id",
+            [str(OutboxStatus.QUEUED), str(OutboxStatus.FAILED), now, str(OutboxStatus.SENDING)],
+        )
+
+    def set_file(self, row_id: int, path: str) -> None:
+        self.core.update("outbox", row_id, {"maildir_file": path})
+
+    def claim(self, row: OutboxRow, claimant: str, at: str) -> bool:
+        """Take the row for sending, atomically: False when another process changed it first.
+        Taking over an interrupted send (`sending`) marks it in doubt."""
+        with self.core.transaction():
+            cursor = self.core.execute(
+                "UPDATE outbox SET status = ?, claimed_by = ?, claimed_at = ?, "
+                "in_doubt = CASE WHEN status = ? THEN 1 ELSE in_doubt END "
+                "WHERE id = ? AND status = ? AND claimed_by IS ?",
+                [str(OutboxStatus.SENDING), claimant, at, str(OutboxStatus.SENDING), row.id, row.status, row.claimed_by],
+            )
+            if cursor.rowcount != 1:
+                return False
+            OUTBOX.check(row.status, OutboxStatus.SENDING)
+            self.core.record_history(row.project_key, "outbox", row.id, "status", row.status, OutboxStatus.SENDING, Cause.clock(at, claimant), at)
+            return True
+
+    def finish(self, row: OutboxRow, status: OutboxStatus, cause: Cause, at: str, **values: Any) -> None:
+        """Record the outcome of a delivery attempt (`sent`, `stored`, `failed`)."""
+        self.core.transition("outbox", OUTBOX, row.id, status, cause, at, values or None)
+
+    def cancel(self, dedupe_key: str, reason: str, cause: Cause, at: str) -> bool:
+        """Withdraw a message that has not gone out yet; False when it is gone or never was."""
+        row = self.by_dedupe_key(dedupe_key)
+        if row is None or not OUTBOX.allows(OutboxStatus(row.status), OutboxStatus.CANCELLED):
+            return False
+        return self.core.transition("outbox", OUTBOX, row.id, OutboxStatus.CANCELLED, cause, at, {"reason": reason})
+
+    def next_retry(self) -> str | None:
+        value = self.core.scalar("SELECT MIN(next_attempt_at) FROM outbox WHERE status = ?", [str(OutboxStatus.FAILED)])
+        return str(value) if value else None
+
+    def sent_not_copied(self) -> list[OutboxRow]:
+        return self.core.records(OutboxRow, f"SELECT {_ROW} FROM outbox WHERE status = ? AND copied_at IS NULL ORDER BY id", [str(OutboxStatus.SENT)])
+
+    def mark_copied(self, row_id: int, at: str) -> None:
+        self.core.update("outbox", row_id, {"copied_at": at})
+
+    def written(self) -> list[OutboxRow]:
+        """Every message with a Maildir copy, in the order they were queued."""
+        return self.core.records(OutboxRow, f"SELECT {_ROW} FROM outbox WHERE maildir_file IS NOT NULL ORDER BY id")
+
+    def of_kind(self, kind: str) -> list[OutboxRow]:
+        return self.core.records(OutboxRow, f"SELECT {_ROW} FROM outbox WHERE kind = ? ORDER BY id", [kind])
