@@ -130,7 +130,7 @@ import datetime as dt
 import logging
 import re
 from collections.abc import Iterator
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
@@ -142,7 +142,7 @@ from spacy.tokens import Doc, Span
 
 from parsing.dates import cn_number, find_times, is_deadline
 from parsing.lexicon import EN, ZH, Cues
-from parsing.model import Finding, Kind, Party, TimeExpression
+from parsing.model import Finding, Kind, Party, Signal, SignalKind, TimeExpression
 
 logger = logging.getLogger(__name__)
 
@@ -158,7 +158,7 @@ _MERGEABLE_CLAUSES = _MERGEABLE | {Kind.MEETING}  # one sentence proposing a mee
 
 # --- extensions ----------------------------------------------------------------------------
 
-for _name in ("reference", "party", "times", "sentence_starts", "completions", "receipts"):
+for _name in ("reference", "party", "times", "sentence_starts", "completions", "receipts", "signals"):
     if not Doc.has_extension(_name):
         Doc.set_extension(_name, default=None)
 for _name in ("by", "due", "due_text", "sentiment", "score", "start", "text"):
@@ -439,11 +439,15 @@ def _classify(clause: _Clause, cues: Cues, party: Party, survey: bool = False) -
     text = clause.norm
     if cues.chitchat.match(text.strip()) or cues.tail_question.match(text) or clause.heading:
         return None
+    if cues.cancelled.search(text) and not clause.question:
+        return None  # a meeting called off: a signal for the plan, no finding
     score = _score(text, cues, survey)
     if score is not None:
         return _Label(Kind.SURVEY_RESPONSE, score=score)
     if _is_approval(clause, cues):
         return _Label(Kind.APPROVAL)
+    if _reports(clause, cues.delivered, cues) and (cues.request.search(text) is None or _POLITE_ASK.search(text) is None):
+        return None  # work reported done closes a promise; it promises nothing and asks nothing
     if _is_meeting(clause, cues):
         return _Label(Kind.MEETING, accept=_accepts_slot(clause, cues))
     asks = _asks(clause, cues)
@@ -691,12 +695,40 @@ def _in_plan(plan: bool, text: str, start: int, clauses: list[_Clause], cues: Cu
     return plan
 
 
+_POLITE_ASK = re.compile(r"请(?!查收|参阅|查看附件|见附件)|麻烦|烦请|能否|能不能|可否|是否|\bplease\b(?! find)|\b(?:could|can|would|will) you\b|\?|？")
+_FUTURE = re.compile(r"\b(?:will|shall|going to|gonna|plan to|about to)\b|'ll\b|将|会(?!议|员|上|场|谈|后|签|务)|准备|打算|计划")
+
+
 def _reports(clause: _Clause, cue: re.Pattern[str], cues: Cues) -> bool:
     """A plain statement that `cue` finds: work delivered (`cues.delivered`: "首页设计稿已经发给
     您了", "Attached is the revised plan") or the other side's work received (`cues.received`:
     "素材收到了", "Thanks for the GA export"). Either may close a promise."""
     return not (clause.question or clause.conditional) and cue.search(clause.norm) is not None \
-        and cues.negation.search(clause.norm) is None
+        and cues.negation.search(clause.norm) is None and cues.commitment.search(clause.norm) is None \
+        and _FUTURE.search(clause.norm) is None
+
+
+_SIGNAL_CUES = (
+    (SignalKind.WITHDRAWN, "withdrawn"),
+    (SignalKind.REFUSED, "refused"),
+    (SignalKind.CANCELLED, "cancelled"),
+    (SignalKind.AGREED, "agreed"),
+)
+
+
+def _signals(clauses: list[_Clause], cues: Cues) -> list[Signal]:
+    """What each plain clause says about earlier ones: withdrawn, refused, cancelled, agreed.
+    A clause says one of them at most, in that order (a refusal is no agreement: "不同意",
+    "can't accept"); questions and conditions say none."""
+    found = []
+    for clause in clauses:
+        if clause.question or clause.conditional or clause.slot:
+            continue  # a slot that suits is a yes with its time: the findings component says it
+        for kind, cue in _SIGNAL_CUES:
+            if getattr(cues, cue).search(clause.norm):
+                found.append(Signal(kind, clause.text))
+                break
+    return found
 
 
 def _planned(clause: _Clause, label: _Label | None, cues: Cues) -> _Label | None:
@@ -976,6 +1008,7 @@ class _FindingsComponent:
         drafts: list[_Draft] = []
         completions: list[str] = []
         receipts: list[str] = []
+        signals: list[Signal] = []
         plan = False  # inside a list under "下周计划：" / "Next week:"
         for start, end in _sentence_bounds(doc, text):
             clauses = _clauses(doc, text, start, end, self.cues, self.english)
@@ -989,18 +1022,24 @@ class _FindingsComponent:
             free = [c for c, label in zip(clauses, labels) if label is None]
             completions.extend(c.text for c in free if _reports(c, self.cues.delivered, self.cues))
             receipts.extend(c.text for c in free if _reports(c, self.cues.received, self.cues) and "没" not in c.norm)
+            signals.extend(_signals(clauses, self.cues))
             if survey and any(label and label.kind is Kind.SURVEY_RESPONSE for label in labels):
                 clauses, labels = _split_scores(clauses, labels, self.cues)
             drafts.extend(_drafts(clauses, labels, self.cues, doc._.times or []))
         for draft in _join_sentences(drafts, text, self.cues):
             if draft.label.accept:
-                continue  # an accepted slot that joined no proposal: no proposal to meet
+                # an accepted slot that joined no proposal: no proposal, but a yes to one made before
+                inside = [t for t in doc._.times if draft.start <= t.start and t.end <= draft.end]
+                start, end = _trim(text, draft.start, draft.end)
+                signals.append(Signal(SignalKind.AGREED, text[start:end], _meeting_start(inside, text, doc._.reference)))
+                continue
             span = _span(doc, text, draft, party)
             if span is not None:
                 spans.append(span)
         doc.spans[SPAN_KEY] = spans
         doc._.completions = completions
         doc._.receipts = receipts
+        doc._.signals = signals
         return doc
 
 
@@ -1092,6 +1131,7 @@ class Reading:
     findings: list[Finding]
     completions: list[str]
     receipts: list[str]  # the other side's work acknowledged: "素材收到了", "Thanks for the GA export"
+    signals: list[Signal] = field(default_factory=list)  # withdrawn, refused, cancelled, agreed
 
 
 def read_text(text: str, *, language: str, reference: dt.datetime | None, party: Party) -> Reading:
@@ -1099,6 +1139,7 @@ def read_text(text: str, *, language: str, reference: dt.datetime | None, party:
     found: list[Finding] = []
     completions: list[str] = []
     receipts: list[str] = []
+    signals: list[Signal] = []
     text = _blank_rules(text)
     for chunk_language, chunk in _chunks(text, language):
         nlp = pipeline(chunk_language)
@@ -1111,4 +1152,5 @@ def read_text(text: str, *, language: str, reference: dt.datetime | None, party:
         found.extend(_finding(span) for span in doc.spans[SPAN_KEY])
         completions.extend(doc._.completions or [])
         receipts.extend(doc._.receipts or [])
-    return Reading(found, completions, receipts)
+        signals.extend(doc._.signals or [])
+    return Reading(found, completions, receipts, signals)

@@ -42,6 +42,10 @@ class Cues:
     plan_heading: re.Pattern[str] = _NEVER  # a heading over the writer's plan: "下周计划：", "Next week:"
     delivered: re.Pattern[str] = _NEVER  # work reported done: "首页设计稿已经发给您了", "Attached is the plan"
     received: re.Pattern[str] = _NEVER  # the other side's work acknowledged: "素材收到了", "Thanks for the GA export"
+    withdrawn: re.Pattern[str] = _NEVER  # an earlier ask or change no longer wanted: "这个不用了", "no need for that anymore"
+    refused: re.Pattern[str] = _NEVER  # a proposal or change turned down: "超出合同范围", "we can't accept that"
+    cancelled: re.Pattern[str] = _NEVER  # a meeting called off: "明天的会取消", "let's cancel Thursday's call"
+    agreed: re.Pattern[str] = _NEVER  # yes to what was put forward: "没问题", "可以接受", "sounds good", "go ahead"
     other_side: re.Pattern[str] = _NEVER  # the reader named: "贵方", "you"
     approval: re.Pattern[str] = _NEVER
     approval_negated: re.Pattern[str] = _NEVER
@@ -293,9 +297,22 @@ ZH = _cues(
     other_side=_any("你们", "您", "你", "贵方", "贵司"),
     delivered=(_any("已经?", "刚刚?", "这就") + r"[^，。？?]{0,8}?"
                + _any("发(?!现|生|票)", "提交", "上传", "完成", "交付", "上线", "修复", "改好", "更新", "寄出", "寄", "部署",
-                      "发布", "给到", "同步", "整理好", "做好", "出好", "签好", "盖好章")
-               + r"|附件(?:是|为)[^，。]{0,12}?(?:终稿|最终版|修改版|新版|定稿|[Vv]\d)|(?:更新|修改|调整)好了"),
+                      "发布", "给到", "同步", "整理好", "做好", "出好", "签好", "盖好章", "加好", "开好", "配好", "装好", "搭好",
+                      "开通", "申请好", "处理好", "弄好", "录入", "导入", "添加", "设置好", "放(?:到|在)")
+               + r"|附件(?:是|为)[^，。]{0,12}?(?:终稿|最终版|修改版|新版|定稿|[Vv]\d)|(?:更新|修改|调整|改|做|整理|加|修|弄|准备|配置|搭|装|开)好了"
+               + r"|(?:附件|随附|附上)[^，。？?]{0,16}?(?:发|给|请查收|供参考)|(?:发|寄|传|交|给)(?:给|到)?(?:你们|您|贵方|贵司|大家)[^，。？?]{0,4}了"
+               + r"|(?:都|全部|均)?(?:发|寄|传|提交|上传)(?:过来|过去|出去)?了|已(?:正式)?上线|正式上线了|(?:已经|现在|今天|目前|顺利)(?:正式)?上线了"),
     received=r"(?:已|都)?收到(?!后|以后|之后|的话|吗)",
+    withdrawn=_any("不用了", "不需要了", "不用加了", "不用做了", "不用改了", "不用再", "不必了", "撤回", "先不做了", "先不加了",
+                   "先不做", "暂时不做", "这个需求取消", "需求取消", "就算了", "算了吧", "不要了", "用不上了", "不再需要"),
+    refused=_any("超出(?:了)?(?:合同|本期|一期|项目|原定|报价)?(?:的)?范围", "不在(?:合同|本期|一期|这期|本次|项目)?(?:的)?范围",
+                 "放到二期", "留到二期", "二期再", "不能接受", "没法接受", "无法接受", "接受不了", "不同意", "不行", "恐怕不行",
+                 "做不了", "没办法(?:调整|改|推迟|延|做)", "不考虑", "还是(?:按|维持|保持)(?:原|原来|原定|原计划)?", "维持原",
+                 "保持不变", "不变(?!化)", "不能(?:推迟|延期|顺延|调整|改)"),
+    cancelled=r"(?:会|会议|沟通会|电话会|评审会|例会|讨论)[^，。！？]{0,6}(?:取消|不开了|先不开)|取消[^，。！？]{0,6}(?:会|会议|沟通|讨论)",
+    agreed=(_any("没有?问题", "可以接受", "(?<!不)(?<!不能)(?<!无法)接受", "(?<!不)同意", "认可", "就(?:按|照)(?:这个|你们|您|贵司|新的)?[^，。]{0,6}(?:来|办|执行|定)",
+                 "就这么定", "就这样定", "可以的", "确认(?:通过|没问题|可以)")
+            + r"|^\s*(?:好的?|可以|行|OK|ok|Ok|嗯|对|是的)(?:[，,！!。~～\s]|$)"),
     chitchat=(r"^(?:您好|你好|大家好|hi|hello|谢谢|感谢|多谢|辛苦了|辛苦|收到|好的|OK|ok|嗯|祝好|此致|敬礼|"
               r"顺祝商祺|祝[^，。]{0,8}|期待[^，。]{0,10}|[^，。]{0,6}(?:你好|您好))[！!。.,，~～\s]*$"),
 )
@@ -493,9 +510,33 @@ EN = _cues(
     plan_heading=r"\b(?:next week|next steps?|coming up|upcoming|plans?|to-?dos?|up next|next sprint|planned)\b",
     other_side=r"\b(?:you|your|yours)\b",
     delivered=(r"\b(?:(?:i|we)(?:'ve| have)? (?:just |now |already )?(?:sent|shared|uploaded|delivered|submitted|pushed|"
-               r"deployed|published|fixed|updated|completed|finished|released|attached)|(?:has|have) (?:now |just )?been "
-               r"(?:sent|shared|uploaded|delivered|submitted|deployed|published|fixed|updated|completed|released)|"
-               r"attached (?:is|are)|please find attached|here (?:is|are) the|(?:is|are) (?:now )?(?:live|up|online))\b"),
+               r"deployed|published|fixed|updated|completed|finished|released|attached|added|created|configured|set up|filed|signed|"
+               r"raised|issued|booked|granted|invited|moved|merged|resolved)|(?:has|have) (?:now |just |already )?been "
+               r"(?:sent|shared|uploaded|delivered|submitted|deployed|published|fixed|updated|completed|released|added|created|"
+               r"configured|set up|done|resolved|signed|issued|raised|granted|processed|approved)|"
+               r"attached (?:is|are)|please find attached|here (?:is|are|'s) (?:the|our|my)|here's the|"
+               r"(?:is|are) (?:now )?(?:live|up|online|in place|ready|done|sorted|set up|fixed)|(?:now )?in place|"
+               r"(?:^|[.!] )done\b|all done|(?:it's|that's|this is) done|went live|we're live|are live|"
+               r"(?!(?:be|been|being|will|would|to|not|never|please|can|could|should|must|may|might|you|shall|and|or)\b)[a-z]+ "
+               r"(?:kindly |has |have |just |already )+(?:added|created|sent|set up|configured|uploaded|fixed|filed|signed|issued|granted))\b"),
+    withdrawn=(r"\b(?:no (?:more )?need (?:for (?:it|that|this|them|those|the \w+)|to (?:send|do|add|chase|worry))|"
+               r"(?:don't|do not|won't|will not) need (?:it|that|this|them|those|the \w+)(?: (?:any ?more|after all))?|"
+               r"no longer (?:need(?:ed)?|required|necessary|want(?:ed)?)|not needed (?:any ?more|after all)|"
+               r"(?:let's|let us|we'll|we will|we'd like to|please) (?:drop|scrap|shelve|withdraw|park)|"
+               r"(?:withdraw|drop|scrap|cancel) (?:the|that|this|our|my) (?:request|ask|idea|change)|"
+               r"forget (?:about )?(?:the|that|it)|not worth (?:it|moving|doing|the)|(?:ignore|disregard) (?:my|that|the) (?:earlier |last )?(?:request|ask|email))\b"),
+    refused=(r"\b(?:out of scope|outside (?:the |our )?(?:scope|contract|sow|budget)|not in (?:the |this |our )?(?:scope|contract|sow|phase)|"
+             r"(?:for|in|into) (?:a )?phase (?:2|two)|can't (?:accept|agree|do|move|approve|support)|cannot (?:accept|agree|do|move|approve|support)|"
+             r"(?:won't|will not) be able to|not (?:possible|feasible|an option)|(?:have|need) to (?:say no|decline|push back)|"
+             r"(?:we'd|we would|i'd|i would) rather (?:not|keep|stick)|(?:keep|stick with|stick to|hold) (?:the|to the|our|it|go-?live|launch)[^.,;]{0,20}(?:as (?:it is|planned|agreed)|date)|"
+             r"(?:stays|remains) (?:as (?:it is|planned)|on|at|unchanged|the same)|has to stay|must stay|no change to the (?:date|schedule|plan)|"
+             r"decline|turn (?:it|this|that) down|unfortunately (?:not|no|we can't))\b"),
+    cancelled=(r"\b(?:(?:cancel(?:l?ing|l?ed)?|call(?:ing)? off|scrap) (?:the |our |this |that |tomorrow's |today's |thursday's |friday's |monday's |tuesday's |wednesday's |next week's )?"
+               r"(?:meeting|call|session|review|walkthrough|sync|catch-?up|demo)|(?:meeting|call|session|sync|catch-?up) (?:is|has been) (?:cancel(?:l)?ed|off)|"
+               r"no need (?:for|to have) (?:the|a|that) (?:meeting|call|session))\b"),
+    agreed=(r"\b(?:sounds good|sounds great|works (?:for|with) (?:me|us)|that works|fine (?:by|with) (?:me|us)|agreed|we agree|i agree|"
+            r"happy (?:with|to go with) (?:that|this|it)|ok(?:ay)? (?:with|by) (?:me|us)|go ahead|let's do (?:it|that|this)|"
+            r"yes,? please|approved|we accept|accepted|makes sense|that's fine|all good|deal)\b"),
     received=(r"\b(?:thanks?(?: you)?(?: \w+)? for (?:the|your|sending)(?! (?:quick |kind |prompt )?(?:email|e-mail|message|mail|"
               r"reply|response|note|time|help|feedback|patience|understanding|support|call|update|heads-up|input))|(?:i|we)(?:'ve| have)? (?:got|received) (?:the|your)|"
               r"(?:has|have) (?:arrived|come through))\b"),

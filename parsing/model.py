@@ -158,6 +158,24 @@ class Finding:
         return out
 
 
+class SignalKind(StrEnum):
+    """What a clause that is no finding of its own says about earlier ones."""
+
+    WITHDRAWN = "withdrawn"  # an earlier ask or change no longer wanted: "这个不用了", "no need for it anymore"
+    REFUSED = "refused"  # a proposal or change turned down: "超出合同范围", "we can't accept that"
+    CANCELLED = "cancelled"  # a meeting called off: "明天的会取消吧"
+    AGREED = "agreed"  # yes to what was put forward: "没问题", "可以接受", "sounds good"
+
+
+@dataclass(frozen=True, slots=True)
+class Signal:
+    """A clause that answers something said before: the plan decides what it answers."""
+
+    kind: SignalKind
+    text: str
+    start: dt.datetime | None = None  # AGREED to a slot ("周四下午3点可以"): naive local wall time
+
+
 @dataclass(frozen=True, slots=True)
 class Extraction:
     """Everything `parsing` learns from one message, ready to be applied to the plan."""
@@ -171,3 +189,7 @@ class Extraction:
     notes: tuple[str, ...] = ()  # e.g. "quote removal left nothing; raw text kept"
     completions: tuple[str, ...] = ()  # clauses reporting work done: "首页设计稿已经发给您了"
     receipts: tuple[str, ...] = ()  # clauses acknowledging the other side's work: "素材收到了"
+    signals: tuple[Signal, ...] = ()  # clauses withdrawing, refusing, cancelling or agreeing
+
+    def signalled(self, kind: SignalKind) -> tuple[str, ...]:
+        return tuple(s.text for s in self.signals if s.kind is kind)

@@ -14,7 +14,7 @@ from parsing.classify import categorize
 from parsing.findings import read_text
 from parsing.language import detect_language
 from parsing.mime import read_email
-from parsing.model import Category, Email, Extraction, Finding, Party
+from parsing.model import Category, Email, Extraction, Finding, Party, Signal
 from parsing.quotes import new_text
 
 
@@ -58,11 +58,13 @@ def extract_email(email: Email, context: Context) -> Extraction:
     findings: tuple[Finding, ...] = ()
     completions: tuple[str, ...] = ()
     receipts: tuple[str, ...] = ()
+    signals: tuple[Signal, ...] = ()
     if category is Category.NORMAL and body.strip():
         # No Date and no arrival time: relative dates cannot be resolved (parsing has no clock).
         reference = email.date.astimezone(context.zone) if email.date else None
         reading = read_text(body, language=language, reference=reference, party=party)
         findings, completions, receipts = tuple(reading.findings), tuple(reading.completions), tuple(reading.receipts)
+        signals = tuple(reading.signals)
     return Extraction(
         email=email,
         body=body,
@@ -73,4 +75,5 @@ def extract_email(email: Email, context: Context) -> Extraction:
         notes=tuple(notes),
         completions=completions,
         receipts=receipts,
+        signals=signals,
     )

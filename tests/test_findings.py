@@ -757,3 +757,44 @@ def test_the_other_sides_work_acknowledged(text: str, language: str, received: l
 ])
 def test_chinese_risks_and_praise(party: Party, text: str, kind: Kind) -> None:
     assert [f.kind for f in run(text, party, "zh")] == [kind]
+
+
+@pytest.mark.parametrize(("text", "language", "kind", "clause"), [
+    ("这个不用了，谢谢。", "zh", "withdrawn", "这个不用了"),
+    ("市场部讨论后决定今年先不做直播了，这个需求撤回。", "zh", "withdrawn", "市场部讨论后决定今年先不做直播了"),
+    ("No need for the photos anymore.", "en", "withdrawn", "No need for the photos anymore."),
+    ("外卖积分超出合同范围，建议放到二期。", "zh", "refused", "外卖积分超出合同范围"),
+    ("Live chat is out of scope for phase 1.", "en", "refused", "Live chat is out of scope for phase 1."),
+    ("这个不能接受。", "zh", "refused", "这个不能接受。"),  # a refusal, not a yes
+    ("明天上午的会取消吧。", "zh", "cancelled", "明天上午的会取消吧。"),
+    ("Let's cancel Thursday's call.", "en", "cancelled", "Let's cancel Thursday's call."),
+    ("没问题，就按这个来。", "zh", "agreed", "没问题"),
+    ("Sounds good to us.", "en", "agreed", "Sounds good to us."),
+])
+def test_what_a_clause_says_about_earlier_ones(text: str, language: str, kind: str, clause: str) -> None:
+    reading = read_text(text, language=language, reference=REF, party=CLIENT)
+    assert (kind, clause) in [(str(s.kind), s.text) for s in reading.signals]
+
+
+@pytest.mark.parametrize(("text", "language"), [
+    ("能不能不用这么赶？", "zh"),  # a question says nothing yet
+    ("请把已经改好的稿子发过来", "zh"),  # an ask, not a yes ("改好的" is no "好的")
+    ("If that works, we can start on Monday.", "en"),  # a condition
+])
+def test_questions_asks_and_conditions_signal_nothing(text: str, language: str) -> None:
+    assert read_text(text, language=language, reference=REF, party=CLIENT).signals == []
+
+
+def test_a_slot_that_suits_is_a_yes_with_its_time() -> None:
+    (signal,) = read_text("Thursday at 3pm works for me.", language="en", reference=REF, party=CLIENT).signals
+    assert str(signal.kind) == "agreed" and signal.start == dt.datetime(2026, 3, 5, 15, 0)  # REF is a Wednesday
+
+
+@pytest.mark.parametrize(("text", "language", "party"), [
+    ("VI手册和LOGO源文件附件发给你们了（品牌部给的是AI和PDF两种格式）。", "zh", CLIENT),
+    ("嘉怡下午都发过来了", "zh", US),
+    ("Marcus kindly added the record and test emails now land in Gmail inboxes.", "en", CLIENT),
+])
+def test_work_reported_done_is_no_promise_and_no_ask(text: str, language: str, party: Party) -> None:
+    reading = read_text(text, language=language, reference=REF, party=party)
+    assert reading.findings == [] and reading.completions == [text]
