@@ -38,6 +38,9 @@ class Team:
     domains: tuple[str, ...]
     timezone: str = "UTC"
     language: str = "zh"
+    # Whose Authentication-Results header to believe (RFC 8601): the receiving server's id.
+    trusted_authserv_id: str = ""
+    trust: str = "dmarc"  # dmarc: a team sender is proven by DMARC or aligned DKIM; domain: From suffices
 
     @property
     def zone(self) -> ZoneInfo:
@@ -94,6 +97,8 @@ class Stakeholder:
     name: str
     address: str
     party: str
+    timezone: str = ""  # where they read their mail (invitations name it); "" for the team's
+    role: str = ""  # e.g. sponsor, project lead: free text
 
 
 @dataclass(frozen=True, slots=True)
@@ -137,6 +142,30 @@ class StatusMeeting:
 
 
 @dataclass(frozen=True, slots=True)
+class DigestSettings:
+    """`[digest]`: whether the PM gets the client digest as a draft first, and for how long."""
+
+    review: bool = False
+    review_hours: int = 4
+
+
+@dataclass(frozen=True, slots=True)
+class ReminderSettings:
+    """`[reminders]`: how long before a due date owners are reminded, and whether clients are."""
+
+    before_due_working_days: int = 1
+    clients: bool = True
+
+
+@dataclass(frozen=True, slots=True)
+class SurveySettings:
+    """`[surveys]`: the scale of the satisfaction question and when the one reminder goes."""
+
+    scale: str = "1-5"  # or "0-10"
+    reminder_working_days: int = 3
+
+
+@dataclass(frozen=True, slots=True)
 class Project:
     key: str
     name: str
@@ -147,6 +176,8 @@ class Project:
     digest: DigestSchedule = DigestSchedule()
     tag: str = ""  # the subject tag mailbot adds to its mail, "[tag]"; default: the name
     status_meeting: StatusMeeting | None = None
+    location: str = ""  # where meetings take place, in words
+    meeting_url: str = ""  # the project's video-meeting link
 
     def stakeholder(self, address: str) -> Stakeholder | None:
         address = address.lower()
@@ -163,6 +194,10 @@ class Settings:
     projects: tuple[Project, ...] = ()
     timeouts: Timeouts = Timeouts()
     calendar: CalendarSettings = CalendarSettings()
+    digest: DigestSettings = DigestSettings()
+    reminders: ReminderSettings = ReminderSettings()
+    surveys: SurveySettings = SurveySettings()
+    templates_dir: Path | None = None  # files here override the bundled templates, per file
     source: Path | None = None  # the file it was read from
 
     def project(self, key: str) -> Project:
@@ -239,7 +274,7 @@ def _parse_number(kind: type, value: str, key: str, variable: str) -> Any:
 
 # -- validation -------------------------------------------------------------------------------
 
-_KNOWN_SECTIONS = {"team", "store", "imap", "smtp", "outbox", "projects", "timeouts", "calendar"}
+_KNOWN_SECTIONS = {"team", "store", "imap", "smtp", "outbox", "projects", "timeouts", "calendar", "digest", "reminders", "surveys", "templates"}
 
 
 def _build(data: dict[str, Any], base: Path, source: Path | None) -> Settings:
@@ -272,6 +307,10 @@ def _build(data: dict[str, Any], base: Path, source: Path | None) -> Settings:
         projects=projects,
         timeouts=_timeouts(_section(data, "timeouts")),
         calendar=_calendar(_section(data, "calendar")),
+        digest=_digest_settings(_section(data, "digest")),
+        reminders=_reminders(_section(data, "reminders")),
+        surveys=_surveys(_section(data, "surveys")),
+        templates_dir=_templates_dir(_section(data, "templates"), base),
         source=source,
     )
 
@@ -337,21 +376,61 @@ def _path(value: Any, key: str, base: Path) -> Path:
 
 
 def _team(team: dict[str, Any]) -> Team:
-    _only(team, "team", {"name", "address", "domains", "timezone", "language"})
+    _only(team, "team", {"name", "address", "domains", "timezone", "language", "trusted_authserv_id", "trust"})
     address = _address(team.get("address"), "team.address")
     domains = _domains(team.get("domains", [address.partition("@")[2]]), "team.domains")
     timezone = _str(team.get("timezone", "UTC"), "team.timezone", required=True)
-    try:
-        ZoneInfo(timezone)
-    except (ZoneInfoNotFoundError, ValueError):
-        raise ConfigError("team.timezone", f"{timezone!r} is not an IANA time zone such as Asia/Shanghai") from None
+    _zone(timezone, "team.timezone")
     return Team(
         name=_str(team.get("name", "mailbot"), "team.name") or "mailbot",
         address=address,
         domains=domains,
         timezone=timezone,
         language=_choice(team.get("language", "zh"), "team.language", LANGUAGES),
+        trusted_authserv_id=_str(team.get("trusted_authserv_id", ""), "team.trusted_authserv_id"),
+        trust=_choice(team.get("trust", "dmarc"), "team.trust", ("dmarc", "domain")),
     )
+
+
+def _zone(name: str, key: str) -> str:
+    try:
+        ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError):
+        raise ConfigError(key, f"{name!r} is not an IANA time zone such as Asia/Shanghai") from None
+    return name
+
+
+def _bool(value: Any, key: str) -> bool:
+    if not isinstance(value, bool):
+        raise ConfigError(key, f"must be true or false, not {value!r}")
+    return value
+
+
+def _digest_settings(raw: dict[str, Any]) -> DigestSettings:
+    _only(raw, "digest", {"review", "review_hours"})
+    return DigestSettings(review=_bool(raw.get("review", False), "digest.review"),
+                          review_hours=_int(raw.get("review_hours", 4), "digest.review_hours", 1, 168))
+
+
+def _reminders(raw: dict[str, Any]) -> ReminderSettings:
+    _only(raw, "reminders", {"before_due_working_days", "clients"})
+    return ReminderSettings(
+        before_due_working_days=_int(raw.get("before_due_working_days", 1), "reminders.before_due_working_days", 0, 20),
+        clients=_bool(raw.get("clients", True), "reminders.clients"),
+    )
+
+
+def _surveys(raw: dict[str, Any]) -> SurveySettings:
+    _only(raw, "surveys", {"scale", "reminder_working_days"})
+    return SurveySettings(
+        scale=_choice(raw.get("scale", "1-5"), "surveys.scale", ("1-5", "0-10")),
+        reminder_working_days=_int(raw.get("reminder_working_days", 3), "surveys.reminder_working_days", 1, 30),
+    )
+
+
+def _templates_dir(raw: dict[str, Any], base: Path) -> Path | None:
+    _only(raw, "templates", {"dir"})
+    return _path(raw["dir"], "templates.dir", base) if raw.get("dir") else None
 
 
 def _server(section: dict[str, Any], name: str, default_port: int, base: Path) -> dict[str, Any]:
@@ -411,7 +490,8 @@ def _project(raw: Any, index: int, team: Team) -> Project:
     where = f"projects[{index}]"
     if not isinstance(raw, dict):
         raise ConfigError(where, "must be a table")
-    _only(raw, where, {"key", "name", "tag", "language", "client_domains", "stakeholders", "milestones", "digest", "status_meeting"})
+    _only(raw, where, {"key", "name", "tag", "language", "client_domains", "stakeholders", "milestones", "digest", "status_meeting",
+                       "location", "meeting_url"})
     key = _str(raw.get("key"), f"{where}.key", required=True)
     if not key.replace("-", "").replace("_", "").isalnum():
         raise ConfigError(f"{where}.key", f"{key!r} may hold only letters, digits, '-' and '_'")
@@ -420,12 +500,15 @@ def _project(raw: Any, index: int, team: Team) -> Project:
         at = f"{where}.stakeholders[{i}]"
         if not isinstance(s, dict):
             raise ConfigError(at, "must be a table with name, address and party")
-        _only(s, at, {"name", "address", "party"})
+        _only(s, at, {"name", "address", "party", "timezone", "role"})
+        zone = _str(s.get("timezone", ""), f"{at}.timezone")
         stakeholders.append(
             Stakeholder(
                 name=_str(s.get("name"), f"{at}.name"),
                 address=_address(s.get("address"), f"{at}.address"),
                 party=_choice(s.get("party", "client"), f"{at}.party", PARTIES),
+                timezone=_zone(zone, f"{at}.timezone") if zone else "",
+                role=_str(s.get("role", ""), f"{at}.role"),
             )
         )
     milestones = []
@@ -446,6 +529,8 @@ def _project(raw: Any, index: int, team: Team) -> Project:
         milestones=tuple(milestones),
         digest=_digest(raw.get("digest", {}), f"{where}.digest"),
         status_meeting=_status_meeting(raw["status_meeting"], f"{where}.status_meeting") if raw.get("status_meeting") else None,
+        location=_str(raw.get("location", ""), f"{where}.location"),
+        meeting_url=_str(raw.get("meeting_url", ""), f"{where}.meeting_url"),
     )
 
 

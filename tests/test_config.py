@@ -98,3 +98,64 @@ def test_timeouts_are_bounded(tmp_path: Path, key: str, value: int) -> None:
     with pytest.raises(ConfigError) as info:
         load(path, env={})
     assert info.value.key == f"timeouts.{key}"
+
+
+CONTRACT_ADDITIONS = """\
+[team]
+address = "project@studio.example"
+domains = ["studio.example"]
+trusted_authserv_id = "mx.studio.example"
+trust = "domain"
+
+[digest]
+review = true
+review_hours = 4
+
+[reminders]
+before_due_working_days = 2
+clients = false
+
+[surveys]
+scale = "0-10"
+reminder_working_days = 3
+
+[templates]
+dir = "my-templates"
+
+[[projects]]
+key = "p"
+location = "会议室 12F / Room 12F"
+meeting_url = "https://meeting.example/abc"
+stakeholders = [
+  { name = "Tom Baker", address = "tom@client.example", party = "client", timezone = "America/Chicago", role = "sponsor" },
+]
+"""
+
+
+def test_every_key_of_the_contracts_additions_is_read(tmp_path: Path) -> None:
+    path = tmp_path / "mailbot.toml"
+    path.write_text(CONTRACT_ADDITIONS, encoding="utf-8")
+    settings = load(path, env={})
+    assert (settings.team.trusted_authserv_id, settings.team.trust) == ("mx.studio.example", "domain")
+    assert (settings.digest.review, settings.reminders.before_due_working_days, settings.reminders.clients) == (True, 2, False)
+    assert (settings.surveys.scale, settings.templates_dir) == ("0-10", tmp_path / "my-templates")
+    (project,) = settings.projects
+    assert (project.location, project.meeting_url) == ("会议室 12F / Room 12F", "https://meeting.example/abc")
+    assert (project.stakeholders[0].timezone, project.stakeholders[0].role) == ("America/Chicago", "sponsor")
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "key"),
+    [
+        ('trust = "domain"', 'trust = "anyone"', "team.trust"),
+        ('scale = "0-10"', 'scale = "1-7"', "surveys.scale"),
+        ('timezone = "America/Chicago"', 'timezone = "Chicago"', "projects[0].stakeholders[0].timezone"),
+        ("clients = false", 'clients = "no"', "reminders.clients"),
+    ],
+)
+def test_a_wrong_value_among_the_additions_names_its_key(tmp_path: Path, old: str, new: str, key: str) -> None:
+    path = tmp_path / "mailbot.toml"
+    path.write_text(CONTRACT_ADDITIONS.replace(old, new), encoding="utf-8")
+    with pytest.raises(ConfigError) as info:
+        load(path, env={})
+    assert info.value.key == key
