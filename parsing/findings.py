@@ -483,10 +483,20 @@ _HEADING = re.compile(r"[^，,。.!?！？\n]{1,14}[:：][ \t]*(?:\n|$)")
 
 def _heading(text: str, a: int, b: int) -> bool:
     """Whether text[a:b] is a section heading alone on its line ("风险与问题：", "Blockers:",
-    "需要贵方协助："): what follows it carries the findings."""
+    "需要贵方协助：", or "Action items" over a list): what follows it carries the findings."""
     line_start = text.rfind("\n", 0, a) + 1
-    return not text[line_start:a].strip() and _HEADING.match(text, a) is not None \
-        and len(text[a:b].split()) <= 4
+    if text[line_start:a].strip() or len(text[a:b].split()) > 4:
+        return False
+    if _HEADING.match(text, a) is not None:
+        return True
+    line_end = text.find("\n", a)
+    line = text[a:line_end if line_end >= 0 else len(text)].strip()
+    following = text[line_end + 1:] if line_end >= 0 else ""
+    next_line = next((ln for ln in following.splitlines() if ln.strip()), "")
+    return bool(line) and len(line) <= 24 and _BARE_HEADING.fullmatch(line) is not None and _LIST_ITEM.match(next_line) is not None
+
+
+_BARE_HEADING = re.compile(r"[\w\u3400-\u9fff][\w\u3400-\u9fff &/-]*")
 
 
 _SCORE_JOINER = re.compile(r"\s(?:and|&)\s|[,;，；、]")
@@ -684,6 +694,15 @@ def _list_item(text: str, start: int) -> bool:
     return _LIST_ITEM.match(text, line) is not None and _line_start(text, start)
 
 
+_OWNER = re.compile(r"[ \t]*(?:[-*•·●▪]|\d{1,2}[.)、．](?!\d)|[（(]\d{1,2}[)）])?\s*[^\s:：，,。]{1,20}(?: [A-Z][a-z]+)?\s*[:：]\s*\S")
+
+
+def _owned_line(text: str, start: int) -> bool:
+    """A list line that names its owner before a colon ("- Dana: brand assets by Wed 11 Feb")."""
+    line = text.rfind("\n", 0, start) + 1
+    return _OWNER.match(text, line) is not None
+
+
 def _in_plan(plan: bool, text: str, start: int, clauses: list[_Clause], cues: Cues) -> bool:
     """A plan section opens with a heading such as "下周计划：" or "Next week:" alone on its line
     and runs over the list under it; another heading or a line of prose closes it."""
@@ -696,7 +715,7 @@ def _in_plan(plan: bool, text: str, start: int, clauses: list[_Clause], cues: Cu
 
 
 _POLITE_ASK = re.compile(r"请(?!查收|参阅|查看附件|见附件)|麻烦|烦请|能否|能不能|可否|是否|\bplease\b(?! find)|\b(?:could|can|would|will) you\b|\?|？")
-_FUTURE = re.compile(r"\b(?:will|shall|going to|gonna|plan to|about to)\b|'ll\b|将|会(?!议|员|上|场|谈|后|签|务)|准备|打算|计划")
+_FUTURE = re.compile(r"\b(?:will|shall|going to|gonna|plan to|about to|once)\b|'ll\b|将|(?<![审动例开约周晨盘话班])会(?!议|员|上|场|谈|后|签|务|的)|准备|打算|计划|一旦")
 
 
 def _reports(clause: _Clause, cue: re.Pattern[str], cues: Cues) -> bool:
@@ -705,7 +724,7 @@ def _reports(clause: _Clause, cue: re.Pattern[str], cues: Cues) -> bool:
     "素材收到了", "Thanks for the GA export"). Either may close a promise."""
     return not (clause.question or clause.conditional) and cue.search(clause.norm) is not None \
         and cues.negation.search(clause.norm) is None and cues.commitment.search(clause.norm) is None \
-        and _FUTURE.search(clause.norm) is None
+        and _FUTURE.search(clause.norm) is None and not clause.deadline
 
 
 _SIGNAL_CUES = (
@@ -725,18 +744,27 @@ def _signals(clauses: list[_Clause], cues: Cues) -> list[Signal]:
         if clause.question or clause.conditional or clause.slot:
             continue  # a slot that suits is a yes with its time: the findings component says it
         for kind, cue in _SIGNAL_CUES:
+            if kind is SignalKind.AGREED and (cues.request.search(clause.norm) or _POLITE_ASK.search(clause.norm)):
+                continue  # "麻烦王蕾确认是否接受" asks for a yes; it gives none
             if getattr(cues, cue).search(clause.norm):
                 found.append(Signal(kind, clause.text))
                 break
     return found
 
 
-def _planned(clause: _Clause, label: _Label | None, cues: Cues) -> _Label | None:
+_NAME_ONLY = re.compile(r"[^\s:：]{1,20}(?: [^\s:：]{1,20})?\s*[:：]")
+
+
+def _planned(clause: _Clause, label: _Label | None, cues: Cues, owned: bool = False) -> _Label | None:
     """An item of the writer's plan with no finding of its own is a commitment of the writer's
-    ("- Android push notifications by Wednesday"), unless it names the reader or is done."""
-    if label is not None or clause.heading or clause.question or len(clause.norm.strip()) < 4:
+    ("- Android push notifications by Wednesday"), unless it names the reader or is done. An
+    action item that names its owner ("- Northlight: admin guide for your IT team by Fri 3
+    July") is that owner's, whoever it is for."""
+    if label is not None or clause.heading or clause.question or clause.conditional or len(clause.norm.strip()) < 4:
         return label
-    if cues.other_side.search(clause.norm) or _is_past(clause, cues) or (clause.timed and not clause.future):
+    if _NAME_ONLY.fullmatch(clause.norm.strip()):
+        return label  # "Marcus:" before its task: the owner, not a task
+    if (cues.other_side.search(clause.norm) and not owned) or _is_past(clause, cues) or (clause.timed and not clause.future):
         return label
     return _Label(Kind.COMMITMENT)
 
@@ -782,8 +810,9 @@ def _drafts(clauses: list[_Clause], labels: list[_Label | None], cues: Cues,
             last.end = clause.end  # "我们会重新梳理…，争取下周二前出…": one promise, the plan goes on
             continue
         start = clause.start
-        if previous_free is not None and _absorbable(previous_free, cues, times):
-            start = previous_free.start
+        if previous_free is not None and (_absorbable(previous_free, cues, times) or (
+                label.kind in (Kind.COMMITMENT, Kind.REQUEST) and _objectless(clause, times) and previous_free.end <= clause.start)):
+            start = previous_free.start  # "VI手册和Logo源文件我让王芳整理，| 周三前发给你们": what it sends is before it
         drafts.append(_Draft(start, clause.end, label, clause if clause is clauses[0] else None))
         previous_free = None
     return drafts
@@ -836,6 +865,19 @@ def _merged(first: _Label, second: _Label) -> _Label:
     if first.kind is not Kind.FEEDBACK or first.sentiment == second.sentiment:
         return first
     return replace(first, sentiment="mixed")
+
+
+_FILLER = re.compile(r"[\W_\d]|[我们你您他她它给发到前之内请麻烦把也再就会可以将要马上尽快周日号月天后再]|"
+                     r"\b(?:i|i'll|we|we'll|will|you|it|them|this|that|send|get|have|to|by|on|the|a|over|back|soon|shortly)\b", re.I)
+
+
+def _objectless(clause: _Clause, times: list[TimeExpression]) -> bool:
+    """A promise or ask that names no thing of its own ("周三前发给你们", "I'll send it tomorrow")."""
+    rest = clause.text
+    for expression in times:
+        if clause.start <= expression.start and expression.end <= clause.end:
+            rest = rest.replace(expression.text, "")
+    return len(_FILLER.sub("", rest.lower())) <= 2
 
 
 def _absorbable(clause: _Clause, cues: Cues, times: list[TimeExpression]) -> bool:
@@ -926,12 +968,17 @@ _ZONES = {
 }
 
 
+_EXPLICIT_DAY = re.compile(r"\d{1,2}\s*月\s*\d{1,2}|\d{1,2}\s*[日号]|\d{1,2}[/.-]\d{1,2}|\d{1,2}(?:st|nd|rd|th)?\s+[A-Za-z]{3}|[A-Za-z]{3,9}\.?\s+\d{1,2}", re.I)
+
+
 def _meeting_start(times: list[TimeExpression], text: str,
                    reference: dt.datetime | None) -> dt.datetime | None:
     both = next((t for t in times if t.date and t.time), None)
     if both and both.date and both.time:
         return _in_team_zone(dt.datetime.combine(both.date, both.time), text, both.end, reference)
-    day = next((t.date for t in times if t.date), None)
+    days = [t for t in times if t.date]
+    explicit = [t for t in days if _EXPLICIT_DAY.search(t.text)]  # "周四（2月5日）": the date, not the weekday
+    day = (explicit or days)[0].date if days else None
     timed = next((t for t in times if t.time), None)
     if not (day and timed and timed.time):
         return None
@@ -1017,8 +1064,10 @@ class _FindingsComponent:
                 continue
             labels = [_classify(clause, self.cues, party, survey) for clause in clauses]
             plan = _in_plan(plan, text, start, clauses, self.cues)
-            if plan and party is Party.US and _list_item(text, start):  # the studio's weekly report
-                labels = [_planned(clause, label, self.cues) for clause, label in zip(clauses, labels)]
+            owned = _owned_line(text, start)
+            if plan and _list_item(text, start) and (party is Party.US or owned):
+                # the studio's weekly report; action items of minutes ("- Marcus: DNS records by Thu 18 June")
+                labels = [_planned(clause, label, self.cues, owned) for clause, label in zip(clauses, labels)]
             free = [c for c, label in zip(clauses, labels) if label is None]
             completions.extend(c.text for c in free if _reports(c, self.cues.delivered, self.cues))
             receipts.extend(c.text for c in free if _reports(c, self.cues.received, self.cues) and "没" not in c.norm)

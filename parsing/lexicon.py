@@ -293,14 +293,14 @@ ZH = _cues(
     to_sender=r"(?:给|发|交|寄|传|发给|交给|寄给|传给)(?:我们|我方|我司|我)(?!们的)",
     request_not=_any("请勿(?:直接)?回复", "退订"),
     plan_heading=_any("下周计划", "下周工作", "下周安排", "下一步", "后续计划", "后续安排", "接下来", "下阶段", "下一阶段",
-                      "工作计划", "计划", "待办"),
+                      "工作计划", "计划", "待办", "行动项", "后续事项", "跟进事项", "分工", "责任人", "会后事项"),
     other_side=_any("你们", "您", "你", "贵方", "贵司"),
     delivered=(_any("已经?", "刚刚?", "这就") + r"[^，。？?]{0,8}?"
                + _any("发(?!现|生|票)", "提交", "上传", "完成", "交付", "上线", "修复", "改好", "更新", "寄出", "寄", "部署",
                       "发布", "给到", "同步", "整理好", "做好", "出好", "签好", "盖好章", "加好", "开好", "配好", "装好", "搭好",
                       "开通", "申请好", "处理好", "弄好", "录入", "导入", "添加", "设置好", "放(?:到|在)")
-               + r"|附件(?:是|为)[^，。]{0,12}?(?:终稿|最终版|修改版|新版|定稿|[Vv]\d)|(?:更新|修改|调整|改|做|整理|加|修|弄|准备|配置|搭|装|开)好了"
-               + r"|(?:附件|随附|附上)[^，。？?]{0,16}?(?:发|给|请查收|供参考)|(?:发|寄|传|交|给)(?:给|到)?(?:你们|您|贵方|贵司|大家)[^，。？?]{0,4}了"
+               + r"|(?:修改|整理|设计|制作|开发|测试|评估|部署|搭建|调整)完成(?!后|以后|之后)|附件(?:是|为)|见附件|(?:更新|修改|调整|改|做|整理|加|修|弄|准备|配置|搭|装|开)好了|(?:评估|做|写|整理|测|改|修|审)完了"
+               + r"|(?:附件|随附|附上)[^，。？?]{0,16}?(?:发|给|请查收|供参考)|(?:发|寄|传|交)(?:给|到)?(?:你们|您|贵方|贵司|大家)[^，。？?]{0,4}了"
                + r"|(?:都|全部|均)?(?:发|寄|传|提交|上传)(?:过来|过去|出去)?了|已(?:正式)?上线|正式上线了|(?:已经|现在|今天|目前|顺利)(?:正式)?上线了"),
     received=r"(?:已|都)?收到(?!后|以后|之后|的话|吗)",
     withdrawn=_any("不用了", "不需要了", "不用加了", "不用做了", "不用改了", "不用再", "不必了", "撤回", "先不做了", "先不加了",
@@ -309,7 +309,8 @@ ZH = _cues(
                  "放到二期", "留到二期", "二期再", "不能接受", "没法接受", "无法接受", "接受不了", "不同意", "不行", "恐怕不行",
                  "做不了", "没办法(?:调整|改|推迟|延|做)", "不考虑", "还是(?:按|维持|保持)(?:原|原来|原定|原计划)?", "维持原",
                  "保持不变", "不变(?!化)", "不能(?:推迟|延期|顺延|调整|改)"),
-    cancelled=r"(?:会|会议|沟通会|电话会|评审会|例会|讨论)[^，。！？]{0,6}(?:取消|不开了|先不开)|取消[^，。！？]{0,6}(?:会|会议|沟通|讨论)",
+    cancelled=(r"(?:会|会议|沟通会|电话会|评审会|例会|讨论|(?i:call|meeting|sync))[^，。！？]{0,6}(?:取消|不开了|先不开)"
+               r"|取消[^，。！？]{0,6}(?:会|会议|沟通|讨论|(?i:call|meeting))"),
     agreed=(_any("没有?问题", "可以接受", "(?<!不)(?<!不能)(?<!无法)接受", "(?<!不)同意", "认可", "就(?:按|照)(?:这个|你们|您|贵司|新的)?[^，。]{0,6}(?:来|办|执行|定)",
                  "就这么定", "就这样定", "可以的", "确认(?:通过|没问题|可以)")
             + r"|^\s*(?:好的?|可以|行|OK|ok|Ok|嗯|对|是的)(?:[，,！!。~～\s]|$)"),
@@ -341,7 +342,7 @@ EN = _cues(
                 r"|\b(?:will|to) follow\b"
                 r"|^\s*(?:and\s+)?(?:will|shall)\s+(?!you\b|we\b|i\b)"
                 r"|\byou(?:'ll| will) (?:have|receive|get|see)\b"
-                r"|\b(?:it|they|this|these|that|the \w+(?: \w+)?) (?:will|should) be (?:ready|done|"
+                r"|\b(?:it|they|this|these|that|the \w+(?: \w+){0,2}) (?:will|should) be (?:ready|done|"
                 r"delivered|sent|uploaded|shared|live|available|finished|completed|fixed)\b"
                 # the plan said of the work: "rates will be connected by Friday", "test plan coming your way"
                 r"|\bwill be (?:connected|updated|fixed|delivered|uploaded|shared|sent|deployed|published|released|"
@@ -507,7 +508,8 @@ EN = _cues(
               r"(?:attached is |here is |please find )?(?:the |our )?signed (?:sow|contract|po|agreement|quote|proposal|order))\b"),
     risk_over=r"\b(?:back on track|resolved now|now resolved|fixed now|caught up|no longer (?:a|an) (?:issue|problem|risk|blocker))\b",
     to_sender=r"\b(?:to us|to me|send us|send me|get us|get me)\b",
-    plan_heading=r"\b(?:next week|next steps?|coming up|upcoming|plans?|to-?dos?|up next|next sprint|planned)\b",
+    plan_heading=(r"\b(?:next week|next steps?|coming up|upcoming|plans?|to-?dos?|up next|next sprint|planned|action items?|actions|"
+                  r"follow-?ups?|owners)\b"),
     other_side=r"\b(?:you|your|yours)\b",
     delivered=(r"\b(?:(?:i|we)(?:'ve| have)? (?:just |now |already )?(?:sent|shared|uploaded|delivered|submitted|pushed|"
                r"deployed|published|fixed|updated|completed|finished|released|attached|added|created|configured|set up|filed|signed|"
@@ -515,7 +517,8 @@ EN = _cues(
                r"(?:sent|shared|uploaded|delivered|submitted|deployed|published|fixed|updated|completed|released|added|created|"
                r"configured|set up|done|resolved|signed|issued|raised|granted|processed|approved)|"
                r"attached (?:is|are)|please find attached|here (?:is|are|'s) (?:the|our|my)|here's the|"
-               r"(?:is|are) (?:now )?(?:live|up|online|in place|ready|done|sorted|set up|fixed)|(?:now )?in place|"
+               r"(?:is|are) (?:now )?(?:live|up|online|in place|ready|done|sorted|set up|fixed|attached|enclosed)|(?:now )?in place|"
+               r"(?:went|gone|is|are) out\b(?! of)|(?:has|have) gone out|here it is|here they are|(?:is|are) (?:now )?on the (?:shared )?drive|"
                r"(?:^|[.!] )done\b|all done|(?:it's|that's|this is) done|went live|we're live|are live|"
                r"(?!(?:be|been|being|will|would|to|not|never|please|can|could|should|must|may|might|you|shall|and|or)\b)[a-z]+ "
                r"(?:kindly |has |have |just |already )+(?:added|created|sent|set up|configured|uploaded|fixed|filed|signed|issued|granted))\b"),
@@ -546,7 +549,9 @@ EN = _cues(
     approval_polite=(r"\b(?:please (?:proceed|go ahead)(?: (?:with (?:it|this|that)|accordingly|to (?:the )?"
                      r"(?:[\w-]+ ){0,2}(?:design|development|build|production|"
                      r"phase|stage|step|launch|implementation|print(?:ing)?)))?[.!]?\s*$|"
-                     r"feel free to (?:proceed|go ahead)|whenever you(?:'re| are) ready)"),
+                     r"feel free to (?:proceed|go ahead)|whenever you(?:'re| are) ready|"
+                     r"(?:please )?(?:take|consider|treat) this (?:email |e-mail |message |note )?as (?:our |my )?(?:formal |official |written )?"
+                     r"(?:sign-?off|approval|go-ahead|acceptance|confirmation))"),
     meeting=(r"\b(?:meet|meeting|call|catch[- ]up|sync|chat|get together|video call|conference call|"
              r"zoom|teams call|hangout|walkthrough|walk-through|walk \w+(?: \w+)? through|review session|"
              r"come (?:by|in|over)|drop by|pop (?:in|by)|visit (?:your|the)|(?:\d+|fifteen|twenty|thirty) minutes with|"
@@ -588,7 +593,9 @@ EN = _cues(
     # a reply naming a slot: "Thursday works for me", "How about Tuesday at 3?" — what is
     # left of the clause once its time expressions (@) and these fillers are gone must be
     # empty (in a question or after how/what about) or match slot_fit
-    slot_filler=(r"\b(?:maybe|perhaps|or|and|either|then|how about|the|instead|"
+    slot_filler=(r"\b(?:maybe|perhaps|or|and|either|then|how about|the|instead|could we do|can we do|shall we (?:lock|say|do|make it)|"
+                 r"let's (?:say|do|lock|make it)|lock in|pencil in|go with|at your office|at our office|your office|our office|"
+                 r"on teams|on zoom|in person|online|"
                  r"what about|say|coffee|lunch|dinner|breakfast|drinks?|a call|a meeting|the meeting|"
                  r"the call|usual time|same time|at|on|in the|any time|anytime|sometime|morning|"
                  r"afternoon|evening|night|eve|guys|all|(?:sydney|pacific|eastern|central|mountain|uk|london|beijing|"
