@@ -346,7 +346,6 @@ def _section(title: str, rows: list[dict[str, Any]], line: Any) -> list[str]:
 def digest(project_key: str | None, send: bool, now_text: str | None, config_path: Path | None) -> None:
     """Render the weekly digest of one project; with --send, queue and send it."""
     from mailbot.service import Mailbot
-    from scheduling.cadence import week_until
 
     settings = load(config_path)
     project = settings.project(_one_project(settings, project_key))
@@ -356,8 +355,7 @@ def digest(project_key: str | None, send: bool, now_text: str | None, config_pat
             rendered = bot.render_digest(project, now)
             click.echo(f"Subject: {rendered.subject}\n\n{rendered.text}")
             return
-        today = now.astimezone(settings.team.zone).date()
-        if not bot.queue_digest(project, week_until(today), now):
+        if not bot.queue_digest(project, now):
             click.echo("this week's digest was already queued; nothing new to send")
         flushed = bot.flush()
     click.echo(f"{flushed.sent} sent, {flushed.stored} kept in {settings.outbox.maildir}, {flushed.failed} failed")

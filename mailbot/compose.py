@@ -78,16 +78,20 @@ _STATUS = {
 }
 
 
-def format_day(day: dt.date | str | None, lang: str) -> str:
-    """3月13日（周五） / Fri 13 Mar; empty for no date."""
+def format_day(day: dt.date | str | None, lang: str, today: dt.date | str | None = None) -> str:
+    """3月13日（周五） / Fri 13 Mar; with the year when it is not `today`'s (2027年1月5日（周二） /
+    Tue 5 Jan 2027); empty for no date."""
     if day is None or day == "":
         return ""
     if isinstance(day, str):
         day = dt.date.fromisoformat(day[:10])
+    if isinstance(today, str) and today:
+        today = dt.date.fromisoformat(today[:10])
+    other_year = isinstance(today, dt.date) and today.year != day.year
     weekday = _WEEKDAYS[lang][day.weekday()]
     if lang == "zh":
-        return f"{day.month}月{day.day}日（{weekday}）"
-    return f"{weekday} {day.day} {_MONTHS_EN[day.month - 1]}"
+        return f"{day.year}年{day.month}月{day.day}日（{weekday}）" if other_year else f"{day.month}月{day.day}日（{weekday}）"
+    return f"{weekday} {day.day} {_MONTHS_EN[day.month - 1]}" + (f" {day.year}" if other_year else "")
 
 
 def format_month_day(day: dt.date | str, lang: str, with_month: bool = True) -> str:
@@ -162,7 +166,7 @@ def environment(lang: str, html: bool) -> jinja2.Environment:
         keep_trailing_newline=True,
         undefined=jinja2.StrictUndefined,
     )
-    env.filters["day"] = lambda value: format_day(value, lang)
+    env.filters["day"] = jinja2.pass_context(lambda ctx, value: format_day(value, lang, ctx.get("today")))
     env.filters["party"] = lambda value: _PARTY[lang].get(value or "", value or "")
     env.filters["status"] = lambda value: _STATUS[lang].get(value or "", value or "")
     env.filters["sentiment"] = lambda value: _SENTIMENT[lang].get(value or "", value or "")

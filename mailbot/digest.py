@@ -1,15 +1,18 @@
-"""The weekly digest: what the plan says about one project for one week, ready for `templates/`.
+"""The weekly digest: what the plan says about one project, as of one moment, for the client.
 
-Sections (DESIGN.md): done, in progress, next steps with dates, overdue, open change requests,
-risks, recent feedback, and the milestones. Items are commitments and requests (owed by us or
-by the client) and milestones.
+The digest is mailbot's face to the client, so it shows what the client should see and nothing
+a careful PM would be embarrassed to send:
 
-- done: commitments/requests marked done, milestones approved, change requests applied, in the period;
-- overdue: open items whose due day is before today;
-- next: open items and unapproved milestones due today or later, soonest first;
-- in progress: open items with no due day;
-- change requests: every one not yet applied or rejected;
-- risks: every open risk; feedback: what was said in the period.
+- the week is Monday to Sunday of the week before the run (`cadence.digest_period`), for the
+  scheduled digest and for `mailbot digest` alike;
+- everything is read as of `now` from the history: an item made later is not there, one closed
+  later is still open, a milestone moved later still has its old date;
+- items said only in mail between the team (`internal`) are never shown;
+- overdue: open items whose due day has passed; done: items closed (done), milestones signed
+  off and changes decided in the week; next: open items and milestones still to come; in
+  progress: open items with no day;
+- changes to the plan in the week, each with its reason ("内页设计 4月17日 → 4月24日（CR-1）");
+- change requests not yet applied, rejected or withdrawn; open risks; feedback of the week.
 """
 
 from __future__ import annotations
@@ -23,78 +26,115 @@ from mailbot.store import Store, iso
 from mailbot.store.records import Item
 from scheduling.cadence import Period
 
-PENDING_CHANGES = [s for s in ChangeStatus if s not in (ChangeStatus.APPLIED, ChangeStatus.REJECTED)]
+PENDING_CHANGES = {s for s in ChangeStatus} - {ChangeStatus.APPLIED, ChangeStatus.REJECTED, ChangeStatus.WITHDRAWN}
 
 
-def build(store: Store, project_key: str, period: Period, today: dt.date, zone: ZoneInfo) -> dict[str, Any]:
-    """The digest's template context (without team/recipient), JSON-serialisable.
-
-    Instants in the plan are UTC; the period is whole local days in `zone`.
-    """
-    start, end, now = period.start.isoformat(), period.end.isoformat(), today.isoformat()
+def build(store: Store, project_key: str, period: Period, now: dt.datetime, zone: ZoneInfo) -> dict[str, Any]:
+    """The digest's template context (without team/recipient), JSON-serialisable."""
+    today = now.astimezone(zone).date()
+    at = iso(now)
     since = iso(dt.datetime.combine(period.start, dt.time(), tzinfo=zone))
-    until = iso(dt.datetime.combine(period.end + dt.timedelta(days=1), dt.time(), tzinfo=zone))
+    until = min(iso(dt.datetime.combine(period.end + dt.timedelta(days=1), dt.time(), tzinfo=zone)), at)
     names = store.projects.names()
 
     def name(address: str | None) -> str:
         return names.get(address or "", "") or (address or "")
 
-    def item(row: Item) -> dict[str, Any]:
-        # `who` is the person who owes the item: the one who promised a commitment; for a
-        # request only the owing side is known (the person in `asked_by` asked for it).
+    status = store.values_at("items", "status", at)
+    dues = store.values_at("items", "due", at)
+    visible = [i for i in store.items.of_project(project_key) if i.id in status and not i.internal]
+
+    def due_of(item: Item) -> str | None:
+        return dues[item.id] if item.id in dues else _first_due(store, item)
+
+    def row(item: Item, state: str) -> dict[str, Any]:
+        due = due_of(item)
         return {
-            "kind": row.kind,
-            "text": row.text,
-            "by": row.by,
-            "who": name(row.who) if row.kind == "commitment" else "",
-            "asked_by": name(row.who) if row.kind == "request" else "",
-            "due": row.due,
-            "status": "overdue" if row.status == ItemStatus.OPEN and row.due and row.due < now else row.status,
+            "id": item.ref,
+            "kind": item.kind,
+            "text": item.text,
+            "by": item.by,
+            "who": name(item.who) if item.kind == "commitment" else "",
+            "asked_by": name(item.who) if item.kind == "request" else "",
+            "due": due,
+            "status": "overdue" if state == ItemStatus.OPEN and due and due < today.isoformat() else state,
         }
 
-    open_items = [item(i) for kind in ("commitment", "request") for i in store.items.open(project_key) if i.kind == kind]
-    milestones = store.milestones.of_project(project_key, include_dropped=False)
-    done = [item(i) for kind in ("commitment", "request") for i in store.items.closed_between(project_key, ItemStatus.DONE, since, until)
-            if i.kind == kind]
-    done += [
-        {"kind": "milestone", "text": m.name, "by": "us", "who": "", "due": m.due, "status": "approved"}
-        for m in milestones
-        if m.status == MilestoneStatus.DONE and m.done_at and since <= m.done_at < until
-    ]
-    upcoming = [i for i in open_items if i["due"] and i["due"] >= now]
-    upcoming += [
-        {"kind": "milestone", "text": m.name, "by": "us", "who": "", "due": m.due, "status": m.status}
-        for m in milestones
-        if m.status != MilestoneStatus.DONE and m.due >= now
-    ]
+    open_items = [row(i, ItemStatus.OPEN) for i in visible if status[i.id] == ItemStatus.OPEN]
+    closed_in_week = _moved(store, "items", ItemStatus.DONE, since, until)
+    done = [row(i, ItemStatus.DONE) for i in visible if i.id in closed_in_week]
+
+    milestone_status = store.values_at("milestones", "status", at)
+    milestone_due = store.values_at("milestones", "due", at)
+    signed = _moved(store, "milestones", MilestoneStatus.DONE, since, until)
+    milestones: list[dict[str, Any]] = []
+    for m in store.milestones.of_project(project_key):
+        state = milestone_status.get(m.id, m.status)
+        if state == MilestoneStatus.DROPPED:
+            continue
+        due: str = milestone_due.get(m.id) or _first_milestone_due(store, m.id, m.due)
+        milestones.append({"id": m.ref, "name": m.name, "due": due, "status": state})
+        if m.id in signed:
+            done.append({"id": m.ref, "kind": "milestone", "text": m.name, "by": "us", "who": "", "due": due, "status": "approved"})
+    upcoming = [i for i in open_items if i["due"] and i["due"] >= today.isoformat()]
+    upcoming += [{"id": m["id"], "kind": "milestone", "text": m["name"], "by": "us", "who": "", "due": m["due"], "status": m["status"]}
+                 for m in milestones if m["status"] != MilestoneStatus.DONE and str(m["due"]) >= today.isoformat()]
+
+    change_status = store.values_at("change_requests", "status", at)
     change_requests = [
-        {"number": c.ref, "text": c.text, "status": c.status, "received": _local_day(c.received_at or "", zone)}
-        for c in store.changes.of_project(project_key, PENDING_CHANGES)
+        {"id": c.ref, "number": c.ref, "text": c.text, "status": change_status[c.id], "received": _local_day(c.received_at or at, zone)}
+        for c in store.changes.of_project(project_key) if c.id in change_status and change_status[c.id] in PENDING_CHANGES
     ]
     risks = [
         {"text": r.text, "who": name(r.who), "date": _local_day(r.at or "", zone)}
-        for r in store.reactions.risks(project_key, status=RiskStatus.OPEN)
+        for r in store.reactions.risks(project_key, status=RiskStatus.OPEN) if (r.at or "") <= at
     ]
     feedback = [
         {"text": f.text, "sentiment": f.sentiment, "who": name(f.who), "date": _local_day(f.at or "", zone)}
         for f in store.reactions.feedback(project_key, since, until)
     ]
     return {
-        "period": {"start": start, "end": end},
+        "period": {"start": period.start.isoformat(), "end": period.end.isoformat()},
+        "today": today.isoformat(),
         "done": done,
         "in_progress": [i for i in open_items if not i["due"]],
         "next": sorted(upcoming, key=lambda i: i["due"]),
         "overdue": sorted((i for i in open_items if i["status"] == "overdue"), key=lambda i: i["due"]),
-        "milestones": [{"name": m.name, "due": m.due, "status": _milestone_status(m.status)} for m in milestones],
+        "milestones": [{**m, "status": "approved" if m["status"] == MilestoneStatus.DONE else m["status"]} for m in milestones],
+        "plan_changes": _plan_changes(store, project_key, since, until),
         "change_requests": change_requests,
         "risks": risks,
         "feedback": feedback,
     }
 
 
-def _milestone_status(status: str) -> str:
-    """How the templates have always named a signed-off milestone."""
-    return "approved" if status == MilestoneStatus.DONE else status
+def _moved(store: Store, item: str, to: str, since: str, until: str) -> set[int]:
+    """The things of `item` that moved to `to` in [since, until) and are still there."""
+    before = store.values_at(item, "status", since)
+    after = store.values_at(item, "status", until)
+    return {i for i, value in after.items() if value == to and before.get(i) != to}
+
+
+def _first_due(store: Store, item: Item) -> str | None:
+    """An item's due before any change of it (the history holds changes, the row the latest)."""
+    moves = [h for h in store.history("items", item.id) if h.field == "due"]
+    return moves[0].old if moves else item.due
+
+
+def _first_milestone_due(store: Store, milestone_id: int, due: str) -> str:
+    moves = [h for h in store.history("milestones", milestone_id) if h.field == "due"]
+    return (moves[0].old or due) if moves else due
+
+
+def _plan_changes(store: Store, project_key: str, since: str, until: str) -> list[dict[str, Any]]:
+    """Milestones whose date moved in the week, with the reason (the change that moved them)."""
+    changes = []
+    for milestone in store.milestones.of_project(project_key):
+        for move in store.history("milestones", milestone.id):
+            if move.field == "due" and since <= (move.at or "") < until:
+                changes.append({"name": milestone.name, "old": move.old, "new": move.new,
+                                "reason": move.reason if move.cause != "config" else ""})
+    return changes
 
 
 def _local_day(instant: str, zone: ZoneInfo) -> str:

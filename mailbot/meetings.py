@@ -67,6 +67,7 @@ class Scheduler:
     store: Store
     settings: Settings
     now: dt.datetime
+    quiet: bool = False  # decide, but send nothing (mail older than mailbot's first start)
 
     def __post_init__(self) -> None:
         self.calendar = work_calendar(self.settings)
@@ -85,6 +86,8 @@ class Scheduler:
         for milestone in self.store.milestones.of_project(project.key):
             meeting = self.store.meetings.review_of(milestone.id)
             active = meeting if meeting is not None and meeting.status == MeetingStatus.INVITED else None
+            if meeting is not None and meeting.status == MeetingStatus.HELD and meeting.for_due == milestone.due:
+                continue  # reviewed already for this date
             if milestone.status == MilestoneStatus.DROPPED:
                 if active is not None:
                     queued += self._cancel(project, active, reason="dropped")
@@ -153,6 +156,55 @@ class Scheduler:
             uid=ical.status_meeting_uid(project.key, self.domain),
         )
 
+    # -- meetings agreed in mail ----------------------------------------------------------------
+
+    def invite_agreed(self, project: Project) -> int:
+        """Invite every stakeholder to the meetings both sides agreed in mail and that are still ahead."""
+        queued = 0
+        duration = dt.timedelta(minutes=self.settings.calendar.review_minutes)
+        for meeting in self.store.meetings.of_project(project.key, status=MeetingStatus.AGREED):
+            if not meeting.start:
+                continue
+            start = self._local(meeting.start)
+            if start <= self.now:
+                continue
+            end = self._local(meeting.end) if meeting.end else start + duration
+            attendees = self._stakeholders(project)
+            if attendees:
+                queued += self._invite(project, kind=meeting.kind or "proposed", title=meeting_title(project),
+                                       slot=Interval(start, end), attendees=attendees, proposal=meeting)
+        return queued
+
+    def mark_held(self, project: Project) -> None:
+        """Meetings whose time is over were held (a series is never over)."""
+        for status in (MeetingStatus.INVITED, MeetingStatus.AGREED):
+            for meeting in self.store.meetings.of_project(project.key, status=status):
+                if meeting.rrule or not meeting.start:
+                    continue
+                end = self._local(meeting.end) if meeting.end else self._local(meeting.start)
+                if end < self.now:
+                    self.store.meetings.set_status(meeting.id, MeetingStatus.HELD, self.cause, self.stamp)
+
+    def move_meeting(self, project: Project, meeting_id: int, start: str, cause: Cause) -> int:
+        """Move a meeting to a time agreed in mail (an update, same UID, higher SEQUENCE)."""
+        meeting = self.store.meetings.get(meeting_id)
+        if meeting.start == start:
+            return 0
+        begin = self._local(start)
+        length = (self._local(meeting.end) - self._local(meeting.start)) if meeting.start and meeting.end else \
+            dt.timedelta(minutes=self.settings.calendar.review_minutes)
+        if meeting.status != MeetingStatus.INVITED:
+            self.store.meetings.record_move(meeting, start, cause, self.stamp)
+            self.store.meetings.change(meeting.id, {"start": start, "end": (begin + length).strftime(LOCAL), "updated_at": self.stamp})
+            return 0
+        return self._move(project, meeting, Interval(begin, begin + length), for_due=meeting.for_due, cause=cause)
+
+    def cancel_meeting(self, project: Project, meeting_id: int, cause: Cause) -> int:
+        meeting = self.store.meetings.get(meeting_id)
+        if meeting.status != MeetingStatus.INVITED:
+            return 0
+        return self._cancel(project, meeting, reason=cause.note or "called off in mail", cause=cause)
+
     # -- proposals in mail --------------------------------------------------------------------
 
     def answer_proposal(self, project: Project, email: Email, finding: Finding, finding_id: int) -> int:
@@ -183,8 +235,8 @@ class Scheduler:
         if review is not None:
             self.store.meetings.delete(proposal.id)  # the proposal is the review, moved
             return self._move(project, review, slot, for_due=review.for_due, context=context, cause=Cause.message(email.message_id))
-        title = email.subject or finding.text
-        return self._invite(project, kind="proposed", title=title, slot=slot, attendees=attendees, proposal=proposal, context=context)
+        return self._invite(project, kind="proposed", title=meeting_title(project), slot=slot, attendees=attendees, proposal=proposal,
+                            context=context)
 
     def _named_review(self, project: Project, texts: Iterable[str]) -> Meeting | None:
         """The active review of the milestone a proposal is about (by name, or the only one)."""
@@ -356,11 +408,29 @@ class Scheduler:
         self.store.meetings.reset_answers(meeting.id)
         return self._send(project, invite, moved, action="moved", previous=meeting, context=context)
 
-    def _cancel(self, project: Project, meeting: Meeting, *, reason: str) -> int:
+    def _cancel(self, project: Project, meeting: Meeting, *, reason: str, cause: Cause | None = None) -> int:
         invite = self._invite_of(meeting).cancelled(dtstamp=self.now)
-        cancelled = self.store.meetings.set_status(meeting.id, MeetingStatus.CANCELLED, Cause.clock(self.stamp, reason), self.stamp,
+        cancelled = self.store.meetings.set_status(meeting.id, MeetingStatus.CANCELLED, cause or Cause.clock(self.stamp, reason), self.stamp,
                                                    {"sequence": invite.sequence})
         return self._send(project, invite, cancelled, action="cancelled")
+
+    def feed_event(self, project: Project, meeting: Meeting) -> ical.Invite:
+        """A meeting as the calendar feed shows it: as invited, or, agreed in mail and never
+        invited (it was already past), with the project's stakeholders and a composed title."""
+        if meeting.uid and self.store.meetings.attendees(meeting.id):
+            return self._invite_of(meeting)
+        start = self._local(meeting.start or "")
+        end = self._local(meeting.end) if meeting.end else start + dt.timedelta(minutes=self.settings.calendar.review_minutes)
+        return ical.Invite(
+            uid=meeting.uid or f"meeting-{project.key}-{meeting.id}@{self.domain}",
+            sequence=meeting.sequence,
+            organizer=self.organizer,
+            attendees=tuple(self._stakeholders(project)) or (ical.Attendee(self.settings.team.address, self.settings.team.name),),
+            summary=meeting_title(project),
+            start=start,
+            end=end,
+            dtstamp=self.now,
+        )
 
     def _invite_of(self, meeting: Meeting) -> ical.Invite:
         """The invitation as last sent, rebuilt from the plan."""
@@ -389,6 +459,8 @@ class Scheduler:
         previous: Meeting | None = None,
         context: dict[str, Any] | None = None,
     ) -> int:
+        if self.quiet:
+            return 0
         part = ical.calendar_part(invite)
         rendered = compose.render(
             "invite",
@@ -414,7 +486,11 @@ class Scheduler:
         key = f"invite:{invite.uid}:{invite.sequence}"
         queued = outbox.queue(self.store, project_key=project.key, kind="invite", dedupe_key=key, message=message, now=self.now,
                               cause=Cause.plan(meeting.ref, action))
-        return int(queued is not None)
+        if queued is None:
+            return 0
+        self.store.sources.add(project_key=project.key, item="meetings", item_id=meeting.id, message_id=str(message["Message-ID"]),
+                               text=meeting.title, role="invite", at=self.stamp)
+        return 1
 
     # -- helpers ------------------------------------------------------------------------------
 
@@ -452,6 +528,11 @@ def _expand(first: Interval, rrule: str, now: dt.datetime) -> list[Interval]:
     return [Interval(start, start + length) for start in rule.between(first.start, horizon, inc=False)]
 
 
+def meeting_title(project: Project) -> str:
+    """The title of a meeting agreed in mail, composed from the plan: never a sender's words."""
+    return f"{project.name} 项目会议" if project.language == "zh" else f"{project.name}: project meeting"
+
+
 def _review_title(project: Project, milestone: str) -> str:
     return f"{milestone} 评审会（{project.name}）" if project.language == "zh" else f"{milestone} review ({project.name})"
 
@@ -465,12 +546,14 @@ def _description(project: Project, milestone: Milestone | None) -> str:
 
 
 def export(store: Store, settings: Settings, project: Project, now: dt.datetime) -> bytes:
-    """The project's meetings and milestone dates as one subscribable .ics feed."""
+    """The project's meetings (agreed, invited or held: every meeting both sides agreed) and its
+    milestone dates as one subscribable .ics feed."""
     scheduler = Scheduler(store, settings, now)
     events: list[ical.Invite | ical.MilestoneDate] = []
-    invited = [m for m in store.meetings.of_project(project.key, status=MeetingStatus.INVITED) if m.uid]
-    for meeting in sorted(invited, key=lambda m: m.start or ""):
-        events.append(scheduler._invite_of(meeting))
+    agreed = [m for m in store.meetings.of_project(project.key)
+              if m.status in (MeetingStatus.AGREED, MeetingStatus.INVITED, MeetingStatus.HELD) and m.start]
+    for meeting in sorted(agreed, key=lambda m: m.start or ""):
+        events.append(scheduler.feed_event(project, meeting))
     for milestone in store.milestones.of_project(project.key, include_dropped=False):
         events.append(
             ical.MilestoneDate(

@@ -21,7 +21,19 @@ from mailbot.clock import Clock, system_clock
 from mailbot.config import Project, Settings
 from mailbot.lifecycle import Cause, ChangeStatus, MessageState
 from mailbot.meetings import Scheduler
-from mailbot.plan import AckDecision, Decision, ProposalDecision, Route, apply, route, snapshot, sync_projects
+from mailbot.plan import (
+    AckDecision,
+    CancelAck,
+    CancelMeeting,
+    Decision,
+    MoveMeeting,
+    ProposalDecision,
+    Route,
+    apply,
+    route,
+    snapshot,
+    sync_projects,
+)
 from mailbot.sources import RawItem
 from mailbot.store import Store, content_hash, iso, message_key, open_store
 from mailbot.store.messages import Processed
@@ -216,16 +228,15 @@ class Mailbot:
     def _apply_findings(self, project: Project, extraction: Extraction, key: str, answerable: bool, now: dt.datetime) -> int:
         """Write the findings into the plan; for mail that may be answered, carry out what the
         plan decided (acknowledgements, invitations). Returns how many mails were queued."""
-        applied = apply(self.store, project, extraction, key, now)
-        if not answerable:
-            return 0
-        return sum(_CARRY_OUT[type(decision)](self, project, extraction, decision, now) for decision in applied.decisions)
+        applied = apply(self.store, self.settings, project, extraction, key, now)
+        return sum(_CARRY_OUT[type(decision)](self, project, extraction, decision, now, answerable) for decision in applied.decisions)
 
-    def _queue_ack(self, project: Project, extraction: Extraction, ack: Decision, now: dt.datetime) -> int:
+    def _queue_ack(self, project: Project, extraction: Extraction, ack: Decision, now: dt.datetime, answerable: bool) -> int:
         assert isinstance(ack, AckDecision)
         email = extraction.email
-        if email.sender is None:
-            return 0
+        change = self.store.changes.by_number(project.key, ack.number)
+        if email.sender is None or not answerable or change is None or change.status != ChangeStatus.RECEIVED:
+            return 0  # old mail is never answered; a change decided in the same message is no longer new
         person = project.stakeholder(email.sender.address)
         recipient = compose.Person(person.name if person and person.name else email.sender.name, email.sender.address)
         local_day = (email.date or now).astimezone(self.settings.team.zone).date()
@@ -264,14 +275,34 @@ class Mailbot:
         )
         if row_id is None:
             return 0
-        change = self.store.changes.by_number(project.key, ack.number)
-        if change is not None:
-            self.store.changes.set_status(change, ChangeStatus.ACKNOWLEDGED, Cause.plan(ref, "acknowledgement queued"), iso(now))
+        self.store.changes.set_status(change, ChangeStatus.ACKNOWLEDGED, Cause.plan(ref, "acknowledgement queued"), iso(now))
+        self.store.sources.add(project_key=project.key, item="change_requests", item_id=change.id, message_id=str(message["Message-ID"]),
+                               text=ack.text, role="ack", at=iso(now))
         return 1
 
-    def _answer_proposal(self, project: Project, extraction: Extraction, decision: Decision, now: dt.datetime) -> int:
+    def _cancel_ack(self, project: Project, extraction: Extraction, decision: Decision, now: dt.datetime, answerable: bool) -> int:
+        """A change decided before its acknowledgement went out: the acknowledgement is withdrawn."""
+        assert isinstance(decision, CancelAck)
+        ref = f"CR-{decision.number}"
+        self.store.outbox.cancel(f"ack:{project.key}:{ref}", f"{ref} was decided before the acknowledgement went out",
+                                 Cause.message(extraction.email.message_id, f"{ref} decided"), iso(now))
+        return 0
+
+    def _answer_proposal(self, project: Project, extraction: Extraction, decision: Decision, now: dt.datetime, answerable: bool) -> int:
         assert isinstance(decision, ProposalDecision)
+        if not answerable:
+            return 0
         return Scheduler(self.store, self.settings, now).answer_proposal(project, extraction.email, decision.finding, decision.finding_id)
+
+    def _move_meeting(self, project: Project, extraction: Extraction, decision: Decision, now: dt.datetime, answerable: bool) -> int:
+        assert isinstance(decision, MoveMeeting)
+        scheduler = Scheduler(self.store, self.settings, now, quiet=not answerable)
+        return scheduler.move_meeting(project, decision.meeting_id, decision.start, Cause.message(extraction.email.message_id, "agreed in mail"))
+
+    def _cancel_meeting(self, project: Project, extraction: Extraction, decision: Decision, now: dt.datetime, answerable: bool) -> int:
+        assert isinstance(decision, CancelMeeting)
+        scheduler = Scheduler(self.store, self.settings, now, quiet=not answerable)
+        return scheduler.cancel_meeting(project, decision.meeting_id, Cause.message(extraction.email.message_id, "called off in mail"))
 
     # -- outgoing ---------------------------------------------------------------------------
 
@@ -281,21 +312,35 @@ class Mailbot:
     async def flush_async(self, now: dt.datetime | None = None) -> outbox.FlushReport:
         return await outbox.flush_async(self.store, self.settings, now or self.clock(), self.wall_clock)
 
-    def digest_context(self, project: Project, period: cadence.Period, today: dt.date) -> dict[str, Any]:
-        context = digest.build(self.store, project.key, period, today, self.settings.team.zone)
+    def digest_period(self, now: dt.datetime) -> cadence.Period:
+        """The week a digest made at `now` reports on: Monday to Sunday of the week before."""
+        return cadence.digest_period(now.astimezone(self.settings.team.zone).date())
+
+    def digest_context(self, project: Project, now: dt.datetime) -> dict[str, Any]:
+        """The client digest as of `now` (the week before `now`'s)."""
+        context = digest.build(self.store, project.key, self.digest_period(now), now, self.settings.team.zone)
         return {
             **compose.base_context(self.settings.team, project),
             **context,
         }
 
     def render_digest(self, project: Project, now: dt.datetime) -> compose.Rendered:
-        today = now.astimezone(self.settings.team.zone).date()
-        return compose.render("digest", project.language, self.digest_context(project, cadence.week_until(today), today))
+        return compose.render("digest", project.language, self.digest_context(project, now))
 
-    def queue_digest(self, project: Project, period: cadence.Period, now: dt.datetime) -> bool:
-        """Queue the digest of `period` for `project` once; False if it was already queued."""
-        today = now.astimezone(self.settings.team.zone).date()
-        context = self.digest_context(project, period, today)
+    def digest_due(self, project: Project, now: dt.datetime) -> bool:
+        """Whether `project` gets a digest at `now`: once its mail has begun, and until it finished
+        before the week reported on."""
+        record = self.store.projects.get(project.key)
+        if record is None or not self.store.messages.count_before(project.key, iso(now)):
+            return False
+        if record.finished_at is None:
+            return True
+        return record.finished_at >= iso(dt.datetime.combine(self.digest_period(now).start, dt.time(), tzinfo=self.settings.team.zone))
+
+    def queue_digest(self, project: Project, now: dt.datetime) -> bool:
+        """Queue the digest of the week before `now` for `project` once; False if it was already queued."""
+        period = self.digest_period(now)
+        context = self.digest_context(project, now)
         recipients = [compose.Person(s.name, s.address) for s in project.stakeholders] or [
             compose.team_person(self.settings.team)
         ]
@@ -337,7 +382,8 @@ class Mailbot:
         with self.store.transaction():
             scheduler = Scheduler(self.store, self.settings, now)
             for project in self.settings.projects:
-                count = scheduler.schedule_reviews(project) + scheduler.schedule_status_meeting(project)
+                scheduler.mark_held(project)
+                count = scheduler.schedule_reviews(project) + scheduler.schedule_status_meeting(project) + scheduler.invite_agreed(project)
                 if count:
                     queued.append(f"meetings:{project.key}:{count}")
         for project in self.settings.projects:
@@ -347,8 +393,10 @@ class Mailbot:
             due = cadence.last_due(schedule.weekday, schedule.time, self.settings.team.zone, now)
             if due < self.answer_since:
                 continue  # due before mailbot started on this mailbox: no backlog of old digests
-            if self.queue_digest(project, cadence.digest_period(due), now):
-                queued.append(f"digest:{project.key}:{cadence.digest_period(due).start}")
+            if not self.digest_due(project, due):
+                continue  # finished before that week: the summary was its last word
+            if self.queue_digest(project, due):
+                queued.append(f"digest:{project.key}:{self.digest_period(due).start}")
         return queued
 
     # -- reading ----------------------------------------------------------------------------
@@ -361,9 +409,12 @@ class Mailbot:
 
 
 # What the service does with each decision the plan takes, by the decision's type.
-_CARRY_OUT: dict[type, Callable[[Mailbot, Project, Extraction, Decision, dt.datetime], int]] = {
+_CARRY_OUT: dict[type, Callable[[Mailbot, Project, Extraction, Decision, dt.datetime, bool], int]] = {
     AckDecision: Mailbot._queue_ack,
+    CancelAck: Mailbot._cancel_ack,
     ProposalDecision: Mailbot._answer_proposal,
+    MoveMeeting: Mailbot._move_meeting,
+    CancelMeeting: Mailbot._cancel_meeting,
 }
 
 _IGNORED_BECAUSE = {

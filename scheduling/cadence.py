@@ -33,12 +33,8 @@ def last_due(weekday: int, at: dt.time, zone: ZoneInfo, now: dt.datetime) -> dt.
     return moment
 
 
-def digest_period(due: dt.datetime) -> Period:
-    """The week a digest sent at `due` reports on: the seven days before its day."""
-    day = due.date()
-    return Period(day - dt.timedelta(days=7), day - dt.timedelta(days=1))
-
-
-def week_until(today: dt.date) -> Period:
-    """The seven days ending with `today` (an on-demand digest)."""
-    return Period(today - dt.timedelta(days=6), today)
+def digest_period(today: dt.date) -> Period:
+    """The week a digest made on `today` reports on: Monday to Sunday of the week before, the
+    same for the scheduled digest and one asked for by hand."""
+    monday = today - dt.timedelta(days=today.weekday())
+    return Period(monday - dt.timedelta(days=7), monday - dt.timedelta(days=1))

@@ -1,7 +1,7 @@
 import datetime as dt
 from zoneinfo import ZoneInfo
 
-from scheduling.cadence import Period, digest_period, last_due, week_until
+from scheduling.cadence import Period, digest_period, last_due
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 
@@ -27,8 +27,9 @@ def test_last_due_converts_now_into_the_team_zone() -> None:
     assert last_due(0, dt.time(9), SHANGHAI, now).date() == dt.date(2026, 3, 9)
 
 
-def test_periods() -> None:
-    due = dt.datetime(2026, 3, 9, 9, 0, tzinfo=SHANGHAI)
-    assert digest_period(due) == Period(dt.date(2026, 3, 2), dt.date(2026, 3, 8))
-    assert week_until(dt.date(2026, 3, 11)) == Period(dt.date(2026, 3, 5), dt.date(2026, 3, 11))
-    assert dt.date(2026, 3, 8) in digest_period(due) and dt.date(2026, 3, 9) not in digest_period(due)
+def test_the_digest_week_is_monday_to_sunday_of_the_week_before_whatever_day_it_runs() -> None:
+    last_week = Period(dt.date(2026, 3, 2), dt.date(2026, 3, 8))
+    for day in range(9, 16):  # Monday 9 March to Sunday 15 March
+        assert digest_period(dt.date(2026, 3, day)) == last_week
+    assert digest_period(dt.date(2026, 3, 16)) == Period(dt.date(2026, 3, 9), dt.date(2026, 3, 15))
+    assert dt.date(2026, 3, 8) in last_week and dt.date(2026, 3, 9) not in last_week

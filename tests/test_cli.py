@@ -109,12 +109,13 @@ def test_tick_twice_for_the_same_moment_sends_once(tmp_path: Path, config_file: 
     invoke("ingest", "--config", str(config_file), *[str(p) for p in sample_messages()])
     first = invoke("tick", "--config", str(config_file), "--now", "2026-03-16T09:30")
     assert first.exit_code == 0
-    assert first.output.count("digest:") == 2  # one digest per configured project
+    assert "digest:huajin-web:2026-03-09" in first.output  # the week before, Monday to Sunday
+    assert "digest:acme-app" not in first.output  # no digest for a project whose mail has not begun
     assert "meetings:acme-app:1" in first.output  # the review of its milestone Beta
     again = invoke("tick", "--config", str(config_file), "--now", "2026-03-16T10:00")
     assert again.exit_code == 0 and again.output.startswith("0 queued")
     later = invoke("tick", "--config", str(config_file), "--now", "2026-03-23T09:00")
-    assert later.output.count("digest:") == 2 and "meetings:" not in later.output
+    assert "digest:huajin-web:2026-03-16" in later.output and "meetings:" not in later.output
 
 
 def test_plan_table_and_unknown_project(tmp_path: Path, config_file: Path) -> None:

@@ -93,14 +93,28 @@ def test_digest_renders_sections_in_both_languages() -> None:
         "change_requests": [{"number": "CR-2", "text": "能否把首页主色调改成深蓝色？", "status": "acknowledged", "received": "2026-03-16"}],
         "risks": [],
         "feedback": [{"text": "整体不错，但字体偏小", "sentiment": "mixed", "who": "李伟", "date": "2026-03-16"}],
+        "plan_changes": [{"name": "内页设计", "old": "2026-04-17", "new": "2026-04-24", "reason": "CR-1"}],
+        "today": "2026-03-16",
     }
     zh = render("digest", "zh", context)
     assert zh.subject == "【华锦零售官网改版】项目周报 3月9日–3月15日"
-    for expected in ("CR-2", "首页设计", "3月13日（周五）", "褒贬参半"):
-        assert expected in zh.text and expected in zh.html
+    for expected in ("CR-2", "首页设计", "3月13日（周五）", "褒贬参半", "内页设计：4月17日（周五） → 4月24日（周五）（CR-1）"):
+        assert expected in zh.text
+    for expected in ("CR-2", "首页设计", "3月13日（周五）", "褒贬参半", "CR-1"):
+        assert expected in zh.html
     en = render("digest", "en", context)
     assert en.subject == "[华锦零售官网改版] Weekly digest, 9–15 Mar"
     assert "Fri 13 Mar" in en.text and "CR-2" in en.html
+    assert "内页设计: Fri 17 Apr -> Fri 24 Apr (CR-1)" in en.text
+
+
+def test_a_date_in_another_year_than_today_says_its_year() -> None:
+    context = {"team": CONTEXT["team"], "project": CONTEXT["project"], "recipient": None,
+               "period": {"start": "2026-12-28", "end": "2027-01-03"}, "done": [], "in_progress": [], "overdue": [],
+               "next": [{"kind": "commitment", "text": "上线", "by": "us", "who": "", "due": "2027-01-05", "status": "open"}],
+               "milestones": [], "change_requests": [], "risks": [], "feedback": [], "plan_changes": [], "today": "2026-12-30"}
+    assert "2027年1月5日（周二）" in render("digest", "zh", context).text
+    assert "Tue 5 Jan 2027" in render("digest", "en", context).text
 
 
 @pytest.mark.parametrize(
@@ -129,5 +143,7 @@ def test_wrap_counts_cjk_as_two_columns_and_keeps_words_whole() -> None:
 
 def test_format_day() -> None:
     assert format_day(dt.date(2026, 3, 13), "zh") == "3月13日（周五）"
+    assert format_day(dt.date(2027, 1, 5), "zh", today=dt.date(2026, 12, 30)) == "2027年1月5日（周二）"
+    assert format_day(dt.date(2027, 1, 5), "en", today="2027-01-02") == "Tue 5 Jan"
     assert format_day("2026-03-13", "en") == "Fri 13 Mar"
     assert format_day(None, "en") == ""

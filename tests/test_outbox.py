@@ -208,7 +208,7 @@ def test_two_processes_flushing_one_store_send_every_message_once(tmp_path: Path
     controller.start()
     try:
         config = settings(tmp_path, Smtp(host="127.0.0.1", port=controller.port, security="none"))
-        with open_store(config.store_path) as store, store.transaction() as db:
+        with open_store(config.store_path) as store, store.transaction():
             for n in range(12):
                 enqueue(store, project_key=None, kind="digest", dedupe_key=f"k{n}", message=message(f"Digest {n}"))
         flusher = "import sys, pickle; from mailbot import outbox; from mailbot.store import open_store; c = pickle.loads(sys.stdin.buffer.read()); print(outbox.flush(open_store(c.store_path), c).sent)"

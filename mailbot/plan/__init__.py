@@ -2,14 +2,23 @@
 
     sync.py       configuration → plan (projects, stakeholders, milestones)
     routing.py    which project a message belongs to
-    appliers.py   one applier per finding kind, registered by kind; the decisions they take
-    closing.py    what later mail shows delivered or received closes what it names
+    context.py    one message applied to one project; the decisions (mail to send) it leads to
+    appliers.py   one applier per finding kind, registered by kind
+    items.py      commitments and requests: one item per real-world thing
+    changes.py    the change-request process: received, assessed, decided, applied
+    meetings.py   proposal, counter-proposal, agreement, cancellation: one meeting
+    milestones.py which milestone a sentence names; sign-offs, go-live, a finished project
+    closing.py    what later mail shows done, answered or withdrawn closes what it names
+    boilerplate.py  lines that recur in a sender's mail are never items
+    people.py     who is who: "Name：task" owners, mail between the team only
+    text.py       terms and overlap, the words of schedules, asks and impact
     snapshot.py   plan → the contract's JSON
 """
 
-from mailbot.plan.appliers import AckDecision, Applied, Decision, ProposalDecision, apply
+from mailbot.plan.appliers import AckDecision, Applied, CancelAck, CancelMeeting, Decision, MoveMeeting, ProposalDecision, apply
 from mailbot.plan.routing import Route, route
 from mailbot.plan.snapshot import dumps, snapshot
 from mailbot.plan.sync import sync_projects
 
-__all__ = ["AckDecision", "Applied", "Decision", "ProposalDecision", "Route", "apply", "dumps", "route", "snapshot", "sync_projects"]
+__all__ = ["AckDecision", "Applied", "CancelAck", "CancelMeeting", "Decision", "MoveMeeting", "ProposalDecision", "Route", "apply", "dumps",
+           "route", "snapshot", "sync_projects"]

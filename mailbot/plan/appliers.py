@@ -1,74 +1,41 @@
 """Findings → plan: one applier per finding kind, registered by kind.
 
-`apply(store, project, extraction, message_key, now)` runs inside the message's transaction. It
-stores every finding, hands each to the applier of its kind, then lets the message's reports of
-work done and received close what they name (`closing`). Appliers write the plan through the
-store and say what mail the message calls for as `Decision`s; the service carries those out in
-the same transaction. Adding a kind means adding an applier here, nothing else.
+`apply(store, settings, project, extraction, message_key, now)` runs inside the message's
+transaction, in this order:
+
+1. the message's lines are counted per sender (`boilerplate`): a finding inside a line that
+   recurs across their mail makes nothing, and items made from it before are dropped;
+2. every finding is stored and handed to the applier of its kind (`items`, `changes`,
+   `meetings`, and the small ones here); appliers write the plan through the store and say
+   what mail the message calls for as `Decision`s, which the service carries out in the same
+   transaction;
+3. what the message says about what was said before (`closing`, `changes`, `meetings`):
+   work delivered or received, sign-offs, answers, withdrawals, yes and no to changes and
+   meetings.
+
+Adding a kind means adding an applier, nothing else.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import re
-from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
+from collections.abc import Callable
+from dataclasses import dataclass, replace
 
-from mailbot.config import Project
-from mailbot.lifecycle import OPEN_CHANGES, Cause, ChangeStatus, MilestoneStatus
-from mailbot.plan import closing
+from mailbot.config import Project, Settings
+from mailbot.lifecycle import Cause, ItemStatus, MeetingStatus, MilestoneStatus
+from mailbot.plan import boilerplate, changes, closing, items, meetings, milestones
+from mailbot.plan.context import AckDecision, CancelAck, CancelMeeting, Context, Decision, MoveMeeting, ProposalDecision
+from mailbot.plan.people import People, internal
+from mailbot.plan.text import CONDITION, RESCHEDULE, SIGN_OFF_SUBJECT, delivers, moves_dates, terms
 from mailbot.store import Store, iso
 from mailbot.store.items import FindingRow
-from mailbot.store.records import Milestone
-from parsing.model import Email, Extraction, Finding, Kind, Party
+from parsing.model import Extraction, Finding, Kind, Party
 
 LOCAL = "%Y-%m-%dT%H:%M"
 
-
-@dataclass(frozen=True, slots=True)
-class AckDecision:
-    """A change request that should be acknowledged to the client who sent it."""
-
-    project_key: str
-    number: int
-    text: str
-
-
-@dataclass(frozen=True, slots=True)
-class ProposalDecision:
-    """A time a client proposed for a meeting: mailbot invites for it (or the nearest free slot)."""
-
-    project_key: str
-    finding: Finding
-    finding_id: int
-
-
-Decision = AckDecision | ProposalDecision
-
-
-@dataclass
-class Context:
-    """One message being applied to one project."""
-
-    store: Store
-    project: Project
-    extraction: Extraction
-    message_key: str
-    at: str  # when it was said: the message's Date (UTC ISO), else the clock
-    who: str  # the sender's address
-    decisions: list[Decision] = field(default_factory=list)
-
-    @property
-    def email(self) -> Email:
-        return self.extraction.email
-
-    @property
-    def party(self) -> Party:
-        return self.extraction.party
-
-    @property
-    def cause(self) -> Cause:
-        return Cause.message(self.email.message_id)
+__all__ = ["APPLIERS", "AckDecision", "Applied", "CancelAck", "CancelMeeting", "Decision", "MoveMeeting", "ProposalDecision", "apply",
+           "applies_to"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -99,20 +66,50 @@ def applies_to(kind: Kind) -> Callable[[Applier], Applier]:
     return register
 
 
-def apply(store: Store, project: Project, extraction: Extraction, message_key: str, now: dt.datetime) -> Applied:
-    """Write the extraction's findings into the plan of `project` (inside the caller's transaction)."""
+def apply(store: Store, settings: Settings, project: Project, extraction: Extraction, message_key: str, now: dt.datetime) -> Applied:
+    """Write what the message says into the plan of `project` (inside the caller's transaction)."""
     email = extraction.email
-    who = email.sender.address if email.sender else ""
-    ctx = Context(store, project, extraction, message_key, iso(email.date) if email.date else iso(now), who)
-    if email.sender:
-        store.projects.remember_contact(who, email.sender.name, str(extraction.party), ctx.at)
+    when = email.date or now
+    ctx = Context(
+        store=store,
+        settings=settings,
+        project=project,
+        extraction=extraction,
+        message_key=message_key,
+        when=when,
+        at=iso(when),
+        who=email.sender.address if email.sender else "",
+        internal=internal(email, settings),
+        people=People(settings, project, store.projects.contacts()),
+    )
+    for person in ([email.sender] if email.sender else []) + list(email.recipients):
+        party = ctx.people.party_of(person.address) or ("us" if person.address == ctx.who and extraction.party is Party.US else "")
+        store.projects.remember_contact(person.address, person.name, party, ctx.at)
+    _count_lines(ctx)
     finding_ids = []
-    for finding in extraction.findings:
+    for finding in _joined(extraction.findings):
         finding_id = store.findings.add(_row(project.key, message_key, finding))
         finding_ids.append(finding_id)
+        if any(boilerplate.inside(finding.text, line) for line in ctx.boilerplate):
+            continue  # a banner, a disclaimer: never an item
         APPLIERS[finding.kind](ctx, finding, finding_id)
-    closing.close_reported(ctx.store, project.key, extraction, ctx.cause, ctx.at)
+    closing.close_by_signals(ctx)
+    meetings.by_signals(ctx)
     return Applied(tuple(finding_ids), tuple(ctx.decisions))
+
+
+def _joined(findings: tuple[Finding, ...]) -> list[Finding]:
+    """A promise cut in two ("运维手册和后台操作手册，| 我们6月19日前提交"): a bare thing with no
+    date, then a dated clause of the same kind that names no thing of its own, are one."""
+    out: list[Finding] = []
+    for finding in findings:
+        previous = out[-1] if out else None
+        if previous is not None and previous.kind is finding.kind and finding.kind in (Kind.COMMITMENT, Kind.REQUEST) \
+                and previous.due is None and finding.due is not None and len(terms(finding.text)) <= 2 and not delivers(previous.text):
+            out[-1] = replace(finding, text=f"{previous.text}，{finding.text}")
+            continue
+        out.append(finding)
+    return out
 
 
 def _row(project_key: str, message_key: str, finding: Finding) -> FindingRow:
@@ -122,7 +119,7 @@ def _row(project_key: str, message_key: str, finding: Finding) -> FindingRow:
         kind=str(finding.kind),
         text=finding.text,
         by=str(finding.by) if finding.by else None,
-        due=_day(finding.due),
+        due=finding.due.isoformat() if finding.due else None,
         due_text=finding.due_text,
         sentiment=finding.sentiment,
         score=finding.score,
@@ -130,8 +127,28 @@ def _row(project_key: str, message_key: str, finding: Finding) -> FindingRow:
     )
 
 
-def _day(value: dt.date | None) -> str | None:
-    return value.isoformat() if value else None
+def _count_lines(ctx: Context) -> None:
+    """Count this message's lines per sender and domain; note those that now recur, and drop
+    the open items made from them before."""
+    if not ctx.who:
+        return
+    lines = boilerplate.Lines.of(ctx.extraction.body)
+    if not lines.lines:
+        return
+    scopes = [ctx.who, "@" + ctx.who.rpartition("@")[2]]
+    counted = [ctx.store.recurring.count(scope, lines.digests(), ctx.message_key) for scope in scopes]
+    for digest, (line, _) in lines.lines.items():
+        if boilerplate.recurring(c[digest] for c in counted):
+            ctx.boilerplate.append(line)
+    if not ctx.boilerplate:
+        return
+    cause = Cause.message(ctx.message_id, "a line that recurs in the sender's mail")
+    for item in ctx.store.items.open(ctx.project.key):
+        if any(boilerplate.inside(item.text, line) for line in ctx.boilerplate):
+            ctx.store.items.set_status(item, ItemStatus.DROPPED, cause, ctx.at)
+    for meeting in ctx.store.meetings.of_project(ctx.project.key, status=MeetingStatus.PROPOSED):
+        if meeting.title and any(boilerplate.inside(meeting.title, line) for line in ctx.boilerplate):
+            ctx.store.meetings.set_status(meeting.id, MeetingStatus.CANCELLED, cause, ctx.at)
 
 
 # -- the appliers -------------------------------------------------------------------------------
@@ -140,120 +157,70 @@ def _day(value: dt.date | None) -> str | None:
 @applies_to(Kind.COMMITMENT)
 @applies_to(Kind.REQUEST)
 def _item(ctx: Context, finding: Finding, finding_id: int) -> None:
-    ctx.store.items.add(
-        project_key=ctx.project.key,
-        kind=str(finding.kind),
-        text=finding.text,
-        by=str(finding.by) if finding.by else None,
-        who=ctx.who,
-        due=_day(finding.due),
-        due_text=finding.due_text,
-        message_id=ctx.email.message_id,
-        finding_id=finding_id,
-        at=ctx.at,
-    )
+    items.apply_item(ctx, finding, finding_id)
 
 
 @applies_to(Kind.CHANGE_REQUEST)
 def _change_request(ctx: Context, finding: Finding, finding_id: int) -> None:
-    if _known_change(ctx.store, ctx.project.key, finding.text):
-        return  # said again (a resend, a forward, a robot echoing it): one CR, one ack
-    change = ctx.store.changes.add(
-        project_key=ctx.project.key, text=finding.text, who=ctx.who, message_id=ctx.email.message_id, finding_id=finding_id, at=ctx.at
-    )
-    if ctx.party is Party.CLIENT:
-        ctx.decisions.append(AckDecision(ctx.project.key, change.number, finding.text))
+    changes.apply_change(ctx, finding, finding_id)
+
+
+@applies_to(Kind.MEETING)
+def _meeting(ctx: Context, finding: Finding, finding_id: int) -> None:
+    meetings.apply_meeting(ctx, finding, finding_id)
 
 
 @applies_to(Kind.APPROVAL)
 def _approval(ctx: Context, finding: Finding, finding_id: int) -> None:
-    milestone = signed_off_milestone(ctx.store, ctx.project.key, finding.text, ctx.email.subject)
+    """A yes: to a change it names or answers; from the client, the sign-off of the milestone
+    its words (or, when it names nothing, the subject) name; and it closes the ask for it."""
+    text = finding.text
+    if changes.studio_proposal(ctx, finding, finding_id):
+        return  # "我们建议把UI定稿节点顺延到4月17日" is a proposal, whatever it sounds like
+    decided = changes.decide(ctx, text, Kind.APPROVAL) or changes.agreed_schedule(ctx, text)
+    milestone = None
+    if not moves_dates(text):
+        milestone = milestones.named_in_clauses(ctx.store, ctx.project.key, text, about_dates=False)
+        if decided and milestone is not None and not milestones.by_name(milestone, text):
+            milestone = None  # "门店查询页就按你们的方案做，和内页一起设计": a yes to a change, no sign-off of 内页设计
+        subject = ctx.email.subject or ""
+        if milestone is None and not decided and not moves_dates(subject) and SIGN_OFF_SUBJECT.search(subject):
+            milestone = milestones.named(ctx.store, ctx.project.key, subject)
     ctx.store.reactions.add_approval(
-        project_key=ctx.project.key, text=finding.text, who=ctx.who, message_id=ctx.email.message_id, finding_id=finding_id,
+        project_key=ctx.project.key, text=text, who=ctx.who, message_id=ctx.message_id, finding_id=finding_id,
         milestone_id=milestone.id if milestone else None, at=ctx.at,
     )
-    if milestone and milestone.status != MilestoneStatus.DONE and ctx.party is Party.CLIENT:
-        ctx.store.milestones.set_status(milestone, MilestoneStatus.DONE, ctx.cause, ctx.at, done_by=ctx.email.message_id)
+    closing.signed_off(ctx, text)
+    closing.close(ctx, text, owed_by=ctx.party, status=ItemStatus.DONE, why="approved", least=0.9)
+    if ctx.party is Party.CLIENT and milestone is not None and milestone.status != MilestoneStatus.DONE:
+        milestones.sign_off(ctx.store, milestone, ctx.cause, ctx.at)
+        items.covered_by(ctx, milestone.id, milestone.due)
 
 
 @applies_to(Kind.FEEDBACK)
 def _feedback(ctx: Context, finding: Finding, finding_id: int) -> None:
-    milestone = named_milestone(ctx.store, ctx.project.key, [finding.text])
+    milestone = milestones.named(ctx.store, ctx.project.key, finding.text)
     ctx.store.reactions.add_feedback(
-        project_key=ctx.project.key, text=finding.text, sentiment=finding.sentiment, who=ctx.who, message_id=ctx.email.message_id,
+        project_key=ctx.project.key, text=finding.text, sentiment=finding.sentiment, who=ctx.who, message_id=ctx.message_id,
         finding_id=finding_id, milestone_id=milestone.id if milestone else None, at=ctx.at,
     )
 
 
 @applies_to(Kind.RISK)
 def _risk(ctx: Context, finding: Finding, finding_id: int) -> None:
-    ctx.store.reactions.add_risk(project_key=ctx.project.key, text=finding.text, who=ctx.who, message_id=ctx.email.message_id,
+    """A risk; the studio's proposal to move a milestone said as one is that proposal, and the
+    studio's own slip ("现在需要顺延到5月12日") moves the promise it names as well."""
+    if changes.studio_proposal(ctx, finding, finding_id):
+        return
+    if ctx.party is Party.US and RESCHEDULE.search(finding.text) and not CONDITION.search(finding.text):
+        items.reschedule_matching(ctx, finding, finding_id)
+    ctx.store.reactions.add_risk(project_key=ctx.project.key, text=finding.text, who=ctx.who, message_id=ctx.message_id,
                                  finding_id=finding_id, at=ctx.at)
-
-
-@applies_to(Kind.MEETING)
-def _meeting(ctx: Context, finding: Finding, finding_id: int) -> None:
-    ctx.store.meetings.add(
-        {
-            "project_key": ctx.project.key,
-            "finding_id": finding_id,
-            "message_id": ctx.email.message_id,
-            "title": finding.text,
-            "start": finding.start.strftime(LOCAL) if finding.start else None,
-            "status": "proposed",
-            "kind": "proposed",
-            "created_at": ctx.at,
-        },
-        ctx.cause,
-        ctx.at,
-    )
-    if ctx.party is Party.CLIENT and finding.start is not None:
-        ctx.decisions.append(ProposalDecision(ctx.project.key, finding, finding_id))
 
 
 @applies_to(Kind.SURVEY_RESPONSE)
 def _survey_response(ctx: Context, finding: Finding, finding_id: int) -> None:
     ctx.store.reactions.answer_survey(
-        project_key=ctx.project.key, address=ctx.who, score=finding.score, comment=finding.text, message_id=ctx.email.message_id,
+        project_key=ctx.project.key, address=ctx.who, score=finding.score, comment=finding.text, message_id=ctx.message_id,
         cause=ctx.cause, at=ctx.at,
     )
-
-
-# -- helpers ------------------------------------------------------------------------------------
-
-
-def _known_change(store: Store, project_key: str, text: str) -> bool:
-    """An open change request of the project with the same words (spacing and case aside)."""
-    key = _normalise(text)
-    return any(_normalise(c.text) == key for c in store.changes.of_project(project_key, OPEN_CHANGES | {ChangeStatus.NEEDS_INFO}))
-
-
-def _normalise(text: str) -> str:
-    return "".join(ch for ch in text.casefold() if ch.isalnum())
-
-
-def named_milestone(store: Store, project_key: str, texts: Iterable[str | None]) -> Milestone | None:
-    """The milestone whose name appears in one of `texts` (the longest name wins)."""
-    milestones = store.milestones.of_project(project_key, include_dropped=False)
-    for text in texts:
-        if not text:
-            continue
-        named = [m for m in milestones if m.name and m.name.lower() in text.lower()]
-        if named:
-            return max(named, key=lambda m: len(m.name))
-    return None
-
-
-_CLAUSE = re.compile(r"[，,。；;！!？?\n]")
-_ABOUT_DATES = re.compile(r"时间|日期|节点|顺延|推迟|延期|提前|\b(dates?|deadline|schedule|postpone|delay|move[sd]?|slip)\b", re.I)
-
-
-def signed_off_milestone(store: Store, project_key: str, text: str, subject: str) -> Milestone | None:
-    """The milestone an approval signs off: named in a clause of the approval that is not about
-    dates ("上线时间不变" accepts a schedule, not the launch), else named by the subject when the
-    subject is not about dates either ("Approved, go ahead" under "Re: 首页设计 v2")."""
-    for clause in [*_CLAUSE.split(text), subject]:
-        milestone = named_milestone(store, project_key, [clause])
-        if milestone and not _ABOUT_DATES.search(clause):
-            return milestone
-    return None

@@ -1,60 +1,208 @@
-"""Closing what later mail shows closed.
+"""Items close when later mail shows them closed.
 
-A clause that reports work as done ("首页设计初稿已经发给您了", "I've uploaded the new build")
-closes the one open promise of the writer's side, or request made of it, that shares the most
-content terms with it (runs of two Chinese characters, English words; at least MIN_SHARED; ties
-go to the latest). One that acknowledges the other side's work ("素材收到了", "Thanks for the GA
-export") does the same for that side. Nothing is closed on a guess: a report that shares too
-little with every open item closes none.
+What closes an open commitment or request, and how sure mailbot must be:
+
+- work reported done by the side that owes it ("报价单已经发到您邮箱了", "Done, the DNS record
+  is in place", "Attached is the revised plan"), or received by the other side ("素材都收到了",
+  "Thanks for the GA export"): done;
+- a sign-off ("Looks good, approved") by the side asked for it ("Please sign off the wireframes
+  by Tuesday"): done;
+- an answer: a reply from the asked side, in the thread of an ask for a decision or an answer
+  ("Could you confirm by Wednesday whether we should go ahead?", "陈总方便吗？"), that says
+  something (a yes, a no, a promise, a report): done;
+- the side that wanted it saying it is no longer needed ("这个不用了", "no need for that
+  anymore"): withdrawn;
+- a milestone signed off covers the open items of its work (`items.covered_by`).
+
+Matching goes by thread first (the reply answers the message that stated the item, or quotes
+the item), then by content (shared terms, in both languages, the subject included). A close
+needs a confidence of at least CLOSE: two shared terms, or one with the thread, or the thread
+alone when the item is the only one of its side in the message answered. Below that and at
+least UNSURE, nothing is closed and the pair goes to the team's review list.
 """
 
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 
 from mailbot.lifecycle import Cause, ItemStatus
-from mailbot.store import Store
-from mailbot.store.records import Item
-from parsing.model import Extraction, Party
+from mailbot.plan import changes, milestones
+from mailbot.plan.context import Context
+from mailbot.plan.text import ACTION_TERMS, ASKS_ANSWER, ASKS_SIGN_OFF, DELIVERABLE, terms
+from mailbot.store.records import Item, Source
+from parsing.model import Party, SignalKind
 
-MIN_SHARED = 2
-_FUNCTION_CHARS = set("我们你您他她它的了会在将已经给发请查收前后之内天周月号日年再也都就和与及把被这那个一下")
-_STOP_WORDS = {
-    "the", "a", "an", "and", "or", "to", "of", "for", "on", "in", "at", "by", "with", "from", "is", "are", "be", "been",
-    "will", "we", "i", "you", "your", "our", "it", "this", "that", "these", "have", "has", "just", "now", "all",
-    "send", "sent", "share", "shared", "attached", "here", "please", "find", "new", "revised", "updated", "update",
-    "tomorrow", "today", "monday", "tuesday", "wednesday", "thursday", "friday", "week", "next", "end", "ll", "ve",
-}
-_LATIN_WORD = re.compile(r"[a-z0-9][a-z0-9'-]+")
-_CJK_RUN = re.compile(r"[\u3400-\u9fff]+")
+CLOSE = 0.7
+UNSURE = 0.5
+_SUBJECT_PREFIX = re.compile(r"^\s*(?:(?:re|fw|fwd|aw|sv|回复|答复|转发)\s*[:：]\s*)+", re.I)
 
 
-def terms(text: str) -> set[str]:
-    """The content terms of `text`: English words that carry meaning, Chinese character pairs."""
-    lowered = text.casefold()
-    found = {w for w in _LATIN_WORD.findall(lowered) if w not in _STOP_WORDS}
-    for run in _CJK_RUN.findall(text):
-        found.update(run[i:i + 2] for i in range(len(run) - 1) if not (set(run[i:i + 2]) & _FUNCTION_CHARS))
-    return found
+@dataclass(frozen=True, slots=True)
+class Candidate:
+    item: Item
+    confidence: float
+    shared: int
 
 
-def close_reported(store: Store, project_key: str, extraction: Extraction, cause: Cause, at: str) -> None:
-    """Close what the message reports delivered (by the writer's side) or received (from the other)."""
-    other = Party.US if extraction.party is Party.CLIENT else Party.CLIENT
+def close_by_signals(ctx: Context) -> None:
+    """Everything this message says about items said before."""
+    extraction = ctx.extraction
     for clause in extraction.completions:
-        _close_best(store, project_key, extraction.party, clause, cause, at)
+        close(ctx, clause, owed_by=ctx.party, status=ItemStatus.DONE, why="delivered")
+    if ctx.party is Party.US:
+        launch = milestones.launch_notice(ctx.store, ctx.project, extraction)
+        if launch is not None:
+            milestones.sign_off(ctx.store, launch, ctx.cause, ctx.at)
     for clause in extraction.receipts:
-        _close_best(store, project_key, other, clause, cause, at)
+        close(ctx, clause, owed_by=ctx.other, status=ItemStatus.DONE, why="received")  # a bare "收到" acknowledges the mail
+    for clause in extraction.signalled(SignalKind.WITHDRAWN):
+        if not changes.withdraw(ctx, _sentence(extraction.body, clause)):
+            close(ctx, _sentence(extraction.body, clause), owed_by=None, status=ItemStatus.WITHDRAWN, why="no longer needed", least=0.75)
+    changes.assess(ctx)
+    for signal in extraction.signals:
+        if signal.kind is SignalKind.REFUSED:
+            changes.decide(ctx, signal.text, SignalKind.REFUSED)
+        elif signal.kind is SignalKind.AGREED and signal.start is None:
+            if not changes.decide(ctx, signal.text, SignalKind.AGREED):
+                changes.agreed_schedule(ctx, _sentence(extraction.body, signal.text))
+    answered(ctx)
 
 
-def _close_best(store: Store, project_key: str, party: Party, clause: str, cause: Cause, at: str) -> None:
-    wanted = terms(clause)
-    best: tuple[int, str, Item] | None = None
-    for item in store.items.open(project_key, by=str(party)):
-        if (item.message_id or "") == (cause.ref or ""):
-            continue  # a message does not close what it says itself
-        shared = len(wanted & terms(item.text))
-        if shared >= MIN_SHARED and (best is None or (shared, item.created_at or "") > best[:2]):
-            best = (shared, item.created_at or "", item)
-    if best is not None:
-        store.items.set_status(best[2], ItemStatus.DONE, cause, at)
+def close(ctx: Context, clause: str, *, owed_by: Party | None, status: ItemStatus, why: str, kinds: tuple[str, ...] = (),
+          least: float = CLOSE) -> Item | None:
+    """Close the open item `clause` reports on, if mailbot is sure enough; returns it."""
+    best = _best(ctx, clause, owed_by, kinds, generic=why == "delivered")
+    if best is None:
+        return None
+    if best.confidence >= least:
+        _close(ctx, best.item, status, clause, why)
+        return best.item
+    if best.confidence >= UNSURE:
+        ctx.store.review.add(project_key=ctx.project.key, kind="close", item="items", item_id=best.item.id, message_id=ctx.message_id,
+                             text=clause, confidence=best.confidence, reason=f"{why}? {best.item.ref} {best.item.text[:80]}", at=ctx.at)
+    return None
+
+
+def _close(ctx: Context, item: Item, status: ItemStatus, clause: str, why: str) -> None:
+    ctx.store.items.set_status(item, status, Cause.message(ctx.message_id, why), ctx.at)
+    ctx.store.sources.add(project_key=ctx.project.key, item="items", item_id=item.id, message_id=ctx.message_id, text=clause,
+                          role="closed", at=ctx.at)
+
+
+def _best(ctx: Context, clause: str, owed_by: Party | None, kinds: tuple[str, ...], *, generic: bool = False) -> Candidate | None:
+    common = common_terms(ctx) | ACTION_TERMS
+    wanted = terms(clause) - common
+    subject = terms(_SUBJECT_PREFIX.sub("", ctx.email.subject or "")) - common
+    thread = set(ctx.in_thread("items"))
+    parent = set(ctx.replies_to("items"))
+    items = [i for i in ctx.store.items.open(ctx.project.key, by=str(owed_by) if owed_by else None)
+             if (i.message_id or "") != (ctx.message_id or "") and (not kinds or i.kind in kinds)]
+    sources = ctx.store.sources.of_many("items", [i.id for i in items])
+    in_parent = [i for i in items if i.id in parent]
+    best: Candidate | None = None
+    for item in items:
+        texts = [item.text] + [s.text or "" for s in sources.get(item.id, []) if s.role != "closed"]
+        known = set().union(*(terms(t) for t in texts)) - common
+        shared = len(wanted & known)
+        by_subject = len(subject & known)
+        near = item.id in thread or ctx.quotes(item.text)
+        if shared >= 2:
+            confidence = 0.9 if near else 0.8
+        elif shared == 1 and near:
+            confidence = 0.8
+        elif shared == 1 and _unique(wanted & known, item, items, sources, common) and len(wanted) <= 10:
+            confidence = 0.75  # the one open item that names this thing ("Wireframes are ready!")
+        elif by_subject >= 2 and near and wanted:
+            confidence = 0.75  # "已修改" in reply, the subject naming the work (never a bare "收到")
+        elif generic and item.id in parent and len(in_parent) == 1 and not terms(clause):
+            confidence = 0.7  # a bare "已发送" / "Done." in reply to the one thing asked
+        elif shared == 1 or near or by_subject >= 2:
+            confidence = 0.5
+        else:
+            continue
+        candidate = Candidate(item, confidence, shared + by_subject)
+        if best is None or (candidate.confidence, candidate.shared, item.created_at or "") > (best.confidence, best.shared, best.item.created_at or ""):
+            best = candidate
+    return best
+
+
+def _unique(shared: set[str], item: Item, items: list[Item], sources: dict[int, list[Source]], common: set[str]) -> bool:
+    """The shared term names no other open item of that side."""
+    for other in items:
+        if other.id == item.id:
+            continue
+        texts = [other.text] + [s.text or "" for s in sources.get(other.id, []) if s.role != "closed"]
+        if shared & set().union(*(terms(t) for t in texts)):
+            return False
+    return True
+
+
+def _sentence(body: str, clause: str) -> str:
+    """The sentence (up to its line) of `body` that holds `clause`: what it says around it."""
+    at = body.find(clause)
+    if at < 0:
+        return clause
+    start = max(body.rfind(mark, 0, at) for mark in ("\n", "。", ". ", "！", "？", "!", "?")) + 1
+    ends = [e for e in (body.find(mark, at + len(clause)) for mark in ("\n", "。", "！", "？")) if e >= 0]
+    end = min(ends) if ends else len(body)
+    return body[start:end + 1].strip() or clause
+
+
+def common_terms(ctx: Context) -> set[str]:
+    """Terms too common in this project's items to tell them apart ("小程序" in a mini-program
+    project): those in more than a fifth of its items, once it has a few."""
+    texts = [i.text for i in ctx.store.items.of_project(ctx.project.key)]
+    if len(texts) < 10:
+        return set()
+    counts: dict[str, int] = {}
+    for text in texts:
+        for term in terms(text):
+            counts[term] = counts.get(term, 0) + 1
+    limit = max(4, len(texts) // 5)
+    return {term for term, n in counts.items() if n > limit}
+
+
+def answered(ctx: Context) -> None:
+    """Asks for an answer or a decision, made of the writer's side in the message this one
+    answers, are answered by it when it says anything at all."""
+    extraction = ctx.extraction
+    if len(extraction.body.strip()) < 8:
+        return  # nothing said
+    parent = set(ctx.replies_to("items"))
+    thread = set(ctx.in_thread("items"))
+    spoken = set(ctx.store.sources.things_in("items", [ctx.message_id or ""]))  # what this message said of them already
+    for item in ctx.store.items.open(ctx.project.key, by=str(ctx.party)):
+        if item.kind != "request" or item.id in spoken:
+            continue
+        if not (item.id in parent or (item.id in thread and ctx.quotes(item.text))):
+            continue
+        if ASKS_SIGN_OFF.search(item.text):
+            continue  # a sign-off is given, not answered: an approval closes it (`signed_off`)
+        if ASKS_ANSWER.search(item.text) or ((item.due is None or _question(item.text)) and not DELIVERABLE.search(item.text)):
+            _close(ctx, item, ItemStatus.DONE, _first_sentence(extraction.body), "answered")
+
+
+def signed_off(ctx: Context, text: str) -> None:
+    """A sign-off closes the ask for it (and the promise to give it) of the side that signs."""
+    parent = set(ctx.replies_to("items"))
+    thread = set(ctx.in_thread("items"))
+    said = terms(text + " " + (ctx.email.subject or "")) - ACTION_TERMS
+    for item in ctx.store.items.open(ctx.project.key, by=str(ctx.party)):
+        if (item.message_id or "") == (ctx.message_id or "") or not ASKS_SIGN_OFF.search(item.text):
+            continue
+        shared = len(said & (terms(item.text) - ACTION_TERMS))
+        if item.id in parent or shared >= 2 or (shared >= 1 and (item.id in thread or ctx.quotes(item.text))):
+            _close(ctx, item, ItemStatus.DONE, text, "signed off")
+
+
+def _first_sentence(body: str) -> str:
+    for line in body.splitlines():
+        line = line.strip()
+        if len(line) > 6 and not line.endswith(("：", ":", "，", ",")):
+            return line[:120]
+    return body.strip()[:120]
+
+
+def _question(text: str) -> bool:
+    return text.rstrip().endswith(("?", "？")) or "吗" in text[-4:]

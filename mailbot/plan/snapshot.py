@@ -9,7 +9,7 @@ from typing import Any
 
 from mailbot.lifecycle import ItemStatus, MeetingStatus, MessageState
 from mailbot.store import Store
-from mailbot.store.records import Item, Meeting, StoredMessage
+from mailbot.store.records import Item, Meeting, Source, StoredMessage
 
 
 def snapshot(store: Store, *, today: dt.date, project_key: str | None = None) -> dict[str, Any]:
@@ -35,21 +35,26 @@ def _project(store: Store, key: str, today: dt.date) -> dict[str, Any]:
         review = store.meetings.review_of(milestone.id)
         milestones.append(
             {
+                "id": milestone.ref,
                 "name": milestone.name,
                 "due": milestone.due,
                 "status": milestone.status,
                 "review": _review(review) if review is not None and review.status != MeetingStatus.CANCELLED else None,
             }
         )
+    item_sources = store.sources.of_many("items", [i.id for i in store.items.of_project(key)])
+    change_sources = store.sources.of_many("change_requests", [c.id for c in store.changes.of_project(key)])
     return {
         "key": project.key,
         "name": project.name,
         "language": project.language,
+        "status": project.status,
         "milestones": milestones,
-        "commitments": [_item(i, today) for i in store.items.of_project(key, "commitment")],
-        "requests": [_item(i, today) for i in store.items.of_project(key, "request")],
+        "commitments": [_item(i, today, item_sources.get(i.id, [])) for i in store.items.of_project(key, "commitment")],
+        "requests": [_item(i, today, item_sources.get(i.id, [])) for i in store.items.of_project(key, "request")],
         "change_requests": [
-            {"number": c.ref, "text": c.text, "who": c.who, "status": c.status, "received_at": c.received_at, "message_id": c.message_id}
+            {"id": c.ref, "number": c.ref, "text": c.text, "who": c.who, "status": c.status, "origin": c.origin,
+             "received_at": c.received_at, "message_id": c.message_id, "sources": _sources(change_sources.get(c.id, []))}
             for c in store.changes.of_project(key)
         ],
         "approvals": [{"text": a.text, "who": a.who, "at": a.at, "message_id": a.message_id} for a in store.reactions.approvals(key)],
@@ -72,8 +77,14 @@ def _review(meeting: Meeting) -> dict[str, Any]:
             "status": meeting.status}
 
 
-def _item(item: Item, today: dt.date) -> dict[str, Any]:
+def _sources(sources: list[Source]) -> list[dict[str, Any]]:
+    """Where a thing is stated ("says who?"): each message and its words."""
+    return [{"message_id": s.message_id, "text": s.text, "role": s.role} for s in sources if s.message_id]
+
+
+def _item(item: Item, today: dt.date, sources: list[Source]) -> dict[str, Any]:
     out: dict[str, Any] = {
+        "id": item.ref,
         "text": item.text,
         "by": item.by,
         "who": item.who,
@@ -81,6 +92,7 @@ def _item(item: Item, today: dt.date) -> dict[str, Any]:
         "due_text": item.due_text,
         "status": item.status,
         "message_id": item.message_id,
+        "sources": _sources(sources),
     }
     if item.status == ItemStatus.OPEN and item.due and item.due < today.isoformat():
         out["overdue"] = True
@@ -89,6 +101,7 @@ def _item(item: Item, today: dt.date) -> dict[str, Any]:
 
 def _meeting(store: Store, meeting: Meeting) -> dict[str, Any]:
     return {
+        "id": meeting.ref,
         "kind": meeting.kind,
         "title": meeting.title,
         "start": meeting.start,
@@ -98,6 +111,7 @@ def _meeting(store: Store, meeting: Meeting) -> dict[str, Any]:
         "status": meeting.status,
         "rrule": meeting.rrule,
         "message_id": meeting.message_id,
+        "sources": _sources(store.sources.of("meetings", meeting.id)),
         "attendees": [{"address": a.address, "name": a.name, "partstat": a.partstat} for a in store.meetings.attendees(meeting.id)],
         "counters": [
             {k: v for k, v in asdict(c).items() if k in ("address", "start", "end", "comment", "message_id")} for c in store.meetings.counters(meeting.id)

@@ -1,6 +1,8 @@
 """Configuration → plan: projects, stakeholders and milestones agree with `[[projects]]`.
 
-Idempotent. A milestone whose configured date changed keeps its old date in the history; one
+Idempotent. A milestone whose configured date changed moves to it (the old date stays in the
+history); a date agreed in mail since (a change request applied) is kept while the configuration
+says what it said before: the configuration is where a plan starts, the mail where it goes. One
 that left the configuration is dropped (its review is cancelled at the next tick); one that
 comes back is planned again.
 """
@@ -35,9 +37,12 @@ def _sync_milestones(store: Store, project: Project, stamp: str) -> None:
         if milestone is None:
             store.milestones.add(project.key, name, due, "config", stamp)
             continue
-        if milestone.due != due:
+        changed = (milestone.config_due or milestone.due) != due
+        if changed and milestone.due != due:
             store.milestones.move(milestone, due, cause, stamp)
-        if milestone.status in (MilestoneStatus.DROPPED, MilestoneStatus.MOVED) and (milestone.due != due or milestone.status == MilestoneStatus.DROPPED):
+        elif changed:
+            store.milestones.set_config_due(milestone, due)
+        if milestone.status == MilestoneStatus.DROPPED or (milestone.status == MilestoneStatus.MOVED and changed):
             store.milestones.set_status(milestone, MilestoneStatus.PLANNED, cause, stamp)
     for name, milestone in existing.items():
         if name not in configured and milestone.source == "config" and milestone.status != MilestoneStatus.DROPPED:

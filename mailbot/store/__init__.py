@@ -13,6 +13,9 @@ repositories hold every statement and hand out dataclasses (`records`):
     store.reactions    approvals, feedback, risks, survey answers     (approvals, feedback, risks, surveys)
     store.meetings     meetings, answers, counter-proposals           (meetings, meeting_attendees, meeting_counters)
     store.outbox       outgoing mail                                  (outbox)
+    store.sources      where each plan thing is stated                (sources)
+    store.review       what mailbot was unsure of, for the team       (review)
+    store.recurring    lines that recur across a sender's mail        (recurring_lines)
 
 `store.transaction()` groups writes; every status change goes through `Core.transition`, which
 asks the thing's lifecycle (`mailbot.lifecycle`) and writes the history. The schema lives in
@@ -29,6 +32,7 @@ from sqlite_utils import Database
 from mailbot.errors import StoreError
 from mailbot.store.core import Core, autocommit, connect, content_hash, iso, message_key
 from mailbot.store.items import ChangeRequests, Findings, Items, Reactions
+from mailbot.store.links import RecurringLines, ReviewList, Sources
 from mailbot.store.meetings import Meetings
 from mailbot.store.messages import Bookkeeping, Messages
 from mailbot.store.outbox import OutboxTable
@@ -52,6 +56,9 @@ class Store(Core):
         self.reactions = Reactions(self)
         self.meetings = Meetings(self)
         self.outbox = OutboxTable(self)
+        self.sources = Sources(self)
+        self.review = ReviewList(self)
+        self.recurring = RecurringLines(self)
 
     def close(self) -> None:
         self.conn.close()

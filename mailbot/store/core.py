@@ -201,6 +201,14 @@ class Core:
         self.record_history(row["project_key"], table, row_id, "status", old, new, cause, at)
         return True
 
+    def values_at(self, item: str, field: str, at: str) -> dict[int, str | None]:
+        """Each `item` thing's `field` as the history has it at `at`: the last change not after it.
+        Things created after `at` are absent."""
+        rows = self.fetch(
+            "SELECT item_id, new FROM history WHERE item = ? AND field = ? AND at <= ? ORDER BY at, id", [item, field, at]
+        )
+        return {int(row["item_id"]): row["new"] for row in rows}
+
     def history(self, item: str, item_id: int) -> list[HistoryEntry]:
         return self.records(
             HistoryEntry,

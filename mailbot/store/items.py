@@ -10,8 +10,9 @@ from mailbot.lifecycle import CHANGE, ITEM, SURVEY, Cause, ChangeStatus, ItemSta
 from mailbot.store.core import Core
 from mailbot.store.records import Approval, ChangeRequest, Feedback, Item, Risk, Survey
 
-_ITEM = "id, project_key, kind, number, text, by, who, due, due_text, status, message_id, finding_id, created_at, updated_at"
-_CR = "id, project_key, number, text, who, status, message_id, finding_id, received_at, updated_at"
+_ITEM = "id, project_key, kind, number, text, by, who, due, due_text, status, message_id, finding_id, created_at, updated_at, internal, milestone_id"
+_CR = ("id, project_key, number, text, who, status, message_id, finding_id, received_at, updated_at, origin, milestone_id, new_due, "
+       "decided_by, decided_at")
 
 
 @dataclass(frozen=True, slots=True)
@@ -74,6 +75,7 @@ class Items:
         message_id: str | None,
         finding_id: int | None,
         at: str,
+        internal: bool = False,
     ) -> int:
         number = int(self.core.scalar("SELECT COALESCE(MAX(number), 0) + 1 FROM items WHERE project_key = ? AND kind = ?", [project_key, kind]))
         item_id = self.core.insert(
@@ -92,9 +94,12 @@ class Items:
                 "finding_id": finding_id,
                 "created_at": at,
                 "updated_at": at,
+                "internal": int(internal),
             },
         )
         self.core.record_history(project_key, "items", item_id, "status", None, ITEM.initial, Cause.message(message_id), at)
+        self.core.insert("sources", {"project_key": project_key, "item": "items", "item_id": item_id, "message_id": message_id,
+                                     "finding_id": finding_id, "text": text, "role": "stated", "at": at})
         return item_id
 
     def get(self, item_id: int) -> Item | None:
@@ -122,12 +127,30 @@ class Items:
     def set_status(self, item: Item, status: ItemStatus, cause: Cause, at: str) -> bool:
         return self.core.transition("items", ITEM, item.id, status, cause, at)
 
+    def reschedule(self, item: Item, due: str | None, due_text: str | None, cause: Cause, at: str) -> None:
+        """A new date for the same thing: the old one stays in the history."""
+        if due == item.due:
+            return
+        self.core.update("items", item.id, {"due": due, "due_text": due_text, "updated_at": at})
+        self.core.record_history(item.project_key, "items", item.id, "due", item.due, due, cause, at)
+
+    def set_owner(self, item: Item, by: str, cause: Cause, at: str) -> None:
+        if by == item.by:
+            return
+        self.core.update("items", item.id, {"by": by, "updated_at": at})
+        self.core.record_history(item.project_key, "items", item.id, "by", item.by, by, cause, at)
+
+    def set_milestone(self, item: Item, milestone_id: int | None) -> None:
+        self.core.update("items", item.id, {"milestone_id": milestone_id})
+
 
 class ChangeRequests:
     def __init__(self, core: Core) -> None:
         self.core = core
 
-    def add(self, *, project_key: str, text: str, who: str | None, message_id: str | None, finding_id: int | None, at: str) -> ChangeRequest:
+    def add(self, *, project_key: str, text: str, who: str | None, message_id: str | None, finding_id: int | None, at: str,
+            origin: str = "client", status: ChangeStatus = ChangeStatus.RECEIVED, milestone_id: int | None = None,
+            new_due: str | None = None) -> ChangeRequest:
         number = int(self.core.scalar("SELECT COALESCE(MAX(number), 0) + 1 FROM change_requests WHERE project_key = ?", [project_key]))
         row_id = self.core.insert(
             "change_requests",
@@ -138,12 +161,17 @@ class ChangeRequests:
                 "message_id": message_id,
                 "text": text,
                 "who": who,
-                "status": str(CHANGE.initial),
+                "status": str(status),
                 "received_at": at,
                 "updated_at": at,
+                "origin": origin,
+                "milestone_id": milestone_id,
+                "new_due": new_due,
             },
         )
-        self.core.record_history(project_key, "change_requests", row_id, "status", None, CHANGE.initial, Cause.message(message_id), at)
+        self.core.record_history(project_key, "change_requests", row_id, "status", None, status, Cause.message(message_id), at)
+        self.core.insert("sources", {"project_key": project_key, "item": "change_requests", "item_id": row_id, "message_id": message_id,
+                                     "finding_id": finding_id, "text": text, "role": "stated", "at": at})
         change = self.get(row_id)
         assert change is not None
         return change
@@ -164,7 +192,13 @@ class ChangeRequests:
         )
 
     def set_status(self, change: ChangeRequest, status: ChangeStatus, cause: Cause, at: str) -> bool:
-        return self.core.transition("change_requests", CHANGE, change.id, status, cause, at)
+        decided = {"decided_by": cause.reason, "decided_at": at} if status in (ChangeStatus.ACCEPTED, ChangeStatus.REJECTED,
+                                                                                ChangeStatus.WITHDRAWN) else None
+        return self.core.transition("change_requests", CHANGE, change.id, status, cause, at, decided)
+
+    def set_target(self, change: ChangeRequest, milestone_id: int | None, new_due: str | None) -> None:
+        """The milestone the change moves, and the date it moves it to."""
+        self.core.update("change_requests", change.id, {"milestone_id": milestone_id, "new_due": new_due})
 
 
 class Reactions:

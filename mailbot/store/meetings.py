@@ -9,7 +9,8 @@ from mailbot.lifecycle import MEETING, Cause, MeetingStatus
 from mailbot.store.core import Core
 from mailbot.store.records import Attendee, Busy, Counter, Meeting, from_row
 
-_MEETING = "id, project_key, number, milestone_id, kind, title, start, \"end\", uid, sequence, status, rrule, for_due, message_id, finding_id"
+_MEETING = ("id, project_key, number, milestone_id, kind, title, start, \"end\", uid, sequence, status, rrule, for_due, message_id, finding_id, "
+            "proposed_by, replaces")
 _M = ", ".join(f"m.{c.strip()}" for c in _MEETING.split(","))
 
 
@@ -22,6 +23,10 @@ class Meetings:
         number = int(self.core.scalar("SELECT COALESCE(MAX(number), 0) + 1 FROM meetings WHERE project_key = ?", [values["project_key"]]))
         meeting_id = self.core.insert("meetings", {"sequence": 0, **values, "number": number})
         self.core.record_history(values["project_key"], "meetings", meeting_id, "status", None, values["status"], cause, at)
+        if values.get("message_id"):
+            self.core.insert("sources", {"project_key": values["project_key"], "item": "meetings", "item_id": meeting_id,
+                                         "message_id": values["message_id"], "finding_id": values.get("finding_id"),
+                                         "text": values.get("title"), "role": "stated", "at": at})
         return meeting_id
 
     def get(self, meeting_id: int) -> Meeting:
@@ -44,6 +49,11 @@ class Meetings:
 
     def record_move(self, meeting: Meeting, start: str, cause: Cause, at: str) -> None:
         self.core.record_history(meeting.project_key, "meetings", meeting.id, "start", meeting.start, start, cause, at)
+
+    def merge_into(self, proposal_id: int, meeting_id: int) -> None:
+        """A proposal to move a meeting, agreed: its sources and history become the meeting's."""
+        self.core.execute("UPDATE sources SET item_id = ? WHERE item = 'meetings' AND item_id = ?", [meeting_id, proposal_id])
+        self.delete(proposal_id)
 
     def delete(self, meeting_id: int) -> None:
         self.core.execute("DELETE FROM meeting_attendees WHERE meeting_id = ?", [meeting_id])

@@ -102,6 +102,10 @@ class Messages:
             return int(self.core.scalar("SELECT COUNT(*) FROM messages"))
         return int(self.core.scalar("SELECT COUNT(*) FROM messages WHERE project_key = ?", [project_key]))
 
+    def count_before(self, project_key: str, at: str) -> int:
+        """How many messages of the project are dated before `at`."""
+        return int(self.core.scalar("SELECT COUNT(*) FROM messages WHERE project_key = ? AND date < ?", [project_key, at]))
+
     def unassigned_count(self) -> int:
         return int(self.core.scalar("SELECT COUNT(*) FROM messages WHERE project_key IS NULL AND state = ?", [str(MessageState.PROCESSED)]))
 

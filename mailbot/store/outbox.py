@@ -125,5 +125,10 @@ class OutboxTable:
         """Every message with a Maildir copy, in the order they were queued."""
         return self.core.records(OutboxRow, f"SELECT {_ROW} FROM outbox WHERE maildir_file IS NOT NULL ORDER BY id")
 
+    def kind_of(self, message_id: str) -> str | None:
+        """What mailbot sent as `message_id` (ack, digest, invite, survey …), if it sent it."""
+        value = self.core.scalar("SELECT kind FROM outbox WHERE message_id = ?", [message_id])
+        return str(value) if value is not None else None
+
     def of_kind(self, kind: str) -> list[OutboxRow]:
         return self.core.records(OutboxRow, f"SELECT {_ROW} FROM outbox WHERE kind = ? ORDER BY id", [kind])

@@ -6,7 +6,7 @@ from mailbot.lifecycle import MILESTONE, PROJECT, Cause, MilestoneStatus, Projec
 from mailbot.store.core import Core
 from mailbot.store.records import Contact, Milestone, ProjectRecord
 
-_MILESTONE = "id, project_key, number, name, due, status, source, done_at, done_by, updated_at"
+_MILESTONE = "id, project_key, number, name, due, status, source, done_at, done_by, updated_at, config_due"
 
 
 class Projects:
@@ -92,15 +92,21 @@ class Milestones:
                 "status": str(MILESTONE.initial),
                 "source": source,
                 "updated_at": at,
+                "config_due": due if source == "config" else None,
             },
         )
 
     def move(self, milestone: Milestone, due: str, cause: Cause, at: str) -> None:
-        """A new date, the old one kept in the history."""
+        """A new date, the old one kept in the history. A move by the configuration is also the
+        date the configuration gives from now on."""
         if due == milestone.due:
             return
-        self.core.update("milestones", milestone.id, {"due": due, "updated_at": at})
+        values = {"due": due, "updated_at": at, **({"config_due": due} if cause.kind == "config" else {})}
+        self.core.update("milestones", milestone.id, values)
         self.core.record_history(milestone.project_key, "milestones", milestone.id, "due", milestone.due, due, cause, at)
+
+    def set_config_due(self, milestone: Milestone, due: str) -> None:
+        self.core.update("milestones", milestone.id, {"config_due": due})
 
     def set_status(self, milestone: Milestone, status: MilestoneStatus, cause: Cause, at: str, *, done_by: str | None = None) -> bool:
         extra = {"done_at": at, "done_by": done_by} if status is MilestoneStatus.DONE else None

@@ -76,6 +76,7 @@ class Milestone:
     done_at: str | None
     done_by: str | None
     updated_at: str | None
+    config_due: str | None  # the date the configuration gives; `due` may have moved since by agreed mail
 
     @property
     def ref(self) -> str:
@@ -103,6 +104,8 @@ class Item:
     finding_id: int | None
     created_at: str | None
     updated_at: str | None
+    internal: int  # 1: said in mail between the team only; never in the client's digest
+    milestone_id: int | None
 
     @property
     def ref(self) -> str:
@@ -121,6 +124,11 @@ class ChangeRequest:
     finding_id: int | None
     received_at: str | None
     updated_at: str | None
+    origin: str  # client: the client asked; us: the studio proposes it and waits for the client's yes
+    milestone_id: int | None  # the milestone it moves
+    new_due: str | None  # … to this date
+    decided_by: str | None
+    decided_at: str | None
 
     @property
     def ref(self) -> str:
@@ -191,6 +199,8 @@ class Meeting:
     for_due: str | None  # the milestone due date a review was placed for
     message_id: str | None
     finding_id: int | None
+    proposed_by: str | None  # us | client: who put its current time forward
+    replaces: int | None  # a proposal to move this meeting (an invited one) to this time
 
     @property
     def ref(self) -> str:
@@ -254,6 +264,35 @@ class OutboxRow:
     def recipients(self) -> list[str]:
         value: Any = json.loads(self.recipients_json or "[]")
         return [str(a) for a in value]
+
+
+@dataclass(frozen=True, slots=True)
+class Source:
+    """A place where a plan thing is stated: a message (received, or sent by mailbot) and its words."""
+
+    item: str
+    item_id: int
+    message_id: str | None
+    text: str | None
+    role: str
+    at: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class ReviewEntry:
+    """Something mailbot was unsure of, kept for the team to decide."""
+
+    id: int
+    project_key: str | None
+    kind: str
+    item: str
+    item_id: int
+    message_id: str | None
+    text: str | None
+    confidence: float | None
+    reason: str | None
+    status: str
+    created_at: str | None
 
 
 @dataclass(frozen=True, slots=True)

@@ -333,4 +333,81 @@ def m005_lifecycles(db: Database) -> None:
     db.table("projects").add_column("finished_at", str)
     db.table("projects").add_column("finished_by", str)
 
+
+@MIGRATIONS()
+def m006_sources_and_decisions(db: Database) -> None:
+    """What ties the plan to its mail: every place an item, change request, meeting or
+    milestone is stated (`sources`, mailbot's own acknowledgements and invitations among them),
+    the change-request process (origin, the milestone and date it moves, who decided), the
+    pairs mailbot was unsure of (`review`), and lines that recur across a sender's mail
+    (`recurring_lines`: banners, disclaimers)."""
+    db.execute(
+        """
+        CREATE TABLE sources (
+            id INTEGER PRIMARY KEY,
+            project_key TEXT,
+            item TEXT NOT NULL,          -- items | change_requests | meetings | milestones
+            item_id INTEGER NOT NULL,
+            message_id TEXT,             -- the message (received, or sent by mailbot) that says it
+            finding_id INTEGER,
+            text TEXT,
+            role TEXT NOT NULL,          -- stated | restated | answered | rescheduled | closed | ack | invite …
+            at TEXT
+        )
+        """
+    )
+    db.execute("CREATE INDEX idx_sources_item ON sources (item, item_id)")
+    db.execute("CREATE INDEX idx_sources_message ON sources (message_id)")
+    for table, text in (("items", "text"), ("change_requests", "text"), ("meetings", "title")):
+        db.execute(
+            f"INSERT INTO sources (project_key, item, item_id, message_id, finding_id, text, role, at) "
+            f"SELECT project_key, '{table}', id, message_id, finding_id, {text}, 'stated', COALESCE(updated_at, created_at) "
+            f"FROM {table} WHERE message_id IS NOT NULL"
+            if table != "change_requests" else
+            "INSERT INTO sources (project_key, item, item_id, message_id, finding_id, text, role, at) "
+            "SELECT project_key, 'change_requests', id, message_id, finding_id, text, 'stated', received_at FROM change_requests WHERE message_id IS NOT NULL"
+        )
+    db.table("items").add_column("internal", int, not_null_default=0)  # said in mail between the team only
+    db.table("items").add_column("milestone_id", int)
+    db.table("change_requests").add_column("origin", str, not_null_default="client")  # client | us (the studio proposes)
+    db.table("change_requests").add_column("milestone_id", int)  # the milestone it moves, if any
+    db.table("change_requests").add_column("new_due", str)  # the date it moves it to
+    db.table("change_requests").add_column("decided_by", str)  # the Message-ID (or command) that decided it
+    db.table("change_requests").add_column("decided_at", str)
+    db.table("milestones").add_column("config_due", str)  # the date the configuration last gave; mail may move `due`
+    db.execute("UPDATE milestones SET config_due = due WHERE source = 'config'")
+    db.table("meetings").add_column("proposed_by", str)  # us | client: who put the current time forward
+    db.table("meetings").add_column("replaces", int)  # a new time proposed for this (invited) meeting
+    db.execute(
+        """
+        CREATE TABLE review (
+            id INTEGER PRIMARY KEY,
+            project_key TEXT,
+            kind TEXT NOT NULL,          -- close | merge | decide: what mailbot was unsure of
+            item TEXT NOT NULL,
+            item_id INTEGER NOT NULL,
+            message_id TEXT,
+            text TEXT,
+            confidence REAL,
+            reason TEXT,
+            status TEXT NOT NULL DEFAULT 'pending',
+            created_at TEXT
+        )
+        """
+    )
+    db.execute("CREATE INDEX idx_review_project ON review (project_key, status)")
+    db.execute(
+        """
+        CREATE TABLE recurring_lines (
+            scope TEXT NOT NULL,         -- a sender's address, or their domain
+            digest TEXT NOT NULL,        -- SHA-256 of the line, spacing and case aside
+            messages INTEGER NOT NULL,   -- in how many of their messages it stood
+            tail INTEGER NOT NULL,       -- … at the foot of the message
+            last_message TEXT,
+            PRIMARY KEY (scope, digest)
+        )
+        """
+    )
+
+
 SCHEMA_VERSION = len(MIGRATIONS._migrations)

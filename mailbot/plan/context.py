@@ -1,0 +1,122 @@
+"""One message being applied to one project: everything an applier may ask about it."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+
+from mailbot.config import Project, Settings
+from mailbot.lifecycle import Cause
+from mailbot.plan.people import People
+from mailbot.plan.text import normal
+from mailbot.store import Store
+from parsing.model import Email, Extraction, Finding, Party
+
+MAX_CONTEXT = 200_000  # characters of the whole text kept for "is it quoted here?"
+
+
+@dataclass(frozen=True, slots=True)
+class AckDecision:
+    """A change request that should be acknowledged to the client who sent it."""
+
+    project_key: str
+    number: int
+    text: str
+
+
+@dataclass(frozen=True, slots=True)
+class ProposalDecision:
+    """A time a client proposed for a meeting: mailbot invites for it (or the nearest free slot)."""
+
+    project_key: str
+    finding: Finding
+    finding_id: int
+
+
+@dataclass(frozen=True, slots=True)
+class CancelAck:
+    """A change request decided before its acknowledgement went out: the acknowledgement is withdrawn."""
+
+    project_key: str
+    number: int
+
+
+@dataclass(frozen=True, slots=True)
+class MoveMeeting:
+    """An agreed new time for an invited meeting: the scheduler sends the update."""
+
+    project_key: str
+    meeting_id: int
+    start: str  # local wall time, YYYY-MM-DDTHH:MM
+
+
+@dataclass(frozen=True, slots=True)
+class CancelMeeting:
+    """An invited meeting called off: the scheduler sends the CANCEL."""
+
+    project_key: str
+    meeting_id: int
+
+
+Decision = AckDecision | ProposalDecision | CancelAck | MoveMeeting | CancelMeeting
+
+
+@dataclass
+class Context:
+    """One message being applied to one project."""
+
+    store: Store
+    settings: Settings
+    project: Project
+    extraction: Extraction
+    message_key: str
+    when: dt.datetime  # when it was said: the message's Date, else the clock
+    at: str  # the same, as the tables hold it (UTC ISO)
+    who: str  # the sender's address
+    internal: bool  # between the team only
+    people: People
+    decisions: list[Decision] = field(default_factory=list)
+    boilerplate: list[str] = field(default_factory=list)  # lines of this message that recur across the sender's mail
+    decided: set[int] = field(default_factory=set)  # change requests this message has decided already
+    _whole: str = ""
+
+    @property
+    def email(self) -> Email:
+        return self.extraction.email
+
+    @property
+    def party(self) -> Party:
+        return self.extraction.party
+
+    @property
+    def other(self) -> Party:
+        return Party.US if self.party is Party.CLIENT else Party.CLIENT
+
+    @property
+    def message_id(self) -> str | None:
+        return self.email.message_id
+
+    @property
+    def cause(self) -> Cause:
+        return Cause.message(self.email.message_id)
+
+    @property
+    def thread(self) -> tuple[str, ...]:
+        """The messages this one answers, nearest first."""
+        return self.email.thread_ids
+
+    def quotes(self, text: str) -> bool:
+        """Whether this message holds `text` (in its quoted history or restated)."""
+        if not self._whole:
+            self._whole = normal(self.email.text[:MAX_CONTEXT]) or " "
+        key = normal(text)[:60]
+        return len(key) >= 6 and key in self._whole
+
+    def in_thread(self, item: str) -> list[int]:
+        """The `item` things stated in the messages this one answers, nearest first."""
+        return self.store.sources.things_in(item, list(self.thread))
+
+    def replies_to(self, item: str) -> list[int]:
+        """The `item` things stated in the message this one directly answers."""
+        parent = self.email.in_reply_to
+        return self.store.sources.things_in(item, [parent]) if parent else []

@@ -1,0 +1,209 @@
+"""How the plan compares what people wrote: content terms, overlap, and the words of schedules.
+
+Written by hand because what is needed is small and specific: the plan asks "do these two
+clauses name the same piece of work?" across Chinese and English, where a segmenter's words
+matter less than stable overlapping units. Terms are English words that carry meaning and
+Chinese character pairs (runs of two CJK characters that hold no function character), so
+"首页设计稿" and "首页的设计稿" share 首页, 设计 and 计稿 without a dictionary.
+"""
+
+from __future__ import annotations
+
+import re
+
+_FUNCTION_CHARS = set("我们你您他她它的了在将已经给请查之天周月号日年再也都就和与及把被这那个一下吗呢吧啊哦是有要可以好")
+_STOP_WORDS = {
+    "the", "a", "an", "and", "or", "to", "of", "for", "on", "in", "at", "by", "with", "from", "is", "are", "be", "been", "was",
+    "were", "will", "we", "i", "you", "your", "our", "it", "its", "this", "that", "these", "those", "have", "has", "had", "just",
+    "now", "all", "send", "sent", "share", "shared", "attached", "here", "please", "find", "new", "revised", "updated", "update",
+    "tomorrow", "today", "monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday", "week", "next", "end",
+    "ll", "ve", "re", "can", "could", "would", "should", "may", "might", "let", "know", "us", "me", "my", "they", "them", "their",
+    "do", "does", "did", "done", "get", "got", "so", "if", "as", "not", "no", "yes", "ok", "okay", "thanks", "thank", "hi",
+    "hello", "also", "still", "any", "some", "more", "up", "out", "over", "then", "there", "what", "when", "which", "who",
+    "how", "too", "very", "much", "about", "before", "after", "into", "again", "one", "two", "ready", "jan", "feb", "mar",
+    "apr", "jun", "jul", "aug", "sep", "oct", "nov", "dec", "january", "february", "march", "april", "june", "july", "august",
+    "september", "october", "november", "december", "am", "pm", "morning", "afternoon", "asap", "soon", "time", "day", "days",
+}
+_LATIN_WORD = re.compile(r"[a-z0-9][a-z0-9'-]+")
+_CJK_RUN = re.compile(r"[\u3400-\u9fff]+")
+_NOISE = re.compile(r"[\W_]+", re.UNICODE)
+
+
+def terms(text: str) -> set[str]:
+    """The content terms of `text`."""
+    lowered = text.casefold()
+    found = {w.strip("'-") for w in _LATIN_WORD.findall(lowered) if w not in _STOP_WORDS and not w.isdigit()}
+    found.discard("")
+    for run in _CJK_RUN.findall(text):
+        found.update(run[i:i + 2] for i in range(len(run) - 1) if not (set(run[i:i + 2]) & _FUNCTION_CHARS))
+    return found
+
+
+def normal(text: str) -> str:
+    """Letters and digits only, case folded: for "is this the same sentence?"."""
+    return _NOISE.sub("", text.casefold())
+
+
+# Terms of asking and delivering that every item shares ("确认", "提交", "send"): never what makes two
+# clauses name the same piece of work.
+ACTION_TERMS = {
+    "确认", "认通", "通过", "验收", "签字", "确定", "提供", "提交", "发送", "回复", "反馈", "完成", "修改", "处理", "安排", "准备",
+    "approve", "approved", "approval", "sign", "sign-off", "signed", "confirm", "confirmed", "review", "provide", "submit",
+    "deliver", "delivered", "finish", "finished", "complete", "completed", "check", "share", "fix", "fixed",
+}
+
+
+def numbers(text: str) -> set[str]:
+    """The numbers a text names: "第3个" and "第4个" are different things."""
+    return set(re.findall(r"\d+", text))
+
+
+def similarity(a: str, b: str) -> float:
+    """How much two clauses say the same: 1.0 when one contains the other, else the Dice
+    coefficient of their content terms."""
+    x, y = normal(a), normal(b)
+    if not x or not y:
+        return 0.0
+    if x in y or y in x:
+        return 1.0
+    ta, tb = terms(a), terms(b)
+    if not ta or not tb:
+        return 0.0
+    return 2 * len(ta & tb) / (len(ta) + len(tb))
+
+
+# Words of schedules: a clause that moves or keeps a date ("顺延到4月24日", "push go-live to the
+# 26th", "时间保持不变") is about the plan's dates, not a piece of work.
+SCHEDULE = re.compile(
+    r"时间|日期|节点|顺延|推迟|延期|延后|提前|改到|改在|改成|挪到|调整到|延到|推到|保持不变|不变|维持|排期|工期|"
+    r"\b(?:dates?|deadline|schedule[ds]?|timeline|postpone[ds]?|delay(?:ed|s)?|move[ds]?|moving|push(?:ed|ing)? (?:back|out)?|"
+    r"slip(?:s|ped)?|bring (?:it )?forward|reschedul\w*|instead of|stays|keep)\b",
+    re.I,
+)
+
+# A new date for the same thing: "on Tuesday 3 March instead of this Friday", "改到下周一".
+RESCHEDULE = re.compile(
+    r"改到|改成|改为|顺延|推迟|延期|延后|延到|推到|挪到|提前到|调整到|最晚|"
+    r"\b(?:instead of|rather than|now be|will now|mov(?:e|ed|es|ing)\b[^.;]{0,40}\b(?:to|from)|push(?:ed|ing)? (?:it |\w+ )?(?:back|out)|"
+    r"push(?:ed|ing)? (?:it )?to|slip(?:s|ped|ping)?|postpon\w*|delay(?:ed|ing)? (?:to|until|by)|bring (?:it |\w+ )?forward|"
+    r"new date|by the \w+ instead|later than planned|not until|reschedul\w*)\b",
+    re.I,
+)
+
+# A date kept as it is: also talk about the schedule, never a piece of work.
+KEEPS = re.compile(r"保持不变|不变(?!化)|维持|照旧|按原|还是按|\b(?:stays|remains|unchanged|as planned|still on|keep (?:the|it)|stick (?:to|with))\b", re.I)
+
+
+def moves_dates(text: str) -> bool:
+    """Whether a clause moves a date or keeps one ("顺延到4月24日", "上线时间不变", "stays on the 19th")."""
+    return RESCHEDULE.search(text) is not None or KEEPS.search(text) is not None
+
+
+# Asks to assess a change (its cost, its time): part of that change, not a task of its own.
+ASKS_ASSESS = re.compile(r"评估|估一下|估算|报价|工作量|影响大不大|有没有影响|\b(?:estimate|assess|quote|what it would take|how much|impact|cost)\b",
+                         re.I)
+
+# Asks for a satisfaction score: the survey's, never an item.
+ASKS_SCORE = re.compile(r"打个?分|评分|满意度|满意程度|问卷|\b(?:rate|rating|score|survey|nps)\b", re.I)
+
+# Asks whether a time suits: part of the meeting proposal it goes with.
+AVAILABILITY = re.compile(r"方便|有空|有时间|合适吗|可以吗|行吗|\b(?:available|availability|free|works? for you|suit|convenient)\b", re.I)
+
+# A change that polishes work delivered ("主色再暖一点", "make the button a bit bigger") rather
+# than one to scope, requirements or schedule: feedback on the work.
+POLISH = re.compile(
+    r"再[\u4e00-\u9fff]{0,3}(?:一点|一些|点)|稍微|稍稍|略微|更[\u4e00-\u9fff]{1,2}一些|"
+    r"\b(?:a bit|a little|slightly|a touch|tweak|more prominent|less prominent|bigger|smaller|larger|wider|narrower|bolder|clearer|"
+    r"brighter|darker|lighter|warmer|cooler|tighter|simpler|more visible)\b",
+    re.I,
+)
+SCOPE = re.compile(r"增加|新增|加一个|加个|加一级|加上|加到|加进|打通|对接|功能|页面|模块|入口|范围|二期|"
+                   r"\b(?:add|adding|new|feature|page|module|integrat\w*|scope|phase|support for)\b", re.I)
+# A client asking to extend the work ("能否把快闪店物料也加到这个项目里？", "could we add SSO for
+# partners?"): a change request, whatever the sentence looked like.
+ASKS_MORE = re.compile(r"(?:能否|能不能|可否|可不可以|是否可以|could (?:we|you)|can (?:we|you)|would it be possible)[^。？?]{0,40}"
+                       r"(?:也|顺便|增加|新增|加(?:到|进|上|一个|个)|打通|对接|\badd\b|\binclude\b|\bintegrat|\bsupport\b)", re.I)
+# Words of a sign-off in a subject ("【UI设计定稿】…", "Visual design sign-off").
+SIGN_OFF_SUBJECT = re.compile(r"验收|定稿|确认|签字|终稿|\b(?:sign-?off|approval|approved|final|for review|acceptance)\b", re.I)
+
+# Asks for a piece of work (files, a document, access), which a reply does not answer.
+DELIVERABLE = re.compile(r"发(?:给|过来|一下|我)|寄|提供|上传|出一版|做一版|准备好|交付|\b(?:send|provide|share|upload|deliver|hand over|"
+                         r"originals|files|documents?|access|set up|prepare)\b", re.I)
+
+# What a promise delivers: a piece of work handed over, done or decided. A "promise" without one
+# ("我们这边可以配合", "we can go through it together", "I'll be in Shanghai on Thursday") is
+# courtesy or context, not something a PM tracks.
+DELIVERS = re.compile(
+    r"提交|(?<!开)发(?!现|生|展|言)|交付|交给|交到|提供|给(?:你们|您|贵|到|出)|寄|上传|完成|修复|修改|改好|更新|上线|发布|部署|确认|反馈|回复|答复|"
+    r"签(?:字|好|署|收|批)|出(?:一版|稿|方案|报价|图)|做好|准备好|整理|汇总|评估|报价|补(?:给|发|上|拍|齐)|测试|审核|验收|开通|配置|处理|"
+    r"跟进|落实|拍(?:好|摄)|设计|制作|搭建|申请|申报|核对|检查|录入|导入|预约|订|付款|支付|开票|ready|"
+    r"\b(?:send|sent|submit|deliver|provide|share|upload|finish|complete|fix|update|deploy|ship|release|launch|publish|prepare|"
+    r"set up|sort out|hand over|handover|get (?:you|it|them|the|that|this|our|your|back)|have (?:it|them|the|that|this|our)\b[^.]{0,30}\b(?:to you|ready|over|done|in|up|live|running|working|sorted|fixed|finished|complete)|"
+    r"confirm|sign|approve|review|reply|respond|raise|file|book|schedule|arrange|chase|dig out|run|check|test|draft|write|"
+    r"create|design|build|produce|quote|estimate|invoice|pay|order|ready|done|get back|follow up|look into|send over|put together|"
+    r"organi[sz]e|collect|compile|translate|record|migrate|configure|install|connect|integrate|implement|add|remove|replace|refresh)\b",
+    re.I,
+)
+# Promises about a meeting itself ("周四会上我们再逐条过一遍", "we'll talk it through on Thursday"):
+# part of the meeting, not tasks.
+AT_A_MEETING = re.compile(r"会上|会议上|评审会上|见面时|到时候(?:再|当面)|当面|会议链接|腾讯会议|钉钉会议|飞书会议|"
+                          r"\b(?:meeting link|invite link|dial-?in|zoom link|teams link|calendar invite)\b|\b(?:on|at|during) the (?:call|meeting|review|session|walkthrough)\b|"
+                          r"\b(?:talk|walk|go) (?:it |them |you )?through\b|\bdiscuss\b", re.I)
+# Only starting work, not delivering any ("礼品卡本周开始开发", "we start development on Monday").
+STARTS = re.compile(r"开始|启动|着手|\b(?:start(?:s|ing)?|begin(?:s|ning)?|kick off)\b", re.I)
+
+
+# Saying who does what ("孙浩负责技术开发", "Marcus owns SSO"), or what happens once the other side
+# delivers ("我们收到后安排验收签字"): an arrangement, not a promise to track.
+ARRANGEMENT = re.compile(r"负责|由[^，。]{1,6}(?:负责|来做|承担)|收到后|收到以后|拿到后|在[^，。]{1,12}之前先|\b(?:responsible for|in charge of|owns|until|"
+                         r"once we (?:receive|get|have)|after we (?:receive|get))\b", re.I)
+
+
+def delivers(text: str) -> bool:
+    """Whether a promise hands over, does or decides something trackable."""
+    if AT_A_MEETING.search(text) or ARRANGEMENT.search(text):
+        return False
+    found = [m.group(0) for m in DELIVERS.finditer(text)]
+    if not found:
+        return False
+    return not (STARTS.search(text) and all(w in ("开发", "设计", "测试", "制作", "搭建") or w.lower() in ("build", "design", "test")
+                                              for w in found))
+
+
+# A condition ("if it slips past the end of March", "如果下周还没有"): a what-if, not a fact.
+CONDITION = re.compile(r"如果|假如|万一|要是|的话|\b(?:if|unless|in case|should it|were it)\b", re.I)
+
+# Asks to watch or to speak up, with nothing to deliver ("please keep an eye on it", "有问题随时联系").
+VAGUE_ASK = re.compile(r"注意一下|留意|多关注|关注一下|随时(?:联系|沟通|告诉)|有问题(?:随时|请)|"
+                       r"\b(?:keep an eye on|keep (?:me|us) posted|keep in mind|bear in mind|let (?:me|us) know if|feel free|"
+                       r"reach out|any questions|just (?:email|reply|call|ping))\b", re.I)
+
+# An ask not to do something ("please don't spend any more time chasing", "不用再催了"): no task.
+DONT = re.compile(r"不用|不要|别再|无需|不必|\b(?:don't|do not|no need to|stop)\b", re.I)
+
+# Asks for a decision or an answer, rather than for a piece of work.
+ASKS_ANSWER = re.compile(
+    r"确认|是否|能否告知|告诉|答复|回复|决定|考虑|意见|看一下|看看|方便吗|可以吗|行吗|好吗|定一下|拍板|签字|签批|批准|审批|验收|"
+    r"\b(?:confirm|let (?:us|me) know|whether|decide|decision|approve|approval|sign[- ]?off|go ahead|thoughts|feedback|review|"
+    r"answer|get back to|ok with|okay with|agree)\b",
+    re.I,
+)
+
+# Asks for a sign-off: answered by an approval.
+ASKS_SIGN_OFF = re.compile(r"确认|验收|签字|签批|批准|审批|定稿|通过|\b(?:approve|approval|sign[- ]?off|sign|go ahead|green ?light)\b", re.I)
+
+# Words that say the work went live (not a beta released, not a build published).
+GO_LIVE = re.compile(r"已(?:经)?(?:正式)?上线|上线了|正式上线(?:了|啦)|今[天日](?:已经?)?(?:正式)?(?:上线|发布)|正式发布了|已(?:经)?投产|"
+                     r"\b(?:went live|is (?:now )?live|are (?:now )?live|we're live|we are live|launched)\b", re.I)
+GO_LIVE_SUBJECT = re.compile(r"上线通知|正式上线|今[天日](?:正式)?上线|\b(?:go-?live notice|we(?:'re| are) live|is live|now live|launched)\b", re.I)
+
+# Words of review meetings.
+REVIEW = re.compile(r"评审|审核|验收会|提案会|演示|\b(?:review|presentation|demo)\b|walk ?-?through|\bwalk (?:\w+ ){1,2}through\b|"
+                    r"sign-?off (?:meeting|call)", re.I)
+
+# Words that say a change would cost time or money: an assessment.
+IMPACT = re.compile(
+    r"费用|报价|价格|工作量|人天|工作日|个工作|工期|影响|成本|万元|元|¥|￥|"
+    r"\b(?:cost|costs|price|quote|estimate[ds]?|effort|impact|days? of work|extra days?|budget|invoice|£|\$|€)\b|[£$€]\d",
+    re.I,
+)
