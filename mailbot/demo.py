@@ -1,9 +1,11 @@
 """`mailbot demo`: the whole pipeline on the bundled sample mailbox, in a folder of its own.
 
-The sample (mailbot/sample/) is one project's mail over a few weeks, Chinese and English, from
-both sides. The demo copies its configuration into a fresh folder, ingests the messages, runs
-the scheduler at the first digest moment after the last message (so the output is the same on
-every run, whatever today's date) and leaves the plan and the outbox Maildir there.
+The sample (mailbot/sample/) is one project's mail over five weeks, Chinese and English, from
+both sides. The demo copies its configuration into a fresh folder and replays the mail as if it
+arrived live (`replay`): each message is read at its own Date, the scheduler ticks every Monday
+and after every message, acknowledgements and invitations go out when they would have. It ends
+at the first digest moment after the last message, so the output is the same on every run,
+whatever today's date, and it leaves the plan and the outbox Maildir in the folder.
 """
 
 from __future__ import annotations
@@ -19,6 +21,7 @@ from pathlib import Path
 from typing import Any
 
 from mailbot import config
+from mailbot.replay import SimulatedClock, date_of, replay
 from mailbot.service import IngestReport, Mailbot
 from mailbot.sources import read_sources
 from scheduling import cadence
@@ -56,10 +59,11 @@ def run_demo(directory: Path | None = None) -> DemoResult:
         shutil.copyfile(SAMPLE / "mailbot.toml", config_file)
     settings = config.load(config_file, env={})
     now = _demo_now(settings)
-    with Mailbot(settings, clock=lambda: now) as bot:  # the demo lives at `now`, whatever today is
-        report = bot.ingest(read_sources([str(p) for p in sample_messages()]))
-        bot.tick(now)
-        bot.flush(now)
+    items = list(read_sources([str(p) for p in sample_messages()]))
+    first = min((d for d in (date_of(i) for i in items) if d is not None), default=now)
+    clock = SimulatedClock(first - dt.timedelta(days=1))
+    with Mailbot(settings, clock=clock) as bot:  # the demo lives in March 2026, whatever today is
+        report = replay(bot, clock, items, now)
         snapshot = bot.plan(now=now)
         outgoing = tuple((Path(row.maildir_file or ""), row.subject or "") for row in bot.store.outbox.written())
     return DemoResult(directory, settings.outbox.maildir, report, now, snapshot, outgoing)
