@@ -92,17 +92,14 @@ def cli(verbose: int) -> None:
 @config_option
 def extract(files: tuple[str, ...], as_json: bool, config_path: Path | None) -> None:
     """Parse message files (- for stdin) and print what they say. No store, no side effects."""
+    from mailbot.service import parsing_context
     from mailbot.sources import read_sources
     from parsing import ParseError
     from parsing.mime import read_email
     from parsing.pipeline import Context, extract_email
 
     settings = _settings_if_any(config_path)
-    if settings:
-        team = settings.team
-        context = Context(team_domains=team.domains, timezone=team.timezone, own_addresses=(team.address,))
-    else:
-        context = Context()
+    context = parsing_context(settings) if settings else Context()
     stdin = sys.stdin.buffer.read() if "-" in files else None
     failed = False
     for item in read_sources(files, stdin=stdin):

@@ -71,6 +71,17 @@ class IngestReport:
         return [o for o in self.outcomes if o.state in ("failed", "unreadable")]
 
 
+def parsing_context(settings: Settings) -> Context:
+    """What parsing needs to know of the team: its domains, zone and address, and the zones
+    of stakeholders who write from elsewhere."""
+    from parsing.pipeline import Context
+
+    team = settings.team
+    zones = tuple((person.address, person.timezone) for project in settings.projects for person in project.stakeholders
+                  if person.address and person.timezone and person.timezone != team.timezone)
+    return Context(team_domains=team.domains, timezone=team.timezone, own_addresses=(team.address,), writer_zones=zones)
+
+
 class Mailbot:
     """The service: settings plus the open plan. Close it (or use `with`) when done.
 
@@ -105,10 +116,7 @@ class Mailbot:
     def context(self) -> Context:
         """The parsing context; built on first use because it loads the parsing chain."""
         if self._context is None:
-            from parsing.pipeline import Context
-
-            team = self.settings.team
-            self._context = Context(team_domains=team.domains, timezone=team.timezone, own_addresses=(team.address,))
+            self._context = parsing_context(self.settings)
         return self._context
 
     def warm_up(self) -> None:

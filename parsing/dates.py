@@ -1018,7 +1018,8 @@ _EN: list[tuple[re.Pattern[str], _Handler]] = [
     (re.compile(r"\b(?:(?:at|around|about)\s+(?P<h>1[0-2]|[1-9]|" + _HOUR_WORDS + r")(?:[:.](?P<mi>[0-5]\d))?"
                 r"(?:(?P<oc>\s*o['’]?clock)|(?P<ap>[ap])\b(?!\.?\w))?"
                 r"(?=\s*(?:$|[,.;!?)]|on\b|tomorrow|today|tonight|this\b|next\b|in\s+the\b|"
-                r"Beijing|[A-Z][a-z]+day|[a-z]+day\b))|(?P<h2>1[0-2]|[1-9]|" + _HOUR_WORDS + r")\s*o['’]?clock)",
+                r"Beijing|[A-Z][a-z]+day|[a-z]+day\b|instead\b|then\b|works?\b|suits?\b|is\b|would\b|sharp\b|"
+                r"(?:[CEMP][SD]?T|UK|GMT|BST|CES?T|UTC)\b))|(?P<h2>1[0-2]|[1-9]|" + _HOUR_WORDS + r")\s*o['’]?clock)",
                 re.A), lambda m, r: _en_hour(m, r)),
     (re.compile(r"\b(?P<h>" + _HOUR_WORDS + r")(?:[\s-]+(?P<mi>thirty|fifteen|forty[\s-]five|"
                 r"twenty|ten|forty|fifty))?\s*(?P<ap>[ap]\.?m\b\.?)", _I | re.A), _en_word_time),

@@ -158,7 +158,7 @@ _MERGEABLE_CLAUSES = _MERGEABLE | {Kind.MEETING}  # one sentence proposing a mee
 
 # --- extensions ----------------------------------------------------------------------------
 
-for _name in ("reference", "party", "times", "sentence_starts", "completions", "receipts", "signals"):
+for _name in ("reference", "writer_zone", "party", "times", "sentence_starts", "completions", "receipts", "signals"):
     if not Doc.has_extension(_name):
         Doc.set_extension(_name, default=None)
 for _name in ("by", "due", "due_text", "sentiment", "score", "start", "text"):
@@ -340,7 +340,7 @@ def _clauses(doc: Doc, text: str, start: int, end: int, cues: Cues,
         question = cues.question.search(norm) is not None
         fix = fix or cues.fix.search(norm) is not None
         pieces.append(_Clause(a, b, words, norm, question, conditional, timed, future,
-                              _slot(norm, a, b, times, question, cues), offer, topic,
+                              _slot(words, norm, a, b, times, question, cues), offer, topic,
                               _heading(text, a, b), deadline, consequence, fix))
         topic = topic or cues.work.search(norm) is not None
     return pieces
@@ -388,12 +388,15 @@ def _bracketed(text: str, start: int, end: int) -> list[tuple[int, int]]:
     return [(m.start(), m.end()) for m in _BRACKETED.finditer(text, start, end)]
 
 
+_LIST_MARK = re.compile(r"^\s*(?:\d{1,2}[.)、]|[（(]\d{1,2}[)）]|[-*•])\s*")
 _JOINER_AHEAD = re.compile(r"(?:and|so|then|also|otherwise)\s", re.I)
 _SLOT_PUNCTUATION = re.compile(r"[^\w@]+")
-_SLOT_ASK = re.compile(r"\b(?:how about|what about|maybe|perhaps)\b")
+_SLOT_ASK = re.compile(r"\b(?:how about|what about|maybe|perhaps|(?:i|we)(?: was| were|'m|'re| am| are) thinking)\b")
+# A place or zone named after a time in its own case: "9am Chicago", "4pm UK", "10:00 Berlin".
+_PLACE_AFTER = re.compile(r"\s+(?:[A-Z][a-z]+|[A-Z]{2,4})\b(?!['’])(?:\s+time\b)?")
 
 
-def _slot(norm: str, a: int, b: int, times: list[TimeExpression], question: bool,
+def _slot(words: str, norm: str, a: int, b: int, times: list[TimeExpression], question: bool,
           cues: Cues) -> bool:
     """The clause names a time and little else: it offers or accepts a slot."""
     inside = [t for t in times if a <= t.start and t.end <= b]
@@ -401,8 +404,12 @@ def _slot(norm: str, a: int, b: int, times: list[TimeExpression], question: bool
         return False
     rest = norm
     for expression in sorted(inside, key=lambda t: t.start, reverse=True):
-        rest = rest[:expression.start - a] + " @ " + rest[expression.end - a:]
-    rest = cues.slot_filler.sub(" ", rest)
+        end = expression.end - a
+        place = _PLACE_AFTER.match(words, end) if expression.time is not None else None
+        if place is not None and place.group(0).strip() != "I":
+            end = place.end()
+        rest = rest[:expression.start - a] + " @ " + rest[end:]
+    rest = cues.slot_filler.sub(" ", _LIST_MARK.sub("", rest))
     rest = " ".join(_SLOT_PUNCTUATION.sub(" ", rest).replace("@", " ").split())
     if not rest:
         return question or _SLOT_ASK.search(norm) is not None
@@ -744,14 +751,16 @@ def _signals(clauses: list[_Clause], cues: Cues) -> list[Signal]:
         if clause.question or clause.conditional or clause.slot:
             continue  # a slot that suits is a yes with its time: the findings component says it
         for kind, cue in _SIGNAL_CUES:
-            if kind is SignalKind.AGREED and (cues.request.search(clause.norm) or _POLITE_ASK.search(clause.norm)):
-                continue  # "麻烦王蕾确认是否接受" asks for a yes; it gives none
+            if kind is SignalKind.AGREED and (cues.request.search(clause.norm) or _POLITE_ASK.search(clause.norm)) \
+                    and not _YES_PLEASE.match(clause.norm):
+                continue  # "麻烦王蕾确认是否接受" asks for a yes; it gives none ("Yes please to the photos" does)
             if getattr(cues, cue).search(clause.norm):
                 found.append(Signal(kind, clause.text))
                 break
     return found
 
 
+_YES_PLEASE = re.compile(r"\s*(?:oh,? )?yes,? please\b", re.I)
 _NAME_ONLY = re.compile(r"[^\s:：]{1,20}(?: [^\s:：]{1,20})?\s*[:：]")
 
 
@@ -971,30 +980,36 @@ _ZONES = {
 _EXPLICIT_DAY = re.compile(r"\d{1,2}\s*月\s*\d{1,2}|\d{1,2}\s*[日号]|\d{1,2}[/.-]\d{1,2}|\d{1,2}(?:st|nd|rd|th)?\s+[A-Za-z]{3}|[A-Za-z]{3,9}\.?\s+\d{1,2}", re.I)
 
 
-def _meeting_start(times: list[TimeExpression], text: str,
-                   reference: dt.datetime | None) -> dt.datetime | None:
+def _meeting_start(times: list[TimeExpression], text: str, doc: Doc) -> dt.datetime | None:
+    reference, writer = doc._.reference, doc._.writer_zone
     both = next((t for t in times if t.date and t.time), None)
     if both and both.date and both.time:
-        return _in_team_zone(dt.datetime.combine(both.date, both.time), text, both.end, reference)
+        return _in_team_zone(dt.datetime.combine(both.date, both.time), text, both.end, reference, writer)
     days = [t for t in times if t.date]
     explicit = [t for t in days if _EXPLICIT_DAY.search(t.text)]  # "周四（2月5日）": the date, not the weekday
     day = (explicit or days)[0].date if days else None
     timed = next((t for t in times if t.time), None)
     if not (day and timed and timed.time):
         return None
-    return _in_team_zone(dt.datetime.combine(day, timed.time), text, timed.end, reference)
+    return _in_team_zone(dt.datetime.combine(day, timed.time), text, timed.end, reference, writer)
 
 
-def _in_team_zone(start: dt.datetime, text: str, after: int,
-                  reference: dt.datetime | None) -> dt.datetime:
-    """`start` as wall time in the team's zone, when the text names another zone after it."""
-    match = _ZONE_AFTER.match(text, after)
-    if match is None or reference is None or reference.tzinfo is None:
+def _in_team_zone(start: dt.datetime, text: str, after: int, reference: dt.datetime | None,
+                  writer: ZoneInfo | None = None) -> dt.datetime:
+    """`start` as wall time in the team's zone: converted from the zone the text names after
+    it ("10am CT"), else from the writer's own zone when it is known and not the team's
+    ("Tuesday at 10am works for me" from Chicago is 16:00 in London)."""
+    if reference is None or reference.tzinfo is None:
         return start
-    name = (match["name"] or match["abbr"] or match["cn"]).lower()
-    try:
-        zone = ZoneInfo(_ZONES[name])
-    except (KeyError, ZoneInfoNotFoundError):
+    match = _ZONE_AFTER.match(text, after)
+    zone = writer
+    if match is not None:
+        name = (match["name"] or match["abbr"] or match["cn"]).lower()
+        try:
+            zone = ZoneInfo(_ZONES[name])
+        except (KeyError, ZoneInfoNotFoundError):
+            zone = writer
+    if zone is None:
         return start
     return start.replace(tzinfo=zone).astimezone(reference.tzinfo).replace(tzinfo=None)
 
@@ -1031,7 +1046,7 @@ def _span(doc: Doc, text: str, draft: _Draft, party: Party) -> Span | None:
     span._.sentiment = draft.label.sentiment
     span._.score = draft.label.score
     if kind is Kind.MEETING:
-        span._.start = _meeting_start(inside, text, doc._.reference)
+        span._.start = _meeting_start(inside, text, doc)
     return span
 
 
@@ -1080,7 +1095,7 @@ class _FindingsComponent:
                 # an accepted slot that joined no proposal: no proposal, but a yes to one made before
                 inside = [t for t in doc._.times if draft.start <= t.start and t.end <= draft.end]
                 start, end = _trim(text, draft.start, draft.end)
-                signals.append(Signal(SignalKind.AGREED, text[start:end], _meeting_start(inside, text, doc._.reference)))
+                signals.append(Signal(SignalKind.AGREED, text[start:end], _meeting_start(inside, text, doc)))
                 continue
             span = _span(doc, text, draft, party)
             if span is not None:
@@ -1161,6 +1176,17 @@ def _blank_rules(text: str) -> str:
     return _RULE_RUN.sub(lambda m: " " * len(m.group(0)), text)
 
 
+# A line break inside a sentence of hard-wrapped plain text: a long line that does not end a
+# sentence, then a line that goes on in lower case ("could we do Tuesday 17 March at \n2pm UK?").
+_WRAPPED = re.compile(r"(?<=[^\n]{40}[A-Za-z0-9,'’\")\] ])\n(?=[ \t]*[a-z0-9(])")
+
+
+def _unwrap(text: str) -> str:
+    """Hard-wrapped lines joined again: each break inside a sentence becomes a space, so that
+    times and clauses that were wrapped read whole; offsets are kept."""
+    return _WRAPPED.sub(" ", text)
+
+
 def find_findings(text: str, *, language: str, reference: dt.datetime | None,
                   party: Party) -> list[Finding]:
     """The findings of the newly written text of one message, in text order.
@@ -1183,18 +1209,24 @@ class Reading:
     signals: list[Signal] = field(default_factory=list)  # withdrawn, refused, cancelled, agreed
 
 
-def read_text(text: str, *, language: str, reference: dt.datetime | None, party: Party) -> Reading:
-    """`find_findings`, the completions and the receipts, from one run of the pipelines."""
+def read_text(text: str, *, language: str, reference: dt.datetime | None, party: Party,
+              writer_zone: ZoneInfo | None = None) -> Reading:
+    """`find_findings`, the completions and the receipts, from one run of the pipelines.
+
+    `writer_zone`: the zone the writer lives in, where it is not the reference's: a meeting
+    time written without a zone is the writer's wall time, given back in the reference's zone.
+    """
     found: list[Finding] = []
     completions: list[str] = []
     receipts: list[str] = []
     signals: list[Signal] = []
-    text = _blank_rules(text)
+    text = _unwrap(_blank_rules(text))
     for chunk_language, chunk in _chunks(text, language):
         nlp = pipeline(chunk_language)
         doc = nlp.make_doc(chunk)
         doc.user_data["mailbot_text"] = chunk  # make_doc keeps the text exactly: see _text
         doc._.reference = reference
+        doc._.writer_zone = writer_zone if reference is not None and writer_zone != reference.tzinfo else None
         doc._.party = party
         for _name, component in nlp.pipeline:
             doc = component(doc)

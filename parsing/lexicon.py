@@ -356,7 +356,7 @@ EN = _cues(
                         r"will be (?:out|away|off|on leave|on holiday|travell?ing|unavailable|offline)",
                         r"'ll see\b", r"will see\b", r"'ll have to\b", r"will have to\b", r"'ll need\b",
                         r"will need\b", r"'ll keep you posted", r"keep an eye on",
-                        r"\bso (?:that )?(?:we|i) (?:can|could)\b", r"(?:'ll|will) be at\b", r"can(?:'t|not)\b", r"\bcan you\b",
+                        r"\bso (?:that )?(?:we|i) (?:can|could)\b(?! (?:get|send|give|have) (?:you|them|it)\b)", r"(?:'ll|will) be at\b", r"can(?:'t|not)\b", r"\bcan you\b",
                         r"\bcan we\b", r"\bcan i\b", r"\bwill you\b", r"\bwould\b", r"\bwe can meet\b",
                         r"(?:'ll|will) let you\b", r"(?:will|shall) (?:respond|reply|get back to you)\b[^.]{0,30}\bwithin\b"),
     action=r"\b" + _EN_ACTION + r"\b",
@@ -388,7 +388,7 @@ EN = _cues(
              # status and choice questions, asks through someone on the reader's side
              r"^(?:also,? |and |so |hi,? )?any (?:update|news|progress|word)s?\b|any (?:update|news)s? on\b|which (?:one |option |version |\w+ )?(?:do|would) you prefer|"
              r"^(?:also,? |and |so )?do you (?:already |still |currently )(?:have|know)|"
-             r"(?:could|can|would|will) your\b|(?:we|i)(?:'ll| will|'d| would) (?:still )?need (?:your|you to)|"
+             r"(?:could|can|would|will) your\b|^(?:also,? |and |so )?(?:is|are|will|does|should) (?:the|your|our) [^?]{3,80}(?=\?)|(?:could|can|would) \w+ (?:take|have) a (?:quick |closer )?look\b|(?:we|i)(?:'ll| will|'d| would) (?:still )?need (?:your|you to)|"
              r"(?:we|i)(?:'ll| will) need [^.?!]{0,40}\bfrom you\b|"
              r"^need (?:the|your|a|an)\b|still missing|needs fixing|"
              r"(?:we|i)'d need (?:the|a|an)|\bneeds (?:the|your) |(?:we|i) hope to (?:see|get|receive|have) (?:it|them|the|your)|"
@@ -423,9 +423,12 @@ EN = _cues(
                  r"^(?:just |simply )?(?:reply|respond) to this (?:email|e-mail|message|mail)|keep (?:it|this|that) up|"
                  r":\s*(?:yes|no|yep|nope|maybe|n/a)[.!]?\s*$)"),
     question=r"\?\s*$",
-    change=(r"\b(?:add|adding|remove|removing|drop|dropping|change|changing|switch|replace|swap|"
+    change=(r"\b(?:(?:(?:could|can|would) (?:we|you)|(?:we|you) (?:could|can|might)) (?:also )?(?:have|offer|get|support) [^.?!]{1,40}\b(?:in|on|inside|within) "
+            r"(?:the|our|your) (?:[\w-]+ )?(?:portal|app|site|website|platform|system|mini-?program|dashboard|page|tool)\b|"
+            r"(?:could|can|would) (?:the|our|your) (?:[\w-]+ )?(?:portal|app|site|website|platform|system|mini-?program|dashboard|"
+            r"tool) (?:also )?(?!be\b|work\b|handle\b)[a-z]+|add|adding|remove|removing|drop|dropping|change|changing|switch|replace|swap|"
             r"push(?:ing)?\b[\w\s'-]{0,25}?\b(?:back|out|to)|postpone|delay|wait (?:until|till)|"
-            r"mov(?:e|ing)\b[\w\s'-]{0,25}?\b(?:to|up|back|forward)|cancel|restart|stop (?:the|all|work)|"
+            r"mov(?:e|ing)\b[\w\s'-]{0,45}?\b(?:to|up|back|forward)|cancel|restart|stop (?:the|all|work)|"
             r"until after|hold off|as well\b|(?:also|additionally) (?:get|have|need|want|include|do|make)|"
             r"(?:could|can|would|should) be\b[^.?!]{0,25}\binstead of|"
             r"(?:a |an )?(?:new|additional|extra|another) (?:[\w-]+ ){0,2}(?:page|screen|section|feature|template|"
@@ -461,7 +464,7 @@ EN = _cues(
                    r"let us|we should|should we|shall we|how about|what about|instead|rather than|"
                    r"we'd prefer|we prefer|i'd prefer|(?:i|we)(?:'d| would) rather|suggest|propose|recommend|advise|request|would like|"
                    r"(?:we|i) could|(?:and )?(?:want|wants|need|needs) (?:a|an|another|more|some)|"
-                   r"ask(?:ed|s)? for|requested|wants? to know if|(?:would|'d) (?:also |really |still )?like|wants?\b(?! to\b))\b"),
+                   r"ask(?:ed|s)? (?:for|whether|if)|requested|wants? to know if|(?:would|'d) (?:also |really |still )?like|wants?\b(?! to\b))\b"),
     change_norm=(r"(?:^(?:(?!(?:it|he|she|they|we|i|you|there|weather)\b)[\w'-]+\s+){1,3}?|"
                  r"\b(?:the|our|this|that|these|those|all|every|each)\s+"
                  r"(?:(?!(?:it|he|she|they|we|i|you|there|weather)\b)[\w'-]+\s+){1,3}?)"
@@ -520,6 +523,8 @@ EN = _cues(
                r"(?:is|are) (?:now )?(?:live|up|online|in place|ready|done|sorted|set up|fixed|attached|enclosed)|(?:now )?in place|"
                r"(?:went|gone|is|are) out\b(?! of)|(?:has|have) gone out|here it is|here they are|(?:is|are) (?:now )?on the (?:shared )?drive|"
                r"(?:^|[.!] )done\b|all done|(?:it's|that's|this is) done|went live|we're live|are live|"
+               r"^[\w\s'/&-]{2,40}? attached(?: (?:as promised|here|below|for your review|for review))?(?=[.!]?$)|attached as promised|"
+               r"(?:went|have gone|has gone) (?:smoothly|well|fine|to plan|without a hitch)|"
                r"(?!(?:be|been|being|will|would|to|not|never|please|can|could|should|must|may|might|you|shall|and|or)\b)[a-z]+ "
                r"(?:kindly |has |have |just |already )+(?:added|created|sent|set up|configured|uploaded|fixed|filed|signed|issued|granted))\b"),
     withdrawn=(r"\b(?:no (?:more )?need (?:for (?:it|that|this|them|those|the \w+)|to (?:send|do|add|chase|worry))|"
@@ -529,7 +534,7 @@ EN = _cues(
                r"(?:withdraw|drop|scrap|cancel) (?:the|that|this|our|my) (?:request|ask|idea|change)|"
                r"forget (?:about )?(?:the|that|it)|not worth (?:it|moving|doing|the)|(?:ignore|disregard) (?:my|that|the) (?:earlier |last )?(?:request|ask|email))\b"),
     refused=(r"\b(?:out of scope|outside (?:the |our )?(?:scope|contract|sow|budget)|not in (?:the |this |our )?(?:scope|contract|sow|phase)|"
-             r"(?:for|in|into) (?:a )?phase (?:2|two)|can't (?:accept|agree|do|move|approve|support)|cannot (?:accept|agree|do|move|approve|support)|"
+             r"can't (?:accept|agree|do|move|approve|support)|cannot (?:accept|agree|do|move|approve|support)|"
              r"(?:won't|will not) be able to|not (?:possible|feasible|an option)|(?:have|need) to (?:say no|decline|push back)|"
              r"(?:we'd|we would|i'd|i would) rather (?:not|keep|stick)|(?:keep|stick with|stick to|hold) (?:the|to the|our|it|go-?live|launch)[^.,;]{0,20}(?:as (?:it is|planned|agreed)|date)|"
              r"(?:stays|remains) (?:as (?:it is|planned)|on|at|unchanged|the same)|has to stay|must stay|no change to the (?:date|schedule|plan)|"
@@ -539,7 +544,8 @@ EN = _cues(
                r"no need (?:for|to have) (?:the|a|that) (?:meeting|call|session))\b"),
     agreed=(r"\b(?:sounds good|sounds great|works (?:for|with) (?:me|us)|that works|fine (?:by|with) (?:me|us)|agreed|we agree|i agree|"
             r"happy (?:with|to go with) (?:that|this|it)|ok(?:ay)? (?:with|by) (?:me|us)|go ahead|let's do (?:it|that|this)|"
-            r"yes,? please|approved|we accept|accepted|makes sense|that's fine|all good|deal)\b"),
+            r"yes,? please|approved|we accept|accepted|makes sense|that's fine|all good|deal|"
+            r"happy to (?:include|add|build|take (?:it|this|that) on|fit (?:it|this|that) in)(?! (?:it |this |that )?(?:if|once|as soon as|for)\b))\b"),
     received=(r"\b(?:thanks?(?: you)?(?: \w+)? for (?:the|your|sending)(?! (?:quick |kind |prompt )?(?:email|e-mail|message|mail|"
               r"reply|response|note|time|help|feedback|patience|understanding|support|call|update|heads-up|input))|(?:i|we)(?:'ve| have)? (?:got|received) (?:the|your)|"
               r"(?:has|have) (?:arrived|come through))\b"),
@@ -552,7 +558,7 @@ EN = _cues(
                      r"feel free to (?:proceed|go ahead)|whenever you(?:'re| are) ready|"
                      r"(?:please )?(?:take|consider|treat) this (?:email |e-mail |message |note )?as (?:our |my )?(?:formal |official |written )?"
                      r"(?:sign-?off|approval|go-ahead|acceptance|confirmation))"),
-    meeting=(r"\b(?:meet|meeting|call|catch[- ]up|sync|chat|get together|video call|conference call|"
+    meeting=(r"\b(?:meet|meeting|call|catch[- ]up|sync|(?<!live )chat(?! with (?:our|the|their|your) (?:team|support|agents?|staff|customers?)|(?:bot|widget|feature|function|button|support)s?\b)|get together|video call|conference call|"
              r"zoom|teams call|hangout|walkthrough|walk-through|walk \w+(?: \w+)? through|review session|"
              r"come (?:by|in|over)|drop by|pop (?:in|by)|visit (?:your|the)|(?:\d+|fifteen|twenty|thirty) minutes with|"
              r"half an hour with|go through (?:it|them|this|the)|"
@@ -593,13 +599,13 @@ EN = _cues(
     # a reply naming a slot: "Thursday works for me", "How about Tuesday at 3?" — what is
     # left of the clause once its time expressions (@) and these fillers are gone must be
     # empty (in a question or after how/what about) or match slot_fit
-    slot_filler=(r"\b(?:maybe|perhaps|or|and|either|then|how about|the|instead|could we do|can we do|shall we (?:lock|say|do|make it)|"
+    slot_filler=(r"\b(?:(?:i|we)(?: was| were|'m|'re| am| are) thinking(?: of| about)?|maybe|perhaps|or|and|either|then|how about|the|instead|could we do|can we do|shall we (?:lock|say|do|make it)|"
                  r"let's (?:say|do|lock|make it)|lock in|pencil in|go with|at your office|at our office|your office|our office|"
                  r"on teams|on zoom|in person|online|"
                  r"what about|say|coffee|lunch|dinner|breakfast|drinks?|a call|a meeting|the meeting|"
                  r"the call|usual time|same time|at|on|in the|any time|anytime|sometime|morning|"
                  r"afternoon|evening|night|eve|guys|all|(?:sydney|pacific|eastern|central|mountain|uk|london|beijing|"
-                 r"shanghai|singapore|hk|cet|cest|et|est|edt|pt|pst|pdt|gmt|bst|utc|aest|aedt|our|your|local)"
+                 r"shanghai|singapore|hk|cet|cest|et|est|edt|ct|cst|cdt|mt|mst|mdt|pt|pst|pdt|gmt|bst|utc|aest|aedt|our|your|local|here|there)"
                  r"(?: time)?)\b"),
     go_ahead=r"^\s*(?:so\s+|and\s+)?(?:please\s+|pls\s+|kindly\s+)?(?:proceed|go ahead|carry on)\b",
     fix=(r"\b(?:typos?|misspel\w*|mistakes?|incorrect|wrong (?:price|number|date|name|link|address|phone|email|"
@@ -609,11 +615,11 @@ EN = _cues(
     slot_fit=(r"(?:(?:ok|okay|yes|yeah|sure|great|fine)\s+)*(?:(?:is|are|would|will|should|could|does|do|that|it|also|still|probably|definitely|"
               r"really|both|each|either|one)\s+)*(?:be\s+)?(?:works?|good|great|fine|perfect|ok|okay|"
               r"better|best|suits?|free|available|open|possible|convenient|doable|ideal)"
-              r"(?:\s+(?:better|best|well|great|too|nicely))?(?:\s+(?:for|with|by)\s+(?:me|us|you|"
+              r"(?:\s+(?:better|best|well|great|too|nicely))?(?:\s+(?:for|with|by)\s+(?:(?:[a-z]+|both|all) (?:(?:and|&) )?)?(?:me|us|you|"
               r"everyone|everybody|all of us|both of us|all three of us|them))?(?:\s+(?:too|as well))?"
               r"|it is|(?:ok|okay|yes|yeah|sure|great|fine)"),
     negation=r"\b(?:won't|will not|can't|cannot|can not|not|never|unable|unlikely|don't|doesn't)\b",
-    conditional=r"(?:^|\b)(?:if|unless|in case|provided that|assuming)\b",
+    conditional=r"(?:^|\b)(?:if|unless|in case|provided that|assuming)\b|^\s*once(?= (?:we|you|i|they|it|the|this|that|all|everything)\b)",
     survey=(r"\b(?:(?:rate|rating|score[ds]?|scoring)\b[^.?!]{0,30}?|(?:give|gave|put|giving) (?:(?:it|you|"
             r"us|them|this) )?(?:an? )?|(?:my |our )?answer is )\b(?P<n>\d{1,3})\b"
             r"(?:\s*(?:stars?|points?))?(?:\s*(?:/|out of)\s*(?P<d>\d{1,3}))?"),

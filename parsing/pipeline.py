@@ -25,10 +25,19 @@ class Context:
     team_domains: tuple[str, ...] = ()
     timezone: str = "UTC"
     own_addresses: tuple[str, ...] = ()  # mailbot's own address(es): their mail is Category.OWN
+    # (address, IANA zone) of people who write from another zone: their bare times are theirs
+    writer_zones: tuple[tuple[str, str], ...] = ()
 
     @property
     def zone(self) -> ZoneInfo:
         return ZoneInfo(self.timezone)
+
+    def zone_of(self, address: str | None) -> ZoneInfo | None:
+        wanted = (address or "").lower()
+        for known, zone in self.writer_zones:
+            if known.lower() == wanted:
+                return ZoneInfo(zone)
+        return None
 
     def party_of(self, address: str | None) -> Party:
         domain = (address or "").rpartition("@")[2].lower()
@@ -62,7 +71,8 @@ def extract_email(email: Email, context: Context) -> Extraction:
     if category is Category.NORMAL and body.strip():
         # No Date and no arrival time: relative dates cannot be resolved (parsing has no clock).
         reference = email.date.astimezone(context.zone) if email.date else None
-        reading = read_text(body, language=language, reference=reference, party=party)
+        writer = context.zone_of(email.sender.address if email.sender else None)
+        reading = read_text(body, language=language, reference=reference, party=party, writer_zone=writer)
         findings, completions, receipts = tuple(reading.findings), tuple(reading.completions), tuple(reading.receipts)
         signals = tuple(reading.signals)
     return Extraction(

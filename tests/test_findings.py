@@ -798,3 +798,72 @@ def test_a_slot_that_suits_is_a_yes_with_its_time() -> None:
 def test_work_reported_done_is_no_promise_and_no_ask(text: str, language: str, party: Party) -> None:
     reading = read_text(text, language=language, reference=REF, party=party)
     assert reading.findings == [] and reading.completions == [text]
+
+
+# -- issue 9: the mail of whole projects --------------------------------------------------------
+
+
+@pytest.mark.parametrize(("text", "start"), [
+    ("Could we do Thursday 5 March at 10am CT instead?", dt.datetime(2026, 3, 6, 0, 0)),  # 16:00 UTC is midnight in Shanghai
+    ("Kickoff call: how about Friday 6 March at 3pm UK / 9am Chicago?", dt.datetime(2026, 3, 6, 23, 0)),
+    ("Would you be up for a short retrospective call? I was thinking Friday 6 March, 9am Beijing time.",
+     dt.datetime(2026, 3, 6, 9, 0)),
+    ("Probably quicker to talk it through – could we do Thursday 5 March at \n2pm?", dt.datetime(2026, 3, 5, 14, 0)),
+])
+def test_slots_as_people_write_them(text: str, start: dt.datetime) -> None:
+    """A zone or a city after the time, a slot the writer is thinking of, a time wrapped onto
+    the next line: each is one meeting with its start in the team's zone."""
+    [finding] = [f for f in run(text, US, "en") if f.kind is M]
+    assert finding.start == start
+
+
+@pytest.mark.parametrize("text", ["Thursday at 3pm works for Bob and me.", "1. Thursday at 3pm works for Dana and me."])
+def test_a_slot_that_suits_several_people_is_a_yes(text: str) -> None:
+    (signal,) = read_text(text, language="en", reference=REF, party=CLIENT).signals
+    assert str(signal.kind) == "agreed" and signal.start == dt.datetime(2026, 3, 5, 15, 0)
+
+
+def test_a_bare_time_is_the_writers_own() -> None:
+    """Someone in Chicago who writes "10am" means ten in Chicago: 23:00 in Shanghai."""
+    (signal,) = read_text("Thursday at 10am works for me.", language="en", reference=REF, party=CLIENT,
+                          writer_zone=ZoneInfo("America/Chicago")).signals
+    assert signal.start == dt.datetime(2026, 3, 6, 0, 0)
+    (same,) = read_text("Thursday at 10am works for me.", language="en", reference=REF, party=CLIENT,
+                        writer_zone=ZoneInfo("Asia/Shanghai")).signals
+    assert same.start == dt.datetime(2026, 3, 5, 10, 0)
+
+
+@pytest.mark.parametrize(("party", "text", "kind"), [
+    (CLIENT, "Marketing is refreshing the files, so I can get you the brand assets by Wednesday the 11th.", C),
+    (CLIENT, "Bob asked whether we could have live chat in the portal.", CR),
+    (CLIENT, "For phase 2, could the portal text customers when a shipment is delayed?", CR),
+    (CLIENT, "Can Sam take a look?", R),
+    (CLIENT, "Is the portal going to work OK on iPads?", R),
+    (US, "so we'd like to propose moving the beta on staging from 22 May to 29 May.", CR),
+])
+def test_english_asks_and_promises_of_whole_projects(party: Party, text: str, kind: Kind) -> None:
+    assert [f.kind for f in run(text, party, "en")] == [kind]
+
+
+@pytest.mark.parametrize(("text", "done"), [
+    ("Discovery questionnaire attached as promised.", ["Discovery questionnaire attached as promised."]),
+    ("Revised wireframes attached.", ["Revised wireframes attached."]),
+    ("The production deploy and smoke tests went smoothly, and logins work.", ["The production deploy and smoke tests went smoothly"]),
+    ("Please keep the file attached.", []),
+])
+def test_more_ways_of_reporting_work_done(text: str, done: list[str]) -> None:
+    assert read_text(text, language="en", reference=REF, party=US).completions == done
+
+
+@pytest.mark.parametrize(("text", "kind"), [
+    ("Yes please to the brochure photography", "agreed"),
+    ("Happy to include it at no extra cost.", "agreed"),
+])
+def test_more_ways_of_saying_yes(text: str, kind: str) -> None:
+    assert kind in [str(s.kind) for s in read_text(text, language="en", reference=REF, party=CLIENT).signals]
+
+
+def test_a_phase_two_wish_is_no_refusal() -> None:
+    reading = read_text("For phase 2, could the portal text customers when a shipment is delayed?", language="en",
+                        reference=REF, party=CLIENT)
+    assert reading.signals == []

@@ -336,6 +336,46 @@ def test_a_suggestion_in_a_survey_answer_is_feedback_and_a_slip_of_ours_is_no_ch
     assert project["risks"][0]["text"].startswith("the copy deck will now be ready")
 
 
+@pytest.mark.parametrize("text", [
+    "No need to wait until the 13th.",  # a statement, no ask
+    "周末两天新增会员一万两千多人，门店反馈也不错。",  # a report: 新增 is no change asked for
+    "We also have photography from our 2025 brochure if that's useful.",  # an offer
+])
+def test_only_an_ask_to_change_scope_or_schedule_is_a_change_request(store: Store, settings: Settings, text: str) -> None:
+    applied = Mail(store, settings).send(CLIENT, Finding(Kind.CHANGE_REQUEST, text, by=Party.US), reply=False)
+    assert applied.acks == () and plan(store)["change_requests"] == [] and items(store) == {}
+
+
+def test_a_clients_ask_about_something_else_is_a_task(store: Store, settings: Settings) -> None:
+    ask = "please include a rough timeline in the kick-off deck so I can share it with Paris"
+    Mail(store, settings).send(CLIENT, Finding(Kind.CHANGE_REQUEST, ask, by=Party.US), reply=False)
+    project = plan(store)
+    assert project["change_requests"] == [] and [(r["text"], r["by"]) for r in project["requests"]] == [(ask, "us")]
+
+
+def test_an_assessment_names_what_it_costs_a_promise_to_assess_is_none(store: Store, settings: Settings) -> None:
+    mail = Mail(store, settings)
+    mail.send(CLIENT, Finding(Kind.CHANGE_REQUEST, "能否在官网上增加一个门店查询页？", by=Party.US))
+    mail.send(US, Finding(Kind.COMMITMENT, "下周三前给您回复工作量和报价", by=Party.US, due=dt.date(2026, 3, 11)),
+              body="门店查询页我们评估一下，下周三前给您回复工作量和报价。")
+    assert plan(store)["change_requests"][0]["status"] == "received"  # not assessed: nothing is costed yet
+    mail.send(US, body="门店查询页不影响工期，也不额外收费，我们和内页一起做。",
+              signals=(Signal(SignalKind.AGREED, "我们和内页一起做"),))
+    assert plan(store)["change_requests"][0]["status"] == "accepted"  # the studio's yes, costing nothing: no question to ask
+
+
+def test_a_chase_is_the_promise_it_chases(store: Store, settings: Settings) -> None:
+    mail = Mail(store, settings)
+    mail.send(US, Finding(Kind.REQUEST, "could you send the hi-res originals when you get a chance?", by=Party.CLIENT))
+    mail.send(CLIENT, Finding(Kind.COMMITMENT, "I'll dig out the photos.", by=Party.CLIENT))
+    mail.send(US, Finding(Kind.REQUEST, "any news on the brochure photos?", by=Party.CLIENT), reply=False, subject="Design review")
+    mail.send(CLIENT, Finding(Kind.COMMITMENT, "I'll get procurement to send a PO over by Friday.",
+                              by=Party.CLIENT, due=dt.date(2026, 3, 6)), reply=False, subject="Quote form")
+    project = plan(store)
+    assert [(r["id"], r["status"]) for r in project["requests"]] == [("R1", "open")]  # promise and chase are R1's sources
+    assert [c["text"] for c in project["commitments"]] == ["I'll get procurement to send a PO over by Friday."]  # "I'll" names nothing
+
+
 # -- milestones and the project ---------------------------------------------------------------------
 
 
@@ -401,3 +441,23 @@ def test_a_date_agreed_in_mail_survives_a_restart_and_a_changed_configuration_st
     (tmp_path / "mailbot.toml").write_text(text, encoding="utf-8")
     sync_projects(store, load(tmp_path / "mailbot.toml", env={}), NOW)  # the PM edits the plan's configuration
     assert plan(store)["milestones"][0]["due"] == "2026-04-30"
+
+
+@pytest.mark.parametrize(("yes", "status"), [
+    ("Happy to do a case study quote", "proposed"),  # a yes, but to the case study
+    ("Sounds good", "agreed"),
+    ("Happy to do the retrospective call", "agreed"),
+])
+def test_a_yes_to_something_else_agrees_no_meeting(store: Store, settings: Settings, yes: str, status: str) -> None:
+    mail = Mail(store, settings)
+    mail.send(US, Finding(Kind.MEETING, "Would you be up for a short retrospective call? Wednesday 8 April, 4pm.",
+                          start=dt.datetime(2026, 4, 8, 16, 0)))
+    mail.send(CLIENT, signals=(Signal(SignalKind.AGREED, yes),), body=f"{yes}. We're off Friday.")
+    assert [m["status"] for m in plan(store)["meetings"]] == [status]
+
+
+def test_contractions_and_possessives_name_nothing() -> None:
+    from mailbot.plan.text import terms
+
+    assert terms("I'll get procurement to send a PO over") & terms("I'll dig out the photos, they're Dana's") == set()
+    assert terms("Dana's brand assets") == {"dana", "brand", "assets"}

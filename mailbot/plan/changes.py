@@ -28,7 +28,21 @@ import re
 from mailbot.lifecycle import UNDECIDED_CHANGES, Cause, ChangeStatus, MilestoneStatus
 from mailbot.plan import milestones
 from mailbot.plan.context import AckDecision, CancelAck, Context
-from mailbot.plan.text import IMPACT, KEEPS, POLISH, RESCHEDULE, REVIEW, SCOPE, moves_dates, numbers, similarity, terms
+from mailbot.plan.text import (
+    ASKS_ASSESS,
+    ASKS_MORE,
+    IMPACT,
+    KEEPS,
+    POLISH,
+    RESCHEDULE,
+    REVIEW,
+    SCOPE,
+    delivers,
+    moves_dates,
+    numbers,
+    similarity,
+    terms,
+)
 from mailbot.store.records import ChangeRequest, Milestone
 from parsing.dates import find_times
 from parsing.model import Finding, Kind, Party, SignalKind
@@ -45,7 +59,19 @@ _MEETING_WORDS = re.compile(r"会议|开会|开个会|评审会|例会|沟通会
 _TO_DATE = re.compile(r"到|至|为|成|→|->|\bto\b|\buntil\b|\btill\b|\bfor\b", re.I)
 # Who asked for it, in minutes the studio writes ("陈总在会上提出希望…", "Bob asked whether…").
 _ASKED = re.compile(r"提出|希望|要求|想要|想加|问(?:能不能|是否|可不可以)|\b(?:asked|wants|would like|requested|raised)\b", re.I)
-FRAGMENT = 2  # a change of this many content terms or fewer says no change of its own ("能不能加上？")
+# An ask or a wish, rather than a report.
+_ASKS = re.compile(r"能否|能不能|可否|可不可以|是否可以|可以|希望|想|要|需要|请|麻烦|建议|帮|吧|[？?]|"
+                   r"\b(?:could|can|would|will|please|want|wants|wanted|like|need|needs|should|must|let's|suggest|propose|how about|"
+                   r"wonder\w*|possible|ask(?:ed|s)?|request\w*)\b", re.I)
+# Replacing what is there with something else ("banner换成618大促素材", "swap the hero for a video").
+_REPLACES = re.compile(r"换成|换掉|替换|改版|改成|改为|改用|\b(?:replace|replacing|swap|switch (?:to|over)|change (?:[\w-]+ ){0,4}(?:to|into))\b", re.I)
+# What the project builds, named in an ask ("could the portal text customers…", "小程序能不能…").
+_PRODUCT = re.compile(r"小程序|系统|平台|网站|官网|后台|\b(?:portal|app|site|website|platform|system|dashboard|mini-?program|tool)\b", re.I)
+# The figures of an assessment: money, days, weeks.
+_FIGURES = re.compile(r"\d[\d,.]*\s*(?:万|元|块|人天|个?工作日|天|周|个?星期|小时|\b(?:k|(?:working |business |man[- ]|person[- ])?(?:days?|weeks?|hours?)|sprints?)\b)|[£$€¥￥]\s?\d", re.I)
+_NO_IMPACT = re.compile(r"不影响|没有影响|无影响|不额外(?:收费|收取)|不另收费|免费|\b(?:no (?:impact|effect) on|no extra (?:cost|charge)|"
+                        r"at no (?:extra |additional )?(?:cost|charge)|free of charge|doesn't affect|does not affect|won't affect)\b", re.I)
+FRAGMENT = 0  # a change naming this many things or fewer, once its asking words are gone, says none of its own ("能不能加上？")
 
 
 def apply_change(ctx: Context, finding: Finding, finding_id: int) -> None:
@@ -77,18 +103,34 @@ def apply_change(ctx: Context, finding: Finding, finding_id: int) -> None:
         slip(ctx, text, finding, finding_id)  # "the copy will now be ready on the 12th instead of the 5th"
         return
     if ctx.party is Party.US:
-        if milestone is not None or _PROPOSES.search(text):
-            if _asked_by_client(ctx, text):
-                _record(ctx, text, finding, finding_id, origin="client", milestone=milestone, acknowledge=False)
-            else:
-                propose(ctx, text, finding, finding_id, milestone)
+        if _asked_by_client(ctx, text) and is_change(text):
+            _record(ctx, text, finding, finding_id, origin="client", milestone=milestone, acknowledge=False)
+        elif milestone is not None or _PROPOSES.search(text):
+            propose(ctx, text, finding, finding_id, milestone)
         return  # anything else the studio says is no change of its own
+    if not is_change(text) and milestone is None:
+        if _ASKS.search(text) and delivers(text):  # "please include a rough timeline in the kick-off deck": a task
+            from mailbot.plan import items
+
+            items.apply_item(ctx, Finding(Kind.REQUEST, text, by=finding.by, due=finding.due, due_text=finding.due_text), finding_id)
+        return
     _record(ctx, text, finding, finding_id, origin="client", milestone=milestone, acknowledge=not ctx.internal)
+
+
+def is_change(text: str) -> bool:
+    """Whether a client's clause asks to change scope, requirements or schedule: something added
+    or replaced, a new version, an integration, a date moved, or what such a change would cost.
+    An ask about anything else ("please include a rough timeline in the kick-off deck") is a
+    task; a statement ("No need to wait until the 13th", "周末两天新增会员一万两千多人") is neither."""
+    if not _ASKS.search(text):
+        return False
+    return bool(SCOPE.search(text) or ASKS_MORE.search(text) or ASKS_ASSESS.search(text) or _REPLACES.search(text)
+                or _PRODUCT.search(text) or moves_dates(text))
 
 
 def _record(ctx: Context, text: str, finding: Finding, finding_id: int, *, origin: str, milestone: Milestone | None,
             acknowledge: bool) -> None:
-    if len(terms(text)) <= FRAGMENT:
+    if len(terms(_ASKS.sub(" ", SCOPE.sub(" ", text)))) <= FRAGMENT:
         previous = _stated_here(ctx)
         if previous is not None:  # "能不能加上？" after the change it asks about
             ctx.store.sources.add(project_key=ctx.project.key, item="change_requests", item_id=previous.id, message_id=ctx.message_id,
@@ -312,8 +354,11 @@ def _asks_client(ctx: Context) -> bool:
 def assess(ctx: Context) -> None:
     """The studio's reply in a client change's thread that names its cost or time, and decides
     nothing, is the change's assessment."""
-    if ctx.party is not Party.US or not IMPACT.search(ctx.extraction.body):
-        return
+    body = ctx.extraction.body
+    if ctx.party is not Party.US or not IMPACT.search(body) or not (_FIGURES.search(body) or _NO_IMPACT.search(body)):
+        return  # "生日券的功能我们评估一下" promises an assessment; one names what it costs, or that it costs nothing
+    if ctx.extraction.signalled(SignalKind.AGREED) and not _asks_client(ctx):
+        return  # "about half a day … happy to include it at no extra cost": the studio's yes, not a question (`decide`)
     thread = ctx.in_thread("change_requests")
     for change in ctx.store.changes.of_project(ctx.project.key, (ChangeStatus.RECEIVED, ChangeStatus.ACKNOWLEDGED, ChangeStatus.NEEDS_INFO)):
         if change.origin == "client" and change.id not in ctx.decided and change.id in thread:

@@ -29,7 +29,7 @@ from dataclasses import dataclass
 from mailbot.lifecycle import Cause, ItemStatus
 from mailbot.plan import changes, milestones
 from mailbot.plan.context import Context
-from mailbot.plan.text import ACTION_TERMS, ASKS_ANSWER, ASKS_SIGN_OFF, DELIVERABLE, terms
+from mailbot.plan.text import ACTION_TERMS, ASKS_ANSWER, ASKS_SIGN_OFF, DELIVERABLE, sentence_of, terms
 from mailbot.store.records import Item, Source
 from parsing.model import Party, SignalKind
 
@@ -57,15 +57,15 @@ def close_by_signals(ctx: Context) -> None:
     for clause in extraction.receipts:
         close(ctx, clause, owed_by=ctx.other, status=ItemStatus.DONE, why="received")  # a bare "收到" acknowledges the mail
     for clause in extraction.signalled(SignalKind.WITHDRAWN):
-        if not changes.withdraw(ctx, _sentence(extraction.body, clause)):
-            close(ctx, _sentence(extraction.body, clause), owed_by=None, status=ItemStatus.WITHDRAWN, why="no longer needed", least=0.75)
+        if not changes.withdraw(ctx, sentence_of(extraction.body, clause)):
+            close(ctx, sentence_of(extraction.body, clause), owed_by=None, status=ItemStatus.WITHDRAWN, why="no longer needed", least=0.75)
     changes.assess(ctx)
     for signal in extraction.signals:
         if signal.kind is SignalKind.REFUSED:
             changes.decide(ctx, signal.text, SignalKind.REFUSED)
         elif signal.kind is SignalKind.AGREED and signal.start is None:
             if not changes.decide(ctx, signal.text, SignalKind.AGREED):
-                changes.agreed_schedule(ctx, _sentence(extraction.body, signal.text))
+                changes.agreed_schedule(ctx, sentence_of(extraction.body, signal.text))
     answered(ctx)
 
 
@@ -136,17 +136,6 @@ def _unique(shared: set[str], item: Item, items: list[Item], sources: dict[int, 
         if shared & set().union(*(terms(t) for t in texts)):
             return False
     return True
-
-
-def _sentence(body: str, clause: str) -> str:
-    """The sentence (up to its line) of `body` that holds `clause`: what it says around it."""
-    at = body.find(clause)
-    if at < 0:
-        return clause
-    start = max(body.rfind(mark, 0, at) for mark in ("\n", "。", ". ", "！", "？", "!", "?")) + 1
-    ends = [e for e in (body.find(mark, at + len(clause)) for mark in ("\n", "。", "！", "？")) if e >= 0]
-    end = min(ends) if ends else len(body)
-    return body[start:end + 1].strip() or clause
 
 
 def common_terms(ctx: Context) -> set[str]:

@@ -24,7 +24,19 @@ from mailbot.lifecycle import Cause, ItemStatus
 from mailbot.plan import changes, milestones
 from mailbot.plan.closing import common_terms as closing_common
 from mailbot.plan.context import Context
-from mailbot.plan.text import ASKS_ASSESS, ASKS_MORE, ASKS_SCORE, AVAILABILITY, DONT, RESCHEDULE, VAGUE_ASK, delivers, similarity, terms
+from mailbot.plan.text import (
+    ASKS_ASSESS,
+    ASKS_MORE,
+    ASKS_SCORE,
+    AVAILABILITY,
+    CHASE,
+    DONT,
+    RESCHEDULE,
+    VAGUE_ASK,
+    delivers,
+    similarity,
+    terms,
+)
 from mailbot.store.records import Item
 from parsing.model import Finding, Kind, Party, SignalKind
 
@@ -172,6 +184,8 @@ def same_item(ctx: Context, finding: Finding, by: str | None, *, reschedule: boo
             score = 0.5 + shared / 10
         elif shared >= 1 and _due(finding) and _due(finding) == item.due:
             score = 0.45  # the same day and a word in common: the same thing said again
+        elif shared >= 1 and finding.kind is Kind.REQUEST and CHASE.search(text):
+            score = 0.42  # "any news on the brochure photos?" chases the promise to send them
         elif moving and (near or item.message_id == ctx.message_id) and (shared >= 1 or _only(item, thread, open_items)):
             score, role = 0.4 + shared / 10, "rescheduled"
         elif moving and max(len(subject & terms(t)) for t in texts) >= 1:

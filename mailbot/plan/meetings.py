@@ -21,7 +21,7 @@ import datetime as dt
 from mailbot.lifecycle import MeetingStatus
 from mailbot.plan import milestones
 from mailbot.plan.context import CancelMeeting, Context, MoveMeeting, ProposalDecision
-from mailbot.plan.text import REVIEW, terms
+from mailbot.plan.text import REVIEW, sentence_of, terms
 from mailbot.store.records import Meeting
 from parsing.model import Finding, Party, SignalKind
 
@@ -38,7 +38,7 @@ def apply_meeting(ctx: Context, finding: Finding, finding_id: int) -> None:
         _source(ctx, next((m for m in here if m.start == start), here[-1]), finding.text, finding_id)
         return
     if meeting is None:
-        review = _review(ctx, finding.text)
+        review = _review(ctx, sentence_of(ctx.extraction.body, finding.text))  # "Happy to walk you through them – would Thursday…"
         if review is not None and start is not None:
             _propose_for(ctx, review, start, finding, finding_id)
             return
@@ -146,12 +146,12 @@ def by_signals(ctx: Context) -> None:
     """A yes to a proposal of the other side, and meetings called off."""
     for signal in ctx.extraction.signals:
         if signal.kind is SignalKind.AGREED:
-            _yes(ctx, signal.start.strftime(LOCAL) if signal.start else None)
+            _yes(ctx, signal.start.strftime(LOCAL) if signal.start else None, signal.text)
         elif signal.kind is SignalKind.CANCELLED:
             _cancel(ctx, signal.text)
 
 
-def _yes(ctx: Context, start: str | None) -> None:
+def _yes(ctx: Context, start: str | None, clause: str = "") -> None:
     proposals = [m for m in _in_thread(ctx) if m.status == MeetingStatus.PROPOSED and m.start and m.proposed_by != str(ctx.party)]
     if start is not None:
         exact = [m for m in proposals if m.start == start]
@@ -159,12 +159,24 @@ def _yes(ctx: Context, start: str | None) -> None:
         proposals = exact or (same_day if len(same_day) == 1 else [])  # "10am works" for "4pm UK / 10am CT"
     elif ctx.decided or any(m.id not in set(ctx.replies_to("meetings")) for m in proposals):
         return  # a bare yes agrees a proposal only in a direct answer to it that decides nothing else
+    else:
+        said = terms(clause) - _YES_WORDS
+        proposals = [m for m in proposals if not said or said & _terms_of(ctx, m)]  # "Happy to do a case study quote" is no yes to the call
     for meeting in proposals[:1]:
         agree(ctx, meeting)
     if not proposals and start is not None:
         review = _review(ctx, ctx.email.subject or "")  # "3月4日（周三）下午2点可以" for the presentation the subject names
         if review is not None and review.start != start and review.proposed_by != str(ctx.party):
             ctx.decisions.append(MoveMeeting(ctx.project.key, review.id, start))
+
+
+_YES_WORDS = {"happy", "fine", "good", "great", "works", "work", "sounds", "agreed", "agree", "sure", "perfect", "yes", "好的", "可以",
+              "没问", "问题"}
+
+
+def _terms_of(ctx: Context, meeting: Meeting) -> set[str]:
+    texts = [meeting.title or ""] + [s.text or "" for s in ctx.store.sources.of("meetings", meeting.id)]
+    return set().union(*(terms(t) for t in texts))
 
 
 def _cancel(ctx: Context, clause: str) -> None:

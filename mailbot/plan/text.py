@@ -23,6 +23,7 @@ _STOP_WORDS = {
     "how", "too", "very", "much", "about", "before", "after", "into", "again", "one", "two", "ready", "jan", "feb", "mar",
     "apr", "jun", "jul", "aug", "sep", "oct", "nov", "dec", "january", "february", "march", "april", "june", "july", "august",
     "september", "october", "november", "december", "am", "pm", "morning", "afternoon", "asap", "soon", "time", "day", "days",
+    "don", "won", "isn", "aren", "didn", "doesn", "wasn", "weren", "haven", "hasn", "couldn", "wouldn", "shouldn", "let's",
 }
 _LATIN_WORD = re.compile(r"[a-z0-9][a-z0-9'-]+")
 _CJK_RUN = re.compile(r"[\u3400-\u9fff]+")
@@ -32,7 +33,8 @@ _NOISE = re.compile(r"[\W_]+", re.UNICODE)
 def terms(text: str) -> set[str]:
     """The content terms of `text`."""
     lowered = text.casefold()
-    found = {w.strip("'-") for w in _LATIN_WORD.findall(lowered) if w not in _STOP_WORDS and not w.isdigit()}
+    words = (w.replace("’", "'").split("'")[0].strip("-") for w in _LATIN_WORD.findall(lowered))  # "I'll" is "i", "Dana's" "dana"
+    found = {w for w in words if w not in _STOP_WORDS and not w.isdigit()}
     found.discard("")
     for run in _CJK_RUN.findall(text):
         found.update(run[i:i + 2] for i in range(len(run) - 1) if not (set(run[i:i + 2]) & _FUNCTION_CHARS))
@@ -56,6 +58,17 @@ ACTION_TERMS = {
 def numbers(text: str) -> set[str]:
     """The numbers a text names: "第3个" and "第4个" are different things."""
     return set(re.findall(r"\d+", text))
+
+
+def sentence_of(body: str, clause: str) -> str:
+    """The sentence (up to its line) of `body` that holds `clause`: what it says around it."""
+    at = body.find(clause)
+    if at < 0:
+        return clause
+    start = max(body.rfind(mark, 0, at) for mark in ("\n", "。", ". ", "！", "？", "!", "?")) + 1
+    ends = [e for e in (body.find(mark, at + len(clause)) for mark in ("\n", "。", "！", "？")) if e >= 0]
+    end = min(ends) if ends else len(body)
+    return body[start:end + 1].strip() or clause
 
 
 def similarity(a: str, b: str) -> float:
@@ -103,6 +116,11 @@ def moves_dates(text: str) -> bool:
 ASKS_ASSESS = re.compile(r"评估|估一下|估算|报价|工作量|影响大不大|有没有影响|\b(?:estimate|assess|quote|what it would take|how much|impact|cost)\b",
                          re.I)
 
+# Asks after work already promised ("any news on the brochure photos?", "报价单什么时候能发？"): the
+# promise chased, not a new ask.
+CHASE = re.compile(r"进展|进度|怎么样了|到哪|有消息吗|有没有消息|什么时候能|还没收到|还没有收到|\b(?:any (?:news|update|progress|word)s? (?:on|about|from)|"
+                   r"how(?:'s| is| are) [\w\s-]{1,30} (?:coming|going|getting on)|still waiting|chas\w+|status of)\b", re.I)
+
 # Asks for a satisfaction score: the survey's, never an item.
 ASKS_SCORE = re.compile(r"打个?分|评分|满意度|满意程度|问卷|\b(?:rate|rating|score|survey|nps)\b", re.I)
 
@@ -141,7 +159,7 @@ DELIVERS = re.compile(
     r"set up|sort out|hand over|handover|get (?:you|it|them|the|that|this|our|your|back)|have (?:it|them|the|that|this|our)\b[^.]{0,30}\b(?:to you|ready|over|done|in|up|live|running|working|sorted|fixed|finished|complete)|"
     r"confirm|sign|approve|review|reply|respond|raise|file|book|schedule|arrange|chase|dig out|run|check|test|draft|write|"
     r"create|design|build|produce|quote|estimate|invoice|pay|order|ready|done|get back|follow up|look into|send over|put together|"
-    r"organi[sz]e|collect|compile|translate|record|migrate|configure|install|connect|integrate|implement|add|remove|replace|refresh)\b",
+    r"organi[sz]e|collect|compile|translate|record|migrate|configure|install|connect|integrate|implement|add|include|remove|replace|refresh)\b",
     re.I,
 )
 # Promises about a meeting itself ("周四会上我们再逐条过一遍", "we'll talk it through on Thursday"):
