@@ -88,6 +88,8 @@ class Scheduler:
             active = meeting if meeting is not None and meeting.status == MeetingStatus.INVITED else None
             if meeting is not None and meeting.status == MeetingStatus.HELD and meeting.for_due == milestone.due:
                 continue  # reviewed already for this date
+            if meeting is not None and meeting.status in (MeetingStatus.PROPOSED, MeetingStatus.AGREED):
+                continue  # a new review is being arranged in mail; agreed, it is invited with the other agreed meetings
             if milestone.status == MilestoneStatus.DROPPED:
                 if active is not None:
                     queued += self._cancel(project, active, reason="dropped")
@@ -170,9 +172,11 @@ class Scheduler:
                 continue
             end = self._local(meeting.end) if meeting.end else start + duration
             attendees = self._stakeholders(project)
+            milestone = self.store.milestones.get(meeting.milestone_id) if meeting.kind == "review" and meeting.milestone_id else None
+            title = _review_title(project, milestone.name) if milestone is not None else meeting_title(project)
             if attendees:
-                queued += self._invite(project, kind=meeting.kind or "proposed", title=meeting_title(project),
-                                       slot=Interval(start, end), attendees=attendees, proposal=meeting)
+                queued += self._invite(project, kind=meeting.kind or "proposed", title=title,
+                                       slot=Interval(start, end), attendees=attendees, proposal=meeting, milestone=milestone)
         return queued
 
     def mark_held(self, project: Project) -> None:
@@ -365,8 +369,8 @@ class Scheduler:
             self.store.meetings.set_status(meeting_id, MeetingStatus.INVITED, self.cause, self.stamp)
         else:
             meeting_id = self.store.meetings.add({**values, "status": str(MeetingStatus.INVITED), "created_at": self.stamp}, self.cause, self.stamp)
-        if kind == "review" and milestone is not None:
-            uid = ical.review_uid(project.key, milestone.id, self.domain)
+        if kind == "review" and milestone is not None and proposal is None:
+            uid = ical.review_uid(project.key, milestone.id, self.domain)  # a review arranged in mail is an event of its own
         meeting = self.store.meetings.change(meeting_id, {"uid": uid or f"meeting-{project.key}-{meeting_id}@{self.domain}"})
         for attendee in attendees:
             self.store.meetings.invite_attendee(meeting_id, attendee.address, attendee.name, attendee.role, self.stamp)

@@ -321,6 +321,7 @@ def _clauses(doc: Doc, text: str, start: int, end: int, cues: Cues,
     cuts = _consequence_cuts(text, cuts, cues, english, inside)
     pieces = []
     conditional_next = offer_next = topic = fix = False
+    asked = english and text[start:end].rstrip().endswith(("?", "？"))  # "could the scope include X — roughly Y?" asks in both parts
     for a, b in zip(cuts, cuts[1:]):
         a, b = _trim(text, a, b)
         if a >= b:
@@ -337,7 +338,7 @@ def _clauses(doc: Doc, text: str, start: int, end: int, cues: Cues,
         future = any(today is None or day >= today for day in days)
         deadline = any(is_deadline(t) and t.date is not None and (today is None or t.date >= today)
                        for t in times if a <= t.start < b)
-        question = cues.question.search(norm) is not None
+        question = cues.question.search(norm) is not None or (asked and _ASKING_OPENER.match(norm) is not None)
         fix = fix or cues.fix.search(norm) is not None
         pieces.append(_Clause(a, b, words, norm, question, conditional, timed, future,
                               _slot(words, norm, a, b, times, question, cues), offer, topic,
@@ -388,6 +389,7 @@ def _bracketed(text: str, start: int, end: int) -> list[tuple[int, int]]:
     return [(m.start(), m.end()) for m in _BRACKETED.finditer(text, start, end)]
 
 
+_ASKING_OPENER = re.compile(r"\s*(?:could|can|would|will|is|are|do|does|did|should|shall|may)\b")
 _LIST_MARK = re.compile(r"^\s*(?:\d{1,2}[.)、]|[（(]\d{1,2}[)）]|[-*•])\s*")
 _JOINER_AHEAD = re.compile(r"(?:and|so|then|also|otherwise)\s", re.I)
 _SLOT_PUNCTUATION = re.compile(r"[^\w@]+")
@@ -801,7 +803,8 @@ def _drafts(clauses: list[_Clause], labels: list[_Label | None], cues: Cues,
                     and not cues.boilerplate.search(clause.norm):
                 drafts[-1].end = clause.end  # the clause goes on the finding before it
                 continue
-            previous_free = clause
+            if previous_free is None or not _objectless(clause, times):
+                previous_free = clause  # "测试环境账号厂商还在开，| 他们答应下周二前给，| 到时候我再发你": the thing is two back
             continue
         last = drafts[-1] if drafts else None
         if last and previous_free is None and last.label.kind is Kind.APPROVAL \
@@ -876,7 +879,7 @@ def _merged(first: _Label, second: _Label) -> _Label:
     return replace(first, sentiment="mixed")
 
 
-_FILLER = re.compile(r"[\W_\d]|[我们你您他她它给发到前之内请麻烦把也再就会可以将要马上尽快周日号月天后再]|"
+_FILLER = re.compile(r"[\W_\d]|[我们你您他她它给发到前之内请麻烦把也再就会可以将要马上尽快周日号月天后再在提供交出来]|"
                      r"\b(?:i|i'll|we|we'll|will|you|it|them|this|that|send|get|have|to|by|on|the|a|over|back|soon|shortly)\b", re.I)
 
 

@@ -867,3 +867,37 @@ def test_a_phase_two_wish_is_no_refusal() -> None:
     reading = read_text("For phase 2, could the portal text customers when a shipment is delayed?", language="en",
                         reference=REF, party=CLIENT)
     assert reading.signals == []
+
+
+@pytest.mark.parametrize(("party", "text", "kinds"), [
+    (CLIENT, "AURELLE PARIS · 焕光精华 中国首发 2026年5月20日 敬请期待", []),  # a banner, no ask
+    (CLIENT, "测试环境账号厂商还在开，他们答应下周二（3月3日）前给，到时候我再发你。", [C]),
+    (CLIENT, "One addition: could the campaign scope also include a KOL toolkit — roughly 12 post templates plus a brief?", [CR]),
+    (CLIENT, "培训我们安排在下周二下午2点，线下去贵司。", [M]),
+])
+def test_whole_projects_in_chinese_and_mixed(party: Party, text: str, kinds: list[Kind]) -> None:
+    assert [f.kind for f in run(text, party, "mixed")] == kinds
+
+
+@pytest.mark.parametrize(("party", "text"), [
+    (CLIENT, "5月底我们要给86家门店做培训，时间已经很紧了。"),  # their own training, no time with us
+    (CLIENT, "另外有个事情想商量一下：陈总希望节后第一周就能看到原型。"),  # 商量 in mail, not a meeting
+    (US, "需求评审会的时间等原型出来后再约。"),  # to be arranged later: nothing proposed yet
+])
+def test_no_meeting_proposed(party: Party, text: str) -> None:
+    assert M not in [f.kind for f in run(text, party, "zh")]
+
+
+def test_a_milestones_name_is_no_work_reported_done() -> None:
+    text = "我们建议把开发完成及UAT验收节点从5月22日顺延到5月29日。"
+    assert read_text(text, language="zh", reference=REF, party=US).completions == []
+
+
+def test_the_thing_a_promise_sends_can_be_two_clauses_back() -> None:
+    [finding] = run("测试环境账号厂商还在开，他们答应下周二前给，到时候我再发你。", CLIENT, "zh")
+    assert finding.text.startswith("测试环境账号") and finding.due == D(2026, 3, 10)
+
+
+def test_added_in_english_inside_chinese_is_done() -> None:
+    reading = read_text("开发者权限已经add你了，please check一下能不能登录。", language="mixed", reference=REF, party=CLIENT)
+    assert reading.completions == ["开发者权限已经add你了"]

@@ -461,3 +461,75 @@ def test_contractions_and_possessives_name_nothing() -> None:
 
     assert terms("I'll get procurement to send a PO over") & terms("I'll dig out the photos, they're Dana's") == set()
     assert terms("Dana's brand assets") == {"dana", "brand", "assets"}
+
+
+# -- issue 9: rules found on whole projects of mail -------------------------------------------------
+
+
+def test_the_clause_that_approves_names_the_milestone_signed_off(store: Store, settings: Settings) -> None:
+    """"首页设计确认通过，上线那边可以准备了": the homepage design is signed off, not the launch the next clause names."""
+    text = "设计稿我们确认通过，上线那边可以开始准备了。"
+    Mail(store, settings).send(CLIENT, Finding(Kind.APPROVAL, text), signals=(Signal(SignalKind.AGREED, "设计稿我们确认通过"),),
+                               subject="Re: 【首页设计定稿】设计稿V2")
+    done = [r["name"] for r in store.rows("SELECT name FROM milestones WHERE status = 'done'")]
+    assert done == ["首页设计"]
+
+
+def test_a_milestone_is_named_in_the_other_language(store: Store, settings: Settings) -> None:
+    """The studio proposes in English to move 上线 ("the launch"); the client's yes moves it."""
+    mail = Mail(store, settings)
+    mail.send(US, Finding(Kind.CHANGE_REQUEST, "we propose moving the launch from 15 May to 22 May", by=Party.CLIENT,
+                          due=dt.date(2026, 5, 22)))
+    mail.send(CLIENT, Finding(Kind.APPROVAL, "OK with us"), signals=(Signal(SignalKind.AGREED, "OK with us"),))
+    launch = plan(store)["milestones"][1]
+    assert (launch["name"], launch["due"]) == ("上线", "2026-05-22")
+
+
+def test_one_clause_decides_one_change(store: Store, settings: Settings) -> None:
+    mail = Mail(store, settings)
+    mail.send(CLIENT, Finding(Kind.CHANGE_REQUEST, "能否把快闪店物料也加到这个项目里？", by=Party.US),
+              Finding(Kind.CHANGE_REQUEST, "能否把首页设计从3月31日提前到3月27日？", by=Party.US, due=dt.date(2026, 3, 27)))
+    yes = "首页设计提前到3月27日没问题"
+    mail.send(US, Finding(Kind.APPROVAL, yes), signals=(Signal(SignalKind.AGREED, yes),), body=f"{yes}。快闪店物料需要单独报价。")
+    assert [(c["id"], c["status"]) for c in plan(store)["change_requests"]] == [("CR-1", "received"), ("CR-2", "applied")]
+
+
+def test_a_withdrawal_takes_back_what_its_clause_names(store: Store, settings: Settings) -> None:
+    mail = Mail(store, settings)
+    mail.send(CLIENT, Finding(Kind.CHANGE_REQUEST, "能否把快闪店物料也加到这个项目里？", by=Party.US))
+    mail.send(US, Finding(Kind.COMMITMENT, "我们会在3月27日前把报价发给您", by=Party.US, due=dt.date(2026, 3, 27)))
+    body = "快闪店总部那边决定取消了，物料需求先撤回，报价也不用做了"
+    mail.send(CLIENT, body=body, signals=(Signal(SignalKind.WITHDRAWN, "物料需求先撤回"), Signal(SignalKind.WITHDRAWN, "报价也不用做了")))
+    assert plan(store)["change_requests"][0]["status"] == "withdrawn"
+    assert items(store) == {"我们会在3月27日前把报价发给您": "withdrawn"}
+
+
+@pytest.mark.parametrize("text", [
+    "小程序后端部署在贵司阿里云账号下",  # the sentence says who does what
+    "上线计划我们同步调整。",  # what follows a decision anyway
+    "后面有调整我们会更新版本号再发给大家。",  # a what-if
+    "we'll launch with the claim version, so the fallback can be archived.",  # a choice made
+])
+def test_arrangements_follow_ups_what_ifs_and_choices_are_no_tasks(store: Store, settings: Settings, text: str) -> None:
+    body = f"{text}，由我方负责部署以及上线前的运维。" if "部署" in text else text
+    Mail(store, settings).send(US, Finding(Kind.COMMITMENT, text, by=Party.US), body=body, reply=False)
+    assert items(store) == {}
+
+
+def test_dates_in_chinese_are_no_common_ground() -> None:
+    from mailbot.plan.text import terms
+
+    assert terms("王芳：2月13日前提供品牌手册") & terms("刘洋：2月13日前提供接口文档") == {"提供"}
+
+
+def test_a_review_arranged_in_mail_after_the_calendars_review_passed_is_a_new_review(store: Store, settings: Settings) -> None:
+    from mailbot.lifecycle import Cause
+
+    store.meetings.add({"project_key": "huajin-web", "kind": "review", "status": "held", "milestone_id": 1, "start": "2026-03-27T10:00",
+                        "title": "首页设计 评审会", "for_due": "2026-03-31", "created_at": "2026-03-20"}, Cause.clock("2026-03-28"), "2026-03-28")
+    mail = Mail(store, settings)
+    mail.send(US, Finding(Kind.MEETING, "Could we walk you through it on Thursday 2 April at 3pm?", start=dt.datetime(2026, 4, 2, 15, 0)),
+              subject="首页设计 – final designs", body="Here it is. Could we walk you through it on Thursday 2 April at 3pm?")
+    mail.send(CLIENT, signals=(Signal(SignalKind.AGREED, "4月2日（周四）下午3点可以", dt.datetime(2026, 4, 2, 15, 0)),))
+    review = plan(store)["milestones"][0]["review"]
+    assert (review["status"], review["start"]) == ("agreed", "2026-04-02T15:00")

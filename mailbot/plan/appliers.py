@@ -27,7 +27,7 @@ from mailbot.lifecycle import Cause, ItemStatus, MeetingStatus, MilestoneStatus
 from mailbot.plan import boilerplate, changes, closing, items, meetings, milestones
 from mailbot.plan.context import AckDecision, CancelAck, CancelMeeting, Context, Decision, MoveMeeting, ProposalDecision
 from mailbot.plan.people import People, internal
-from mailbot.plan.text import CONDITION, RESCHEDULE, SIGN_OFF_SUBJECT, delivers, moves_dates, terms
+from mailbot.plan.text import APPROVES, CONDITION, RESCHEDULE, SIGN_OFF_SUBJECT, delivers, moves_dates, terms
 from mailbot.store import Store, iso
 from mailbot.store.items import FindingRow
 from parsing.model import Extraction, Finding, Kind, Party
@@ -180,7 +180,8 @@ def _approval(ctx: Context, finding: Finding, finding_id: int) -> None:
     decided = changes.decide(ctx, text, Kind.APPROVAL) or changes.agreed_schedule(ctx, text)
     milestone = None
     if not moves_dates(text):
-        milestone = milestones.named_in_clauses(ctx.store, ctx.project.key, text, about_dates=False)
+        # the clause that approves names what is signed off: "设计稿我们确认通过，…开发那边可以全面铺开了" signs off the design
+        milestone = milestones.named_in_clauses(ctx.store, ctx.project.key, text, about_dates=False, saying=APPROVES)
         if decided and milestone is not None and not milestones.by_name(milestone, text):
             milestone = None  # "门店查询页就按你们的方案做，和内页一起设计": a yes to a change, no sign-off of 内页设计
         subject = ctx.email.subject or ""

@@ -68,7 +68,8 @@ _REPLACES = re.compile(r"换成|换掉|替换|改版|改成|改为|改用|\b(?:r
 # What the project builds, named in an ask ("could the portal text customers…", "小程序能不能…").
 _PRODUCT = re.compile(r"小程序|系统|平台|网站|官网|后台|\b(?:portal|app|site|website|platform|system|dashboard|mini-?program|tool)\b", re.I)
 # The figures of an assessment: money, days, weeks.
-_FIGURES = re.compile(r"\d[\d,.]*\s*(?:万|元|块|人天|个?工作日|天|周|个?星期|小时|\b(?:k|(?:working |business |man[- ]|person[- ])?(?:days?|weeks?|hours?)|sprints?)\b)|[£$€¥￥]\s?\d", re.I)
+_FIGURES = re.compile(r"\d[\d,.]*\s*(?:万|元|块|人天|个?工作日|天|周|个?星期|小时|\b(?:k|(?:working |business |man[- ]|person[- ])?(?:days?|weeks?|hours?)|sprints?)\b)|[£$€¥￥]\s?\d|"
+                      r"\b(?:rmb|cny|usd|eur|gbp|hkd|sgd)\s?\d|\d[\d,.]*\s?(?:rmb|cny|usd|eur|gbp|hkd|sgd)\b", re.I)
 _NO_IMPACT = re.compile(r"不影响|没有影响|无影响|不额外(?:收费|收取)|不另收费|免费|\b(?:no (?:impact|effect) on|no extra (?:cost|charge)|"
                         r"at no (?:extra |additional )?(?:cost|charge)|free of charge|doesn't affect|does not affect|won't affect)\b", re.I)
 FRAGMENT = 0  # a change naming this many things or fewer, once its asking words are gone, says none of its own ("能不能加上？")
@@ -234,7 +235,7 @@ def new_date(text: str, ctx: Context, due: dt.date | None) -> str | None:
         if before:
             return _day(before[-1].date)
     for expression in times:
-        lead = text[max(0, expression.start - 6):expression.start]
+        lead = text[max(0, expression.start - 6):expression.start + 1]  # the expression may hold its 到 ("到4月17日")
         if _TO_DATE.search(lead):
             return _day(expression.end_date or expression.date)
     last = times[-1]
@@ -302,6 +303,8 @@ def decide(ctx: Context, clause: str, kind: SignalKind | Kind) -> bool:
     """What `clause` (an approval, a yes, a no, a withdrawal) decides about a change; True when
     it decided one. Keeping a date ("Go-live on 15 May stays as it is") refuses only a change
     that would move that milestone."""
+    if any(clause in used or used in clause for used in ctx.deciding):
+        return True  # "KV定稿提前到3月31日没问题" as a yes and as an approval: one decision
     keeps = kind is SignalKind.REFUSED and KEEPS.search(clause) is not None
     kept = milestones.named(ctx.store, ctx.project.key, clause) if keeps else None
     for change in _candidates(ctx, clause):
@@ -313,6 +316,7 @@ def decide(ctx: Context, clause: str, kind: SignalKind | Kind) -> bool:
         if status is None:
             continue
         ctx.decided.add(change.id)
+        ctx.deciding.append(clause)
         _move(ctx, change, status, clause)
         return True
     return False
@@ -416,6 +420,8 @@ def agreed_schedule(ctx: Context, clause: str) -> bool:
     due = new_date(clause, ctx, None)
     if due is None or due == milestone.due:
         return False
+    if any(c.milestone_id == milestone.id for c in (ctx.store.changes.get(i) for i in ctx.decided) if c is not None):
+        return False  # the move this message accepted already
     for decided in ctx.decided:  # the schedule of a change this message accepted ("门店查询页就按你们的方案做 … 内页节点顺延到4月24日")
         change = ctx.store.changes.get(decided)
         if change is not None and change.status == ChangeStatus.ACCEPTED and change.milestone_id is None:

@@ -49,16 +49,23 @@ def close_by_signals(ctx: Context) -> None:
     """Everything this message says about items said before."""
     extraction = ctx.extraction
     for clause in extraction.completions:
-        close(ctx, clause, owed_by=ctx.party, status=ItemStatus.DONE, why="delivered")
+        close(ctx, clause, owed_by=ctx.party, status=ItemStatus.DONE, why="delivered", wider=sentence_of(extraction.body, clause))
     if ctx.party is Party.US:
         launch = milestones.launch_notice(ctx.store, ctx.project, extraction)
         if launch is not None:
             milestones.sign_off(ctx.store, launch, ctx.cause, ctx.at)
     for clause in extraction.receipts:
         close(ctx, clause, owed_by=ctx.other, status=ItemStatus.DONE, why="received")  # a bare "收到" acknowledges the mail
+    said: set[str] = set()
     for clause in extraction.signalled(SignalKind.WITHDRAWN):
-        if not changes.withdraw(ctx, sentence_of(extraction.body, clause)):
-            close(ctx, sentence_of(extraction.body, clause), owed_by=None, status=ItemStatus.WITHDRAWN, why="no longer needed", least=0.75)
+        # the clause says what it takes back ("报价也不用做了"), else its sentence does ("赵敏之前提的首页直播入口…，不用加了"), once
+        for text in ([clause] if terms(clause) - _WITHDRAWING else []) + [sentence_of(extraction.body, clause)]:
+            if text in said:
+                continue
+            said.add(text)
+            if changes.withdraw(ctx, text) or close(ctx, text, owed_by=None, status=ItemStatus.WITHDRAWN, why="no longer needed",
+                                                     least=0.75):
+                break
     changes.assess(ctx)
     for signal in extraction.signals:
         if signal.kind is SignalKind.REFUSED:
@@ -69,10 +76,18 @@ def close_by_signals(ctx: Context) -> None:
     answered(ctx)
 
 
+_WITHDRAWING = {"不用", "用了", "不要", "要了", "撤回", "需要", "不需", "需求", "这个", "取消", "need", "needed", "longer", "anymore", "drop",
+                "withdraw", "cancel"}
+
+
 def close(ctx: Context, clause: str, *, owed_by: Party | None, status: ItemStatus, why: str, kinds: tuple[str, ...] = (),
-          least: float = CLOSE) -> Item | None:
-    """Close the open item `clause` reports on, if mailbot is sure enough; returns it."""
+          least: float = CLOSE, wider: str = "") -> Item | None:
+    """Close the open item `clause` reports on, if mailbot is sure enough; returns it. A clause
+    that names nothing ("见附件") is read with `wider`, its sentence ("项目时间表已按 Claire 的要求放在
+    deck 最后一页，见附件"), when that names something."""
     best = _best(ctx, clause, owed_by, kinds, generic=why == "delivered")
+    if best is None and wider and wider != clause and not terms(clause) - ACTION_TERMS:
+        best = _best(ctx, wider, owed_by, kinds)
     if best is None:
         return None
     if best.confidence >= least:
@@ -115,6 +130,8 @@ def _best(ctx: Context, clause: str, owed_by: Party | None, kinds: tuple[str, ..
             confidence = 0.75  # the one open item that names this thing ("Wireframes are ready!")
         elif by_subject >= 2 and near and wanted:
             confidence = 0.75  # "已修改" in reply, the subject naming the work (never a bare "收到")
+        elif generic and by_subject >= 2 and not ctx.email.in_reply_to and _unique(subject & known, item, items, sources, common):
+            confidence = 0.75  # "附件是效果图" in a new mail whose subject names the one piece of work ("首页视觉风格稿（A/B两版）")
         elif generic and item.id in parent and len(in_parent) == 1 and not terms(clause):
             confidence = 0.7  # a bare "已发送" / "Done." in reply to the one thing asked
         elif shared == 1 or near or by_subject >= 2:

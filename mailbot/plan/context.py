@@ -78,6 +78,7 @@ class Context:
     decisions: list[Decision] = field(default_factory=list)
     boilerplate: list[str] = field(default_factory=list)  # lines of this message that recur across the sender's mail
     decided: set[int] = field(default_factory=set)  # change requests this message has decided already
+    deciding: list[str] = field(default_factory=list)  # the clauses that decided them: one clause decides one change
     _whole: str = ""
 
     @property

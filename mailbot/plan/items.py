@@ -25,15 +25,21 @@ from mailbot.plan import changes, milestones
 from mailbot.plan.closing import common_terms as closing_common
 from mailbot.plan.context import Context
 from mailbot.plan.text import (
+    ACTION_TERMS,
+    ARRANGEMENT,
     ASKS_ASSESS,
     ASKS_MORE,
     ASKS_SCORE,
     AVAILABILITY,
     CHASE,
+    CHOICE,
+    CONDITION,
     DONT,
+    FOLLOWS,
     RESCHEDULE,
     VAGUE_ASK,
     delivers,
+    sentence_of,
     similarity,
     terms,
 )
@@ -61,6 +67,9 @@ def apply_item(ctx: Context, finding: Finding, finding_id: int, *, reschedule: b
         return  # a heading, a proposal, part of a meeting or a change, a decision: no task
     if finding.kind is Kind.COMMITMENT and owner is None and not delivers(text):
         return  # courtesy, context, a meeting's agenda: nothing a PM tracks
+    if finding.kind is Kind.COMMITMENT and finding.due is None and (ARRANGEMENT.search(sentence_of(ctx.extraction.body, text))
+                                                                     or FOLLOWS.search(text) or CONDITION.search(text)):
+        return  # "…由我方负责部署", "上线计划我们同步调整", "后面有调整我们会更新版本号": who does what, what follows, what if
     if finding.kind is Kind.REQUEST and (DONT.match(text.strip().lower().removeprefix("please ")) or
                                          (VAGUE_ASK.search(text) and not finding.due)):
         return  # "please don't spend any more time chasing", "please keep an eye on it": nothing to deliver
@@ -110,8 +119,8 @@ def _a_decision(ctx: Context, text: str) -> bool:
     """A "promise" that is a decision about something else ("we'll park it for phase 2", "这个需求
     撤回"): the closing and change rules read it; it is no task."""
     decided = ctx.extraction.signalled(SignalKind.WITHDRAWN) + ctx.extraction.signalled(SignalKind.REFUSED)
-    if any(clause in text or text in clause for clause in decided):
-        return True
+    if any(clause in text or text in clause for clause in decided) or CHOICE.search(text):
+        return True  # … and "we'll launch with the claim version" is a choice made, not work to do
     return any(text.strip() == clause.strip() for clause in ctx.extraction.signalled(SignalKind.AGREED))  # "Yes please to …"
 
 
@@ -176,7 +185,8 @@ def same_item(ctx: Context, finding: Finding, by: str | None, *, reschedule: boo
         role = "rescheduled" if moving and _due(finding) != item.due else "restated"
         score = 0.0
         if finding.kind is Kind.COMMITMENT and item.kind == "request" and (item.id in parent or near) \
-                and (shared >= 1 or (item.id in parent and _only(item, parent, [i for i in open_items if i.kind == "request"]))):
+                and (shared >= 1 or (item.id in parent and len(wanted) <= 3
+                                     and _only(item, parent, [i for i in open_items if i.kind == "request"]))):
             score, role = 0.45 + shared / 10 + sim / 2, "answered"  # the promise that answers the ask, with its own date
         elif sim >= 0.6 or (shared >= 3 and sim >= 0.35):
             score = sim + 0.5
@@ -184,11 +194,11 @@ def same_item(ctx: Context, finding: Finding, by: str | None, *, reschedule: boo
             score = 0.5 + shared / 10
         elif shared >= 1 and _due(finding) and _due(finding) == item.due:
             score = 0.45  # the same day and a word in common: the same thing said again
-        elif shared >= 1 and finding.kind is Kind.REQUEST and CHASE.search(text):
+        elif finding.kind is Kind.REQUEST and CHASE.search(text) and max(len(wanted & (terms(t) - ACTION_TERMS)) for t in texts) >= 1:
             score = 0.42  # "any news on the brochure photos?" chases the promise to send them
         elif moving and (near or item.message_id == ctx.message_id) and (shared >= 1 or _only(item, thread, open_items)):
             score, role = 0.4 + shared / 10, "rescheduled"
-        elif moving and max(len(subject & terms(t)) for t in texts) >= 1:
+        elif (reschedule or RESCHEDULE.search(text)) and max(len(subject & terms(t)) for t in texts) >= 1:
             score, role = 0.35, "rescheduled"  # "Wireframes – small delay": "we'll have them to you on the 3rd instead"
         if score and _dates_clash(finding, item, moving, role):
             score = 0.0

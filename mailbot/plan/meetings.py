@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from mailbot.lifecycle import MeetingStatus
+from mailbot.lifecycle import MeetingStatus, MilestoneStatus
 from mailbot.plan import milestones
 from mailbot.plan.context import CancelMeeting, Context, MoveMeeting, ProposalDecision
 from mailbot.plan.text import REVIEW, sentence_of, terms
@@ -40,7 +40,10 @@ def apply_meeting(ctx: Context, finding: Finding, finding_id: int) -> None:
     if meeting is None:
         review = _review(ctx, sentence_of(ctx.extraction.body, finding.text))  # "Happy to walk you through them – would Thursday…"
         if review is not None and start is not None:
-            _propose_for(ctx, review, start, finding, finding_id)
+            if review.status == MeetingStatus.HELD:
+                _new_review(ctx, review, finding, finding_id, start)
+            else:
+                _propose_for(ctx, review, start, finding, finding_id)
             return
         _new(ctx, finding, finding_id, start)
         return
@@ -96,6 +99,27 @@ def _new(ctx: Context, finding: Finding, finding_id: int, start: str | None) -> 
     )
     if ctx.party is Party.CLIENT and finding.start is not None:
         ctx.decisions.append(ProposalDecision(ctx.project.key, finding, finding_id))
+
+
+def _new_review(ctx: Context, held: Meeting, finding: Finding, finding_id: int, start: str) -> None:
+    """The milestone's review came and went without a sign-off, and mail now proposes one: a new
+    review of the same milestone, proposed (agreed, it is invited at the next tick)."""
+    ctx.store.meetings.add(
+        {
+            "project_key": ctx.project.key,
+            "finding_id": finding_id,
+            "message_id": ctx.message_id,
+            "title": finding.text,
+            "start": start,
+            "status": str(MeetingStatus.PROPOSED),
+            "kind": "review",
+            "proposed_by": str(ctx.party),
+            "milestone_id": held.milestone_id,
+            "created_at": ctx.at,
+        },
+        ctx.cause,
+        ctx.at,
+    )
 
 
 def _propose_for(ctx: Context, meeting: Meeting, start: str, finding: Finding, finding_id: int) -> None:
@@ -211,14 +235,20 @@ def _about(ctx: Context, text: str) -> Meeting | None:
 
 
 def _review(ctx: Context, text: str) -> Meeting | None:
-    """The invited review of the milestone a meeting clause is about ("UI设计评审会", "the beta review")."""
+    """The review of the milestone a meeting clause is about ("UI设计评审会", "the beta review"): the one
+    invited, or one held without the milestone signed off."""
     if not REVIEW.search(text + " " + (ctx.email.subject or "")):
         return None
     milestone = milestones.named(ctx.store, ctx.project.key, text) or milestones.named(ctx.store, ctx.project.key, ctx.email.subject)
     if milestone is None:
         return None
     review = ctx.store.meetings.review_of(milestone.id)
-    return review if review is not None and review.status == MeetingStatus.INVITED else None
+    if review is None:
+        return None
+    if review.status == MeetingStatus.INVITED:
+        return review
+    # reviewed on the calendar, but not signed off: the review mail now arranges is another one
+    return review if review.status == MeetingStatus.HELD and milestone.status != MilestoneStatus.DONE else None
 
 
 def _source(ctx: Context, meeting: Meeting, text: str, finding_id: int | None) -> None:

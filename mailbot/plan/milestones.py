@@ -24,6 +24,7 @@ _CLAUSE = re.compile(r"[，,。；;！!？?\n]")
 _GENERIC = {
     "设计", "完成", "确认", "阶段", "交付", "项目", "一期", "二期", "版本", "计定", "成及", "design", "phase", "delivery", "review",
     "final", "complete", "completion", "project", "milestone", "sign-off", "signoff", "stage", "release", "first", "second",
+    "定稿", "终稿",
 }
 # What a go-live milestone is called.
 _LAUNCH_NAME = re.compile(r"上线|发布|投产|go[- ]?live|launch|live|release", re.I)
@@ -49,7 +50,30 @@ def named(store: Store, project_key: str, text: str | None) -> Milestone | None:
     if whole:
         return max(whole, key=lambda m: len(m.name))
     hits = named_all(store, project_key, text)
-    return hits[0] if len(hits) == 1 else None
+    if hits:
+        return hits[0] if len(hits) == 1 else None
+    return _by_concept(milestones, text)
+
+
+# What milestones are about, in both languages: "the launch" names 正式上线, "UAT" 开发完成及UAT验收.
+_CONCEPTS = tuple(re.compile(p, re.I) for p in (
+    r"上线|投产|go[- ]?live|\blaunch",
+    r"UAT|验收|acceptance",
+    r"原型|prototype|wireframe",
+    r"KV|主视觉|key visual",
+    r"创意|concept",
+    r"视觉|\bUI\b|visual|mock-?ups?",
+    r"需求|requirements|\bPRD\b",
+))
+
+
+def _by_concept(milestones: list[Milestone], text: str) -> Milestone | None:
+    """The one milestone about what `text` talks of, in the other language."""
+    found: set[int] = set()
+    for concept in _CONCEPTS:
+        if concept.search(text):
+            found |= {m.id for m in milestones if concept.search(m.name)}
+    return next((m for m in milestones if m.id in found), None) if len(found) == 1 else None
 
 
 def named_all(store: Store, project_key: str, text: str) -> list[Milestone]:
@@ -64,11 +88,11 @@ def by_name(milestone: Milestone, text: str) -> bool:
     return bool(normal(milestone.name)) and normal(milestone.name) in normal(text)
 
 
-def named_in_clauses(store: Store, project_key: str, text: str, *, about_dates: bool) -> Milestone | None:
+def named_in_clauses(store: Store, project_key: str, text: str, *, about_dates: bool, saying: re.Pattern[str] | None = None) -> Milestone | None:
     """The milestone a clause of `text` names, taking only clauses about dates (`about_dates`)
-    or only clauses that are not."""
+    or only clauses that are not, and of those only the ones `saying` finds something in."""
     for clause in _CLAUSE.split(text):
-        if moves_dates(clause) != about_dates:
+        if moves_dates(clause) != about_dates or (saying is not None and not saying.search(clause)):
             continue
         milestone = named(store, project_key, clause)
         if milestone is not None:

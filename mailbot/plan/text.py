@@ -25,6 +25,10 @@ _STOP_WORDS = {
     "september", "october", "november", "december", "am", "pm", "morning", "afternoon", "asap", "soon", "time", "day", "days",
     "don", "won", "isn", "aren", "didn", "doesn", "wasn", "weren", "haven", "hasn", "couldn", "wouldn", "shouldn", "let's",
 }
+# Days and deadlines in Chinese ("2月13日前", "下周二之前", "月底前", "本周内"): when, not what. Cut
+# out, so that "…前提供" shares no "前提" with every other dated ask.
+_ZH_WHEN = re.compile(r"(?:\d{1,4}\s*[年月日号]\s*)+(?:之?前|以前|以内|之内|内|底|初|中)?|(?:[上下本这]个?)?(?:周|星期|礼拜)[一二三四五六日天]?(?:之?前|以前|内)?|"
+                      r"(?:月|年)(?:底|初|中)(?:之?前|以前)?|(?:今|明|后|昨)[天日晚早]|本周内|这周内|最晚|尽快")
 _LATIN_WORD = re.compile(r"[a-z0-9][a-z0-9'-]+")
 _CJK_RUN = re.compile(r"[\u3400-\u9fff]+")
 _NOISE = re.compile(r"[\W_]+", re.UNICODE)
@@ -36,7 +40,7 @@ def terms(text: str) -> set[str]:
     words = (w.replace("’", "'").split("'")[0].strip("-") for w in _LATIN_WORD.findall(lowered))  # "I'll" is "i", "Dana's" "dana"
     found = {w for w in words if w not in _STOP_WORDS and not w.isdigit()}
     found.discard("")
-    for run in _CJK_RUN.findall(text):
+    for run in _CJK_RUN.findall(_ZH_WHEN.sub(" ", text)):
         found.update(run[i:i + 2] for i in range(len(run) - 1) if not (set(run[i:i + 2]) & _FUNCTION_CHARS))
     return found
 
@@ -125,7 +129,7 @@ CHASE = re.compile(r"进展|进度|怎么样了|到哪|有消息吗|有没有消
 ASKS_SCORE = re.compile(r"打个?分|评分|满意度|满意程度|问卷|\b(?:rate|rating|score|survey|nps)\b", re.I)
 
 # Asks whether a time suits: part of the meeting proposal it goes with.
-AVAILABILITY = re.compile(r"方便|有空|有时间|合适吗|可以吗|行吗|\b(?:available|availability|free|works? for you|suit|convenient)\b", re.I)
+AVAILABILITY = re.compile(r"方便|有空|有时间|合适吗|可以吗|行吗|时间(?:请|由)[^，。]{0,8}定|定个时间|\b(?:pick a (?:time|date|day)|what time suits)\b|\b(?:available|availability|free|works? for you|suit|convenient)\b", re.I)
 
 # A change that polishes work delivered ("主色再暖一点", "make the button a bit bigger") rather
 # than one to scope, requirements or schedule: feedback on the work.
@@ -173,7 +177,7 @@ STARTS = re.compile(r"开始|启动|着手|\b(?:start(?:s|ing)?|begin(?:s|ning)?
 
 # Saying who does what ("孙浩负责技术开发", "Marcus owns SSO"), or what happens once the other side
 # delivers ("我们收到后安排验收签字"): an arrangement, not a promise to track.
-ARRANGEMENT = re.compile(r"负责|由[^，。]{1,6}(?:负责|来做|承担)|收到后|收到以后|拿到后|在[^，。]{1,12}之前先|\b(?:responsible for|in charge of|owns|until|"
+ARRANGEMENT = re.compile(r"负责|由[^，。]{1,6}(?:负责|来做|承担)|收到后|收到以后|拿到后|在[^，。]{1,12}之前先|以[^，。]{1,30}为准|\b(?:responsible for|in charge of|owns|until|"
                          r"once we (?:receive|get|have)|after we (?:receive|get))\b", re.I)
 
 
@@ -188,8 +192,15 @@ def delivers(text: str) -> bool:
                                               for w in found))
 
 
+# What follows from a decision anyway ("上线计划我们同步调整", "we'll update the plan accordingly"): no task of its own.
+FOLLOWS = re.compile(r"同步(?:调整|更新|修改)|相应(?:地)?(?:调整|更新|修改)|一并(?:调整|更新)|\b(?:update|adjust|change)\b[^.]{0,30}\baccordingly\b", re.I)
+
+# A choice between options, made ("we'll launch with the claim version", "就用A方案"): decided, nothing to do.
+CHOICE = re.compile(r"就(?:用|按|选)[^，。]{0,8}(?:方案|版本|版)|\b(?:we'll|we will|let's|we'd like to|we're going to) (?:go|launch|proceed|stick|continue|run) "
+                    r"with (?:the |option |version |route )", re.I)
+
 # A condition ("if it slips past the end of March", "如果下周还没有"): a what-if, not a fact.
-CONDITION = re.compile(r"如果|假如|万一|要是|的话|\b(?:if|unless|in case|should it|were it)\b", re.I)
+CONDITION = re.compile(r"如果|假如|万一|要是|的话|(?:后面|以后|之后|后续|届时)(?:如)?有(?:调整|变化|变动|修改|更新)|\b(?:if|unless|in case|should it|were it)\b", re.I)
 
 # Asks to watch or to speak up, with nothing to deliver ("please keep an eye on it", "有问题随时联系").
 VAGUE_ASK = re.compile(r"注意一下|留意|多关注|关注一下|随时(?:联系|沟通|告诉)|有问题(?:随时|请)|"
@@ -206,6 +217,10 @@ ASKS_ANSWER = re.compile(
     r"answer|get back to|ok with|okay with|agree)\b",
     re.I,
 )
+
+# Words that approve or accept work ("确认通过", "验收通过", "signed off", "the beta is accepted").
+APPROVES = re.compile(r"通过|验收|签字|签收|定稿|认可|满意|没问题|同意|\b(?:approv\w*|sign(?:ed|s)?[- ]?off|accept\w*|looks? good|"
+                      r"go ahead|happy with|ok(?:ay)?|done|complete)\b", re.I)
 
 # Asks for a sign-off: answered by an approval.
 ASKS_SIGN_OFF = re.compile(r"确认|验收|签字|签批|批准|审批|定稿|通过|\b(?:approve|approval|sign[- ]?off|sign|go ahead|green ?light)\b", re.I)
