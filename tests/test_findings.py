@@ -901,3 +901,14 @@ def test_the_thing_a_promise_sends_can_be_two_clauses_back() -> None:
 def test_added_in_english_inside_chinese_is_done() -> None:
     reading = read_text("开发者权限已经add你了，please check一下能不能登录。", language="mixed", reference=REF, party=CLIENT)
     assert reading.completions == ["开发者权限已经add你了"]
+
+
+def test_a_slot_that_names_its_meeting_is_a_yes() -> None:
+    (signal,) = read_text("收到，3月7日下午2点的走查会 OK。", language="zh", reference=REF, party=CLIENT).signals
+    assert str(signal.kind) == "agreed" and signal.start == dt.datetime(2026, 3, 7, 14, 0)
+
+
+@pytest.mark.parametrize("text", ["UAT验收会我们建议放在3月12日（周四）下午三点，在贵司会议室。", "建议3月12日（周四）下午2点开一个 UAT 走查会。"])
+def test_more_named_meetings(text: str) -> None:
+    [finding] = run(text, US, "zh")
+    assert (finding.kind, finding.start) == (M, dt.datetime(2026, 3, 12, 15 if "三点" in text else 14, 0))

@@ -533,3 +533,24 @@ def test_a_review_arranged_in_mail_after_the_calendars_review_passed_is_a_new_re
     mail.send(CLIENT, signals=(Signal(SignalKind.AGREED, "4月2日（周四）下午3点可以", dt.datetime(2026, 4, 2, 15, 0)),))
     review = plan(store)["milestones"][0]["review"]
     assert (review["status"], review["start"]) == ("agreed", "2026-04-02T15:00")
+
+
+def test_glad_words_on_work_say_it_arrived_and_a_sign_off_covers_what_falls_due_with_it(store: Store, settings: Settings) -> None:
+    mail = Mail(store, settings)
+    mail.send(US, Finding(Kind.COMMITMENT, "darken the teal on buttons and add the phone number to the footer by Monday", by=Party.US,
+                          due=dt.date(2026, 3, 9)),
+              Finding(Kind.COMMITMENT, "KOL 素材包也会一起在3月31日交付。", by=Party.US, due=dt.date(2026, 3, 31)), reply=False)
+    mail.send(CLIENT, Finding(Kind.FEEDBACK, "the darker teal and the phone number in the footer are exactly what we wanted.",
+                              sentiment="positive"))
+    assert items(store)["darken the teal on buttons and add the phone number to the footer by Monday"] == "done"
+    mail.send(CLIENT, Finding(Kind.APPROVAL, "首页设计确认通过"), subject="首页设计定稿", reply=False)
+    assert items(store)["KOL 素材包也会一起在3月31日交付。"] == "done"  # due with 首页设计 (31 March): covered by its sign-off
+
+
+def test_the_question_an_estimate_puts_is_part_of_the_change(store: Store, settings: Settings) -> None:
+    mail = Mail(store, settings)
+    mail.send(CLIENT, Finding(Kind.CHANGE_REQUEST, "could you estimate a Spanish version of the portal?", by=Party.US))
+    mail.send(US, Finding(Kind.REQUEST, "Let us know how you'd like to proceed.", by=Party.CLIENT),
+              body="Spanish version: 8 extra days, £6,400. Let us know how you'd like to proceed.")
+    project = plan(store)
+    assert project["requests"] == [] and project["change_requests"][0]["status"] == "assessed"

@@ -193,6 +193,7 @@ def _approval(ctx: Context, finding: Finding, finding_id: int) -> None:
     )
     closing.signed_off(ctx, text)
     closing.close(ctx, text, owed_by=ctx.party, status=ItemStatus.DONE, why="approved", least=0.9)
+    closing.close(ctx, text, owed_by=ctx.other, status=ItemStatus.DONE, why="accepted", least=0.8)  # the work it approves
     if ctx.party is Party.CLIENT and milestone is not None and milestone.status != MilestoneStatus.DONE:
         milestones.sign_off(ctx.store, milestone, ctx.cause, ctx.at)
         items.covered_by(ctx, milestone.id, milestone.due)
@@ -200,7 +201,11 @@ def _approval(ctx: Context, finding: Finding, finding_id: int) -> None:
 
 @applies_to(Kind.FEEDBACK)
 def _feedback(ctx: Context, finding: Finding, finding_id: int) -> None:
+    """An opinion; a glad one on work of the other side ("the darker teal and the phone number in
+    the footer are exactly what we wanted") says that work arrived."""
     milestone = milestones.named(ctx.store, ctx.project.key, finding.text)
+    if finding.sentiment == "positive":
+        closing.close(ctx, finding.text, owed_by=ctx.other, status=ItemStatus.DONE, why="accepted", least=0.8)
     ctx.store.reactions.add_feedback(
         project_key=ctx.project.key, text=finding.text, sentiment=finding.sentiment, who=ctx.who, message_id=ctx.message_id,
         finding_id=finding_id, milestone_id=milestone.id if milestone else None, at=ctx.at,

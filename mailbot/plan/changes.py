@@ -100,7 +100,7 @@ def apply_change(ctx: Context, finding: Finding, finding_id: int) -> None:
 
         meetings.new_day(ctx, finding, finding_id)
         return
-    if milestone is None and RESCHEDULE.search(text) and not _PROPOSES.search(text):
+    if milestone is None and RESCHEDULE.search(text) and not _PROPOSES.search(text) and new_date(text, ctx, finding.due):
         slip(ctx, text, finding, finding_id)  # "the copy will now be ready on the 12th instead of the 5th"
         return
     if ctx.party is Party.US:
@@ -303,8 +303,8 @@ def decide(ctx: Context, clause: str, kind: SignalKind | Kind) -> bool:
     """What `clause` (an approval, a yes, a no, a withdrawal) decides about a change; True when
     it decided one. Keeping a date ("Go-live on 15 May stays as it is") refuses only a change
     that would move that milestone."""
-    if any(clause in used or used in clause for used in ctx.deciding):
-        return True  # "KV定稿提前到3月31日没问题" as a yes and as an approval: one decision
+    if kind is not SignalKind.WITHDRAWN and any(clause in used or used in clause for used in ctx.deciding):
+        return True  # "KV定稿提前到3月31日没问题" as a yes and as an approval: one decision (one may take back several)
     keeps = kind is SignalKind.REFUSED and KEEPS.search(clause) is not None
     kept = milestones.named(ctx.store, ctx.project.key, clause) if keeps else None
     for change in _candidates(ctx, clause):

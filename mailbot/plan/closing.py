@@ -31,7 +31,7 @@ from mailbot.plan import changes, milestones
 from mailbot.plan.context import Context
 from mailbot.plan.text import ACTION_TERMS, ASKS_ANSWER, ASKS_SIGN_OFF, DELIVERABLE, sentence_of, terms
 from mailbot.store.records import Item, Source
-from parsing.model import Party, SignalKind
+from parsing.model import Kind, Party, SignalKind
 
 CLOSE = 0.7
 UNSURE = 0.5
@@ -66,6 +66,7 @@ def close_by_signals(ctx: Context) -> None:
             if changes.withdraw(ctx, text) or close(ctx, text, owed_by=None, status=ItemStatus.WITHDRAWN, why="no longer needed",
                                                      least=0.75):
                 break
+    opinions_given(ctx)
     changes.assess(ctx)
     for signal in extraction.signals:
         if signal.kind is SignalKind.REFUSED:
@@ -167,6 +168,21 @@ def common_terms(ctx: Context) -> set[str]:
             counts[term] = counts.get(term, 0) + 1
     limit = max(4, len(texts) // 5)
     return {term for term, n in counts.items() if n > limit}
+
+
+_OPINION = re.compile(r"意见|反馈|审核|批注|\b(?:feedback|comments?|review notes|thoughts|mark-?ups?)\b", re.I)
+
+
+def opinions_given(ctx: Context) -> None:
+    """A promise to give feedback ("孙倩会在4月10日前给出审核意见") is kept by the mail of that side,
+    in its thread, that gives it: changes asked for, opinions on the work."""
+    if not any(f.kind in (Kind.FEEDBACK, Kind.CHANGE_REQUEST) for f in ctx.extraction.findings):
+        return
+    thread = set(ctx.in_thread("items"))
+    for item in ctx.store.items.open(ctx.project.key, by=str(ctx.party)):
+        if item.kind == "commitment" and _OPINION.search(item.text) and (item.id in thread or ctx.quotes(item.text)) \
+                and (item.message_id or "") != (ctx.message_id or ""):
+            _close(ctx, item, ItemStatus.DONE, _first_sentence(ctx.extraction.body), "feedback given")
 
 
 def answered(ctx: Context) -> None:

@@ -20,7 +20,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from mailbot.lifecycle import Cause, ItemStatus
+from mailbot.lifecycle import UNDECIDED_CHANGES, Cause, ItemStatus
 from mailbot.plan import changes, milestones
 from mailbot.plan.closing import common_terms as closing_common
 from mailbot.plan.context import Context
@@ -28,6 +28,7 @@ from mailbot.plan.text import (
     ACTION_TERMS,
     ARRANGEMENT,
     ASKS_ASSESS,
+    ASKS_DECISION,
     ASKS_MORE,
     ASKS_SCORE,
     AVAILABILITY,
@@ -36,9 +37,12 @@ from mailbot.plan.text import (
     CONDITION,
     DONT,
     FOLLOWS,
+    IMPACT,
     RESCHEDULE,
+    REVIEW,
     VAGUE_ASK,
     delivers,
+    moves_dates,
     sentence_of,
     similarity,
     terms,
@@ -73,6 +77,8 @@ def apply_item(ctx: Context, finding: Finding, finding_id: int, *, reschedule: b
     if finding.kind is Kind.REQUEST and (DONT.match(text.strip().lower().removeprefix("please ")) or
                                          (VAGUE_ASK.search(text) and not finding.due)):
         return  # "please don't spend any more time chasing", "please keep an eye on it": nothing to deliver
+    if finding.kind is Kind.COMMITMENT and finding.due is None and _about_a_change(ctx, text):
+        return  # "快闪店物料我们可以做，但属于新增范围，需要单独报价": the studio's answer to the change, part of it
     if finding.kind is Kind.REQUEST and ctx.party is Party.CLIENT and ASKS_MORE.search(text) and not finding.due:
         changes.apply_change(ctx, Finding(Kind.CHANGE_REQUEST, text, by=finding.by, due=finding.due, due_text=finding.due_text),
                              finding_id)
@@ -99,11 +105,27 @@ def apply_item(ctx: Context, finding: Finding, finding_id: int, *, reschedule: b
         at=ctx.at,
         internal=ctx.internal,
     )
-    named = milestones.named(ctx.store, ctx.project.key, text)
+    subject = ctx.email.subject or ""
+    named = milestones.named(ctx.store, ctx.project.key, text) or (  # the minutes of a milestone's review: its work
+        milestones.named(ctx.store, ctx.project.key, subject) if REVIEW.search(subject) and not moves_dates(subject) else None)
     if named is not None:
         item = ctx.store.items.get(item_id)
         if item is not None:
             ctx.store.items.set_milestone(item, named.id)
+
+
+def _about_a_change(ctx: Context, text: str) -> bool:
+    """An undated word of the studio's on an undecided change of the client's, in its thread."""
+    if ctx.party is not Party.US:
+        return False
+    thread = set(ctx.in_thread("change_requests"))
+    wanted = terms(text) - ACTION_TERMS
+    for change in ctx.store.changes.of_project(ctx.project.key, UNDECIDED_CHANGES):
+        if change.origin == "client" and change.id in thread and len(wanted & terms(change.text)) >= 2:
+            ctx.store.sources.add(project_key=ctx.project.key, item="change_requests", item_id=change.id, message_id=ctx.message_id,
+                                  text=text, role="discussed", at=ctx.at)
+            return True
+    return False
 
 
 def _line_of(body: str, text: str) -> str:
@@ -144,6 +166,12 @@ def _part_of_something(ctx: Context, finding: Finding, finding_id: int) -> bool:
         if target is not None:
             ctx.store.sources.add(project_key=ctx.project.key, item="change_requests", item_id=target, message_id=ctx.message_id,
                                   text=text, role="assess", at=ctx.at, finding_id=finding_id)
+            return True
+    if ctx.party is Party.US and not finding.due and ASKS_DECISION.search(text):
+        # "Let us know how you'd like to proceed", "麻烦王蕾、Claire确认是否接受": the question the estimate or
+        # the proposal of this message puts; its answer decides the change
+        proposing = any(f.kind is Kind.CHANGE_REQUEST for f in ctx.extraction.findings)
+        if proposing or (ctx.in_thread("change_requests") and IMPACT.search(ctx.extraction.body)):
             return True
     return False
 
@@ -246,5 +274,5 @@ def covered_by(ctx: Context, milestone_id: int, due: str) -> None:
         return
     for item in ctx.store.items.open(ctx.project.key, by="us"):  # the client's own deliverables are not covered by its sign-off
         named = item.milestone_id == milestone.id or milestones.named(ctx.store, ctx.project.key, item.text) == milestone
-        if named and (item.due is None or item.due <= due):
+        if (named and (item.due is None or item.due <= due)) or item.due == milestone.due:  # or due with it: part of it
             ctx.store.items.set_status(item, ItemStatus.DONE, Cause.message(ctx.message_id, f"covered by {milestone.ref}"), ctx.at)

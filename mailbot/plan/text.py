@@ -222,6 +222,10 @@ ASKS_ANSWER = re.compile(
 APPROVES = re.compile(r"通过|验收|签字|签收|定稿|认可|满意|没问题|同意|\b(?:approv\w*|sign(?:ed|s)?[- ]?off|accept\w*|looks? good|"
                       r"go ahead|happy with|ok(?:ay)?|done|complete)\b", re.I)
 
+# Asks the other side to decide ("确认是否接受", "let us know how you'd like to proceed").
+ASKS_DECISION = re.compile(r"是否接受|是否同意|考虑一下|确认是否|怎么定|\b(?:how you'?d like to proceed|whether (?:you'?d like|to go ahead|that works)|"
+                           r"let (?:me|us) know (?:if that works|whether|what you think|how)|if (?:that|this) works)\b", re.I)
+
 # Asks for a sign-off: answered by an approval.
 ASKS_SIGN_OFF = re.compile(r"确认|验收|签字|签批|批准|审批|定稿|通过|\b(?:approve|approval|sign[- ]?off|sign|go ahead|green ?light)\b", re.I)
 
@@ -231,7 +235,7 @@ GO_LIVE = re.compile(r"已(?:经)?(?:正式)?上线|上线了|正式上线(?:了
 GO_LIVE_SUBJECT = re.compile(r"上线通知|正式上线|今[天日](?:正式)?上线|\b(?:go-?live notice|we(?:'re| are) live|is live|now live|launched)\b", re.I)
 
 # Words of review meetings.
-REVIEW = re.compile(r"评审|审核|验收会|提案会|演示|\b(?:review|presentation|demo)\b|walk ?-?through|\bwalk (?:\w+ ){1,2}through\b|"
+REVIEW = re.compile(r"评审|审核|验收会|走查|提案会|演示|\b(?:review|presentation|demo)\b|walk ?-?through|\bwalk (?:\w+ ){1,2}through\b|"
                     r"sign-?off (?:meeting|call)", re.I)
 
 # Words that say a change would cost time or money: an assessment.
