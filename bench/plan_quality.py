@@ -131,12 +131,16 @@ def run_project(folder: Path) -> Result:
         end = _moment(expected["now"], zone)
         clock = SimulatedClock(min(m.date for m in messages) - dt.timedelta(days=1))
         with Mailbot(settings, clock=clock) as bot:
-            replay(bot, clock, [RawItem(str(m.path), m.raw, received=m.date) for m in messages], end)
+            report = replay(bot, clock, [RawItem(str(m.path), m.raw, received=m.date) for m in messages], end)
+            reading = {state: sum(1 for o in report.outcomes if o.state == state) for state in ("processed", "ignored", "failed")}
+            reading["unassigned"] = bot.store.messages.unassigned_count()
             plan = bot.plan(now=end, project_key=project.key)["projects"][0]
             final_digest = bot.digest_context(project, end)
             weekly = [json.loads(row["report"]) | {"_at": row["created_at"]} for row in
                       bot.store.rows("SELECT report, created_at FROM digests WHERE project_key = ? ORDER BY period_start", [project.key])]
-    return score(expected, plan, final_digest, weekly, ids, dates, end)
+    result = score(expected, plan, final_digest, weekly, ids, dates, end)
+    result.figures["messages"] = reading  # how the mail was read: a health check that reveals no content
+    return result
 
 
 def _moment(value: Any, zone: Any) -> dt.datetime:
@@ -364,6 +368,9 @@ def print_table(results: list[Result], total: dict[str, Any]) -> None:
           f"of the right ones, due date right {total['open_due_right']}, owner right {total['open_owner_right']}")
     print(f"client digests: {total['weekly_digests']} weekly digests; stale overdue rows {total['stale_overdue_weekly']}, "
           f"junk rows {total['junk_rows_weekly']} over all of them")
+    for name, f in rows[:-1]:
+        read = f.get("messages", {})
+        print(f"mail read, {name}: " + ", ".join(f"{n} {state}" for state, n in read.items()))
 
 
 def _pct(value: float | None) -> str:

@@ -73,9 +73,6 @@ def test_what_is_open_at_the_end_and_why(project: dict[str, Any]) -> None:
         "we'll send a quote for the additional work separately once you confirm.": ("us", None),
         # 07: the studio will update the schedule after the confirmation; 08 confirms, no new schedule went round.
         "I'll then update the schedule and send it round.": ("us", None),
-        # 09: over-reading: an approach ("mobile-first"), not a deliverable. Kept here so that the
-        # day the plan stops taking it for a promise, this test says so.
-        "we'll design and test mobile-first.": ("us", None),
         # 11: the client's marketing will provide the banner images by Thursday 19 March; none came.
         "首页banner用的活动图我们市场部周四前提供。": ("client", "2026-03-19"),
         # 12 (minutes, a line owned by 王芳, the client) restated as an ask in the same mail; nothing since.

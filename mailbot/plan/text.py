@@ -181,9 +181,15 @@ ARRANGEMENT = re.compile(r"负责|由[^，。]{1,6}(?:负责|来做|承担)|收�
                          r"once we (?:receive|get|have)|after we (?:receive|get))\b", re.I)
 
 
+# How the work will be done rather than what is handed over ("we'll design and test mobile-first").
+MANNER = re.compile(r"\b(?:design|build|develop|test|work|code|plan)(?: and (?:design|build|develop|test|work|code|plan))? "
+                    r"(?:mobile-first|desktop-first|in parallel|iteratively|agile|in sprints|in-house|remotely|together|accordingly)\b|"
+                    r"(?:并行|同步)(?:开发|设计|推进)|分阶段(?:开发|推进)", re.I)
+
+
 def delivers(text: str) -> bool:
     """Whether a promise hands over, does or decides something trackable."""
-    if AT_A_MEETING.search(text) or ARRANGEMENT.search(text):
+    if AT_A_MEETING.search(text) or ARRANGEMENT.search(text) or MANNER.search(text):
         return False
     found = [m.group(0) for m in DELIVERS.finditer(text)]
     if not found:
