@@ -91,8 +91,7 @@ def apply_change(ctx: Context, finding: Finding, finding_id: int) -> None:
             return
     known = _same_change(ctx, text)
     if known is not None:
-        ctx.store.sources.add(project_key=ctx.project.key, item="change_requests", item_id=known.id, message_id=ctx.message_id,
-                              text=text, role="restated", at=ctx.at, finding_id=finding_id)
+        _restated(ctx, known, text, finding_id)
         return
     milestone = _target(ctx, text)
     if (_MEETING_WORDS.search(text) or REVIEW.search(text)) and milestone is None:
@@ -134,14 +133,12 @@ def _record(ctx: Context, text: str, finding: Finding, finding_id: int, *, origi
     if len(terms(_ASKS.sub(" ", SCOPE.sub(" ", text)))) <= FRAGMENT:
         previous = _stated_here(ctx)
         if previous is not None:  # "能不能加上？" after the change it asks about
-            ctx.store.sources.add(project_key=ctx.project.key, item="change_requests", item_id=previous.id, message_id=ctx.message_id,
-                                  text=text, role="restated", at=ctx.at, finding_id=finding_id)
+            _restated(ctx, previous, text, finding_id)
         return
     new_due = new_date(text, ctx, finding.due) if milestone is not None else None
     known = _same_change(ctx, text, milestone, new_due)
     if known is not None:
-        ctx.store.sources.add(project_key=ctx.project.key, item="change_requests", item_id=known.id, message_id=ctx.message_id,
-                              text=text, role="restated", at=ctx.at, finding_id=finding_id)
+        _restated(ctx, known, text, finding_id)
         return
     change = ctx.store.changes.add(project_key=ctx.project.key, text=text, who=ctx.who, message_id=ctx.message_id, finding_id=finding_id,
                                    at=ctx.at, origin=origin, milestone_id=milestone.id if milestone else None, new_due=new_due)
@@ -149,13 +146,17 @@ def _record(ctx: Context, text: str, finding: Finding, finding_id: int, *, origi
         ctx.decisions.append(AckDecision(ctx.project.key, change.number, text))
 
 
+def _restated(ctx: Context, change: ChangeRequest, text: str, finding_id: int) -> None:
+    ctx.store.sources.add(project_key=ctx.project.key, item="change_requests", item_id=change.id, message_id=ctx.message_id,
+                          text=text, role="restated", at=ctx.at, finding_id=finding_id)
+
+
 def propose(ctx: Context, text: str, finding: Finding, finding_id: int, milestone: Milestone | None) -> None:
     """The studio's own proposal: a change of ours, assessed, waiting for the client's yes."""
     new_due = new_date(text, ctx, finding.due) if milestone is not None else None
     known = _same_change(ctx, text, milestone, new_due)
     if known is not None:
-        ctx.store.sources.add(project_key=ctx.project.key, item="change_requests", item_id=known.id, message_id=ctx.message_id,
-                              text=text, role="restated", at=ctx.at, finding_id=finding_id)
+        _restated(ctx, known, text, finding_id)
         return
     ctx.store.changes.add(project_key=ctx.project.key, text=text, who=ctx.who, message_id=ctx.message_id, finding_id=finding_id,
                           at=ctx.at, origin="us", status=ChangeStatus.ASSESSED, milestone_id=milestone.id if milestone else None,

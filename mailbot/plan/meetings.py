@@ -81,22 +81,16 @@ def new_day(ctx: Context, finding: Finding, finding_id: int) -> None:
         apply_meeting(ctx, moved, finding_id)
 
 
+def _add(ctx: Context, finding: Finding, finding_id: int, start: str | None, kind: str = "proposed", **more: object) -> None:
+    """A meeting proposed by this message."""
+    values = {"project_key": ctx.project.key, "finding_id": finding_id, "message_id": ctx.message_id, "title": finding.text,
+              "start": start, "status": str(MeetingStatus.PROPOSED), "kind": kind, "proposed_by": str(ctx.party),
+              "created_at": ctx.at}
+    ctx.store.meetings.add(values | more, ctx.cause, ctx.at)
+
+
 def _new(ctx: Context, finding: Finding, finding_id: int, start: str | None) -> None:
-    ctx.store.meetings.add(
-        {
-            "project_key": ctx.project.key,
-            "finding_id": finding_id,
-            "message_id": ctx.message_id,
-            "title": finding.text,
-            "start": start,
-            "status": str(MeetingStatus.PROPOSED),
-            "kind": "proposed",
-            "proposed_by": str(ctx.party),
-            "created_at": ctx.at,
-        },
-        ctx.cause,
-        ctx.at,
-    )
+    _add(ctx, finding, finding_id, start)
     if ctx.party is Party.CLIENT and finding.start is not None:
         ctx.decisions.append(ProposalDecision(ctx.project.key, finding, finding_id))
 
@@ -104,22 +98,7 @@ def _new(ctx: Context, finding: Finding, finding_id: int, start: str | None) -> 
 def _new_review(ctx: Context, held: Meeting, finding: Finding, finding_id: int, start: str) -> None:
     """The milestone's review came and went without a sign-off, and mail now proposes one: a new
     review of the same milestone, proposed (agreed, it is invited at the next tick)."""
-    ctx.store.meetings.add(
-        {
-            "project_key": ctx.project.key,
-            "finding_id": finding_id,
-            "message_id": ctx.message_id,
-            "title": finding.text,
-            "start": start,
-            "status": str(MeetingStatus.PROPOSED),
-            "kind": "review",
-            "proposed_by": str(ctx.party),
-            "milestone_id": held.milestone_id,
-            "created_at": ctx.at,
-        },
-        ctx.cause,
-        ctx.at,
-    )
+    _add(ctx, finding, finding_id, start, kind="review", milestone_id=held.milestone_id)
 
 
 def _propose_for(ctx: Context, meeting: Meeting, start: str, finding: Finding, finding_id: int) -> None:
@@ -132,23 +111,7 @@ def _propose_for(ctx: Context, meeting: Meeting, start: str, finding: Finding, f
     pending = [m for m in ctx.store.meetings.of_project(ctx.project.key, status=MeetingStatus.PROPOSED) if m.replaces == meeting.id]
     for old in pending:
         ctx.store.meetings.merge_into(old.id, meeting.id)
-    ctx.store.meetings.add(
-        {
-            "project_key": ctx.project.key,
-            "finding_id": finding_id,
-            "message_id": ctx.message_id,
-            "title": finding.text,
-            "start": start,
-            "status": str(MeetingStatus.PROPOSED),
-            "kind": "proposed",
-            "proposed_by": str(ctx.party),
-            "replaces": meeting.id,
-            "milestone_id": meeting.milestone_id,
-            "created_at": ctx.at,
-        },
-        ctx.cause,
-        ctx.at,
-    )
+    _add(ctx, finding, finding_id, start, replaces=meeting.id, milestone_id=meeting.milestone_id)
 
 
 def agree(ctx: Context, meeting: Meeting) -> None:
