@@ -141,6 +141,7 @@ from spacy.language import Language
 from spacy.tokens import Doc, Span
 
 from parsing.dates import cn_number, find_times, is_deadline
+from parsing.hanzi import simplified
 from parsing.lexicon import EN, ZH, Cues
 from parsing.model import Finding, Kind, Party, Signal, SignalKind, TimeExpression
 
@@ -395,7 +396,7 @@ _JOINER_AHEAD = re.compile(r"(?:and|so|then|also|otherwise)\s", re.I)
 _SLOT_PUNCTUATION = re.compile(r"[^\w@]+")
 _SLOT_ASK = re.compile(r"\b(?:how about|what about|maybe|perhaps|(?:i|we)(?: was| were|'m|'re| am| are) thinking)\b")
 # A place or zone named after a time in its own case: "9am Chicago", "4pm UK", "10:00 Berlin".
-_PLACE_AFTER = re.compile(r"\s+(?:[A-Z][a-z]+|[A-Z]{2,4})\b(?!['’])(?:\s+time\b)?")
+_PLACE_AFTER = re.compile(r"\s+(?!OK\b|Ok\b|Okay\b|Works?\b|Fine\b|Good\b|Great\b|Perfect\b)(?:[A-Z][a-z]+|[A-Z]{2,4})\b(?!['’])(?:\s+time\b)?")
 
 
 def _slot(words: str, norm: str, a: int, b: int, times: list[TimeExpression], question: bool,
@@ -1226,15 +1227,23 @@ def read_text(text: str, *, language: str, reference: dt.datetime | None, party:
     text = _unwrap(_blank_rules(text))
     for chunk_language, chunk in _chunks(text, language):
         nlp = pipeline(chunk_language)
-        doc = nlp.make_doc(chunk)
-        doc.user_data["mailbot_text"] = chunk  # make_doc keeps the text exactly: see _text
+        plain = simplified(chunk) if chunk_language == "zh" else chunk  # 繁體 and Cantonese read as 简体, offset for offset
+        doc = nlp.make_doc(plain)
+        doc.user_data["mailbot_text"] = plain  # make_doc keeps the text exactly: see _text
         doc._.reference = reference
         doc._.writer_zone = writer_zone if reference is not None and writer_zone != reference.tzinfo else None
         doc._.party = party
         for _name, component in nlp.pipeline:
             doc = component(doc)
-        found.extend(_finding(span) for span in doc.spans[SPAN_KEY])
-        completions.extend(doc._.completions or [])
-        receipts.extend(doc._.receipts or [])
-        signals.extend(doc._.signals or [])
+
+        def written(said: str, plain: str = plain, chunk: str = chunk) -> str:
+            """What was written where the reading said `said`."""
+            at = plain.find(said) if plain is not chunk else -1
+            return chunk[at:at + len(said)] if at >= 0 else said
+
+        found.extend(replace(f, text=written(f.text), due_text=written(f.due_text) if f.due_text else f.due_text)
+                     for f in map(_finding, doc.spans[SPAN_KEY]))
+        completions.extend(map(written, doc._.completions or []))
+        receipts.extend(map(written, doc._.receipts or []))
+        signals.extend(replace(s, text=written(s.text)) for s in doc._.signals or [])
     return Reading(found, completions, receipts, signals)

@@ -28,6 +28,7 @@ import logging
 import re
 from collections.abc import Iterator
 
+from parsing.hanzi import simplified
 from parsing.model import Email
 
 logger = logging.getLogger(__name__)
@@ -144,7 +145,7 @@ _SIGNOFF = re.compile(
     r"med vennlig hilsen|vennlig hilsen|med vänlig hälsning|vänliga hälsningar|hälsningar|"
     r"hilsen|mvh|kh|vh|groeten|met vriendelijke groeten?|saluti|cordiali saluti|distinti saluti|"
     r"un saludo|atentamente|abraços|atenciosamente|с уважением|よろしくお願いします|"
-    r"此致|敬礼|此致敬礼|此致 敬礼|祝好|祝顺利|祝工作顺利|顺祝商祺|顺颂商祺|谢谢|多谢|感谢|"
+    r"此致|敬礼|此致敬礼|此致 敬礼|祝好|祝顺利|祝工作顺利|顺祝\s*商祺|顺颂\s*商祺|谢谢|多谢|感谢|"
     r"谢谢您|非常感谢|万分感谢|致礼|祝商祺|best wishes)\s*[,.!，。！~～]*\s*$",
     re.IGNORECASE,
 )
@@ -444,13 +445,13 @@ def _signature_start(lines: list[str]) -> int | None:
             return i
         if _DASHES.match(stripped) and _signature_like(rest):
             return i  # '---' over a name block
-        if _MOBILE.match(stripped) and _short_footer(stripped) and len(rest) <= 8:
+        if _MOBILE.match(simplified(stripped)) and _short_footer(stripped) and len(rest) <= 8:
             return i
         if _name_mark(lines, i) and (not rest or _RULE.match(rest[0]) or all(_MOBILE.match(r.strip()) for r in rest)):
             return i  # '-Bob' last, above a footer rule, or above 'Sent from my phone'
         if _RULE.match(stripped) and len(rest) <= 6:
             return i
-        if _SIGNOFF.match(stripped) and _signature_like(rest):
+        if _SIGNOFF.match(simplified(stripped)) and _signature_like(rest):
             return i
     return None
 
@@ -517,7 +518,7 @@ def _drop_disclaimers(lines: list[str]) -> list[str]:
 def _disclaimer_start(para: list[str]) -> int | None:
     """Index of the line in `para` where a confidentiality notice begins, if any."""
     for j, line in enumerate(para):
-        joined = " ".join(part.strip() for part in para[j : j + 2])
+        joined = simplified(" ".join(part.strip() for part in para[j : j + 2]))  # 本電子郵件 is 本电子邮件
         match = _DISCLAIMER.search(joined)
         if match and match.start() <= len(line.strip()) and len(" ".join(para[j:])) > 20:
             return j

@@ -554,3 +554,41 @@ def test_the_question_an_estimate_puts_is_part_of_the_change(store: Store, setti
               body="Spanish version: 8 extra days, £6,400. Let us know how you'd like to proceed.")
     project = plan(store)
     assert project["requests"] == [] and project["change_requests"][0]["status"] == "assessed"
+
+
+def test_a_deleted_meeting_leaves_no_source_behind(store: Store, settings: Settings) -> None:
+    """A proposal answered by moving the review is deleted; a later yes in its thread must not find it."""
+    from mailbot.lifecycle import Cause
+
+    meeting_id = store.meetings.add({"project_key": "huajin-web", "kind": "proposed", "status": "proposed", "message_id": "<m1@x>",
+                                     "title": "周二下午两点？", "created_at": "2026-03-04"}, Cause.message("<m1@x>"), "2026-03-04")
+    store.meetings.delete(meeting_id)
+    assert store.sources.things_in("meetings", ["<m1@x>"]) == []
+    Mail(store, settings).send(CLIENT, signals=(Signal(SignalKind.AGREED, "周二下午两点可以", dt.datetime(2026, 3, 10, 14, 0)),),
+                               reply=False)  # nothing to agree, and no error
+
+
+@pytest.mark.parametrize(("subject", "signed"), [
+    ("Re: 首页设计 v3 — APPROVED ✅", True),  # the client wrote the verdict into the subject
+    ("Re: 首页设計 驗收通過", True),  # in Traditional characters
+    ("首页设计 v3 for approval", False),
+    ("请确认：首页设计 v3", False),
+])
+def test_a_clients_subject_can_sign_off(store: Store, settings: Settings, subject: str, signed: bool) -> None:
+    Mail(store, settings).send(CLIENT, body="👍", subject=subject, reply=False)
+    assert (plan(store)["milestones"][0]["status"] == "done") is signed
+
+
+def test_the_client_may_announce_the_launch(store: Store, settings: Settings) -> None:
+    Mail(store, settings).send(CLIENT, completions=("华锦零售官网改版今日正式上線了",), subject="🎉 华锦零售官网改版今日正式上線！",
+                               reply=False)
+    assert plan(store)["milestones"][1]["status"] == "done"
+
+
+def test_a_sign_off_is_no_yes_to_a_change_of_something_else(store: Store, settings: Settings) -> None:
+    mail = Mail(store, settings)
+    mail.send(CLIENT, Finding(Kind.CHANGE_REQUEST, "想在片尾加一个 KOL 客串，可以吗？", by=Party.US))
+    mail.send(US, body="KOL 客串需要增加 2 万元，2 个工作日。", reply=True)
+    mail.send(CLIENT, Finding(Kind.APPROVAL, "首页设计就正式定稿，你们可以开始下一步。"))
+    project = plan(store)
+    assert project["change_requests"][0]["status"] == "assessed" and project["milestones"][0]["status"] == "done"

@@ -177,11 +177,14 @@ def _approval(ctx: Context, finding: Finding, finding_id: int) -> None:
     text = finding.text
     if changes.studio_proposal(ctx, finding, finding_id):
         return  # "我们建议把UI定稿节点顺延到4月17日" is a proposal, whatever it sounds like
-    decided = changes.decide(ctx, text, Kind.APPROVAL) or changes.agreed_schedule(ctx, text)
+    # the clause that approves names what is signed off: "设计稿我们确认通过，…开发那边可以全面铺开了" signs off the design
+    signs = None if moves_dates(text) else milestones.named_in_clauses(ctx.store, ctx.project.key, text, about_dates=False,
+                                                                         saying=APPROVES)
+    # a sign-off decides only the changes to what it signs off ("首页设计确认通过" takes the homepage's new colour with it)
+    decided = changes.decide(ctx, text, Kind.APPROVAL, about=signs) or (signs is None and changes.agreed_schedule(ctx, text))
     milestone = None
     if not moves_dates(text):
-        # the clause that approves names what is signed off: "设计稿我们确认通过，…开发那边可以全面铺开了" signs off the design
-        milestone = milestones.named_in_clauses(ctx.store, ctx.project.key, text, about_dates=False, saying=APPROVES)
+        milestone = signs
         if decided and milestone is not None and not milestones.by_name(milestone, text):
             milestone = None  # "门店查询页就按你们的方案做，和内页一起设计": a yes to a change, no sign-off of 内页设计
         subject = ctx.email.subject or ""

@@ -37,6 +37,7 @@ from mailbot.plan.text import (
     RESCHEDULE,
     REVIEW,
     SCOPE,
+    cue,
     delivers,
     moves_dates,
     numbers,
@@ -48,29 +49,29 @@ from parsing.dates import find_times
 from parsing.model import Finding, Kind, Party, SignalKind
 
 # The studio asking the client to agree, rather than announcing or asking anything else.
-_PROPOSES = re.compile(
+_PROPOSES = cue(
     r"建议|提议|我们想|想(?:把|将)|申请|能否|可否|是否可以|可不可以|\b(?:propose|suggest|recommend|could we|can we|would it be (?:ok|possible|alright)|"
     r"would you (?:be ok|agree|accept)|how about|we'd like to (?:move|push|shift)|request)\b",
     re.I,
 )
-_MEETING_WORDS = re.compile(r"会议|开会|开个会|评审会|例会|沟通会|电话会|视频会|启动会|复盘会|碰头会|周会|见面|(?:这个|那个|的)会(?=[，。？！?!\s]|$)|"
+_MEETING_WORDS = cue(r"会议|开会|开个会|评审会|例会|沟通会|电话会|视频会|启动会|复盘会|碰头会|周会|见面|(?:这个|那个|的)会(?=[，。？！?!\s]|$)|"
                             r"\b(?:meeting|call|review session|walkthrough|catch-?up|sync|presentation)\b", re.I)
 # Markers before the new date of a move ("改到4月24日", "to the 26th").
-_TO_DATE = re.compile(r"到|至|为|成|→|->|\bto\b|\buntil\b|\btill\b|\bfor\b", re.I)
+_TO_DATE = cue(r"到|至|为|成|→|->|\bto\b|\buntil\b|\btill\b|\bfor\b", re.I)
 # Who asked for it, in minutes the studio writes ("陈总在会上提出希望…", "Bob asked whether…").
-_ASKED = re.compile(r"提出|希望|要求|想要|想加|问(?:能不能|是否|可不可以)|\b(?:asked|wants|would like|requested|raised)\b", re.I)
+_ASKED = cue(r"提出|希望|要求|想要|想加|问(?:能不能|是否|可不可以)|\b(?:asked|wants|would like|requested|raised)\b", re.I)
 # An ask or a wish, rather than a report.
-_ASKS = re.compile(r"能否|能不能|可否|可不可以|是否可以|可以|希望|想|要|需要|请|麻烦|建议|帮|吧|[？?]|"
+_ASKS = cue(r"能否|能不能|可否|可不可以|是否可以|可以|希望|想|要|需要|请|麻烦|建议|帮|吧|[？?]|"
                    r"\b(?:could|can|would|will|please|want|wants|wanted|like|need|needs|should|must|let's|suggest|propose|how about|"
                    r"wonder\w*|possible|ask(?:ed|s)?|request\w*)\b", re.I)
 # Replacing what is there with something else ("banner换成618大促素材", "swap the hero for a video").
-_REPLACES = re.compile(r"换成|换掉|替换|改版|改成|改为|改用|\b(?:replace|replacing|swap|switch (?:to|over)|change (?:[\w-]+ ){0,4}(?:to|into))\b", re.I)
+_REPLACES = cue(r"换成|换掉|替换|改版|改成|改为|改用|\b(?:replace|replacing|swap|switch (?:to|over)|change (?:[\w-]+ ){0,4}(?:to|into))\b", re.I)
 # What the project builds, named in an ask ("could the portal text customers…", "小程序能不能…").
-_PRODUCT = re.compile(r"小程序|系统|平台|网站|官网|后台|\b(?:portal|app|site|website|platform|system|dashboard|mini-?program|tool)\b", re.I)
+_PRODUCT = cue(r"小程序|系统|平台|网站|官网|后台|\b(?:portal|app|site|website|platform|system|dashboard|mini-?program|tool)\b", re.I)
 # The figures of an assessment: money, days, weeks.
-_FIGURES = re.compile(r"\d[\d,.]*\s*(?:万|元|块|人天|个?工作日|天|周|个?星期|小时|\b(?:k|(?:working |business |man[- ]|person[- ])?(?:days?|weeks?|hours?)|sprints?)\b)|[£$€¥￥]\s?\d|"
+_FIGURES = cue(r"\d[\d,.]*\s*(?:万|元|块|人天|个?工作日|天|周|个?星期|小时|\b(?:k|(?:working |business |man[- ]|person[- ])?(?:days?|weeks?|hours?)|sprints?)\b)|[£$€¥￥]\s?\d|"
                       r"\b(?:rmb|cny|usd|eur|gbp|hkd|sgd)\s?\d|\d[\d,.]*\s?(?:rmb|cny|usd|eur|gbp|hkd|sgd)\b", re.I)
-_NO_IMPACT = re.compile(r"不影响|没有影响|无影响|不额外(?:收费|收取)|不另收费|免费|\b(?:no (?:impact|effect) on|no extra (?:cost|charge)|"
+_NO_IMPACT = cue(r"不影响|没有影响|无影响|不额外(?:收费|收取)|不另收费|免费|\b(?:no (?:impact|effect) on|no extra (?:cost|charge)|"
                         r"at no (?:extra |additional )?(?:cost|charge)|free of charge|doesn't affect|does not affect|won't affect)\b", re.I)
 FRAGMENT = 0  # a change naming this many things or fewer, once its asking words are gone, says none of its own ("能不能加上？")
 
@@ -300,7 +301,7 @@ def _candidates(ctx: Context, clause: str) -> list[ChangeRequest]:
     return []
 
 
-def decide(ctx: Context, clause: str, kind: SignalKind | Kind) -> bool:
+def decide(ctx: Context, clause: str, kind: SignalKind | Kind, *, about: Milestone | None = None) -> bool:
     """What `clause` (an approval, a yes, a no, a withdrawal) decides about a change; True when
     it decided one. Keeping a date ("Go-live on 15 May stays as it is") refuses only a change
     that would move that milestone."""
@@ -311,6 +312,8 @@ def decide(ctx: Context, clause: str, kind: SignalKind | Kind) -> bool:
     for change in _candidates(ctx, clause):
         if change.id in ctx.decided:
             continue
+        if about is not None and change.milestone_id != about.id and milestones.named(ctx.store, ctx.project.key, change.text) != about:
+            continue  # a sign-off of one milestone is no yes to a change of something else
         if keeps and (change.milestone_id is None or (kept is not None and kept.id != change.milestone_id)):
             continue
         status = _decision(ctx, change, kind)
@@ -406,7 +409,7 @@ def apply_accepted(ctx: Context, change: ChangeRequest, clause: str) -> None:
     ctx.store.changes.set_status(ctx.store.changes.get(change.id) or change, ChangeStatus.APPLIED, ctx.cause, ctx.at)
 
 
-_ACCEPTS = re.compile(r"可以接受|接受|同意|没问题|可以|\b(?:ok|okay|fine|agree[ds]?|accept(?:ed|able)?|approved?|go ahead|works)\b", re.I)
+_ACCEPTS = cue(r"可以接受|接受|同意|没问题|可以|\b(?:ok|okay|fine|agree[ds]?|accept(?:ed|able)?|approved?|go ahead|works)\b", re.I)
 
 
 def agreed_schedule(ctx: Context, clause: str) -> bool:

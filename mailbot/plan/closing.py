@@ -29,13 +29,13 @@ from dataclasses import dataclass
 from mailbot.lifecycle import Cause, ItemStatus
 from mailbot.plan import changes, milestones
 from mailbot.plan.context import Context
-from mailbot.plan.text import ACTION_TERMS, ASKS_ANSWER, ASKS_SIGN_OFF, DELIVERABLE, sentence_of, terms
+from mailbot.plan.text import ACTION_TERMS, ASKS_ANSWER, ASKS_SIGN_OFF, DELIVERABLE, cue, sentence_of, terms
 from mailbot.store.records import Item, Source
 from parsing.model import Kind, Party, SignalKind
 
 CLOSE = 0.7
 UNSURE = 0.5
-_SUBJECT_PREFIX = re.compile(r"^\s*(?:(?:re|fw|fwd|aw|sv|回复|答复|转发)\s*[:：]\s*)+", re.I)
+_SUBJECT_PREFIX = cue(r"^\s*(?:(?:re|fw|fwd|aw|sv|回复|答复|转发)\s*[:：]\s*)+", re.I)
 
 
 @dataclass(frozen=True, slots=True)
@@ -50,10 +50,15 @@ def close_by_signals(ctx: Context) -> None:
     extraction = ctx.extraction
     for clause in extraction.completions:
         close(ctx, clause, owed_by=ctx.party, status=ItemStatus.DONE, why="delivered", wider=sentence_of(extraction.body, clause))
-    if ctx.party is Party.US:
-        launch = milestones.launch_notice(ctx.store, ctx.project, extraction)
-        if launch is not None:
-            milestones.sign_off(ctx.store, launch, ctx.cause, ctx.at)
+    launch = milestones.launch_notice(ctx.store, ctx.project, extraction)  # either side may announce it
+    if launch is not None:
+        milestones.sign_off(ctx.store, launch, ctx.cause, ctx.at)
+    if ctx.party is Party.CLIENT:
+        signed = milestones.signed_in_subject(ctx.store, ctx.project.key, extraction)
+        if signed is not None and milestones.sign_off(ctx.store, signed, ctx.cause, ctx.at):
+            from mailbot.plan import items  # the item rules use the closing rules
+
+            items.covered_by(ctx, signed.id, signed.due)
     for clause in extraction.receipts:
         close(ctx, clause, owed_by=ctx.other, status=ItemStatus.DONE, why="received")  # a bare "收到" acknowledges the mail
     said: set[str] = set()
@@ -170,7 +175,7 @@ def common_terms(ctx: Context) -> set[str]:
     return {term for term, n in counts.items() if n > limit}
 
 
-_OPINION = re.compile(r"意见|反馈|审核|批注|\b(?:feedback|comments?|review notes|thoughts|mark-?ups?)\b", re.I)
+_OPINION = cue(r"意见|反馈|审核|批注|\b(?:feedback|comments?|review notes|thoughts|mark-?ups?)\b", re.I)
 
 
 def opinions_given(ctx: Context) -> None:

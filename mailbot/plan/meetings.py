@@ -182,8 +182,7 @@ def _cancel(ctx: Context, clause: str) -> None:
 
 
 def _in_thread(ctx: Context) -> list[Meeting]:
-    ids = ctx.in_thread("meetings")
-    return [ctx.store.meetings.get(i) for i in ids]
+    return [m for m in (ctx.store.meetings.find(i) for i in ctx.in_thread("meetings")) if m is not None]
 
 
 def _about(ctx: Context, text: str) -> Meeting | None:

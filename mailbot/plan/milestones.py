@@ -14,7 +14,7 @@ import re
 
 from mailbot.config import Project
 from mailbot.lifecycle import Cause, MilestoneStatus, ProjectStatus
-from mailbot.plan.text import GO_LIVE, GO_LIVE_SUBJECT, moves_dates, normal, terms
+from mailbot.plan.text import GO_LIVE, GO_LIVE_SUBJECT, Cue, cue, moves_dates, normal, terms
 from mailbot.store import Store
 from mailbot.store.records import Milestone
 from parsing.model import Extraction
@@ -27,7 +27,7 @@ _GENERIC = {
     "定稿", "终稿",
 }
 # What a go-live milestone is called.
-_LAUNCH_NAME = re.compile(r"上线|发布|投产|go[- ]?live|launch|live|release", re.I)
+_LAUNCH_NAME = cue(r"上线|发布|投产|go[- ]?live|launch|live|release", re.I)
 
 
 def _distinctive(milestone: Milestone, others: list[Milestone]) -> set[str]:
@@ -56,12 +56,12 @@ def named(store: Store, project_key: str, text: str | None) -> Milestone | None:
 
 
 # What milestones are about, in both languages: "the launch" names 正式上线, "UAT" 开发完成及UAT验收.
-_CONCEPTS = tuple(re.compile(p, re.I) for p in (
+_CONCEPTS = tuple(cue(p, re.I) for p in (
     r"上线|投产|go[- ]?live|\blaunch",
     r"UAT|验收|acceptance",
     r"原型|prototype|wireframe",
     r"KV|主视觉|key visual",
-    r"创意|concept",
+    r"创意|concept|creative",
     r"视觉|\bUI\b|visual|mock-?ups?",
     r"需求|requirements|\bPRD\b",
 ))
@@ -88,7 +88,7 @@ def by_name(milestone: Milestone, text: str) -> bool:
     return bool(normal(milestone.name)) and normal(milestone.name) in normal(text)
 
 
-def named_in_clauses(store: Store, project_key: str, text: str, *, about_dates: bool, saying: re.Pattern[str] | None = None) -> Milestone | None:
+def named_in_clauses(store: Store, project_key: str, text: str, *, about_dates: bool, saying: Cue | None = None) -> Milestone | None:
     """The milestone a clause of `text` names, taking only clauses about dates (`about_dates`)
     or only clauses that are not, and of those only the ones `saying` finds something in."""
     for clause in _CLAUSE.split(text):
@@ -128,10 +128,26 @@ def launch_notice(store: Store, project: Project, extraction: Extraction) -> Mil
     return None
 
 
-_REPLY = re.compile(r"^\s*(?:re|fw|fwd|aw|回复|答复|转发)\s*[:：]", re.I)
+_REPLY = cue(r"^\s*(?:re|fw|fwd|aw|回复|答复|转发)\s*[:：]", re.I)
+# A subject the client wrote to say the work is accepted ("Re: 主片定剪 v3 — APPROVED ✅", "验收通过").
+_SIGNED_SUBJECT = cue(r"\b(?:approved|signed[- ]off|accepted)\b|验收通过|确认通过|审核通过|已确认|已定稿|已通过|定稿确认", re.I)
+_NOT_SIGNED = cue(r"\b(?:for (?:approval|sign-?off)|to be|pending|awaiting|request(?:ed)?|please|pls)\b|待|请|是否|吗", re.I)
 
 
-_NOT_LIVE = re.compile(r"体验版|测试版|测试环境|预发|一旦|如果|等到|之后|以后|\b(?:beta|staging|test(?:ing)? (?:site|server|environment)|sandbox|uat|"
+def signed_in_subject(store: Store, project_key: str, extraction: Extraction) -> Milestone | None:
+    """The milestone a client's subject signs off when the body says no more: the subject
+    names the milestone and says it is approved, in words the client added to the thread."""
+    subject = (extraction.email.subject or "").strip()
+    while (prefix := _REPLY.match(subject)) is not None:
+        subject = subject[prefix.end():].strip()
+    found = _SIGNED_SUBJECT.search(subject)
+    if found is None or _NOT_SIGNED.search(subject) or moves_dates(subject):
+        return None
+    milestone = named(store, project_key, subject[:found.start()] + " " + subject[found.end():])
+    return milestone if milestone is not None and milestone.status != MilestoneStatus.DONE else None
+
+
+_NOT_LIVE = cue(r"体验版|测试版|测试环境|预发|一旦|如果|等到|之后|以后|\b(?:beta|staging|test(?:ing)? (?:site|server|environment)|sandbox|uat|"
                        r"once|when|if|until|will|before|after)\b", re.I)
 
 
@@ -167,7 +183,7 @@ def restated(store: Store, project_key: str, text: str, due: dt.date | None) -> 
     return milestone if len(rest) <= 8 else None  # the name and a date, nothing else
 
 
-_SCHEDULE_WORDS = re.compile(
+_SCHEDULE_WORDS = cue(
     r"时间|日期|节点|里程碑|改到|改为|改成|顺延|推迟|延期|延后|提前|调整|不变|保持|维持|没问题|问题|可以|同意|接受|按计划|计划|"
     r"\d+\s*[月日号]|周[一二三四五六日天]|[上下本]周|[（）()：:，,。、\s]|\d+|"
     r"\b(?:date|deadline|milestone|move[ds]?|moving|to|from|on|the|is|fine|ok|okay|stays?|keep|works|for|us|we)\b",

@@ -10,6 +10,46 @@ Chinese character pairs (runs of two CJK characters that hold no function charac
 from __future__ import annotations
 
 import re
+from collections.abc import Callable, Iterator
+
+from parsing.hanzi import simplified
+
+
+class Cue:
+    """A pattern of the plan's words, written in Simplified Chinese and English, that reads
+    Traditional Chinese and Cantonese too: the text is matched in Simplified characters, which
+    have the same length, so the spans found are spans of what was written."""
+
+    __slots__ = ("pattern",)
+
+    def __init__(self, pattern: str, flags: int = 0) -> None:
+        self.pattern = re.compile(pattern, flags)
+
+    def search(self, text: str, pos: int = 0) -> re.Match[str] | None:
+        return self.pattern.search(simplified(text), pos)
+
+    def match(self, text: str, pos: int = 0) -> re.Match[str] | None:
+        return self.pattern.match(simplified(text), pos)
+
+    def fullmatch(self, text: str) -> re.Match[str] | None:
+        return self.pattern.fullmatch(simplified(text))
+
+    def finditer(self, text: str) -> Iterator[re.Match[str]]:
+        return self.pattern.finditer(simplified(text))
+
+    def sub(self, repl: str | Callable[[re.Match[str]], str], text: str) -> str:
+        """`text` with what the pattern finds replaced; the rest stays as written."""
+        plain, out, last = simplified(text), [], 0
+        for found in self.pattern.finditer(plain):
+            out.append(text[last:found.start()])
+            out.append(repl(found) if callable(repl) else found.expand(repl))
+            last = found.end()
+        out.append(text[last:])
+        return "".join(out)
+
+
+def cue(pattern: str, flags: int = 0) -> Cue:
+    return Cue(pattern, flags)
 
 _FUNCTION_CHARS = set("我们你您他她它的了在将已经给请查之天周月号日年再也都就和与及把被这那个一下吗呢吧啊哦是有要可以好")
 _STOP_WORDS = {
@@ -27,7 +67,7 @@ _STOP_WORDS = {
 }
 # Days and deadlines in Chinese ("2月13日前", "下周二之前", "月底前", "本周内"): when, not what. Cut
 # out, so that "…前提供" shares no "前提" with every other dated ask.
-_ZH_WHEN = re.compile(r"(?:\d{1,4}\s*[年月日号]\s*)+(?:之?前|以前|以内|之内|内|底|初|中)?|(?:[上下本这]个?)?(?:周|星期|礼拜)[一二三四五六日天]?(?:之?前|以前|内)?|"
+_ZH_WHEN = cue(r"(?:\d{1,4}\s*[年月日号]\s*)+(?:之?前|以前|以内|之内|内|底|初|中)?|(?:[上下本这]个?)?(?:周|星期|礼拜)[一二三四五六日天]?(?:之?前|以前|内)?|"
                       r"(?:月|年)(?:底|初|中)(?:之?前|以前)?|(?:今|明|后|昨)[天日晚早]|本周内|这周内|最晚|尽快")
 _LATIN_WORD = re.compile(r"[a-z0-9][a-z0-9'-]+")
 _CJK_RUN = re.compile(r"[\u3400-\u9fff]+")
@@ -36,6 +76,7 @@ _NOISE = re.compile(r"[\W_]+", re.UNICODE)
 
 def terms(text: str) -> set[str]:
     """The content terms of `text`."""
+    text = simplified(text)
     lowered = text.casefold()
     words = (w.replace("’", "'").split("'")[0].strip("-") for w in _LATIN_WORD.findall(lowered))  # "I'll" is "i", "Dana's" "dana"
     found = {w for w in words if w not in _STOP_WORDS and not w.isdigit()}
@@ -47,7 +88,7 @@ def terms(text: str) -> set[str]:
 
 def normal(text: str) -> str:
     """Letters and digits only, case folded: for "is this the same sentence?"."""
-    return _NOISE.sub("", text.casefold())
+    return _NOISE.sub("", simplified(text).casefold())
 
 
 # Terms of asking and delivering that every item shares ("确认", "提交", "send"): never what makes two
@@ -91,7 +132,7 @@ def similarity(a: str, b: str) -> float:
 
 # Words of schedules: a clause that moves or keeps a date ("顺延到4月24日", "push go-live to the
 # 26th", "时间保持不变") is about the plan's dates, not a piece of work.
-SCHEDULE = re.compile(
+SCHEDULE = cue(
     r"时间|日期|节点|顺延|推迟|延期|延后|提前|改到|改在|改成|挪到|调整到|延到|推到|保持不变|不变|维持|排期|工期|"
     r"\b(?:dates?|deadline|schedule[ds]?|timeline|postpone[ds]?|delay(?:ed|s)?|move[ds]?|moving|push(?:ed|ing)? (?:back|out)?|"
     r"slip(?:s|ped)?|bring (?:it )?forward|reschedul\w*|instead of|stays|keep)\b",
@@ -99,7 +140,7 @@ SCHEDULE = re.compile(
 )
 
 # A new date for the same thing: "on Tuesday 3 March instead of this Friday", "改到下周一".
-RESCHEDULE = re.compile(
+RESCHEDULE = cue(
     r"改到|改成|改为|顺延|推迟|延期|延后|延到|推到|挪到|提前到|调整到|最晚|"
     r"\b(?:instead of|rather than|now be|will now|mov(?:e|ed|es|ing)\b[^.;]{0,40}\b(?:to|from)|push(?:ed|ing)? (?:it |\w+ )?(?:back|out)|"
     r"push(?:ed|ing)? (?:it )?to|slip(?:s|ped|ping)?|postpon\w*|delay(?:ed|ing)? (?:to|until|by)|bring (?:it |\w+ )?forward|"
@@ -108,7 +149,7 @@ RESCHEDULE = re.compile(
 )
 
 # A date kept as it is: also talk about the schedule, never a piece of work.
-KEEPS = re.compile(r"保持不变|不变(?!化)|维持|照旧|按原|还是按|\b(?:stays|remains|unchanged|as planned|still on|keep (?:the|it)|stick (?:to|with))\b", re.I)
+KEEPS = cue(r"保持不变|不变(?!化)|维持|照旧|按原|还是按|\b(?:stays|remains|unchanged|as planned|still on|keep (?:the|it)|stick (?:to|with))\b", re.I)
 
 
 def moves_dates(text: str) -> bool:
@@ -117,45 +158,45 @@ def moves_dates(text: str) -> bool:
 
 
 # Asks to assess a change (its cost, its time): part of that change, not a task of its own.
-ASKS_ASSESS = re.compile(r"评估|估一下|估算|报价|工作量|影响大不大|有没有影响|\b(?:estimate|assess|quote|what it would take|how much|impact|cost)\b",
+ASKS_ASSESS = cue(r"评估|估一下|估算|报价|工作量|影响大不大|有没有影响|\b(?:estimate|assess|quote|what it would take|how much|impact|cost)\b",
                          re.I)
 
 # Asks after work already promised ("any news on the brochure photos?", "报价单什么时候能发？"): the
 # promise chased, not a new ask.
-CHASE = re.compile(r"进展|进度|怎么样了|到哪|有消息吗|有没有消息|什么时候能|还没收到|还没有收到|\b(?:any (?:news|update|progress|word)s? (?:on|about|from)|"
+CHASE = cue(r"进展|进度|怎么样了|到哪|有消息吗|有没有消息|什么时候能|还没收到|还没有收到|\b(?:any (?:news|update|progress|word)s? (?:on|about|from)|"
                    r"how(?:'s| is| are) [\w\s-]{1,30} (?:coming|going|getting on)|still waiting|chas\w+|status of)\b", re.I)
 
 # Asks for a satisfaction score: the survey's, never an item.
-ASKS_SCORE = re.compile(r"打个?分|评分|满意度|满意程度|问卷|\b(?:rate|rating|score|survey|nps)\b", re.I)
+ASKS_SCORE = cue(r"打个?分|评分|满意度|满意程度|问卷|\b(?:rate|rating|score|survey|nps)\b", re.I)
 
 # Asks whether a time suits: part of the meeting proposal it goes with.
-AVAILABILITY = re.compile(r"方便|有空|有时间|合适吗|可以吗|行吗|时间(?:请|由)[^，。]{0,8}定|定个时间|\b(?:pick a (?:time|date|day)|what time suits)\b|\b(?:available|availability|free|works? for you|suit|convenient)\b", re.I)
+AVAILABILITY = cue(r"方便|有空|有时间|合适吗|可以吗|行吗|时间(?:请|由)[^，。]{0,8}定|定个时间|\b(?:pick a (?:time|date|day)|what time suits)\b|\b(?:available|availability|free|works? for you|suit|convenient)\b", re.I)
 
 # A change that polishes work delivered ("主色再暖一点", "make the button a bit bigger") rather
 # than one to scope, requirements or schedule: feedback on the work.
-POLISH = re.compile(
+POLISH = cue(
     r"再[\u4e00-\u9fff]{0,3}(?:一点|一些|点)|稍微|稍稍|略微|更[\u4e00-\u9fff]{1,2}一些|"
     r"\b(?:a bit|a little|slightly|a touch|tweak|more prominent|less prominent|bigger|smaller|larger|wider|narrower|bolder|clearer|"
     r"brighter|darker|lighter|warmer|cooler|tighter|simpler|more visible)\b",
     re.I,
 )
-SCOPE = re.compile(r"增加|新增|加一个|加个|加一级|加上|加到|加进|打通|对接|功能|页面|模块|入口|范围|二期|"
+SCOPE = cue(r"增加|新增|加一个|加个|加一级|加上|加到|加进|打通|对接|功能|页面|模块|入口|范围|二期|"
                    r"\b(?:add|adding|new|feature|page|module|integrat\w*|scope|phase|support for)\b", re.I)
 # A client asking to extend the work ("能否把快闪店物料也加到这个项目里？", "could we add SSO for
 # partners?"): a change request, whatever the sentence looked like.
-ASKS_MORE = re.compile(r"(?:能否|能不能|可否|可不可以|是否可以|could (?:we|you)|can (?:we|you)|would it be possible)[^。？?]{0,40}"
+ASKS_MORE = cue(r"(?:能否|能不能|可否|可不可以|是否可以|could (?:we|you)|can (?:we|you)|would it be possible)[^。？?]{0,40}"
                        r"(?:也|顺便|增加|新增|加(?:到|进|上|一个|个)|打通|对接|\badd\b|\binclude\b|\bintegrat|\bsupport\b)", re.I)
 # Words of a sign-off in a subject ("【UI设计定稿】…", "Visual design sign-off").
-SIGN_OFF_SUBJECT = re.compile(r"验收|定稿|确认|签字|终稿|\b(?:sign-?off|approval|approved|final|for review|acceptance)\b", re.I)
+SIGN_OFF_SUBJECT = cue(r"验收|定稿|确认|签字|终稿|\b(?:sign-?off|approval|approved|final|for review|acceptance)\b", re.I)
 
 # Asks for a piece of work (files, a document, access), which a reply does not answer.
-DELIVERABLE = re.compile(r"发(?:给|过来|一下|我)|寄|提供|上传|出一版|做一版|准备好|交付|\b(?:send|provide|share|upload|deliver|hand over|"
+DELIVERABLE = cue(r"发(?:给|过来|一下|我)|寄|提供|上传|出一版|做一版|准备好|交付|\b(?:send|provide|share|upload|deliver|hand over|"
                          r"originals|files|documents?|access|set up|prepare)\b", re.I)
 
 # What a promise delivers: a piece of work handed over, done or decided. A "promise" without one
 # ("我们这边可以配合", "we can go through it together", "I'll be in Shanghai on Thursday") is
 # courtesy or context, not something a PM tracks.
-DELIVERS = re.compile(
+DELIVERS = cue(
     r"提交|(?<!开)发(?!现|生|展|言)|交付|交给|交到|提供|给(?:你们|您|贵|到|出)|寄|上传|完成|修复|修改|改好|更新|上线|发布|部署|确认|反馈|回复|答复|"
     r"签(?:字|好|署|收|批)|出(?:一版|稿|方案|报价|图)|做好|准备好|整理|汇总|评估|报价|补(?:给|发|上|拍|齐)|测试|审核|验收|开通|配置|处理|"
     r"跟进|落实|拍(?:好|摄)|设计|制作|搭建|申请|申报|核对|检查|录入|导入|预约|订|付款|支付|开票|ready|"
@@ -168,21 +209,21 @@ DELIVERS = re.compile(
 )
 # Promises about a meeting itself ("周四会上我们再逐条过一遍", "we'll talk it through on Thursday"):
 # part of the meeting, not tasks.
-AT_A_MEETING = re.compile(r"会上|会议上|评审会上|见面时|到时候(?:再|当面)|当面|会议链接|腾讯会议|钉钉会议|飞书会议|"
+AT_A_MEETING = cue(r"会上|会议上|评审会上|见面时|到时候(?:再|当面)|当面|会议链接|腾讯会议|钉钉会议|飞书会议|"
                           r"\b(?:meeting link|invite link|dial-?in|zoom link|teams link|calendar invite)\b|\b(?:on|at|during) the (?:call|meeting|review|session|walkthrough)\b|"
                           r"\b(?:talk|walk|go) (?:it |them |you )?through\b|\bdiscuss\b", re.I)
 # Only starting work, not delivering any ("礼品卡本周开始开发", "we start development on Monday").
-STARTS = re.compile(r"开始|启动|着手|\b(?:start(?:s|ing)?|begin(?:s|ning)?|kick off)\b", re.I)
+STARTS = cue(r"开始|启动|着手|\b(?:start(?:s|ing)?|begin(?:s|ning)?|kick off)\b", re.I)
 
 
 # Saying who does what ("孙浩负责技术开发", "Marcus owns SSO"), or what happens once the other side
 # delivers ("我们收到后安排验收签字"): an arrangement, not a promise to track.
-ARRANGEMENT = re.compile(r"负责|由[^，。]{1,6}(?:负责|来做|承担)|收到后|收到以后|拿到后|在[^，。]{1,12}之前先|以[^，。]{1,30}为准|\b(?:responsible for|in charge of|owns|until|"
+ARRANGEMENT = cue(r"负责|由[^，。]{1,6}(?:负责|来做|承担)|收到后|收到以后|拿到后|在[^，。]{1,12}之前先|以[^，。]{1,30}为准|\b(?:responsible for|in charge of|owns|until|"
                          r"once we (?:receive|get|have)|after we (?:receive|get))\b", re.I)
 
 
 # How the work will be done rather than what is handed over ("we'll design and test mobile-first").
-MANNER = re.compile(r"\b(?:design|build|develop|test|work|code|plan)(?: and (?:design|build|develop|test|work|code|plan))? "
+MANNER = cue(r"\b(?:design|build|develop|test|work|code|plan)(?: and (?:design|build|develop|test|work|code|plan))? "
                     r"(?:mobile-first|desktop-first|in parallel|iteratively|agile|in sprints|in-house|remotely|together|accordingly)\b|"
                     r"(?:并行|同步)(?:开发|设计|推进)|分阶段(?:开发|推进)", re.I)
 
@@ -199,25 +240,25 @@ def delivers(text: str) -> bool:
 
 
 # What follows from a decision anyway ("上线计划我们同步调整", "we'll update the plan accordingly"): no task of its own.
-FOLLOWS = re.compile(r"同步(?:调整|更新|修改)|相应(?:地)?(?:调整|更新|修改)|一并(?:调整|更新)|\b(?:update|adjust|change)\b[^.]{0,30}\baccordingly\b", re.I)
+FOLLOWS = cue(r"同步(?:调整|更新|修改)|相应(?:地)?(?:调整|更新|修改)|一并(?:调整|更新)|\b(?:update|adjust|change)\b[^.]{0,30}\baccordingly\b", re.I)
 
 # A choice between options, made ("we'll launch with the claim version", "就用A方案"): decided, nothing to do.
-CHOICE = re.compile(r"就(?:用|按|选)[^，。]{0,8}(?:方案|版本|版)|\b(?:we'll|we will|let's|we'd like to|we're going to) (?:go|launch|proceed|stick|continue|run) "
+CHOICE = cue(r"就(?:用|按|选)[^，。]{0,8}(?:方案|版本|版)|\b(?:we'll|we will|let's|we'd like to|we're going to) (?:go|launch|proceed|stick|continue|run) "
                     r"with (?:the |option |version |route )", re.I)
 
 # A condition ("if it slips past the end of March", "如果下周还没有"): a what-if, not a fact.
-CONDITION = re.compile(r"如果|假如|万一|要是|的话|(?:后面|以后|之后|后续|届时)(?:如)?有(?:调整|变化|变动|修改|更新)|\b(?:if|unless|in case|should it|were it)\b", re.I)
+CONDITION = cue(r"如果|假如|万一|要是|的话|(?:后面|以后|之后|后续|届时)(?:如)?有(?:调整|变化|变动|修改|更新)|\b(?:if|unless|in case|should it|were it)\b", re.I)
 
 # Asks to watch or to speak up, with nothing to deliver ("please keep an eye on it", "有问题随时联系").
-VAGUE_ASK = re.compile(r"注意一下|留意|多关注|关注一下|随时(?:联系|沟通|告诉)|有问题(?:随时|请)|"
+VAGUE_ASK = cue(r"注意一下|留意|多关注|关注一下|随时(?:联系|沟通|告诉)|有问题(?:随时|请)|"
                        r"\b(?:keep an eye on|keep (?:me|us) posted|keep in mind|bear in mind|let (?:me|us) know if|feel free|"
                        r"reach out|any questions|just (?:email|reply|call|ping))\b", re.I)
 
 # An ask not to do something ("please don't spend any more time chasing", "不用再催了"): no task.
-DONT = re.compile(r"不用|不要|别再|无需|不必|\b(?:don't|do not|no need to|stop)\b", re.I)
+DONT = cue(r"不用|不要|别再|无需|不必|\b(?:don't|do not|no need to|stop)\b", re.I)
 
 # Asks for a decision or an answer, rather than for a piece of work.
-ASKS_ANSWER = re.compile(
+ASKS_ANSWER = cue(
     r"确认|是否|能否告知|告诉|答复|回复|决定|考虑|意见|看一下|看看|方便吗|可以吗|行吗|好吗|定一下|拍板|签字|签批|批准|审批|验收|"
     r"\b(?:confirm|let (?:us|me) know|whether|decide|decision|approve|approval|sign[- ]?off|go ahead|thoughts|feedback|review|"
     r"answer|get back to|ok with|okay with|agree)\b",
@@ -225,27 +266,27 @@ ASKS_ANSWER = re.compile(
 )
 
 # Words that approve or accept work ("确认通过", "验收通过", "signed off", "the beta is accepted").
-APPROVES = re.compile(r"通过|验收|签字|签收|定稿|认可|满意|没问题|同意|\b(?:approv\w*|sign(?:ed|s)?[- ]?off|accept\w*|looks? good|"
+APPROVES = cue(r"通过|验收|签字|签收|定稿|认可|满意|没问题|同意|\b(?:approv\w*|sign(?:ed|s)?[- ]?off|accept\w*|looks? good|"
                       r"go ahead|happy with|ok(?:ay)?|done|complete)\b", re.I)
 
 # Asks the other side to decide ("确认是否接受", "let us know how you'd like to proceed").
-ASKS_DECISION = re.compile(r"是否接受|是否同意|考虑一下|确认是否|怎么定|\b(?:how you'?d like to proceed|whether (?:you'?d like|to go ahead|that works)|"
+ASKS_DECISION = cue(r"是否接受|是否同意|考虑一下|确认是否|怎么定|\b(?:how you'?d like to proceed|whether (?:you'?d like|to go ahead|that works)|"
                            r"let (?:me|us) know (?:if that works|whether|what you think|how)|if (?:that|this) works)\b", re.I)
 
 # Asks for a sign-off: answered by an approval.
-ASKS_SIGN_OFF = re.compile(r"确认|验收|签字|签批|批准|审批|定稿|通过|\b(?:approve|approval|sign[- ]?off|sign|go ahead|green ?light)\b", re.I)
+ASKS_SIGN_OFF = cue(r"确认|验收|签字|签批|批准|审批|定稿|通过|\b(?:approve|approval|sign[- ]?off|sign|go ahead|green ?light)\b", re.I)
 
 # Words that say the work went live (not a beta released, not a build published).
-GO_LIVE = re.compile(r"已(?:经)?(?:正式)?上线|上线了|正式上线(?:了|啦)|今[天日](?:已经?)?(?:正式)?(?:上线|发布)|正式发布了|已(?:经)?投产|"
+GO_LIVE = cue(r"已(?:经)?(?:正式)?上线|上线了|正式上线(?:了|啦)|今[天日](?:已经?)?(?:正式)?(?:上线|发布)|正式发布了|已(?:经)?投产|"
                      r"\b(?:went live|is (?:now )?live|are (?:now )?live|we're live|we are live|launched)\b", re.I)
-GO_LIVE_SUBJECT = re.compile(r"上线通知|正式上线|今[天日](?:正式)?上线|\b(?:go-?live notice|we(?:'re| are) live|is live|now live|launched)\b", re.I)
+GO_LIVE_SUBJECT = cue(r"上线通知|正式上线|今[天日](?:正式)?上线|\b(?:go-?live notice|we(?:'re| are) live|is live|now live|launched)\b", re.I)
 
 # Words of review meetings.
-REVIEW = re.compile(r"评审|审核|验收会|走查|提案会|演示|\b(?:review|presentation|demo)\b|walk ?-?through|\bwalk (?:\w+ ){1,2}through\b|"
+REVIEW = cue(r"评审|审核|验收会|走查|提案会|演示|\b(?:review|presentation|demo)\b|walk ?-?through|\bwalk (?:\w+ ){1,2}through\b|"
                     r"sign-?off (?:meeting|call)", re.I)
 
 # Words that say a change would cost time or money: an assessment.
-IMPACT = re.compile(
+IMPACT = cue(
     r"费用|报价|价格|工作量|人天|工作日|个工作|工期|影响|成本|万元|元|¥|￥|"
     r"\b(?:cost|costs|price|quote|estimate[ds]?|effort|impact|days? of work|extra days?|budget|invoice|£|\$|€)\b|[£$€]\d",
     re.I,

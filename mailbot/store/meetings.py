@@ -29,6 +29,9 @@ class Meetings:
                                          "text": values.get("title"), "role": "stated", "at": at})
         return meeting_id
 
+    def find(self, meeting_id: int) -> Meeting | None:
+        return self.core.record(Meeting, f"SELECT {_MEETING} FROM meetings WHERE id = ?", [meeting_id])
+
     def get(self, meeting_id: int) -> Meeting:
         meeting = self.core.record(Meeting, f"SELECT {_MEETING} FROM meetings WHERE id = ?", [meeting_id])
         if meeting is None:
@@ -56,6 +59,8 @@ class Meetings:
         self.delete(proposal_id)
 
     def delete(self, meeting_id: int) -> None:
+        """Remove a meeting and what hangs on it (its sources are moved first when it is merged)."""
+        self.core.execute("DELETE FROM sources WHERE item = 'meetings' AND item_id = ?", [meeting_id])
         self.core.execute("DELETE FROM meeting_attendees WHERE meeting_id = ?", [meeting_id])
         self.core.execute("DELETE FROM meeting_counters WHERE meeting_id = ?", [meeting_id])
         self.core.execute("DELETE FROM meetings WHERE id = ?", [meeting_id])
