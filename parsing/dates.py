@@ -960,6 +960,8 @@ _EN: list[tuple[re.Pattern[str], _Handler]] = [
     (re.compile(r"(?:(?<=\bon\s)|(?<=\bby\s)|(?<=\bin\s)|(?<=\bbefore\s)|(?<=\buntil\s))"
                 r"(?P<a>1[0-2]|0?[1-9])[.\-](?P<b>[12]\d|3[01]|0?[1-9])(?![\d.\-/%]|\.\d)"
                 r"(?=\s*(?:$|[,;!?)]|\.(?!\d)|at\b|(?:and|or|to|for|with)\b))", _I | re.A), _numeric_date),
+    # 27.02., 30.04.: day and month with the dot after each, as German and Swiss mail writes them
+    (re.compile(r"(?<![\d.])(?P<b>0[1-9]|[12]\d|3[01])\.(?P<a>0[1-9]|1[0-2])\.(?![\d]|\d)", re.A), _numeric_date),
     # 5 May, the 5th of May, 10-12 March, 16. Nov. 2016, 05-Aug-2016, 28 June in 2026
     (re.compile(r"(?<![$€£¥])(?<![$€£¥]\s)\b(?:(?:the\s+)?(?P<d1>\d{1,2})(?:st|nd|rd|th)?\s*(?:-|–|to)\s*)?"
                 r"(?:the\s+)?(?P<d>\d{1,2})(?:st|nd|rd|th)?(?:\.?\s+(?:of\s+)?|[-/])(?P<mon>" + _MON

@@ -188,7 +188,8 @@ def sentence_starts(text: str) -> list[int]:
     return sorted(start for start in starts if start < len(text))
 
 
-_ABBREVIATIONS = re.compile(r"(?:\b(?:e\.g|i\.e|etc|mr|mrs|ms|dr|no|vs|approx|incl|st)|\n[ \t]*\d{1,2})\.$",
+_ABBREVIATIONS = re.compile(r"(?:\b(?:e\.g|i\.e|etc|mr|mrs|ms|dr|no|vs|approx|incl|st)|\n[ \t]*\d{1,2}|"
+                            r"(?<![\d.])(?:0[1-9]|[12]\d|3[01])\.(?:0[1-9]|1[0-2]))\.$",  # the day's dot in "27.02. at 9:30"
                             re.I)
 
 

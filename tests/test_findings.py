@@ -912,3 +912,22 @@ def test_a_slot_that_names_its_meeting_is_a_yes() -> None:
 def test_more_named_meetings(text: str) -> None:
     [finding] = run(text, US, "zh")
     assert (finding.kind, finding.start) == (M, dt.datetime(2026, 3, 12, 15 if "三点" in text else 14, 0))
+
+
+@pytest.mark.parametrize(("text", "done"), [
+    ("attached the user list (BV_CRM_Nutzerliste_2026-02.xlsx).", "attached the user list (BV_CRM_Nutzerliste_2026-02.xlsx)."),
+    ("the VPN accounts for you and Ms. Raman are created: users EXT_BKEALY and EXT_PRAMAN.",
+     "the VPN accounts for you and Ms. Raman are created:"),
+    ("the full extract is on the SFTP: /incoming/bv_full_20260506.zip, 6 files.",
+     "the full extract is on the SFTP: /incoming/bv_full_20260506.zip"),
+])
+def test_deliveries_as_colleagues_abroad_write_them(text: str, done: str) -> None:
+    assert read_text(text, language="en", reference=REF, party=CLIENT).completions == [done]
+
+
+def test_day_and_month_with_dots_keep_their_sentence() -> None:
+    """'27.03. at 9:30': the day's dot ends no sentence, and the slot is one."""
+    reading = read_text("Thursday 26.03. is not possible. Friday 27.03. at 9:30 would work, with Ms. Becker from my team.",
+                        language="en", reference=REF, party=CLIENT)
+    [meeting] = [f for f in reading.findings if f.kind is M]
+    assert meeting.start == dt.datetime(2026, 3, 27, 9, 30)

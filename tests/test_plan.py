@@ -592,3 +592,22 @@ def test_a_sign_off_is_no_yes_to_a_change_of_something_else(store: Store, settin
     mail.send(CLIENT, Finding(Kind.APPROVAL, "首页设计就正式定稿，你们可以开始下一步。"))
     project = plan(store)
     assert project["change_requests"][0]["status"] == "assessed" and project["milestones"][0]["status"] == "done"
+
+
+@pytest.mark.parametrize("ask", [
+    "开票时请注明 PO 号。", "Kindly quote the PO number on all invoices.", "For the key-user sessions please always put me in copy.",
+    "请勿外传。", "Option B (Daniel Wu) pls — Priya has seen him host before.", "okay, please do it.",
+    "https://www.figma.com/file/Qx7bV2aKp/BV-Portal-Wireframes (you should all have comment access)",
+    "font licence note (pls read — the font is licensed for print only)",
+])
+def test_standing_instructions_choices_links_and_bare_asks_are_no_tasks(store: Store, settings: Settings, ask: str) -> None:
+    Mail(store, settings).send(CLIENT, Finding(Kind.REQUEST, ask, by=Party.US), reply=False)
+    assert items(store) == {}
+
+
+def test_a_new_mail_whose_subject_names_the_one_piece_of_work_delivers_it(store: Store, settings: Settings) -> None:
+    mail = Mail(store, settings)
+    mail.send(US, Finding(Kind.COMMITMENT, "Call sheet 3/27（五）前寄出", by=Party.US, due=dt.date(2026, 3, 27)),
+              Finding(Kind.COMMITMENT, "字幕规格 4/10 前提供", by=Party.US, due=dt.date(2026, 4, 10)), reply=False)
+    mail.send(US, completions=("附件请查收",), subject="港茶记 Call sheet v1", reply=False)
+    assert items(store) == {"Call sheet 3/27（五）前寄出": "done", "字幕规格 4/10 前提供": "open"}

@@ -136,8 +136,9 @@ def _best(ctx: Context, clause: str, owed_by: Party | None, kinds: tuple[str, ..
             confidence = 0.75  # the one open item that names this thing ("Wireframes are ready!")
         elif by_subject >= 2 and near and wanted:
             confidence = 0.75  # "已修改" in reply, the subject naming the work (never a bare "收到")
-        elif generic and by_subject >= 2 and not ctx.email.in_reply_to and _unique(subject & known, item, items, sources, common):
-            confidence = 0.75  # "附件是效果图" in a new mail whose subject names the one piece of work ("首页视觉风格稿（A/B两版）")
+        elif generic and by_subject >= 1 and _unique(subject & known, item, items, sources, common) \
+                and (by_subject >= 2 or not (ctx.email.in_reply_to or _SUBJECT_PREFIX.match(ctx.email.subject or ""))):
+            confidence = 0.75  # "附件是效果图" in a mail whose subject names the one piece of work ("首页视觉风格稿（A/B两版）")
         elif generic and item.id in parent and len(in_parent) == 1 and not terms(clause):
             confidence = 0.7  # a bare "已发送" / "Done." in reply to the one thing asked
         elif shared == 1 or near or by_subject >= 2:

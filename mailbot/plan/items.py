@@ -18,6 +18,7 @@ stakeholder list knows the party: `people.People`).
 from __future__ import annotations
 
 import datetime as dt
+import re
 from dataclasses import dataclass
 
 from mailbot.lifecycle import UNDECIDED_CHANGES, Cause, ItemStatus
@@ -38,9 +39,12 @@ from mailbot.plan.text import (
     DONT,
     FOLLOWS,
     IMPACT,
+    PICK,
     RESCHEDULE,
     REVIEW,
+    STANDING,
     VAGUE_ASK,
+    cue,
     delivers,
     moves_dates,
     sentence_of,
@@ -74,9 +78,10 @@ def apply_item(ctx: Context, finding: Finding, finding_id: int, *, reschedule: b
     if finding.kind is Kind.COMMITMENT and finding.due is None and (ARRANGEMENT.search(sentence_of(ctx.extraction.body, text))
                                                                      or FOLLOWS.search(text) or CONDITION.search(text)):
         return  # "…由我方负责部署", "上线计划我们同步调整", "后面有调整我们会更新版本号": who does what, what follows, what if
-    if finding.kind is Kind.REQUEST and (DONT.match(text.strip().lower().removeprefix("please ")) or
-                                         (VAGUE_ASK.search(text) and not finding.due)):
-        return  # "please don't spend any more time chasing", "please keep an eye on it": nothing to deliver
+    if finding.kind is Kind.REQUEST and (DONT.match(text.strip().lower().removeprefix("please ")) or DONT.search(text[:4])
+                                         or (not finding.due and (VAGUE_ASK.search(text) or STANDING.search(text) or PICK.search(text)
+                                                                  or _nothing_named(text)))):
+        return  # "please don't …", "请勿外传", "please keep an eye on it", "on all invoices", "Option B pls", "please do it"
     if finding.kind is Kind.COMMITMENT and finding.due is None and _about_a_change(ctx, text):
         return  # "快闪店物料我们可以做，但属于新增范围，需要单独报价": the studio's answer to the change, part of it
     if finding.kind is Kind.REQUEST and ctx.party is Party.CLIENT and ASKS_MORE.search(text) and not finding.due:
@@ -126,6 +131,16 @@ def _about_a_change(ctx: Context, text: str) -> bool:
                                   text=text, role="discussed", at=ctx.at)
             return True
     return False
+
+
+_ASKING = cue(r"请|麻烦|帮忙|一下|\b(?:please|pls|kindly|okay|ok|do|it|ask|this|that|go|ahead|thanks)\b", re.I)
+_LINK = re.compile(r"https?://\S+|www\.\S+")
+
+
+def _nothing_named(text: str) -> bool:
+    """An ask that names nothing to deliver once its asking words and links are gone ("okay,
+    please do it.", "please ask.", a bare link to a document)."""
+    return _LINK.match(text.strip()) is not None or not (terms(_ASKING.sub(" ", _LINK.sub(" ", text))) - ACTION_TERMS)
 
 
 def _line_of(body: str, text: str) -> str:

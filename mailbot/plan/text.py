@@ -250,12 +250,21 @@ CHOICE = cue(r"就(?:用|按|选)[^，。]{0,8}(?:方案|版本|版)|\b(?:we'll|
 CONDITION = cue(r"如果|假如|万一|要是|的话|(?:后面|以后|之后|后续|届时)(?:如)?有(?:调整|变化|变动|修改|更新)|\b(?:if|unless|in case|should it|were it)\b", re.I)
 
 # Asks to watch or to speak up, with nothing to deliver ("please keep an eye on it", "有问题随时联系").
-VAGUE_ASK = cue(r"注意一下|留意|多关注|关注一下|随时(?:联系|沟通|告诉)|有问题(?:随时|请)|"
+VAGUE_ASK = cue(r"注意一下|留意|多关注|关注一下|随时(?:联系|沟通|告诉)|有问题(?:随时|请)|有遗漏|如有(?:遗漏|问题|疑问)|请查阅|请阅读|"
+                r"\b(?:pls read|please read|fyi|for your (?:reference|information))\b|"
                        r"\b(?:keep an eye on|keep (?:me|us) posted|keep in mind|bear in mind|let (?:me|us) know if|feel free|"
                        r"reach out|any questions|just (?:email|reply|call|ping))\b", re.I)
 
-# An ask not to do something ("please don't spend any more time chasing", "不用再催了"): no task.
-DONT = cue(r"不用|不要|别再|无需|不必|\b(?:don't|do not|no need to|stop)\b", re.I)
+# An ask not to do something ("please don't spend any more time chasing", "不用再催了", "请勿外传"): no task.
+DONT = cue(r"不用|不要|别再|无需|不必|请勿|切勿|\b(?:don't|do not|no need to|stop|never)\b", re.I)
+
+# A standing instruction, not a piece of work ("开票时请注明 PO 号", "Kindly quote the PO number on all
+# invoices", "please always put me in copy", "来信请 cc project@…").
+STANDING = cue(r"时请|时麻烦|以后请|今后|每次|一律|抄送|\b(?:on all|for all|always|going forward|in future|from now on|"
+               r"(?:put|keep) (?:me|us) in (?:copy|cc|the loop)|cc\b|copy (?:me|us) (?:in|on))", re.I)
+
+# A choice among options, given as the answer ("Option B (Daniel Wu) pls", "选B方案"): decided, no task.
+PICK = cue(r"^\s*(?:option|route|version|direction|plan)\s+[a-z0-9]\b|^\s*(?:选|用|就)?[A-Z一二三]\s*(?:方案|版|方向)", re.I)
 
 # Asks for a decision or an answer, rather than for a piece of work.
 ASKS_ANSWER = cue(
