@@ -147,6 +147,9 @@ class DigestSettings:
 
     review: bool = False
     review_hours: int = 4
+    # an open item mail has said nothing of for this long is left to the team, not shown to the client
+    quiet_overdue_days: int = 21
+    quiet_undated_days: int = 28
 
 
 @dataclass(frozen=True, slots=True)
@@ -407,9 +410,11 @@ def _bool(value: Any, key: str) -> bool:
 
 
 def _digest_settings(raw: dict[str, Any]) -> DigestSettings:
-    _only(raw, "digest", {"review", "review_hours"})
+    _only(raw, "digest", {"review", "review_hours", "quiet_overdue_days", "quiet_undated_days"})
     return DigestSettings(review=_bool(raw.get("review", False), "digest.review"),
-                          review_hours=_int(raw.get("review_hours", 4), "digest.review_hours", 1, 168))
+                          review_hours=_int(raw.get("review_hours", 4), "digest.review_hours", 1, 168),
+                          quiet_overdue_days=_int(raw.get("quiet_overdue_days", 21), "digest.quiet_overdue_days", 1, 3650),
+                          quiet_undated_days=_int(raw.get("quiet_undated_days", 28), "digest.quiet_undated_days", 1, 3650))
 
 
 def _reminders(raw: dict[str, Any]) -> ReminderSettings:

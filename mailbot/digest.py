@@ -11,6 +11,12 @@ a careful PM would be embarrassed to send:
 - overdue: open items whose due day has passed; done: items closed (done), milestones signed
   off and changes decided in the week; next: open items and milestones still to come; in
   progress: open items with no day;
+- what mail has been silent about for a while is not put before the client as fact: an item
+  overdue for more than three weeks, or an undated one not mentioned for four, with no word in
+  mail since, goes under `unconfirmed` (for the team, not in the client's text). Mail rarely
+  leaves real overdue work unmentioned for weeks; such an item was more often settled where
+  mailbot could not read it (a call, a chat, an attachment without words) than forgotten, and a
+  PM checks before telling the client it is late;
 - changes to the plan in the week, each with its reason ("内页设计 4月17日 → 4月24日（CR-1）");
 - change requests not yet applied, rejected or withdrawn; open risks; feedback of the week.
 """
@@ -29,8 +35,11 @@ from scheduling.cadence import Period
 PENDING_CHANGES = {s for s in ChangeStatus} - {ChangeStatus.APPLIED, ChangeStatus.REJECTED, ChangeStatus.WITHDRAWN}
 
 
-def build(store: Store, project_key: str, period: Period, now: dt.datetime, zone: ZoneInfo) -> dict[str, Any]:
-    """The digest's template context (without team/recipient), JSON-serialisable."""
+def build(store: Store, project_key: str, period: Period, now: dt.datetime, zone: ZoneInfo, *,
+          quiet_overdue: dt.timedelta = dt.timedelta(days=21), quiet_undated: dt.timedelta = dt.timedelta(days=28)) -> dict[str, Any]:
+    """The digest's template context (without team/recipient), JSON-serialisable. An open item
+    mail has been silent about for `quiet_overdue` past its due day (`quiet_undated` since it
+    was last said, when it has none) is listed as `unconfirmed`, for the team."""
     today = now.astimezone(zone).date()
     at = iso(now)
     since = iso(dt.datetime.combine(period.start, dt.time(), tzinfo=zone))
@@ -60,7 +69,16 @@ def build(store: Store, project_key: str, period: Period, now: dt.datetime, zone
             "status": "overdue" if state == ItemStatus.OPEN and due and due < today.isoformat() else state,
         }
 
-    open_items = [row(i, ItemStatus.OPEN) for i in visible if status[i.id] == ItemStatus.OPEN]
+    said = _last_said(store, [i for i in visible if status[i.id] == ItemStatus.OPEN], at)
+    open_items: list[dict[str, Any]] = []
+    unconfirmed: list[dict[str, Any]] = []
+    for item in visible:
+        if status[item.id] != ItemStatus.OPEN:
+            continue
+        shown = row(item, ItemStatus.OPEN)
+        quiet_since = max(filter(None, [said.get(item.id), shown["due"]]), default="")
+        limit = quiet_overdue if shown["due"] else quiet_undated
+        (open_items if quiet_since >= (today - limit).isoformat() else unconfirmed).append(shown)
     closed_in_week = _moved(store, "items", ItemStatus.DONE, since, until)
     done = [row(i, ItemStatus.DONE) for i in visible if i.id in closed_in_week]
 
@@ -100,12 +118,23 @@ def build(store: Store, project_key: str, period: Period, now: dt.datetime, zone
         "in_progress": [i for i in open_items if not i["due"]],
         "next": sorted(upcoming, key=lambda i: i["due"]),
         "overdue": sorted((i for i in open_items if i["status"] == "overdue"), key=lambda i: i["due"]),
+        "unconfirmed": sorted(unconfirmed, key=lambda i: i["due"] or ""),
         "milestones": [{**m, "status": "approved" if m["status"] == MilestoneStatus.DONE else m["status"]} for m in milestones],
         "plan_changes": _plan_changes(store, project_key, since, until),
         "change_requests": change_requests,
         "risks": risks,
         "feedback": feedback,
     }
+
+
+def _last_said(store: Store, items: list[Item], at: str) -> dict[int, str]:
+    """The local day each item was last stated, restated, chased or moved in mail, up to `at`."""
+    sources = store.sources.of_many("items", [i.id for i in items])
+    last: dict[int, str] = {}
+    for item in items:
+        moments = [s.at for s in sources.get(item.id, []) if s.at and s.at <= at] + [item.created_at or ""]
+        last[item.id] = max(moments)[:10]
+    return last
 
 
 def _moved(store: Store, item: str, to: str, since: str, until: str) -> set[int]:

@@ -326,7 +326,10 @@ class Mailbot:
 
     def digest_context(self, project: Project, now: dt.datetime) -> dict[str, Any]:
         """The client digest as of `now` (the week before `now`'s)."""
-        context = digest.build(self.store, project.key, self.digest_period(now), now, self.settings.team.zone)
+        quiet = self.settings.digest
+        context = digest.build(self.store, project.key, self.digest_period(now), now, self.settings.team.zone,
+                               quiet_overdue=dt.timedelta(days=quiet.quiet_overdue_days),
+                               quiet_undated=dt.timedelta(days=quiet.quiet_undated_days))
         return {
             **compose.base_context(self.settings.team, project),
             **context,

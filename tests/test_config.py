@@ -110,6 +110,8 @@ trust = "domain"
 [digest]
 review = true
 review_hours = 4
+quiet_overdue_days = 14
+quiet_undated_days = 30
 
 [reminders]
 before_due_working_days = 2
@@ -138,6 +140,7 @@ def test_every_key_of_the_contracts_additions_is_read(tmp_path: Path) -> None:
     settings = load(path, env={})
     assert (settings.team.trusted_authserv_id, settings.team.trust) == ("mx.studio.example", "domain")
     assert (settings.digest.review, settings.reminders.before_due_working_days, settings.reminders.clients) == (True, 2, False)
+    assert (settings.digest.quiet_overdue_days, settings.digest.quiet_undated_days) == (14, 30)
     assert (settings.surveys.scale, settings.templates_dir) == ("0-10", tmp_path / "my-templates")
     (project,) = settings.projects
     assert (project.location, project.meeting_url) == ("会议室 12F / Room 12F", "https://meeting.example/abc")

@@ -611,3 +611,21 @@ def test_a_new_mail_whose_subject_names_the_one_piece_of_work_delivers_it(store:
               Finding(Kind.COMMITMENT, "字幕规格 4/10 前提供", by=Party.US, due=dt.date(2026, 4, 10)), reply=False)
     mail.send(US, completions=("附件请查收",), subject="港茶记 Call sheet v1", reply=False)
     assert items(store) == {"Call sheet 3/27（五）前寄出": "done", "字幕规格 4/10 前提供": "open"}
+
+
+def test_the_client_digest_leaves_what_mail_is_silent_about_to_the_team(store: Store, settings: Settings) -> None:
+    from zoneinfo import ZoneInfo
+
+    from mailbot import digest
+    from scheduling.cadence import digest_period
+
+    mail = Mail(store, settings)
+    mail.send(CLIENT, Finding(Kind.COMMITMENT, "门店照片3月5日前发给你们", by=Party.CLIENT, due=dt.date(2026, 3, 5)),
+              Finding(Kind.COMMITMENT, "门店清单3月16日前发给你们", by=Party.CLIENT, due=dt.date(2026, 3, 16)), reply=False)
+    now = dt.datetime(2026, 3, 30, 9, 0, tzinfo=SH)
+    context = digest.build(store, "huajin-web", digest_period(now.date()), now, ZoneInfo("Asia/Shanghai"))
+    assert [i["text"] for i in context["overdue"]] == ["门店清单3月16日前发给你们"]  # two weeks late: still shown
+    assert [i["text"] for i in context["unconfirmed"]] == ["门店照片3月5日前发给你们"]  # 25 days and not a word since
+    mail.send(US, Finding(Kind.REQUEST, "门店照片还没收到，麻烦尽快发一下", by=Party.CLIENT), day=28, reply=False)  # chased: said again
+    context = digest.build(store, "huajin-web", digest_period(now.date()), now, ZoneInfo("Asia/Shanghai"))
+    assert [i["text"] for i in context["overdue"]] == ["门店照片3月5日前发给你们", "门店清单3月16日前发给你们"]
