@@ -30,11 +30,12 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import json
+import logging
 import re
 import shutil
 import sys
 import tempfile
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from email.parser import BytesHeaderParser
 from email.policy import default
 from email.utils import parsedate_to_datetime
@@ -126,6 +127,8 @@ def run_project(folder: Path) -> Result:
     with tempfile.TemporaryDirectory(prefix="mailbot-plan-") as work:
         shutil.copyfile(folder / "mailbot.toml", Path(work) / "mailbot.toml")
         settings = config.load(Path(work) / "mailbot.toml", env={})
+        # the written mail never passed a mail server, so nothing authenticates the team: trust its domain
+        settings = replace(settings, team=replace(settings.team, trust="domain"))
         project = settings.projects[0]
         zone = settings.team.zone
         end = _moment(expected["now"], zone)
@@ -378,6 +381,7 @@ def _pct(value: float | None) -> str:
 
 
 def main() -> None:
+    logging.basicConfig(level=logging.ERROR)  # the figures, not mailbot's log
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--set", choices=("dev", "heldout"), default="dev")
     parser.add_argument("--project", help="only the project in this folder of the set")

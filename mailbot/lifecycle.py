@@ -289,7 +289,7 @@ OUTBOX = Lifecycle(
             OutboxStatus.FAILED: {OutboxStatus.SENDING, OutboxStatus.STORED, OutboxStatus.CANCELLED},
             OutboxStatus.SENT: set(),
             OutboxStatus.STORED: set(),
-            OutboxStatus.SUPPRESSED: set(),
+            OutboxStatus.SUPPRESSED: {OutboxStatus.QUEUED},  # released once the per-address limit allows it
             OutboxStatus.CANCELLED: set(),
         }
     ),

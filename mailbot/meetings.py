@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+import secrets
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -33,7 +34,7 @@ from zoneinfo import ZoneInfo
 
 from dateutil.rrule import rrulestr
 
-from mailbot import compose, outbox
+from mailbot import compose, outbox, trust
 from mailbot.config import Project, Settings
 from mailbot.lifecycle import Cause, MeetingStatus, MilestoneStatus
 from mailbot.store import Store, iso
@@ -58,6 +59,16 @@ def work_calendar(settings: Settings) -> WorkCalendar:
         hours=c.hours,
         language=c.language,
     )
+
+
+def _invite_key(invite: ical.Invite) -> str:
+    return f"invite:{invite.uid}:{invite.sequence}"
+
+
+def _unguessable() -> str:
+    """A random part for a UID: a calendar reply must not be forgeable by guessing it (RFC 5545
+    asks only for uniqueness; a REPLY to a UID nobody was sent proves nothing)."""
+    return secrets.token_hex(8)
 
 
 @dataclass
@@ -155,7 +166,7 @@ class Scheduler:
             rrule=plan.rrule,
             exdates=plan.exdates,
             rdates=plan.rdates,
-            uid=ical.status_meeting_uid(project.key, self.domain),
+            uid=ical.status_meeting_uid(f"{project.key}-{_unguessable()}", self.domain),
         )
 
     # -- meetings agreed in mail ----------------------------------------------------------------
@@ -218,7 +229,7 @@ class Scheduler:
         proposal = self.store.meetings.by_finding(finding_id)
         if proposal is None:
             return 0
-        attendees = self._stakeholders(project, also=[email.sender] if email.sender else [])
+        attendees = self._stakeholders(project)  # invitations go to the project's stakeholders, never to whoever asked
         proposed = finding.start.replace(tzinfo=self.zone)
         if proposed < self.now:
             return 0  # read late (or old mail): the moment has passed, nothing to invite to
@@ -269,6 +280,9 @@ class Scheduler:
                 return None, f"calendar {reply.method} for a meeting mailbot does not know ({reply.uid})", 0
             project = next((p for p in projects if p.key == meeting.project_key), None)
             address = reply.address or (sender or "")
+            refused = self._not_theirs(email, meeting, project, address)
+            if refused:
+                return meeting.project_key, f"calendar {reply.method} for {address} not applied: {refused}", 0
             if reply.method == "COUNTER":
                 self.store.meetings.add_counter(
                     Counter(
@@ -295,6 +309,17 @@ class Scheduler:
                     queued = self._alert_decline(project, meeting, person.name or address, address, reply.comment)
             return meeting.project_key, f"calendar REPLY: {address} {reply.partstat} {meeting.title}", queued
         return None, "calendar reply without a reply in it", 0
+
+    def _not_theirs(self, email: Email, meeting: Meeting, project: Project | None, address: str) -> str:
+        """Why a calendar answer for `address` cannot be taken as theirs, or "": only the attendee
+        answers for themselves, from their own trusted address, for a meeting they were invited to."""
+        sender = (email.sender.address if email.sender else "").lower()
+        if address.lower() != sender:
+            return f"sent by {sender or 'nobody'}, not by the attendee"
+        if not any(a.address.lower() == sender for a in self.store.meetings.attendees(meeting.id)):
+            return "not an attendee of this meeting"
+        verdict = trust.judge(self.settings, self.store, project, email)
+        return "" if verdict.trusted else verdict.reason
 
     def _outdated(self, reply: ical.Reply, meeting: Meeting) -> str:
         """Why `reply` answers an earlier version of `meeting`, or "" when it answers this one.
@@ -330,7 +355,7 @@ class Scheduler:
         )
         key = f"alert:decline:{meeting.uid}:{meeting.sequence}:{address}"
         queued = outbox.queue(self.store, project_key=project.key, kind="alert", dedupe_key=key, message=message, now=self.now,
-                              cause=Cause.plan(meeting.ref, f"{address} declined"))
+                              cause=Cause.plan(meeting.ref, f"{address} declined"), per_address_per_hour=self.settings.outbox.per_address_per_hour)
         return int(queued is not None)
 
     # -- sending ------------------------------------------------------------------------------
@@ -366,12 +391,12 @@ class Scheduler:
         if proposal is not None:
             meeting_id = proposal.id
             self.store.meetings.change(meeting_id, values)
-            self.store.meetings.set_status(meeting_id, MeetingStatus.INVITED, self.cause, self.stamp)
         else:
-            meeting_id = self.store.meetings.add({**values, "status": str(MeetingStatus.INVITED), "created_at": self.stamp}, self.cause, self.stamp)
-        if kind == "review" and milestone is not None and proposal is None:
-            uid = ical.review_uid(project.key, milestone.id, self.domain)  # a review arranged in mail is an event of its own
-        meeting = self.store.meetings.change(meeting_id, {"uid": uid or f"meeting-{project.key}-{meeting_id}@{self.domain}"})
+            meeting_id = self.store.meetings.add({**values, "status": str(MeetingStatus.AGREED), "created_at": self.stamp}, self.cause, self.stamp)
+        uid = uid or (proposal.uid if proposal is not None else None)  # a second try after the limit held it back: the same event
+        if uid is None and kind == "review" and milestone is not None and proposal is None:
+            uid = ical.review_uid(project.key, f"{milestone.id}-{_unguessable()}", self.domain)  # one arranged in mail is its own
+        meeting = self.store.meetings.change(meeting_id, {"uid": uid or f"meeting-{project.key}-{meeting_id}-{_unguessable()}@{self.domain}"})
         for attendee in attendees:
             self.store.meetings.invite_attendee(meeting_id, attendee.address, attendee.name, attendee.role, self.stamp)
         invite = ical.Invite(
@@ -388,7 +413,10 @@ class Scheduler:
             exdates=exdates,
             rdates=rdates,
         )
-        return self._send(project, invite, meeting, action="new", context=context)
+        sent = self._send(project, invite, meeting, action="new", context=context)
+        if not outbox.held_back(self.store, _invite_key(invite)):  # an invitation held back invites nobody
+            self.store.meetings.set_status(meeting_id, MeetingStatus.INVITED, self.cause, self.stamp)
+        return sent
 
     def _move(
         self,
@@ -487,10 +515,10 @@ class Scheduler:
             now=self.now,
             calendar=(part.data.decode("utf-8"), invite.method),
         )
-        key = f"invite:{invite.uid}:{invite.sequence}"
+        key = _invite_key(invite)
         queued = outbox.queue(self.store, project_key=project.key, kind="invite", dedupe_key=key, message=message, now=self.now,
-                              cause=Cause.plan(meeting.ref, action))
-        if queued is None:
+                              cause=Cause.plan(meeting.ref, action), per_address_per_hour=self.settings.outbox.per_address_per_hour)
+        if queued is None or outbox.held_back(self.store, key):
             return 0
         self.store.sources.add(project_key=project.key, item="meetings", item_id=meeting.id, message_id=str(message["Message-ID"]),
                                text=meeting.title, role="invite", at=self.stamp)

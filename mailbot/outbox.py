@@ -58,6 +58,13 @@ CLAIM_TTL = dt.timedelta(minutes=10)  # a send claim this old is abandoned whoev
 _in_flight: set[int] = set()
 
 
+def held_back(store: Store, dedupe_key: str) -> bool:
+    """Whether the message queued under `dedupe_key` was held back by the per-address limit: the
+    caller must not record it as sent (an acknowledgement suppressed acknowledges nothing)."""
+    row = store.outbox.by_dedupe_key(dedupe_key)
+    return row is not None and row.status == OutboxStatus.SUPPRESSED
+
+
 def queue(
     store: Store,
     *,
@@ -72,19 +79,23 @@ def queue(
     """Queue `message` unless one with the same `dedupe_key` exists; returns the new row id.
 
     With `per_address_per_hour`, a message to an address that already had that many messages
-    in the hour before `now` is stored as `suppressed` instead (and still returns its id).
+    in the hour before `now` is stored as `suppressed` instead (and still returns its id; ask
+    `held_back` before recording it as sent).
     """
-    if store.outbox.has(dedupe_key):
-        return None
     recipients = [addr.lower() for _, addr in getaddresses(message.get_all("To", []) + message.get_all("Cc", []))]
+    since = iso(now - dt.timedelta(hours=1))
+    busy = [a for a in recipients if store.outbox.sent_to_since(a, since) >= per_address_per_hour] if per_address_per_hour else []
+    existing = store.outbox.by_dedupe_key(dedupe_key)
+    if existing is not None:
+        if existing.status != OutboxStatus.SUPPRESSED or busy:
+            return None  # queued before; or held back, and still over the limit
+        store.outbox.release(existing.id, message_id=str(message["Message-ID"]), raw=bytes(message), cause=cause, at=iso(now))
+        return existing.id
     status, reason = OutboxStatus.QUEUED, None
-    if per_address_per_hour is not None:
-        since = iso(now - dt.timedelta(hours=1))
-        busy = [a for a in recipients if store.outbox.sent_to_since(a, since) >= per_address_per_hour]
-        if busy:
-            status = OutboxStatus.SUPPRESSED
-            reason = f"rate limit: {per_address_per_hour} messages in the last hour to {', '.join(busy)}"
-            logger.warning("outbox: %s not sent: %s", dedupe_key, reason)
+    if busy:
+        status = OutboxStatus.SUPPRESSED
+        reason = f"rate limit: {per_address_per_hour} messages in the last hour to {', '.join(busy)}"
+        logger.warning("outbox: %s not sent: %s", dedupe_key, reason)
     return store.outbox.add(
         project_key=project_key,
         kind=kind,

@@ -16,7 +16,7 @@ from email.parser import BytesHeaderParser
 from email.policy import compat32
 from typing import TYPE_CHECKING, Any
 
-from mailbot import compose, digest, outbox
+from mailbot import compose, digest, outbox, trust
 from mailbot.clock import Clock, system_clock
 from mailbot.config import Project, Settings
 from mailbot.lifecycle import Cause, ChangeStatus, MessageState
@@ -38,7 +38,7 @@ from mailbot.sources import RawItem
 from mailbot.store import Store, content_hash, iso, message_key, open_store
 from mailbot.store.messages import Processed
 from parsing import ParseError
-from parsing.model import Category, Extraction
+from parsing.model import Category, Email, Extraction
 from scheduling import cadence
 
 if TYPE_CHECKING:
@@ -79,7 +79,9 @@ def parsing_context(settings: Settings) -> Context:
     team = settings.team
     zones = tuple((person.address, person.timezone) for project in settings.projects for person in project.stakeholders
                   if person.address and person.timezone and person.timezone != team.timezone)
-    return Context(team_domains=team.domains, timezone=team.timezone, own_addresses=(team.address,), writer_zones=zones)
+    ours = tuple(person.address for project in settings.projects for person in project.stakeholders if person.party == "us")
+    return Context(team_domains=team.domains, timezone=team.timezone, own_addresses=(team.address,), writer_zones=zones,
+                   team_addresses=ours)
 
 
 class Mailbot:
@@ -211,7 +213,12 @@ class Mailbot:
                 reason = "no project matches its thread or participants" if where.how == "none" else "several projects match its participants"
             else:
                 project = self.settings.project(where.project_key)
-                findings, queued = len(extraction.findings), self._apply_findings(project, extraction, key, answerable, now)
+                verdict = trust.judge(self.settings, self.store, project, email)
+                if verdict.trusted:
+                    trust.admit_recipients(self.store, self.settings, project, email)
+                    findings, queued = len(extraction.findings), self._apply_findings(project, extraction, key, answerable, now)
+                else:
+                    reason, queued = self._keep_for_review(project, extraction, row_id, verdict, now)
             self.store.messages.record(
                 row_id,
                 Processed(
@@ -232,6 +239,33 @@ class Mailbot:
                 ),
             )
         return Outcome(source, email.message_id, str(state), where.project_key, reason, findings, queued)
+
+    def _keep_for_review(self, project: Project, extraction: Extraction, row_id: int, verdict: trust.Verdict,
+                         now: dt.datetime) -> tuple[str, int]:
+        """A stranger's message: kept and listed for the team, acted on in no way; a forgery of a
+        team address also alerts the team."""
+        email = extraction.email
+        sender = email.sender.address if email.sender else ""
+        self.store.review.add(project_key=project.key, kind="stranger", item="messages", item_id=row_id, message_id=email.message_id,
+                              text=email.subject[:200], confidence=0.0, reason=f"{sender}: {verdict.reason}", at=iso(now))
+        queued = self._alert_suspect(project, email, verdict, now) if verdict.forged else 0
+        return f"not acted on: {verdict.reason}; kept for the team's review", queued
+
+    def _alert_suspect(self, project: Project, email: Email, verdict: trust.Verdict, now: dt.datetime) -> int:
+        team = [compose.Person(s.name, s.address) for s in project.stakeholders if s.party == "us"] or [compose.team_person(self.settings.team)]
+        sender = email.sender
+        rendered = compose.render("suspect", project.language, {
+            **compose.base_context(self.settings.team, project),
+            "who": {"name": sender.name if sender else "", "address": sender.address if sender else ""},
+            "reason": verdict.reason,
+            "message": {"subject": email.subject, "date": iso(email.date or now)},
+        })
+        message = compose.build_message(rendered=rendered, sender=compose.team_person(self.settings.team), to=team, kind="alert",
+                                        reply=False, now=now)
+        queued = outbox.queue(self.store, project_key=project.key, kind="alert", dedupe_key=f"alert:suspect:{email.message_id or id(email)}",
+                              message=message, now=now, cause=Cause.message(email.message_id, "failed authentication"),
+                              per_address_per_hour=self.settings.outbox.per_address_per_hour)
+        return int(queued is not None)
 
     def _apply_findings(self, project: Project, extraction: Extraction, key: str, answerable: bool, now: dt.datetime) -> int:
         """Write the findings into the plan; for mail that may be answered, carry out what the
@@ -281,8 +315,8 @@ class Mailbot:
             now=now,
             cause=Cause.plan(ref, "acknowledge a change request"),
         )
-        if row_id is None:
-            return 0
+        if row_id is None or outbox.held_back(self.store, f"ack:{project.key}:{ref}"):
+            return 0  # held back by the per-address limit: the change stays received, for the team to see
         self.store.changes.set_status(change, ChangeStatus.ACKNOWLEDGED, Cause.plan(ref, "acknowledgement queued"), iso(now))
         self.store.sources.add(project_key=project.key, item="change_requests", item_id=change.id, message_id=str(message["Message-ID"]),
                                text=ack.text, role="ack", at=iso(now))
@@ -373,6 +407,7 @@ class Mailbot:
                 message=message,
                 now=now,
                 cause=Cause.clock(iso(now), f"digest {period.start}–{period.end}"),
+                per_address_per_hour=self.settings.outbox.per_address_per_hour,
             )
             if outbox_id is None:
                 return False

@@ -27,6 +27,8 @@ class Context:
     own_addresses: tuple[str, ...] = ()  # mailbot's own address(es): their mail is Category.OWN
     # (address, IANA zone) of people who write from another zone: their bare times are theirs
     writer_zones: tuple[tuple[str, str], ...] = ()
+    # addresses outside the team's domains that write for the team (a sub-contractor)
+    team_addresses: tuple[str, ...] = ()
 
     @property
     def zone(self) -> ZoneInfo:
@@ -40,6 +42,8 @@ class Context:
         return None
 
     def party_of(self, address: str | None) -> Party:
+        if (address or "").lower() in (a.lower() for a in self.team_addresses):
+            return Party.US
         domain = (address or "").rpartition("@")[2].lower()
         return Party.US if domain and _in_domains(domain, self.team_domains) else Party.CLIENT
 

@@ -109,8 +109,11 @@ def test_route_by_participants_then_thread(store: Store, settings: Settings) -> 
 
 
 def test_route_by_subject_tag_and_ambiguity(store: Store, settings: Settings) -> None:
-    tagged = email("x@gmail.example", subject="Re: [华锦零售官网改版] 首页")
+    tagged = email("intern@huajin.example", subject="Re: [华锦零售官网改版] 首页")
     assert route(store, settings, tagged).project_key == "huajin-web"
+    # a tag routes only among the projects the sender belongs to: a stranger's, or another client's, goes nowhere
+    assert route(store, settings, email("x@gmail.example", subject="Re: [华锦零售官网改版] 首页")).project_key is None
+    assert route(store, settings, email("sam@acme.example", to=("other@gmail.example",), subject="[华锦零售官网改版] 首页")).project_key == "acme-app"
     both = email("li.wei@huajin.example", to=("sam@acme.example",))
     assert route(store, settings, both).how == "ambiguous"
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from mailbot import trust
 from mailbot.config import Project, Settings
 from mailbot.store import Store
 from parsing.model import Email
@@ -23,7 +24,8 @@ def route(store: Store, settings: Settings, email: Email) -> Route:
         project_key = store.messages.project_of(ref)
         if project_key is not None:
             return Route(project_key, "thread")
-    tagged = [p.key for p in settings.projects if _tagged(email.subject, p)]
+    # a [tag] names a project only for someone who belongs to it: a client cannot write into another client's project
+    tagged = [p.key for p in settings.projects if _tagged(email.subject, p) and trust.may_route(settings, store, p, email)]
     if len(tagged) == 1:
         return Route(tagged[0], "subject")
     scores = {p.key: _participant_score(p, email, settings) for p in settings.projects}

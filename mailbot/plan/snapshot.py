@@ -69,6 +69,9 @@ def _project(store: Store, key: str, today: dt.date) -> dict[str, Any]:
             for s in store.reactions.surveys(key)
         ],
         "messages": store.messages.count(key),
+        # what mailbot did not act on and the team should look at: strangers' mail, pairs it was unsure of
+        "review": [{"kind": r.kind, "item": r.item, "message_id": r.message_id, "text": r.text, "reason": r.reason, "at": r.created_at}
+                   for r in store.review.pending(key)],
     }
 
 

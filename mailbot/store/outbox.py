@@ -32,8 +32,8 @@ class OutboxTable:
         """How many messages (not held back by the limit) were queued to `address` since `since`."""
         return int(
             self.core.scalar(
-                "SELECT COUNT(*) FROM outbox WHERE created_at >= ? AND status != ? AND recipients LIKE ?",
-                [since, str(OutboxStatus.SUPPRESSED), f'%"{address}"%'],
+                "SELECT COUNT(*) FROM outbox WHERE created_at >= ? AND status != ? AND recipients LIKE ? ESCAPE '\\'",
+                [since, str(OutboxStatus.SUPPRESSED), f'%"{_like(address)}"%'],
             )
         )
 
@@ -118,6 +118,11 @@ class OutboxTable:
     def sent_not_copied(self) -> list[OutboxRow]:
         return self.core.records(OutboxRow, f"SELECT {_ROW} FROM outbox WHERE status = ? AND copied_at IS NULL ORDER BY id", [str(OutboxStatus.SENT)])
 
+    def release(self, row_id: int, *, message_id: str, raw: bytes, cause: Cause, at: str) -> bool:
+        """A message held back by the per-address limit goes out after all, as written now."""
+        return self.core.transition("outbox", OUTBOX, row_id, OutboxStatus.QUEUED, cause, at,
+                                    {"message_id": message_id, "raw": raw, "reason": None})
+
     def mark_copied(self, row_id: int, at: str) -> None:
         self.core.update("outbox", row_id, {"copied_at": at})
 
@@ -132,3 +137,9 @@ class OutboxTable:
 
     def of_kind(self, kind: str) -> list[OutboxRow]:
         return self.core.records(OutboxRow, f"SELECT {_ROW} FROM outbox WHERE kind = ? ORDER BY id", [kind])
+
+
+def _like(text: str) -> str:
+    """`text` as a literal inside a LIKE pattern (escape character backslash): an address may hold `_` or `%`."""
+    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+

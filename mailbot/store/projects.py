@@ -53,6 +53,11 @@ class Projects:
             [address, name, party, at],
         )
 
+    def linked(self, project_key: str, address: str) -> bool:
+        """Whether `address` is known as one of the project's people (a stakeholder, or brought in)."""
+        return self.core.scalar("SELECT 1 FROM project_contacts WHERE project_key = ? AND lower(address) = lower(?)",
+                                [project_key, address]) is not None
+
     def link(self, project_key: str, address: str, role: str) -> None:
         self.core.execute(
             "INSERT INTO project_contacts (project_key, address, role) VALUES (?, ?, ?) "
