@@ -219,15 +219,19 @@ def run(once: bool, config_path: Path | None) -> None:
     flushed. Mail dated before mailbot first opened its plan (or outbox.answer_since) is read
     into the plan but never answered.
     """
+    from mailbot.runlock import Held, RunLock
     from mailbot.service import Mailbot
     from mailbot.watch import watcher_for
 
     settings = load(config_path)
     if settings.imap is None:
         raise ConfigUsageError("configuration: imap: no [imap] section, so there is no mailbox to watch (use 'mailbot ingest' for files)")
-    with Mailbot(settings) as bot:
-        watcher = watcher_for(bot)
-        asyncio.run(_serve(watcher, once))
+    try:
+        with RunLock(settings.store_path), Mailbot(settings) as bot:
+            watcher = watcher_for(bot)
+            asyncio.run(_serve(watcher, once))
+    except Held as exc:
+        raise ConfigUsageError(str(exc)) from None
     failed = [o for o in watcher.outcomes if o.state in ("failed", "unreadable")]
     for outcome in failed:
         _report_bad_input(outcome.source, outcome.reason or "failed")

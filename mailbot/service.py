@@ -203,6 +203,9 @@ class Mailbot:
         state, reason, findings, queued = MessageState.PROCESSED, None, 0, 0
         now = self.clock()
         with self.store.transaction():
+            current = self.store.messages.by_key(key)
+            if current is not None and current.state in (MessageState.PROCESSED, MessageState.IGNORED):
+                return Outcome(source, email.message_id, "duplicate", current.project_key)  # another process applied it meanwhile
             where = route(self.store, self.settings, email)
             if extraction.category is Category.CALENDAR_REPLY:
                 project_key, reason, queued = Scheduler(self.store, self.settings, now).apply_reply(email, self.settings.projects)

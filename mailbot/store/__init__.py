@@ -24,6 +24,7 @@ asks the thing's lifecycle (`mailbot.lifecycle`) and writes the history. The sch
 
 from __future__ import annotations
 
+import fcntl
 import sqlite3
 from pathlib import Path
 
@@ -79,9 +80,17 @@ def open_store(path: Path | str) -> Store:
     path = Path(path)
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
-        conn, db = connect(path)
-        MIGRATIONS.apply(db)
-        autocommit(conn)
+        # Creating the file, turning WAL on and migrating are done by one process at a time:
+        # sqlite-utils migrates in deferred transactions, which fail at once (not after the busy
+        # timeout) when another process upgrades to a writer at the same moment.
+        with open(path.with_name(path.name + ".open.lock"), "a+b") as guard:
+            fcntl.flock(guard.fileno(), fcntl.LOCK_EX)
+            try:
+                conn, db = connect(path)
+                MIGRATIONS.apply(db)
+                autocommit(conn)
+            finally:
+                fcntl.flock(guard.fileno(), fcntl.LOCK_UN)
     except (sqlite3.Error, OSError) as exc:
         raise StoreError(f"cannot open the plan database {path}: {exc}") from exc
     return Store(conn, db, path)
