@@ -186,7 +186,7 @@ def ingest(paths: tuple[str, ...], config_path: Path | None) -> None:
     from mailbot.sources import count_messages, read_sources
 
     settings = load(config_path)
-    with Mailbot(settings) as bot:
+    with Mailbot(settings, isolate=True) as bot:  # each message read in a worker with a deadline
         items = read_sources(paths, stdin=sys.stdin.buffer.read() if "-" in paths else None)
         total = count_messages(paths) if sys.stderr.isatty() else None
         if total and total >= 20:
@@ -227,7 +227,7 @@ def run(once: bool, config_path: Path | None) -> None:
     if settings.imap is None:
         raise ConfigUsageError("configuration: imap: no [imap] section, so there is no mailbox to watch (use 'mailbot ingest' for files)")
     try:
-        with RunLock(settings.store_path), Mailbot(settings) as bot:
+        with RunLock(settings.store_path), Mailbot(settings, isolate=True) as bot:
             watcher = watcher_for(bot)
             asyncio.run(_serve(watcher, once))
     except Held as exc:

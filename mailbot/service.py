@@ -16,7 +16,7 @@ from email.parser import BytesHeaderParser
 from email.policy import compat32
 from typing import TYPE_CHECKING, Any
 
-from mailbot import compose, digest, outbox, trust
+from mailbot import compose, digest, echo, outbox, trust
 from mailbot.clock import Clock, system_clock
 from mailbot.config import Project, Settings
 from mailbot.lifecycle import Cause, ChangeStatus, MessageState
@@ -34,9 +34,11 @@ from mailbot.plan import (
     snapshot,
     sync_projects,
 )
+from mailbot.reader import TOO_SLOW, Reader, TooSlow
 from mailbot.sources import RawItem
 from mailbot.store import Store, content_hash, iso, message_key, open_store
 from mailbot.store.messages import Processed
+from mailbot.store.records import StoredMessage
 from parsing import ParseError
 from parsing.model import Category, Email, Extraction
 from scheduling import cadence
@@ -91,8 +93,12 @@ class Mailbot:
     mailbot at the moments they choose); `wall_clock` stamps and ages outbox send claims,
     which are about live processes and so always follow the real time."""
 
-    def __init__(self, settings: Settings, store: Store | None = None, clock: Clock | None = None, wall_clock: Clock | None = None) -> None:
+    def __init__(self, settings: Settings, store: Store | None = None, clock: Clock | None = None, wall_clock: Clock | None = None,
+                 *, isolate: bool = False) -> None:
+        """`isolate`: read each message in a worker process with a deadline (the service, ingest)."""
         self.settings = settings
+        self.isolate = isolate
+        self._reader: Reader | None = None
         self.clock: Clock = clock or system_clock
         self.wall_clock: Clock = wall_clock or system_clock
         self.store = store or open_store(settings.store_path)
@@ -106,6 +112,8 @@ class Mailbot:
         return self.settings.outbox.answer_since or self.first_started
 
     def close(self) -> None:
+        if self._reader is not None:
+            self._reader.close()
         self.store.close()
 
     def __enter__(self) -> Mailbot:
@@ -121,12 +129,16 @@ class Mailbot:
             self._context = parsing_context(self.settings)
         return self._context
 
+    @property
+    def reader(self) -> Reader:
+        if self._reader is None:
+            self._reader = Reader(self.context, isolate=self.isolate)
+        return self._reader
+
     def warm_up(self) -> None:
         """Load the parsing chain (spaCy pipelines, word lists) now rather than on the first
         message; the service does this in a worker thread while it connects."""
-        from parsing.pipeline import extract
-
-        extract(b"From: a@example.com\r\nSubject: x\r\n\r\nPlease reply tomorrow. \xe6\x98\x8e\xe5\xa4\xa9\r\n", self.context)
+        self.reader.warm_up()
 
     # -- ingest ---------------------------------------------------------------------------
 
@@ -158,6 +170,28 @@ class Mailbot:
 
     def ingest_one(self, item: RawItem, *, answer_since: dt.datetime | None = None) -> Outcome:
         """Store, parse and apply one message; never raises for a bad message."""
+        kept = self._keep(item)
+        if isinstance(kept, Outcome):
+            return kept
+        try:
+            extraction = self.reader.read(item.raw, item.received)
+        except Exception as exc:  # noqa: BLE001 - one bad message must never stop the batch
+            return self._not_read(kept, item, exc)
+        return self._read(kept, item, extraction, answer_since)
+
+    async def ingest_one_async(self, item: RawItem, *, answer_since: dt.datetime | None = None) -> Outcome:
+        """`ingest_one` with the reading off the event loop (the service)."""
+        kept = self._keep(item)
+        if isinstance(kept, Outcome):
+            return kept
+        try:
+            extraction = await self.reader.read_async(item.raw, item.received)
+        except Exception as exc:  # noqa: BLE001
+            return self._not_read(kept, item, exc)
+        return self._read(kept, item, extraction, answer_since)
+
+    def _keep(self, item: RawItem) -> Outcome | tuple[StoredMessage, str, str | None]:
+        """Keep the raw bytes first; an Outcome when there is nothing (more) to do."""
         if item.error:
             return Outcome(item.source, None, "unreadable", reason=item.error)
         if not item.raw.strip():
@@ -174,21 +208,29 @@ class Mailbot:
         )
         if stored.state in (MessageState.PROCESSED, MessageState.IGNORED):
             return Outcome(item.source, message_id, "duplicate", stored.project_key)
-        try:
-            from parsing.mime import read_email
-            from parsing.pipeline import extract_email
+        if stored.state == MessageState.FAILED and (stored.reason or "").startswith(TOO_SLOW):
+            return Outcome(item.source, message_id, "failed", reason=f"{stored.reason} (kept, not read again)")
+        return stored, key, message_id
 
-            email = read_email(item.raw, fallback_date=item.received)
-            extraction = extract_email(email, self.context)
-        except ParseError as exc:
+    def _not_read(self, kept: tuple[StoredMessage, str, str | None], item: RawItem, exc: Exception) -> Outcome:
+        stored, _, message_id = kept
+        if isinstance(exc, ParseError):
             return self._fail(stored.id, item.source, message_id, str(exc))
-        except Exception as exc:  # noqa: BLE001 - one bad message must never stop the batch
-            logger.exception("message %s: unexpected error while parsing", item.source)
-            return self._fail(stored.id, item.source, message_id, f"internal error while parsing: {type(exc).__name__}: {exc}")
+        if isinstance(exc, TooSlow):
+            logger.warning("message %s: %s", item.source, exc)
+            self.store.review.add(project_key=None, kind="unread", item="messages", item_id=stored.id, message_id=message_id,
+                                  text=item.source, confidence=0.0, reason=str(exc), at=iso(self.clock()))
+            return self._fail(stored.id, item.source, message_id, str(exc))
+        logger.error("message %s: unexpected error while parsing: %s", item.source, exc)
+        return self._fail(stored.id, item.source, message_id, f"internal error while parsing: {type(exc).__name__}: {exc}")
+
+    def _read(self, kept: tuple[StoredMessage, str, str | None], item: RawItem, extraction: Extraction,
+              answer_since: dt.datetime | None) -> Outcome:
+        stored, key, message_id = kept
         since = answer_since or self.answer_since
         answerable = (extraction.email.date or item.received or self.clock()) >= since
         try:
-            return self._apply(stored.id, key, item.source, extraction, answerable)
+            return self._apply(stored.id, key, item.source, extraction, answerable, item.received)
         except Exception as exc:  # noqa: BLE001
             logger.exception("message %s: unexpected error while applying", item.source)
             return self._fail(stored.id, item.source, message_id, f"internal error while applying: {type(exc).__name__}: {exc}")
@@ -197,7 +239,8 @@ class Mailbot:
         self.store.messages.mark_failed(row_id, reason, iso(self.clock()))
         return Outcome(source, message_id, "failed", reason=reason)
 
-    def _apply(self, row_id: int, key: str, source: str, extraction: Extraction, answerable: bool) -> Outcome:
+    def _apply(self, row_id: int, key: str, source: str, extraction: Extraction, answerable: bool,
+               received: dt.datetime | None = None) -> Outcome:
         """Route the message, apply what it says and queue what it calls for: one transaction."""
         email = extraction.email
         state, reason, findings, queued = MessageState.PROCESSED, None, 0, 0
@@ -214,7 +257,10 @@ class Mailbot:
                 state, reason = MessageState.IGNORED, _IGNORED_BECAUSE[extraction.category]
             elif where.project_key is None:
                 reason = "no project matches its thread or participants" if where.how == "none" else "several projects match its participants"
+            elif (heard := echo.recognise(self.store, email, extraction.body, received)).machine_made:
+                state, reason = MessageState.IGNORED, heard.machine_made
             else:
+                extraction = echo.without_own_words(extraction, heard)
                 project = self.settings.project(where.project_key)
                 verdict = trust.judge(self.settings, self.store, project, email)
                 if verdict.trusted:

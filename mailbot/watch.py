@@ -170,7 +170,7 @@ class Watcher:
             fetched = await asyncio.to_thread(self.mailbox.fetch, uid)
             if fetched is not None:
                 item = RawItem(source=f"imap:{self.folder}/{uidvalidity}/{uid}", raw=fetched.raw, received=fetched.arrived)
-                outcome = self.bot.ingest_one(item)
+                outcome = await self.bot.ingest_one_async(item)  # read in a worker with a deadline; the loop stays free
                 self.outcomes.append(outcome)
                 logger.info(
                     "message folder=%s uid=%s message_id=%s project=%s outcome=%s%s",

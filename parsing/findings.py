@@ -502,9 +502,13 @@ def _heading(text: str, a: int, b: int) -> bool:
         return True
     line_end = text.find("\n", a)
     line = text[a:line_end if line_end >= 0 else len(text)].strip()
-    following = text[line_end + 1:] if line_end >= 0 else ""
-    next_line = next((ln for ln in following.splitlines() if ln.strip()), "")
-    return bool(line) and len(line) <= 24 and _BARE_HEADING.fullmatch(line) is not None and _LIST_ITEM.match(next_line) is not None
+    if not (line and len(line) <= 24 and _BARE_HEADING.fullmatch(line) is not None) or line_end < 0:
+        return False
+    found = _NEXT_LINE.search(text, line_end + 1)  # the next line with something on it (no copy of the rest of the text)
+    return found is not None and _LIST_ITEM.match(found.group(0).strip()) is not None
+
+
+_NEXT_LINE = re.compile(r"[^\S\n]*\S[^\n]*")
 
 
 _BARE_HEADING = re.compile(r"[\w\u3400-\u9fff][\w\u3400-\u9fff &/-]*")

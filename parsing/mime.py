@@ -32,6 +32,7 @@ from __future__ import annotations
 import base64
 import binascii
 import codecs
+import dataclasses
 import datetime as dt
 import email
 import email.message
@@ -136,9 +137,16 @@ _DEFECT_WORDS = {
 }
 
 
+# Bounded work: a message nested deeper than this (multipart declarations) is not taken apart;
+# its text is read raw instead. Real mail nests a handful of levels (mixed > related > alternative).
+MAX_BOUNDARIES = 100
+
+
 def read_email(raw: bytes, *, fallback_date: dt.datetime | None = None) -> Email:
     """Decode one raw message; see the module docstring. Raises ParseError for non-mail."""
     raw = _check_is_mail(raw)
+    if raw.lower().count(b"boundary=") > MAX_BOUNDARIES:
+        return _headers_and_raw_body(raw, fallback_date)
     try:
         return _read(raw, fallback_date)
     except Exception as exc:  # noqa: BLE001 - damaged mail must never crash a batch
@@ -275,6 +283,23 @@ def _inner_message_text(msg: email.message.Message, defects: list[str]) -> str:
             if text.strip():
                 return text
     return ""
+
+
+def _headers_and_raw_body(raw: bytes, fallback_date: dt.datetime | None) -> Email:
+    """A message nested too deep to take apart: its own headers are read as usual, its body is
+    kept as raw text."""
+    cut = re.search(rb"\r?\n\r?\n", raw)
+    head, body = (raw[: cut.start()], raw[cut.end() :]) if cut else (raw, b"")
+    try:
+        outer = _read(head + b"\r\n\r\n", fallback_date)
+    except Exception as exc:  # noqa: BLE001 - damaged mail must never crash a batch
+        return _raw_fallback(raw, fallback_date, exc)
+    text, _ = _decode_bytes(body, None)
+    return dataclasses.replace(
+        outer,
+        text=_normalise_newlines(text).strip("\n"),
+        defects=(*outer.defects, f"more than {MAX_BOUNDARIES} MIME multiparts: not taken apart; raw text kept"),
+    )
 
 
 def _raw_fallback(raw: bytes, fallback_date: dt.datetime | None, exc: Exception) -> Email:
@@ -522,6 +547,11 @@ def _first_msgid(value: str | None, *, wrap: bool = False) -> str | None:
     return None
 
 
+# A Date outside these years is not a date a person wrote (and 9999-12-31 overflows the moment it
+# is moved to another time zone); it is read like an unreadable one.
+_DATE_YEARS = (1900, 2999)
+
+
 def _read_date(
     msg: email.message.Message, fallback: dt.datetime | None, defects: list[str]
 ) -> dt.datetime | None:
@@ -532,6 +562,10 @@ def _read_date(
             parsed = email.utils.parsedate_to_datetime(_FOLD.sub(" ", str(value)))
         except (TypeError, ValueError, IndexError, OverflowError):
             parsed = None
+    if parsed is not None and not _DATE_YEARS[0] <= parsed.year <= _DATE_YEARS[1]:
+        defects.append(f"Date header year {parsed.year} is out of range")
+        parsed = None
+        value = "out of range"
     if parsed is not None:
         if parsed.tzinfo is None:
             defects.append("Date has no time zone (-0000); read as UTC")

@@ -7,7 +7,7 @@ clock is the message's own Date (or the fallback moment the caller passes).
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from zoneinfo import ZoneInfo
 
 from parsing.classify import categorize
@@ -63,9 +63,32 @@ def extract(raw: bytes, context: Context, *, received: dt.datetime | None = None
     return extract_email(email, context)
 
 
+# Bounded work per message: what is read of it, whatever its size (the raw bytes are kept whole).
+TEXT_LIMIT = 12_000  # characters of newly written text read for findings (a long real mail is ~5,000)
+MAIL_TEXT_LIMIT = 100_000  # characters of the whole text, quoted history included, looked at for the new text
+MAIL_LINE_LIMIT = 4_000  # … and lines of it
+FINDINGS_LIMIT = 80  # findings kept of one message (real mail has a few; minutes a few dozen)
+
+
 def extract_email(email: Email, context: Context) -> Extraction:
     category = categorize(email, own_addresses=context.own_addresses)
+    cut: list[str] = []
+    text = email.text[:MAIL_TEXT_LIMIT]
+    lines_end = -1
+    for _ in range(MAIL_LINE_LIMIT):
+        lines_end = text.find("\n", lines_end + 1)
+        if lines_end < 0:
+            break
+    if lines_end >= 0:
+        text = text[:lines_end]
+    if len(text) < len(email.text):
+        email = replace(email, text=text)
+        cut.append(f"only the first {len(text):,} characters ({MAIL_LINE_LIMIT:,} lines at most) of the text were read")
     body, notes = new_text(email)
+    if len(body) > TEXT_LIMIT:
+        body = body[:TEXT_LIMIT]
+        cut.append(f"only the first {TEXT_LIMIT:,} characters of the new text were read for findings")
+    notes = list(notes) + cut
     language = detect_language(body)
     party = context.party_of(email.sender.address if email.sender else None)
     findings: tuple[Finding, ...] = ()
@@ -79,6 +102,10 @@ def extract_email(email: Email, context: Context) -> Extraction:
         reading = read_text(body, language=language, reference=reference, party=party, writer_zone=writer)
         findings, completions, receipts = tuple(reading.findings), tuple(reading.completions), tuple(reading.receipts)
         signals = tuple(reading.signals)
+        if len(findings) > FINDINGS_LIMIT:
+            notes.append(f"{len(findings):,} findings; only the first {FINDINGS_LIMIT} were kept")
+            findings, completions, receipts = findings[:FINDINGS_LIMIT], completions[:FINDINGS_LIMIT], receipts[:FINDINGS_LIMIT]
+            signals = signals[:FINDINGS_LIMIT]
     return Extraction(
         email=email,
         body=body,

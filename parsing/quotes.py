@@ -24,6 +24,7 @@ small, readable line tests that cover both and can be extended per client.
 
 from __future__ import annotations
 
+import bisect
 import logging
 import re
 from collections.abc import Iterator
@@ -436,9 +437,12 @@ def _signature_start(lines: list[str]) -> int | None:
     first = _next_nonblank(lines, 0)
     if first is None:
         return None
+    nonblank = [j for j, line in enumerate(lines) if line.strip()]
     for i in range(first, len(lines)):
         stripped = lines[i].strip()
-        rest = [line for line in lines[i + 1 :] if line.strip()]
+        # the non-blank lines after i; only ever short ones are looked at, so never build a long one
+        start = bisect.bisect_right(nonblank, i)
+        rest = [lines[j] for j in nonblank[start:start + 26]]  # more than 25 is as good as all of them here
         if i == first:
             continue  # a signature follows something said; a sign-off alone is the message
         if stripped in ("--", "-- ", "—", "__") and len(rest) <= 25:

@@ -56,7 +56,7 @@ class ReviewList:
     def __init__(self, core: Core) -> None:
         self.core = core
 
-    def add(self, *, project_key: str, kind: str, item: str, item_id: int, message_id: str | None, text: str, confidence: float,
+    def add(self, *, project_key: str | None, kind: str, item: str, item_id: int, message_id: str | None, text: str, confidence: float,
             reason: str, at: str) -> None:
         known = self.core.fetch_one(
             "SELECT 1 FROM review WHERE kind = ? AND item = ? AND item_id = ? AND message_id IS ? AND status = 'pending'",
