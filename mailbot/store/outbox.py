@@ -135,6 +135,18 @@ class OutboxTable:
         value = self.core.scalar("SELECT kind FROM outbox WHERE message_id = ?", [message_id])
         return str(value) if value is not None else None
 
+    def answered_by(self, message_ids: tuple[str, ...], address: str | None, since: str, limit: int = 20) -> list[OutboxRow]:
+        """What mailbot sent that a message may be quoting: the messages it names among its
+        Message-IDs, and the latest ones sent to its sender since `since`; at most `limit`."""
+        ids = list(message_ids[:limit])
+        marks = ", ".join("?" for _ in ids) or "NULL"
+        return self.core.records(
+            OutboxRow,
+            f"SELECT {_ROW} FROM outbox WHERE status != ? AND (message_id IN ({marks}) OR (created_at >= ? AND recipients LIKE ? ESCAPE '\\'))"
+            " ORDER BY id DESC LIMIT ?",
+            [str(OutboxStatus.SUPPRESSED), *ids, since, f'%"{_like(address or "")}"%' if address else "", limit],
+        )
+
     def of_kind(self, kind: str) -> list[OutboxRow]:
         return self.core.records(OutboxRow, f"SELECT {_ROW} FROM outbox WHERE kind = ? ORDER BY id", [kind])
 
