@@ -198,7 +198,7 @@ def render(name: str, lang: str, context: Mapping[str, Any]) -> Rendered:
     context = {"lang": lang, **context}
     text_template = environment(lang, False).get_template(f"{name}.{lang}.txt")
     module = text_template.make_module(dict(context))
-    subject = " ".join(str(getattr(module, "subject", "")).split())
+    subject = header_text(str(getattr(module, "subject", "")))
     if not subject:
         raise ValueError(f"template {name}.{lang}.txt sets no subject")
     html = environment(lang, True).get_template(f"{name}.{lang}.html").render(context)
@@ -235,12 +235,14 @@ def build_message(
     msg["To"] = [_header_address(p) for p in to]
     if cc:
         msg["Cc"] = [_header_address(p) for p in cc]
-    msg["Subject"] = rendered.subject
+    msg["Subject"] = header_text(rendered.subject)
     msg["Date"] = format_datetime(now)
     domain = sender.address.rpartition("@")[2] or "mailbot.invalid"
     msg["Message-ID"] = make_msgid(idstring=f"mailbot.{kind}", domain=domain)
-    if in_reply_to:
-        refs = [r for r in references if r and r != in_reply_to]
+    if in_reply_to and len(in_reply_to) <= MAX_MSGID:
+        refs = [r for r in references if r and r != in_reply_to and len(r) <= MAX_MSGID]
+        if len(refs) > MAX_REFERENCES - 1:  # the thread's first message and its latest ones (RFC 5322 3.6.4)
+            refs = [refs[0], *refs[-(MAX_REFERENCES - 2) :]]
         msg["In-Reply-To"] = in_reply_to
         msg["References"] = " ".join([*refs, in_reply_to])
     msg["Auto-Submitted"] = "auto-replied" if reply else "auto-generated"
@@ -262,5 +264,21 @@ def team_person(team: Any) -> Person:
 
 
 def _header_address(person: Person) -> HeaderAddress:
-    local, _, domain = person.address.partition("@")
-    return HeaderAddress(display_name=person.name or "", username=local, domain=domain)
+    local, _, domain = header_text(person.address).replace(" ", "").rpartition("@")
+    return HeaderAddress(display_name=header_text(person.name or ""), username=local, domain=domain)
+
+
+MAX_REFERENCES = 12  # Message-IDs in an answer's References: a thread of 20,000 must not make a 300 KB header
+MAX_MSGID = 250  # characters: a longer "Message-ID" is not one, and is not copied into a header
+
+
+def header_text(text: str) -> str:
+    """`text` fit for one header line a person reads: CR, LF and other control characters, and
+    the invisible format characters (bidi overrides U+202A-202E and U+2066-2069, zero-width
+    U+200B-200D, BOM) that would hide or reorder what a subject or display name says, are
+    dropped; runs of spaces are one."""
+    kept = "".join(" " if ch in "\r\n\t" else ch for ch in text if ch in "\r\n\t" or unicodedata.category(ch) not in _INVISIBLE)
+    return " ".join(kept.split())
+
+
+_INVISIBLE = frozenset({"Cc", "Cf", "Zl", "Zp"})

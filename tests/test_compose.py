@@ -147,3 +147,44 @@ def test_format_day() -> None:
     assert format_day(dt.date(2027, 1, 5), "en", today="2027-01-02") == "Tue 5 Jan"
     assert format_day("2026-03-13", "en") == "Fri 13 Mar"
     assert format_day(None, "en") == ""
+
+
+NOW = dt.datetime(2026, 3, 5, 12, 0, tzinfo=dt.timezone.utc)
+
+
+def test_names_and_subjects_from_mail_cannot_add_headers_or_hide_text() -> None:
+    """A display name whose encoded word decodes to CR/LF, and bidi and zero-width characters in a
+    subject, become plain text on one line (once they raised, and the change request was lost)."""
+    hostile = {**CONTEXT, "original": {**CONTEXT["original"], "subject": "Invoice\u202egnp.exe\u200b\r\nBcc: all@huajin.example"}}
+    rendered = render("ack", "en", hostile)
+    msg = build_message(
+        rendered=rendered,
+        sender=Person("Studio", "project@studio.example"),
+        to=[Person("Emily\r\nBcc: evil@attacker.example \u2066Zhou\ufeff", "emily.zhou@huajin.example")],
+        kind="ack",
+        reply=True,
+        now=NOW,
+    )
+    raw = bytes(msg)
+    parsed = email.message_from_bytes(raw, policy=default)
+    head = raw.split(b"\r\n\r\n")[0].split(b"\n\n")[0]
+    assert parsed["Bcc"] is None and not any(line.lower().startswith(b"bcc") for line in head.splitlines())
+    assert str(parsed["To"]) == "\"Emily Bcc: evil@attacker.example Zhou\" <emily.zhou@huajin.example>"
+    assert parsed["To"].addresses[0].addr_spec == "emily.zhou@huajin.example"
+    assert parsed["Subject"] == "Re: [华锦官网] Invoicegnp.exe Bcc: all@huajin.example [CR-1]"
+    assert not any(ch in parsed["Subject"] for ch in "\u202e\u200b\r\n")
+
+
+def test_an_answer_to_a_long_thread_keeps_its_references_short() -> None:
+    thread = [f"<m{n}@huajin.example>" for n in range(20_000)] + ["<" + "x" * 5_000 + "@huajin.example>"]
+    msg = build_message(rendered=render("ack", "en", CONTEXT), sender=Person("Studio", "project@studio.example"),
+                        to=[Person("Emily Zhou", "emily.zhou@huajin.example")], kind="ack", reply=True, now=NOW,
+                        in_reply_to="<m19999@huajin.example>", references=thread)
+    parsed = email.message_from_bytes(bytes(msg), policy=default)
+    refs = str(parsed["References"]).split()
+    assert len(refs) == 12 and refs[0] == "<m0@huajin.example>" and refs[-1] == "<m19999@huajin.example>"
+    assert len(bytes(msg)) < 10_000
+    huge_parent = build_message(rendered=render("ack", "en", CONTEXT), sender=Person("Studio", "project@studio.example"),
+                                to=[Person("Emily Zhou", "emily.zhou@huajin.example")], kind="ack", reply=True, now=NOW,
+                                in_reply_to=thread[-1])
+    assert huge_parent["In-Reply-To"] is None  # a 5,000-character "Message-ID" is not copied

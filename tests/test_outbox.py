@@ -19,7 +19,7 @@ from aiosmtpd.controller import Controller
 from mailbot import outbox
 from mailbot.compose import Person, Rendered, build_message
 from mailbot.config import Outbox, Settings, Smtp, Team
-from mailbot.lifecycle import Cause
+from mailbot.lifecycle import Cause, OutboxStatus
 from mailbot.store import Store, open_store
 
 NOW = dt.datetime(2026, 3, 9, 1, 0, tzinfo=dt.timezone.utc)
@@ -94,6 +94,19 @@ def test_rate_limit_suppresses_and_records_the_reason(store: Store) -> None:
     assert later is not None
     reason = store.one("SELECT reason FROM outbox WHERE dedupe_key = 'k5'")["reason"]
     assert "5 messages in the last hour" in reason and "li.wei@huajin.example" in reason
+
+
+def test_the_rate_limit_counts_an_address_literally_not_as_a_pattern(store: Store) -> None:
+    """`_` and `%` are LIKE wildcards; an address holding them must count only its own mail."""
+    with store.transaction():
+        for n, address in enumerate(["li_wei@huajin.example", "lixwei@huajin.example", "a%b@huajin.example", "azzzb@huajin.example"]):
+            store.outbox.add(project_key=None, kind="ack", dedupe_key=f"k{n}", message_id=f"<k{n}@x>", in_reply_to=None,
+                             recipients=[address], subject="s", raw=b"x", status=OutboxStatus.QUEUED, reason=None,
+                             cause=Cause.clock("test"), at="2026-03-09T01:00:00+00:00")
+    since = "2026-03-09T00:00:00+00:00"
+    assert store.outbox.sent_to_since("li_wei@huajin.example", since) == 1
+    assert store.outbox.sent_to_since("a%b@huajin.example", since) == 1
+    assert store.outbox.sent_to_since("l%@huajin.example", since) == 0
 
 
 def test_queue_is_idempotent_per_decision(store: Store) -> None:

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import base64
 import datetime as dt
+import email
+import email.policy
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -82,3 +85,19 @@ def test_the_same_message_seen_twice_is_applied_once(bot: Mailbot) -> None:
     outcomes = bot.ingest([RawItem("INBOX/1", CR % b"9"), RawItem("Archive/7", CR % b"9"), RawItem("a", NO_ID), RawItem("b", rewritten)]).outcomes
     assert [o.state for o in outcomes] == ["processed", "duplicate", "processed", "duplicate"]
     assert bot.store.db["messages"].count == 2
+
+
+def test_a_display_name_that_decodes_to_a_line_break_still_gets_its_change_request_acknowledged(bot: Mailbot) -> None:
+    name = base64.b64encode("李伟\r\nBcc: all@attacker.example \u202e".encode()).decode()
+    raw = (f"From: =?utf-8?b?{name}?= <li.wei@huajin.example>\r\nTo: project@studio.example\r\nSubject: =?utf-8?b?"
+           + base64.b64encode("首页\u200b\r\n".encode()).decode()
+           + "?=\r\nDate: Thu, 05 Mar 2026 09:00:00 +0800\r\nMessage-ID: <crlf@huajin.example>\r\n"
+           "Content-Type: text/plain; charset=utf-8\r\n\r\n" + "能否在首页增加一个门店查询页？").encode()
+    (outcome,) = bot.ingest([RawItem("crlf.eml", raw)]).outcomes
+    assert outcome.state == "processed" and outcome.queued == 1
+    (ack,) = bot.store.rows("SELECT raw FROM outbox WHERE kind = 'ack'")
+    head = ack["raw"].split(b"\r\n\r\n")[0].split(b"\n\n")[0]
+    assert not any(line.lower().startswith(b"bcc") for line in head.splitlines())
+    parsed = email.message_from_bytes(ack["raw"], policy=email.policy.default)
+    assert parsed["To"].addresses[0].addr_spec == "li.wei@huajin.example" and "\u202e" not in str(parsed["To"])
+    assert "\u200b" not in parsed["Subject"]
