@@ -258,7 +258,7 @@ def _read(raw: bytes, fallback_date: dt.datetime | None) -> Email:
         cc=tuple(_addresses(msg, "cc", defects, hint)),
         date=date,
         in_reply_to=_first_msgid(_header(msg, "in-reply-to", defects)),
-        references=tuple(_MSGID.findall(_header(msg, "references", defects) or "")),
+        references=_references(_header(msg, "references", defects), defects),
         text=_normalise_newlines(text).strip("\n"),
         html=html,
         attachments=tuple(parts.attachments),
@@ -266,6 +266,17 @@ def _read(raw: bytes, fallback_date: dt.datetime | None) -> Email:
         headers=_kept_headers(msg, defects, hint),
         defects=tuple(dict.fromkeys(defects)),
     )
+
+
+MAX_REFERENCES = 100  # Message-IDs of References kept: the thread's first and its latest ones
+
+
+def _references(value: str | None, defects: list[str]) -> tuple[str, ...]:
+    refs = [ref for ref in _MSGID.findall(value or "") if len(ref) <= 1000]
+    if len(refs) > MAX_REFERENCES:
+        defects.append(f"References holds {len(refs):,} Message-IDs; the first and the latest {MAX_REFERENCES - 1} were kept")
+        refs = [refs[0], *refs[-(MAX_REFERENCES - 1) :]]
+    return tuple(refs)
 
 
 def _inner_message_text(msg: email.message.Message, defects: list[str]) -> str:

@@ -69,3 +69,14 @@ def test_a_message_with_many_findings_keeps_a_bounded_number() -> None:
     extraction = extract(HEAD + PLAIN + lines.encode(), CONTEXT)
     assert len(extraction.findings) == FINDINGS_LIMIT
     assert any("only the first" in note for note in extraction.notes)
+
+
+def test_a_thread_of_twenty_thousand_references_keeps_its_first_and_latest() -> None:
+    from parsing.mime import MAX_REFERENCES
+
+    refs = " ".join(f"<m{n}@huajin.example>" for n in range(20_000))
+    raw = HEAD + b"References: " + refs.encode() + b"\r\nIn-Reply-To: <m19999@huajin.example>\r\n" + PLAIN + b"ok\r\n"
+    email = extract(raw, CONTEXT).email
+    assert len(email.references) == MAX_REFERENCES
+    assert email.references[0] == "<m0@huajin.example>" and email.references[-1] == "<m19999@huajin.example>"
+    assert email.thread_ids[0] == "<m19999@huajin.example>"

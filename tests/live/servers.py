@@ -79,6 +79,9 @@ USERS: dict[str, str] = {
 PROJECT = "project@studio.example"
 CLIENT = "li.wei@huajin.example"
 ROBOT = "autoresponder@robot.example"
+# The receiving server whose Authentication-Results mailbot believes (team.trusted_authserv_id);
+# the loopback relay adds none, so a test's message carries the header its MX would have added.
+AUTHSERV = "mx.studio.example"
 
 
 class HarnessError(RuntimeError):
@@ -876,6 +879,7 @@ address = "{user}"
 domains = ["studio.example"]
 timezone = "Asia/Shanghai"
 language = "zh"
+trusted_authserv_id = "{authserv}"
 
 [store]
 path = "mailbot.db"
@@ -937,6 +941,7 @@ def live_toml(
         smtp_security=relay.security,
         smtp_cafile=ca if relay.security != "none" else "",
         extra=extra,
+        authserv=AUTHSERV,
     )
 
 
