@@ -12,7 +12,6 @@ import datetime as dt
 import email
 import time
 from email.message import EmailMessage
-from email.policy import default
 from pathlib import Path
 
 from live.servers import AUTHSERV, CLIENT, PROJECT, Dovecot, SmtpRelay, message
