@@ -920,8 +920,8 @@ _ZH: list[tuple[re.Pattern[str], _Handler]] = [
                 r"(?P<q>末|以内|之内|内)?(?![一二三四五六日天1-7])"), _cn_week),
     (re.compile(r"(?<![\d零〇一二两三四五六七八九十月/.\-大小])(?P<d>\d{1,2}|" + _DAY + r")\s*[号日]"
                 r"(?![楼线室院机码位字])"), _cn_day),  # not a font size: 大一号, 小四号, 五号字
-    (re.compile(r"(?P<n>\d{1,3}|[零〇一二两三四五六七八九十]{1,3}|半|几|一两|两三|三五|数)\s*个?\s*"
-                r"(?P<u>工作日|天|日|周|星期|礼拜|月|年)\s*(?:左右)?\s*"
+    (re.compile(r"(?P<n>\d{1,3}|[零〇一二两三四五六七八九十]{1,3}|半|几|一两|两三|三五|数)\s*(?:个\s*)?"
+                r"(?P<u>工作日|天|日|周|星期|礼拜|月|年)\s*(?:(?:左右)\s*)?"
                 r"(?P<dir>之内|以内|内|之后|以后|后|之前|以前|前)"), _cn_offset),
     (re.compile(r"(?:(?:春节|过年|新年|元旦|清明节?|五一|劳动节|端午节?|中秋节?|国庆节?|圣诞节?|双十一)"
                 r"(?:假期|长假|小长假)?|年前|年后|节前|节后)(?:之前|以前|前|之后|以后|后|期间|左右)?"),
@@ -933,7 +933,7 @@ _ZH: list[tuple[re.Pattern[str], _Handler]] = [
                 # minutes in characters need two of them or a 分: "两点一起去" is 2:00, not 2:01
                 r"\s*(?P<mi>\d{1,2}|[零〇一二三四五六七八九十]{2,3}|[一二三四五六七八九十](?=\s*分))\s*分?)?"
                 r"(?!建议|意见|问题|需求|要求|内容|说明|原因|修改|反馈|考虑|改动|想法)"), _cn_time),
-    (re.compile(r"(?:(?P<part>" + _CN_PARTS + r")\s*)?(?P<h>" + _HOUR + r")\s*(?:点|时)?\s*[-~～到至]\s*"
+    (re.compile(r"(?:(?P<part>" + _CN_PARTS + r")\s*)?(?P<h>" + _HOUR + r")\s*(?:(?:点|时)\s*)?[-~～到至]\s*"
                 + _HOUR + r"\s*[点时]"), _cn_time_range),
     (re.compile(_CN_PARTS), _cn_part),
     (re.compile(r"下班(?:之前|以前|前)|收工(?:之前|前)"), _eod),
@@ -946,7 +946,7 @@ _EN: list[tuple[re.Pattern[str], _Handler]] = [
     # May 5, May 5th 2026, May fifth, Oct/2, Oct-2, Oct.23, Mar3, July 4th of 1995, March 10-12
     (re.compile(r"\b(?P<mon>" + _MON + r")(?:\.?\s*|[/\-])(?:the\s+)?(?P<d>\d{1,2}|" + _DAYW + r")(?:st|nd|rd|th)?"
                 r"(?:\s*(?:-|–|to)\s*(?P<d2>\d{1,2})(?:st|nd|rd|th)?)?(?!\d|:|[.,]\d|\s*[ap]\.?m\b)"
-                r"(?:(?:\s*,?\s*|[/\-])(?:of\s+|in\s+)?(?P<y>(?:19|20)\d\d))?\b", _I | re.A), _en_month_day),
+                r"(?:(?:\s*(?:,\s*)?|[/\-])(?:of\s+|in\s+)?(?P<y>(?:19|20)\d\d))?\b", _I | re.A), _en_month_day),
     (re.compile(r"\b(?P<mon>" + _MON + r"),\s*(?:the\s+)?(?P<d>\d{1,2})(?:st|nd|rd|th)\b"
                 r"(?:,?\s*(?P<y>(?:19|20)\d\d)\b)?", _I | re.A), _en_month_day),
     # the 15th of next month, the thirty-first day of the month, twenty third day of September
@@ -966,7 +966,7 @@ _EN: list[tuple[re.Pattern[str], _Handler]] = [
     # 5 May, the 5th of May, 10-12 March, 16. Nov. 2016, 05-Aug-2016, 28 June in 2026
     (re.compile(r"(?<![$€£¥])(?<![$€£¥]\s)\b(?:(?:the\s+)?(?P<d1>\d{1,2})(?:st|nd|rd|th)?\s*(?:-|–|to)\s*)?"
                 r"(?:the\s+)?(?P<d>\d{1,2})(?:st|nd|rd|th)?(?:\.?\s+(?:of\s+)?|[-/])(?P<mon>" + _MON
-                + r")\b\.?(?:(?:\s*,?\s*|[-/])(?:of\s+|in\s+)?(?P<y>(?:19|20)\d\d)\b)?", _I | re.A), _en_day_month),
+                + r")\b\.?(?:(?:\s*(?:,\s*)?|[-/])(?:of\s+|in\s+)?(?P<y>(?:19|20)\d\d)\b)?", _I | re.A), _en_day_month),
     (re.compile(r"\b(?P<y>(?:19|20)\d\d)[-/](?P<mon>" + _MON + r")[-/](?P<d>\d{1,2})\b", _I | re.A),
      _en_year_month_day),
     (re.compile(r"\b(?P<mon>January|February|March|April|May|June|July|August|September|October|"
@@ -1076,9 +1076,9 @@ def _en_hour(match: re.Match[str], ref: dt.date | None) -> _Atom | None:
 # --- joining atoms into expressions --------------------------------------------------------
 
 _GAP_NONE = re.compile(r"\s*")
-_GAP_DATE_TIME = re.compile(r"\s*(?:,|，|的|at|@|on|around|about)?\s*|T")
-_GAP_TIME_DATE = re.compile(r"\s*(?:,|，|on|the|of|on\s+the)?\s*", _I)
-_GAP_DATES = re.compile(r"\s*[,，]?\s*(?:the\s+)?", _I)
+_GAP_DATE_TIME = re.compile(r"\s*(?:(?:,|，|的|at|@|on|around|about)\s*)?|T")
+_GAP_TIME_DATE = re.compile(r"\s*(?:(?:,|，|on|the|of|on\s+the)\s*)?", _I)
+_GAP_DATES = re.compile(r"\s*(?:[,，]\s*)?(?:the\s+)?", _I)
 _GAP_PRE = re.compile(r"\s*(?:the\s+)?(?:on\s+)?", _I)
 _CONTENT = {DATE, TIME, EOD}
 _LEADING_SEP = {"到", "至", "until", "till", "through", "thru"}

@@ -508,7 +508,7 @@ def _heading(text: str, a: int, b: int) -> bool:
     return found is not None and _LIST_ITEM.match(found.group(0).strip()) is not None
 
 
-_NEXT_LINE = re.compile(r"[^\S\n]*\S[^\n]*")
+_NEXT_LINE = re.compile(r"\S[^\n]*")
 
 
 _BARE_HEADING = re.compile(r"[\w\u3400-\u9fff][\w\u3400-\u9fff &/-]*")
@@ -709,7 +709,7 @@ def _list_item(text: str, start: int) -> bool:
     return _LIST_ITEM.match(text, line) is not None and _line_start(text, start)
 
 
-_OWNER = re.compile(r"[ \t]*(?:[-*•·●▪]|\d{1,2}[.)、．](?!\d)|[（(]\d{1,2}[)）])?\s*[^\s:：，,。]{1,20}(?: [A-Z][a-z]+)?\s*[:：]\s*\S")
+_OWNER = re.compile(r"(?:[ \t]*(?:[-*•·●▪]|\d{1,2}[.)、．](?!\d)|[（(]\d{1,2}[)）])\s*|\s*)[^\s:：，,。]{1,20}(?: [A-Z][a-z]+)?\s*[:：]\s*\S")
 
 
 def _owned_line(text: str, start: int) -> bool:
@@ -959,7 +959,7 @@ def _anchored(text: str, expression: TimeExpression) -> bool:
 
 # A zone named after a meeting's time: the time is wall time there, not in the team's zone.
 _ZONE_AFTER = re.compile(
-    r"\s*[(（]?\s*(?:(?:(?P<name>sydney|melbourne|pacific|eastern|central|mountain|uk|london|berlin|paris|"
+    r"\s*(?:[(（]\s*)?(?:(?:(?P<name>sydney|melbourne|pacific|eastern|central|mountain|uk|london|berlin|paris|"
     r"frankfurt|singapore|tokyo|new york|california|beijing|shanghai|china)(?:\s+time)?|"
     r"(?P<abbr>et|est|edt|pt|pst|pdt|ct|cst|cdt|cet|cest|gmt|bst|utc|aest|aedt|jst|sgt))\b|"
     r"(?P<cn>东京|日本|伦敦|英国|纽约|美东|美国东部|美西|美国西部|太平洋|悉尼|新加坡|北京|上海|柏林|德国|巴黎|法国|香港)时间)",
@@ -1218,6 +1218,16 @@ class Reading:
     signals: list[Signal] = field(default_factory=list)  # withdrawn, refused, cancelled, agreed
 
 
+# spaCy's tokenizer strips a token's prefixes and suffixes one at a time, rescanning the token
+# each time: a run of 12,000 '_' or ')' took 16 s. A run of this many characters without a
+# space (outside CJK, which is written without spaces) is no word: it is read with a space in
+# place of every LONG_RUN-th character, offset for offset.
+LONG_RUN = 200
+_NOT_SPACE_OR_CJK = r"[^\s\u2e80-\u9fff\uac00-\ud7af\uf900-\ufaff\uff00-\uffef]"
+_LONG_RUN = re.compile(r"(%s{%d})%s" % (_NOT_SPACE_OR_CJK, LONG_RUN - 1, _NOT_SPACE_OR_CJK))
+_LONG_RUN_SPLIT = r"\1 "
+
+
 def read_text(text: str, *, language: str, reference: dt.datetime | None, party: Party,
               writer_zone: ZoneInfo | None = None) -> Reading:
     """`find_findings`, the completions and the receipts, from one run of the pipelines.
@@ -1233,6 +1243,7 @@ def read_text(text: str, *, language: str, reference: dt.datetime | None, party:
     for chunk_language, chunk in _chunks(text, language):
         nlp = pipeline(chunk_language)
         plain = simplified(chunk) if chunk_language == "zh" else chunk  # 繁體 and Cantonese read as 简体, offset for offset
+        plain = _LONG_RUN.sub(_LONG_RUN_SPLIT, plain)
         doc = nlp.make_doc(plain)
         doc.user_data["mailbot_text"] = plain  # make_doc keeps the text exactly: see _text
         doc._.reference = reference

@@ -121,7 +121,7 @@ ZH = _cues(
     plan_subject=r"(?![^，。]*(?:你们|您|你|贵方|贵司|他们|他|她|供应商|厂商|那边|说|给我们|给我|发我们))",
     perfective=r"了(?!解)|过(?:了|的)",
     tail_question=(r"^\s*(?:您|你|你们|贵方)?(?:那边)?(?:看)?(?:这样)?(?:是否|是不是)?(?:可以|行|合适|方便|OK|ok|需要)"
-                   r"(?:吗|么|不|呢)?\s*[？?。]?\s*$"),
+                   r"(?:吗|么|不|呢)?\s*(?:[？?。]\s*)?$"),
     continuation=r"^\s*(?:就是|不过|但是|但|只是|可惜|唯一)",
     commitment=(_ZH_FIRST_PERSON + r"[^，。？！?!]{0,12}?" + _ZH_FUTURE
                 + r"|" + _any("稍后", "马上", "随后", "尽快", "回头", "晚点", "这就", "争取", "预计", "计划", "确保",
@@ -164,7 +164,7 @@ ZH = _cues(
                  r"了(?:吗|没有?)\s*[？?]\s*$"),
     boilerplate=_any("如有", "如需", "有任何问题", "有问题(?:请|可以|随时)", "随时(?:联系|沟通)", "有事", "急事",
                      "紧急(?:事务|事宜|情况|问题)"),
-    question=r"[？?]\s*$|[吗呢]\s*[？?。]?\s*$|" + _any("能否", "可否", "可不可以", "能不能", "是否可以", "是否能"),
+    question=r"[？?]\s*$|[吗呢]\s*(?:[？?。]\s*)?$|" + _any("能否", "可否", "可不可以", "能不能", "是否可以", "是否能"),
     change=_any("延期", "推迟", "推后", "延后", "(?<!顺)延(?:到|至)", "顺延", "往后(?:推|挪|延)", "提前(?:到|至|[一两三几半\\d])", "往前(?:挪|提|移)",
                 "改成", "改为", "改到", "换成", "换为", "换(?:一|个|掉)", "改一下", "修改(?!意见|稿|版|后)",
                 # more scope, less scope, moved into another phase, remade, "a bit bigger"
@@ -267,20 +267,20 @@ ZH = _cues(
               r"(?:可以|行|没问题|方便|合适|有空|有时间|OK|ok|Ok|好|得)"
               r"(?:的)?(?:吗|么|呢|吧|啊)?|怎么样|如何|行吗|好吗|可以吗|方便吗|有空吗|行不行|可不可以"),
     past=_any("已经", "已(?!读)", "刚刚", "刚才", "刚", "之前已"),
-    done_tail=r"了\s*[。！!~～]?\s*$",
+    done_tail=r"了\s*(?:[。！!~～]\s*)?$",
     negation=_any("不会", "不能", "无法", "没法", "不了", "来不及", "赶不上", "不一定", "不周"),
     conditional=_any("如果", "假如", "若", "要是", "只要", "如有", "如需", "万一", "的话",
                      "(?:后面|以后|之后|后续|届时)(?:如)?有(?:调整|变化|变动|修改|更新)"),
     survey=(_any("满意度", "评分", "打分", "分数", "打", "给", "评") + r"[^，。！？!?\d]{0,8}?"
-            r"(?P<n>\d{1,3}|[一二三四五六七八九十]{1,3})\s*分(?!钟)|(?P<m>\d{1,2})\s*分\s*[（(]?\s*满分|"
-            r"^\s*(?P<k>\d{1,3})\s*分\s*[!！。~～]?\s*$"),
+            r"(?P<n>\d{1,3}|[一二三四五六七八九十]{1,3})\s*分(?!钟)|(?P<m>\d{1,2})\s*分\s*(?:[（(]\s*)?满分|"
+            r"^\s*(?P<k>\d{1,3})\s*分\s*(?:[!！。~～]\s*)?$"),
     survey_context=_any("满意", "评分", "打分", "分数", "满分", "(?i:rate|rating|score|out of)"),
     survey_fraction=r"(?<![\d/])(?P<n>\d{1,2})\s*/\s*(?P<d>10|5)(?!\d|/|\s*[（(][^）)]{0,3}[）)]|\s*[日号前后]|\s*[上下]午)",
     survey_doc=_any("问卷", "满意度", "满意程度", "评分", "打分", "调查", "推荐意愿", "回访", "(?i:nps|survey)"),
     # "服务态度 9", "沟通 8分", "满意度5颗星", "：9", "我选了10"
     survey_item=(r"(?:^|(?<=[:：\s])|(?<=选了)|(?<=填了)|(?<=[\u4e00-\u9fff]))(?<![\d.])(?P<n>\d{1,3})\s*"
                  r"(?<!满分)(?<!满分 )(?:(?P<unit>分|颗星|星)(?!钟|之|期|批|享|析|别|配|开|布|类|工|辨|散|成|为|公司|手|钱|支|行)"
-                 r"|(?:/\s*(?P<d>\d{1,3}))?(?=\s*(?:吧|了)?\s*[!！。.~～]?\s*$))"),
+                 r"|(?:/\s*(?P<d>\d{1,3}))?(?=\s*(?:(?:吧|了)\s*)?(?:[!！。.~～]\s*)?$))"),
     feedback=(r"(?P<neg>不太满意|不满意|不太喜欢|不喜欢|不好看|不太好|不太行|不够好|不理想|不专业|不协调|不统一|不清楚|"
               r"看不清|不符合|不对|有误|错别字|难看|一般般|一般(?!来说|情况|都|是|会|在|要|[\d一二两三四五六七八九十])|不是很好|不是特别|失望|粗糙|廉价|普通|单调|杂乱|拥挤|有点乱|太乱|丑|"
               r"(?<!不用)(?<!不要)(?<!别)(?:太|偏|有点|有些)(?!好|棒|漂亮|满意|感谢|谢谢)[\u4e00-\u9fff]|奇怪|怪怪的|不够[\u4e00-\u9fff]{1,2}|"
@@ -290,7 +290,7 @@ ZH = _cues(
               r"顺利|流畅|好(?:很|了)?多|紧凑|清楚|没得说|对了|很有[\u4e00-\u9fff]{1,2}|👍|"
               r"强多了|进步(?:很|挺)?大|提升(?:很|挺)?(?:大|明显)|(?:明显)?变快了|响应(?:速度)?(?:很|非常|特别)?快|点个?赞|"
               r"(?:整体|都|还|挺|基本|总体|大体)(?i:ok|okay)(?![A-Za-z]))"),
-    assent=r"^\s*(?:没有?问题|好的?|可以|OK|ok|Ok|行|嗯|对|是的|同意)\s*[，,！!。]?\s*$",
+    assent=r"^\s*(?:没有?问题|好的?|可以|OK|ok|Ok|行|嗯|对|是的|同意)\s*(?:[，,！!。]\s*)?$",
     work=_ZH_WORK,
     strong_feedback=_any("非常满意", "很满意", "不满意", "太棒了", "完美", "很失望", "非常失望"),
     risk_over=_any("追回", "恢复正常", "进度正常", "已(?:经)?(?:解决|修复|恢复|追上|定位)", "及时回复"),
@@ -635,7 +635,7 @@ EN = _cues(
     survey_doc=r"\b(?:survey|questionnaire|satisf\w*|rating|rate|score|nps|recommend|scale of)\b",
     # "Communication: 8", "A: 7", "pulse survey - 9", "6 points", "8 for value for money", "5!"
     survey_item=(r"(?:^|(?<=[:\s]))(?<![\d.])(?P<n>\d{1,3})(?:\s*(?P<unit>points?|stars?)\b"
-                 r"|(?:\s*/\s*(?P<d>\d{1,3}))?(?=\s*[!.。！]?\s*$|\s+for\s+[a-z]))"),
+                 r"|(?:\s*/\s*(?P<d>\d{1,3}))?(?=\s*(?:[!.。！]\s*)?$|\s+for\s+[a-z]))"),
     survey_not=r"\b(?:from \d{1,2} to \d{1,2}|scale of|on a scale)\b",
     survey_context=r"\b(?:rate|rating|score|satisf\w*|out of)\b",
     survey_fraction=r"(?<![\d/])(?P<n>\d{1,2})\s*(?:/|out of)\s*(?P<d>10|5)\b",
@@ -680,7 +680,7 @@ EN = _cues(
                      r"impressed|spot on|exactly what we|(?:gone|went) down (?:really |very )?well|went smoothly|"
                      r"very productive|competent|responsive|solid|too slow|slowly|cheap|cramped|(?:not |un)acceptable|"
                      r"bumpy|too high|satisfied|happy with|complimented|it worked)\b"),
-    assent=r"^\s*(?:ok|okay|sure|great|perfect|yes|yep|sounds good|fine|all good|thanks)\s*[,!.]?\s*$",
+    assent=r"^\s*(?:ok|okay|sure|great|perfect|yes|yep|sounds good|fine|all good|thanks)\s*(?:[,!.]\s*)?$",
     chitchat=(r"^(?:hi|hello|hey|dear|thanks|thank you|many thanks|cheers|best|regards|kind regards|"
               r"best regards|noted|got it)\b[^.?!]{0,30}[.!]?\s*$"),
 )

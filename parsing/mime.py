@@ -17,11 +17,15 @@ raises on bad headers) and owns the parts where the stdlib falls short:
   unknown charsets (`_decode_header`); 8-bit bytes under a 7-bit label (ISO-2022-JP that is
   really Shift_JIS); header values folded without indentation (`_repair_folding`); a sender
   taken from Sender or Reply-To when From has no address;
-- HTML-only mail is turned into readable text by `html_to_text` (`_HtmlText`, over the
-  stdlib `html.parser`): the HTML libraries listed on PyPI
-  (inscriptis, html2text, selectolax) would add a compiled or Markdown-oriented dependency
-  for what is ~120 lines, and mailbot wants one thing they do not do: blockquotes rendered
-  as "> " lines, so that quote removal works the same on HTML and plain mail.
+- HTML-only mail is turned into readable text by `html_to_text` (`_HtmlText`, a target of
+  lxml's libxml2 HTML parser, which calls it per tag and text and builds no tree). libxml2
+  because it is linear on broken markup where the stdlib `html.parser` is quadratic (a
+  600 KB mutant took 9 s); the rendering is ours because the HTML-to-text libraries
+  (inscriptis, html2text) do not do the one thing mailbot wants: blockquotes rendered as "> "
+  lines, so that quote removal works the same on HTML and plain mail;
+- bounded work on hostile mail: header values, boundaries, multipart counts, part sizes and
+  References are capped before the stdlib sees them (the constants below say why), the rest
+  kept raw and noted in `Email.defects`.
 
 `read_email` raises `ParseError` only for input that is not mail at all; any other failure
 inside is caught, logged and turned into a defect note, so mutated mail never crashes a batch.
@@ -43,8 +47,10 @@ import html as htmllib
 import logging
 import quopri
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass, field
-from html.parser import HTMLParser
+
+import lxml.etree
 
 from parsing.errors import ParseError
 from parsing.model import Address, Attachment, CalendarPart, Email
@@ -122,7 +128,7 @@ _ENCODED_WORD = re.compile(r"=\?([^?\s]+)\?([qQbB])\?([^?]*)\?=")
 _MSGID = re.compile(r"<[^<>\s]+>")
 _FOLD = re.compile(r"\r?\n[ \t]*")
 _METHOD_LINE = re.compile(r"^METHOD[;:][^\r\n]*?([A-Za-z-]+)\s*$", re.MULTILINE | re.IGNORECASE)
-_META_CHARSET = re.compile(rb"""<meta[^>]+charset=["']?([A-Za-z0-9_:.\-]+)""", re.IGNORECASE)
+_META_CHARSET = re.compile(rb"""<meta[^>]{1,500}?charset=["']?([A-Za-z0-9_:.\-]+)""", re.IGNORECASE)
 _CALENDAR_TYPES = ("text/calendar", "application/ics", "text/x-vcalendar")
 
 _DEFECT_WORDS = {
@@ -140,13 +146,27 @@ _DEFECT_WORDS = {
 # Bounded work: a message nested deeper than this (multipart declarations) is not taken apart;
 # its text is read raw instead. Real mail nests a handful of levels (mixed > related > alternative).
 MAX_BOUNDARIES = 100
+# RFC 2046 allows 70 characters; the standard library compiles a boundary into a pattern, which
+# takes seconds for one of a megabyte.
+MAX_BOUNDARY_LENGTH = 1000
+_LONG_BOUNDARY = re.compile(rb'boundary\s*=\s*"?[^";\s]{%d}' % MAX_BOUNDARY_LENGTH, re.IGNORECASE)
+_BOUNDARY_PARAM = re.compile(rb'boundary\s*=\s*("[^"]*"?|[^;\s]*)', re.IGNORECASE)
+# Longer header values are cut before anything reads them (the standard library's parameter
+# parser is quadratic: a 700 KB Content-Type took 20 s). References keep their first kilobyte
+# (the thread's root) and their end (the nearest messages); the rest their beginning.
+MAX_HEADER_LENGTH = 32_768
+# Characters of one text or HTML part that are read (the rest stays in the raw message). A long
+# real mail is tens of thousands; HTML newsletters a few hundred thousand.
+MAX_PART_CHARS = 1_000_000
 
 
 def read_email(raw: bytes, *, fallback_date: dt.datetime | None = None) -> Email:
     """Decode one raw message; see the module docstring. Raises ParseError for non-mail."""
     raw = _check_is_mail(raw)
     if raw.lower().count(b"boundary=") > MAX_BOUNDARIES:
-        return _headers_and_raw_body(raw, fallback_date)
+        return _headers_and_raw_body(raw, fallback_date, f"more than {MAX_BOUNDARIES} MIME multiparts")
+    if _LONG_BOUNDARY.search(raw):
+        return _headers_and_raw_body(raw, fallback_date, f"a MIME boundary over {MAX_BOUNDARY_LENGTH} characters")
     try:
         return _read(raw, fallback_date)
     except Exception as exc:  # noqa: BLE001 - damaged mail must never crash a batch
@@ -239,6 +259,7 @@ def _read(raw: bytes, fallback_date: dt.datetime | None) -> Email:
     defects: list[str] = []
     raw = _repair_folding(raw, defects)
     msg = _parse_bytes(raw)
+    _cut_long_headers(msg, defects)
     parts = _Parts(defects=defects)
     _collect(msg, parts, depth=0)
     _note_stdlib_defects(msg, defects)
@@ -296,20 +317,20 @@ def _inner_message_text(msg: email.message.Message, defects: list[str]) -> str:
     return ""
 
 
-def _headers_and_raw_body(raw: bytes, fallback_date: dt.datetime | None) -> Email:
-    """A message nested too deep to take apart: its own headers are read as usual, its body is
-    kept as raw text."""
+def _headers_and_raw_body(raw: bytes, fallback_date: dt.datetime | None, why: str) -> Email:
+    """A message whose MIME structure is too costly to take apart (`why`): its own headers are
+    read as usual, its body is kept as raw text."""
     cut = re.search(rb"\r?\n\r?\n", raw)
     head, body = (raw[: cut.start()], raw[cut.end() :]) if cut else (raw, b"")
     try:
-        outer = _read(head + b"\r\n\r\n", fallback_date)
+        outer = _read(_BOUNDARY_PARAM.sub(b"", head) + b"\r\n\r\n", fallback_date)
     except Exception as exc:  # noqa: BLE001 - damaged mail must never crash a batch
         return _raw_fallback(raw, fallback_date, exc)
     text, _ = _decode_bytes(body, None)
     return dataclasses.replace(
         outer,
         text=_normalise_newlines(text).strip("\n"),
-        defects=(*outer.defects, f"more than {MAX_BOUNDARIES} MIME multiparts: not taken apart; raw text kept"),
+        defects=(*outer.defects, f"{why}: not taken apart; raw text kept"),
     )
 
 
@@ -395,6 +416,22 @@ def _collect_leaf(part: email.message.Message, ctype: str, acc: _Parts) -> None:
 # --- headers ---------------------------------------------------------------------------
 
 
+def _cut_long_headers(msg: email.message.Message, defects: list[str]) -> None:
+    """Every header value of every part at most MAX_HEADER_LENGTH characters (see there)."""
+    for part in msg.walk():
+        items = part.items()
+        if all(len(value) <= MAX_HEADER_LENGTH for _, value in items if isinstance(value, str)):
+            continue
+        for name in {name for name, _ in items}:
+            del part[name]
+        for name, value in items:
+            if isinstance(value, str) and len(value) > MAX_HEADER_LENGTH:
+                defects.append(f"{name} header of {len(value):,} characters cut to {MAX_HEADER_LENGTH:,}")
+                keep_end = name.lower() in ("references", "in-reply-to")
+                value = value[:1024] + " " + value[1025 - MAX_HEADER_LENGTH :] if keep_end else value[:MAX_HEADER_LENGTH]
+            part[name] = value
+
+
 def _raw_header_values(msg: email.message.Message, name: str) -> list[str]:
     values = msg.get_all(name) or []
     return [v if isinstance(v, str) else str(v) for v in values]
@@ -426,9 +463,9 @@ def _decode_header(value: str, defects: list[str], hint: str | None = None) -> s
         value, note = _decode_raw_header(raw, hint)
         if note:
             defects.append(f"header: {note}")
-    if "=?" not in value:
-        return value.strip()
-    return _decode_words(value, defects).strip()
+    if "=?" in value:
+        value = _decode_words(value, defects)
+    return _SURROGATE.sub("\ufffd", value).strip()
 
 
 def _decode_raw_header(raw: bytes, hint: str | None) -> tuple[str, str | None]:
@@ -604,6 +641,9 @@ def _part_text(part: email.message.Message, defects: list[str]) -> str:
     text, note = _decode_bytes(payload, label)
     if note:
         defects.append(f"{part.get_content_type()} part: {note}")
+    if len(text) > MAX_PART_CHARS:
+        defects.append(f"{part.get_content_type()} part of {len(text):,} characters: only the first {MAX_PART_CHARS:,} were read")
+        text = text[:MAX_PART_CHARS]
     if part.get_content_type() == "text/plain" and "&nbsp;" in text:
         # QQ Mail and some webmails put HTML entities into their text/plain parts
         text = htmllib.unescape(text)
@@ -623,8 +663,18 @@ def _part_charset(part: email.message.Message) -> str | None:
     return charset.strip().strip('"').lower() or None
 
 
+# A lone surrogate is no character: UTF-7 and other decoders let one through, and it cannot be
+# encoded again (SQLite, OpenCC and spaCy all raise on it). It becomes U+FFFD.
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
 def _decode_bytes(data: bytes, label: str | None) -> tuple[str, str | None]:
     """Decode bytes by their label, or by trying utf-8, gb18030, latin-1. Returns (text, note)."""
+    text, note = _decode_labelled(data, label)
+    return _SURROGATE.sub("\ufffd", text), note
+
+
+def _decode_labelled(data: bytes, label: str | None) -> tuple[str, str | None]:
     if label:
         codec = _codec(label)
         if codec is None:
@@ -792,11 +842,19 @@ _SKIP_TAGS = frozenset({"script", "style", "head", "title", "template", "noscrip
 _PARAGRAPH_TAGS = frozenset({"p", "h1", "h2", "h3", "h4", "h5", "h6", "table", "ul", "ol", "pre"})
 
 
-class _HtmlText(HTMLParser):
-    """Readable text from HTML: blocks become lines, lists '- item', tables 'a | b' rows."""
+_HTML_SPACES = re.compile(r"[ \t\u00a0\u3000]+")
+_QUOTE_DEPTH = 50  # '> ' marks at most this deep: 10,000 nested blockquotes are not 20,000 characters a line
+
+
+class _HtmlText:
+    """Readable text from HTML: blocks become lines, lists '- item', tables 'a | b' rows.
+
+    The target of lxml's HTML parser (libxml2): it is given tags and text as the parser meets
+    them and builds no tree. libxml2, not `html.parser`: the standard library's parser takes
+    quadratic time on some broken markup (unclosed tags, long runs of '<'), which hostile mail
+    can hold by the megabyte."""
 
     def __init__(self) -> None:
-        super().__init__(convert_charrefs=True)
         self.lines: list[str] = []
         self.current: list[str] = []
         self.skip = 0
@@ -805,16 +863,18 @@ class _HtmlText(HTMLParser):
         self.cells_in_row = 0
 
     def _break(self, blank: bool = False) -> None:
-        line = "".join(self.current)
-        if self.pre == 0:
-            line = re.sub(r"[ \t\u00a0\u3000]+", " ", line).strip()
-        if line:
-            self.lines.append("> " * self.quote + line)
-        self.current = []
+        if self.current:
+            line = "".join(self.current)
+            if self.pre == 0:
+                line = _HTML_SPACES.sub(" ", line).strip()
+            if line:
+                self.lines.append("> " * min(self.quote, _QUOTE_DEPTH) + line)
+            self.current = []
         if blank and self.lines and self.lines[-1] != "":
             self.lines.append("")
 
-    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+    def start(self, tag: str, attrib: Mapping[str, str]) -> None:
+        tag = str(tag).lower()
         if tag in _SKIP_TAGS:
             self.skip += 1
         elif tag == "br":
@@ -835,7 +895,7 @@ class _HtmlText(HTMLParser):
             self._break(blank=True)
             self.quote += 1
         elif tag == "img":
-            alt = dict(attrs).get("alt")
+            alt = attrib.get("alt")
             if alt and alt.strip():
                 self.current.append(f"[{alt.strip()}]")
         elif tag in _BLOCK_TAGS:
@@ -843,7 +903,8 @@ class _HtmlText(HTMLParser):
             if tag == "pre":
                 self.pre += 1
 
-    def handle_endtag(self, tag: str) -> None:
+    def end(self, tag: str) -> None:
+        tag = str(tag).lower()
         if tag in _SKIP_TAGS:
             self.skip = max(0, self.skip - 1)
         elif tag == "blockquote":
@@ -855,7 +916,7 @@ class _HtmlText(HTMLParser):
             if tag == "pre":
                 self.pre = max(0, self.pre - 1)
 
-    def handle_data(self, data: str) -> None:
+    def data(self, data: str) -> None:
         if self.skip:
             return
         if self.pre:
@@ -867,6 +928,12 @@ class _HtmlText(HTMLParser):
             return
         self.current.append(re.sub(r"\s+", " ", data))
 
+    def comment(self, text: str) -> None:
+        pass
+
+    def close(self) -> str:
+        return self.text()
+
     def text(self) -> str:
         self._break()
         while self.lines and self.lines[-1] == "":
@@ -876,10 +943,11 @@ class _HtmlText(HTMLParser):
 
 def html_to_text(html: str) -> str:
     """Readable plain text from an HTML body (never raises)."""
-    parser = _HtmlText()
+    target = _HtmlText()
+    parser = lxml.etree.HTMLParser(target=target, recover=True, no_network=True, remove_comments=True, remove_pis=True)
     try:
-        parser.feed(html)
+        parser.feed(html.replace("\x00", ""))
         parser.close()
-    except Exception:  # noqa: BLE001 - html.parser can trip on pathological markup
+    except Exception:  # noqa: BLE001 - libxml2 gives up on some markup; what was read is kept
         logger.debug("HTML parser failed; keeping what was read so far")
-    return parser.text()
+    return target.text()

@@ -54,14 +54,14 @@ _BANNER_WORDS = (
     r"исходное сообщение|пересылаемое сообщение|元のメッセージ|転送されたメッセージ"
 )
 _BANNER = re.compile(
-    rf"^\s*[>\s]*[-_=*~]{{2,}}\s*({_BANNER_WORDS})\s*[-_=*~]{{2,}}\s*$|"
-    rf"^\s*[-_=*~]*\s*({_BANNER_WORDS})\s*[:：]?\s*[-_=*~]*\s*$",
+    rf"^[>\s]*[-_=*~]{{2,}}\s*({_BANNER_WORDS})\s*[-_=*~]{{2,}}\s*$|"
+    rf"^\s*(?:[-_=*~]+\s*)?({_BANNER_WORDS})\s*(?:[:：]\s*)?(?:[-_=*~]+\s*)?$",
     re.IGNORECASE,
 )
 _FORWARD_INTRO = re.compile(
     r"^\s*(begin forwarded message|开始转发的邮件|下面是被转发的邮件|以下是转发的邮件|"
     r"anfang der weitergeleiteten nachricht|début du message réexpédié|"
-    r"inicio del mensaje reenviado|mensagem encaminhada)\s*[:：]?\s*$",
+    r"inicio del mensaje reenviado|mensagem encaminhada)\s*(?:[:：]\s*)?$",
     re.IGNORECASE,
 )
 _LEAD_IN = re.compile(r"^\s*([-=_*~]{3,}|[^\s:：]{1,12}( [^\s:：]{1,10})? ?[:：].{0,30}\d{1,2}:\d{2})\s*$")
@@ -80,11 +80,11 @@ _OTHER_KEYS = (
     r"宛先|件名|받는 사람|제목|wysłano|temat|odesláno|komu|předmět"
 )
 _HEADER_KEY = re.compile(
-    rf"^\s*[*\[]?\s*({_FROM_KEYS}|{_OTHER_KEYS})\s*[*\]]?\s*[:：]\s*\S?", re.IGNORECASE
+    rf"^\s*(?:[*\[]\s*)?({_FROM_KEYS}|{_OTHER_KEYS})\s*[*\]]?\s*[:：]\s*\S?", re.IGNORECASE
 )
-_FROM_KEY = re.compile(rf"^\s*[*\[]?\s*({_FROM_KEYS})\s*[*\]]?\s*[:：]", re.IGNORECASE)
+_FROM_KEY = re.compile(rf"^\s*(?:[*\[]\s*)?({_FROM_KEYS})\s*[*\]]?\s*[:：]", re.IGNORECASE)
 _DATE_KEY = re.compile(
-    r"^\s*[*\[]?\s*(sent|date|发送时间|發送時間|时间|時間|日期|寄件日期|gesendet|datum|envoyé|"
+    r"^\s*(?:[*\[]\s*)?(sent|date|发送时间|發送時間|时间|時間|日期|寄件日期|gesendet|datum|envoyé|"
     r"inviato|enviado|fecha|verzonden)\s*[*\]]?\s*[:：]",
     re.IGNORECASE,
 )
@@ -95,12 +95,12 @@ _INLINE_KEY = re.compile(
     r"betreff|envoyé|objet)\s*[:：]\s*\S",
     re.IGNORECASE,
 )
-_TO_KEY = re.compile(r"^\s*[*\[]?\s*(to|subject|收件人|主题|an|betreff)\s*[*\]]?\s*[:：]", re.I)
+_TO_KEY = re.compile(r"^\s*(?:[*\[]\s*)?(to|subject|收件人|主题|an|betreff)\s*[*\]]?\s*[:：]", re.I)
 WROTE_TAIL = 80  # longer than any "… wrote:" ending _WROTE_END knows
 _WROTE_END = re.compile(
     r"(wrote|writes|sent|het volgende geschreven|geschreven|đã viết|schrieb|a écrit|ha scritto|escribió|escreveu|schreef|skrev|kirjoitti|"
     r"napisał\(a\)|napisał|napsal\(a\)|napsal|написал\(а\)|написал|írta|yazdı|"
-    r"写道|寫道|写到|書きました|のメッセージ)\s*[:：]?\s*-*\s*$",
+    r"写道|寫道|写到|書きました|のメッセージ)\s*(?:[:：]\s*)?-*\s*$",
     re.IGNORECASE,
 )
 _WROTE_START = re.compile(
@@ -137,7 +137,7 @@ _DISCLAIMER = re.compile(
     re.IGNORECASE,
 )
 _SIGNOFF = re.compile(
-    r"^\s*(best|kind|warm|warmest|many|with)?\s*(regards|wishes|rgds|greetings)\b.{0,20}$|"
+    r"^\s*(?:(best|kind|warm|warmest|many|with)\s*)?(regards|wishes|rgds|greetings)\b.{0,20}$|"
     r"^\s*(best|cheers|thanks|thank you|thanks again|thanks a lot|many thanks|thx|ta|"
     r"sincerely|yours( sincerely| truly| faithfully)?|respectfully|br|b\.r\.?|brgds|"
     r"all the best|take care|talk soon|mit freundlichen grüßen|viele grüße|gruß|grüße|"
@@ -147,7 +147,7 @@ _SIGNOFF = re.compile(
     r"hilsen|mvh|kh|vh|groeten|met vriendelijke groeten?|saluti|cordiali saluti|distinti saluti|"
     r"un saludo|atentamente|abraços|atenciosamente|с уважением|よろしくお願いします|"
     r"此致|敬礼|此致敬礼|此致 敬礼|祝好|祝顺利|祝工作顺利|顺祝\s*商祺|顺颂\s*商祺|谢谢|多谢|感谢|"
-    r"谢谢您|非常感谢|万分感谢|致礼|祝商祺|best wishes)\s*[,.!，。！~～]*\s*$",
+    r"谢谢您|非常感谢|万分感谢|致礼|祝商祺|best wishes)\s*(?:[,.!，。！~～]+\s*)?$",
     re.IGNORECASE,
 )
 # '-Bob', '- roman', '~ 王芳': a name signed under a dash; see _name_mark

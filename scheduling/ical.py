@@ -588,7 +588,7 @@ def _party(value: object) -> Party | None:
 
 
 _MAILTO = re.compile(r"mailto:\s*([^\s\"<>;:,]+@[^\s\"<>;:,]+)", re.IGNORECASE)
-_BARE = re.compile(r"([^\s\"<>;:,]+@[^\s\"<>;:,]+)")
+_BARE = re.compile(r"(?<![^\s\"<>;:,])([^\s\"<>;:,]+@[^\s\"<>;:,]+)")  # from a run's start only: linear
 
 
 def _address_of(value: object) -> str:

@@ -21,6 +21,7 @@ import pytest
 from corpus_files import raw_messages
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from test_fuzz_mime import fuzz  # bench/fuzz.py, loaded once
 
 from parsing import Context, extract
 from parsing.errors import ParseError
@@ -163,20 +164,6 @@ def _nul(raw: bytes, position: int, count: int) -> bytes:
     return raw[:i] + b"\x00" * count + raw[i:]
 
 
-def _newlines(raw: bytes, how: str) -> bytes:
-    if how == "crlf_to_lf":
-        return raw.replace(b"\r\n", b"\n")
-    if how == "lf_to_crlf":
-        return raw.replace(b"\r\n", b"\n").replace(b"\n", b"\r\n")
-    if how == "lf_to_cr":
-        return raw.replace(b"\r\n", b"\n").replace(b"\n", b"\r")
-    if how == "drop_cr":
-        return raw.replace(b"\r", b"")
-    if how == "drop_lf":
-        return raw.replace(b"\n", b"")
-    return raw.replace(b"\n", b"\n\n")  # double
-
-
 def _newline_at(raw: bytes, position: int, data: bytes) -> bytes:
     i = _at(raw, position)
     return raw[:i] + data + raw[i:]
@@ -193,7 +180,7 @@ _MUTATORS = {
     "encoded_word": _encoded_word,
     "long_line": _long_line,
     "nul": _nul,
-    "newlines": _newlines,
+    "newlines": fuzz.newline_variant,
     "newline_at": _newline_at,
 }
 

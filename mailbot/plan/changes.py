@@ -69,8 +69,8 @@ _REPLACES = cue(r"换成|换掉|替换|改版|改成|改为|改用|\b(?:replace|
 # What the project builds, named in an ask ("could the portal text customers…", "小程序能不能…").
 _PRODUCT = cue(r"小程序|系统|平台|网站|官网|后台|\b(?:portal|app|site|website|platform|system|dashboard|mini-?program|tool)\b", re.I)
 # The figures of an assessment: money, days, weeks.
-_FIGURES = cue(r"\d[\d,.]*\s*(?:万|元|块|人天|个?工作日|天|周|个?星期|小时|\b(?:k|(?:working |business |man[- ]|person[- ])?(?:days?|weeks?|hours?)|sprints?)\b)|[£$€¥￥]\s?\d|"
-                      r"\b(?:rmb|cny|usd|eur|gbp|hkd|sgd)\s?\d|\d[\d,.]*\s?(?:rmb|cny|usd|eur|gbp|hkd|sgd)\b", re.I)
+_FIGURES = cue(r"(?<![\d,.])\d[\d,.]*\s*(?:万|元|块|人天|个?工作日|天|周|个?星期|小时|\b(?:k|(?:working |business |man[- ]|person[- ])?(?:days?|weeks?|hours?)|sprints?)\b)|[£$€¥￥]\s?\d|"
+                      r"\b(?:rmb|cny|usd|eur|gbp|hkd|sgd)\s?\d|(?<![\d,.])\d[\d,.]*\s?(?:rmb|cny|usd|eur|gbp|hkd|sgd)\b", re.I)
 _NO_IMPACT = cue(r"不影响|没有影响|无影响|不额外(?:收费|收取)|不另收费|免费|\b(?:no (?:impact|effect) on|no extra (?:cost|charge)|"
                         r"at no (?:extra |additional )?(?:cost|charge)|free of charge|doesn't affect|does not affect|won't affect)\b", re.I)
 FRAGMENT = 0  # a change naming this many things or fewer, once its asking words are gone, says none of its own ("能不能加上？")

@@ -38,7 +38,7 @@ def route(store: Store, settings: Settings, email: Email) -> Route:
     return Route(winners[0], "participants")
 
 
-_TAG = re.compile(r"[\[【]([^\]】]+)[\]】]")
+_TAG = re.compile(r"[\[【]([^\[【\]】]{1,100})[\]】]")  # bounded: "[[[[…" must not rescan the subject from every bracket
 
 
 def _tagged(subject: str, project: Project) -> bool:
