@@ -155,6 +155,7 @@ _BOUNDARY_PARAM = re.compile(rb'boundary\s*=\s*("[^"]*"?|[^;\s]*)', re.IGNORECAS
 # parser is quadratic: a 700 KB Content-Type took 20 s). References keep their first kilobyte
 # (the thread's root) and their end (the nearest messages); the rest their beginning.
 MAX_HEADER_LENGTH = 32_768
+MAX_ADDRESS_FIELDS = 10  # copies of one address header read (RFC 5322 allows one; 5,000 took seconds)
 # Characters of one text or HTML part that are read (the rest stays in the raw message). A long
 # real mail is tens of thousands; HTML newsletters a few hundred thousand.
 MAX_PART_CHARS = 1_000_000
@@ -547,6 +548,9 @@ def _addresses(msg: email.message.Message, name: str, defects: list[str], hint: 
     values = _raw_header_values(msg, name)
     if not values:
         return []
+    if len(values) > MAX_ADDRESS_FIELDS:
+        defects.append(f"{len(values):,} {name} headers; the first {MAX_ADDRESS_FIELDS} were read")
+        values = values[:MAX_ADDRESS_FIELDS]
     out: list[Address] = []
     for value in values:
         value = _FOLD.sub(" ", value)

@@ -80,3 +80,11 @@ def test_a_thread_of_twenty_thousand_references_keeps_its_first_and_latest() -> 
     assert len(email.references) == MAX_REFERENCES
     assert email.references[0] == "<m0@huajin.example>" and email.references[-1] == "<m19999@huajin.example>"
     assert email.thread_ids[0] == "<m19999@huajin.example>"
+
+
+def test_five_thousand_cc_headers_are_read_in_bounded_time() -> None:
+    cc = b"".join(b"Cc: " + b", ".join(b"p%d.%d@huajin.example" % (n, m) for m in range(30)) + b"\r\n" for n in range(5_000))
+    started = time.process_time()
+    email = extract(HEAD + cc + PLAIN + b"ok\r\n", CONTEXT).email
+    assert time.process_time() - started < BOUND
+    assert len(email.cc) == 300 and any("5,000 cc headers" in d for d in email.defects)
