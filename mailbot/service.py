@@ -16,7 +16,7 @@ from email.parser import BytesHeaderParser
 from email.policy import compat32
 from typing import TYPE_CHECKING, Any
 
-from mailbot import compose, digest, echo, outbox, trust
+from mailbot import commands, compose, digest, echo, outbox, trust
 from mailbot.clock import Clock, system_clock
 from mailbot.config import Project, Settings
 from mailbot.lifecycle import Cause, ChangeStatus, MessageState
@@ -40,6 +40,7 @@ from mailbot.store import Store, content_hash, iso, message_key, open_store
 from mailbot.store.messages import Processed
 from mailbot.store.records import StoredMessage
 from parsing import ParseError
+from parsing.commands import Command
 from parsing.model import Category, Email, Extraction
 from scheduling import cadence
 
@@ -263,11 +264,14 @@ class Mailbot:
                 extraction = echo.without_own_words(extraction, heard)
                 project = self.settings.project(where.project_key)
                 verdict = trust.judge(self.settings, self.store, project, email)
-                if verdict.trusted:
+                orders = self._commands_in(project, extraction)
+                if verdict.standing is trust.Standing.TEAM and orders:
+                    reason, queued = self._obey(project, extraction, orders, answerable, now)
+                elif verdict.trusted:
                     trust.admit_recipients(self.store, self.settings, project, email)
                     findings, queued = len(extraction.findings), self._apply_findings(project, extraction, key, answerable, now)
                 else:
-                    reason, queued = self._keep_for_review(project, extraction, row_id, verdict, now)
+                    reason, queued = self._keep_for_review(project, extraction, row_id, verdict, now, commanding=bool(orders))
             self.store.messages.record(
                 row_id,
                 Processed(
@@ -289,16 +293,52 @@ class Mailbot:
             )
         return Outcome(source, email.message_id, str(state), where.project_key, reason, findings, queued)
 
+    def _commands_in(self, project: Project, extraction: Extraction) -> list[Command]:
+        """The command lines of a team address's mail to mailbot (a reply to it, or tagged)."""
+        email = extraction.email
+        if not trust.is_team_domain(self.settings, email.sender.address if email.sender else None) \
+                and not (email.sender and (person := project.stakeholder(email.sender.address)) and person.party == "us"):
+            return []  # the client's "CR-3 accepted" is the client accepting: the plan reads it
+        if not commands.addressed_to_mailbot(self.store, project, extraction):
+            return []
+        return commands.commands_in(extraction, reference=(email.date or self.clock()).astimezone(self.settings.team.zone))
+
+    def _obey(self, project: Project, extraction: Extraction, orders: list[Command], answerable: bool, now: dt.datetime) -> tuple[str, int]:
+        """A proven team member's commands: carried out once, answered once with what changed."""
+        email = extraction.email
+        sender = email.sender.address if email.sender else ""
+        message_id = email.message_id or f"<{content_hash(extraction.body.encode())}@mailbot.invalid>"
+        report = commands.Executor(self.store, self.settings, project, message_id, sender, now).run(orders)
+        if not report.results or not answerable or email.sender is None:
+            return f"{len(orders)} command(s), obeyed already or not answered", 0
+        person = project.stakeholder(sender)
+        recipient = compose.Person(person.name if person and person.name else email.sender.name, sender)
+        language = extraction.language if extraction.language in ("zh", "en") else project.language
+        rendered = compose.render("command", language, {
+            **compose.base_context(self.settings.team, project),
+            "recipient": {"name": recipient.name, "address": recipient.address},
+            "original": {"subject": email.subject},
+            "results": [{"line": r.command.line, "verb": r.verb, "outcome": r.outcome, "target": r.target, "old": r.old, "new": r.new,
+                         "reason": r.reason} for r in report.results],
+        })
+        message = compose.build_message(rendered=rendered, sender=compose.team_person(self.settings.team), to=[recipient], kind="command",
+                                        reply=True, now=now, in_reply_to=email.message_id, references=email.references)
+        queued = outbox.queue(self.store, project_key=project.key, kind="command", dedupe_key=f"command:{message_id}", message=message,
+                              now=now, cause=Cause.message(email.message_id, "answer to commands"),
+                              per_address_per_hour=self.settings.outbox.per_address_per_hour)
+        counts = {outcome: sum(r.outcome == outcome for r in report.results) for outcome in ("done", "unchanged", "refused", "unclear")}
+        return "commands: " + ", ".join(f"{n} {outcome}" for outcome, n in counts.items() if n), int(queued is not None)
+
     def _keep_for_review(self, project: Project, extraction: Extraction, row_id: int, verdict: trust.Verdict,
-                         now: dt.datetime) -> tuple[str, int]:
+                         now: dt.datetime, *, commanding: bool = False) -> tuple[str, int]:
         """A stranger's message: kept and listed for the team, acted on in no way; a forgery of a
-        team address also alerts the team."""
+        team address, or commands from a team address that is not proven, also alert the team."""
         email = extraction.email
         sender = email.sender.address if email.sender else ""
         self.store.review.add(project_key=project.key, kind="stranger", item="messages", item_id=row_id, message_id=email.message_id,
                               text=email.subject[:200], confidence=0.0, reason=f"{sender}: {verdict.reason}", at=iso(now))
-        queued = self._alert_suspect(project, email, verdict, now) if verdict.forged else 0
-        return f"not acted on: {verdict.reason}; kept for the team's review", queued
+        queued = self._alert_suspect(project, email, verdict, now) if verdict.forged or commanding else 0
+        return f"not acted on{' (commands refused)' if commanding else ''}: {verdict.reason}; kept for the team's review", queued
 
     def _alert_suspect(self, project: Project, email: Email, verdict: trust.Verdict, now: dt.datetime) -> int:
         team = [compose.Person(s.name, s.address) for s in project.stakeholders if s.party == "us"] or [compose.team_person(self.settings.team)]

@@ -105,6 +105,11 @@ class Watcher:
     async def run(self, *, once: bool = False) -> None:
         """Watch until `stop` is set (or, with `once`, until the folder has been handled)."""
         failures = 0
+        team = self.bot.settings.team
+        if team.trust != "domain" and not team.trusted_authserv_id:
+            logger.warning("team commands by mail are disabled, and no team mail counts as the team's: [team] trusted_authserv_id "
+                           "is not set, so no Authentication-Results can prove a team sender (set it to your receiving server's "
+                           "authserv-id, or trust = \"domain\" on a closed network)")
         self._warm = asyncio.create_task(asyncio.to_thread(self.bot.warm_up))
         try:
             while not self.stop.is_set():

@@ -25,9 +25,9 @@ def route(store: Store, settings: Settings, email: Email) -> Route:
         if project_key is not None:
             return Route(project_key, "thread")
     # a [tag] names a project only for someone who belongs to it: a client cannot write into another client's project
-    tagged = [p.key for p in settings.projects if _tagged(email.subject, p) and trust.may_route(settings, store, p, email)]
-    if len(tagged) == 1:
-        return Route(tagged[0], "subject")
+    by_tag = [p.key for p in settings.projects if tagged(email.subject, p) and trust.may_route(settings, store, p, email)]
+    if len(by_tag) == 1:
+        return Route(by_tag[0], "subject")
     scores = {p.key: _participant_score(p, email, settings) for p in settings.projects}
     best = max(scores.values(), default=0)
     if best == 0:
@@ -41,7 +41,7 @@ def route(store: Store, settings: Settings, email: Email) -> Route:
 _TAG = re.compile(r"[\[【]([^\[【\]】]{1,100})[\]】]")  # bounded: "[[[[…" must not rescan the subject from every bracket
 
 
-def _tagged(subject: str, project: Project) -> bool:
+def tagged(subject: str, project: Project) -> bool:
     return any(tag.strip() in (project.key, project.name, project.tag) for tag in _TAG.findall(subject))
 
 

@@ -33,7 +33,7 @@ from sqlite_utils import Database
 from mailbot.errors import StoreError
 from mailbot.store.core import Core, autocommit, connect, content_hash, iso, message_key
 from mailbot.store.items import ChangeRequests, Findings, Items, Reactions
-from mailbot.store.links import RecurringLines, ReviewList, Sources
+from mailbot.store.links import CommandLog, RecurringLines, ReviewList, Sources
 from mailbot.store.meetings import Meetings
 from mailbot.store.messages import Bookkeeping, Messages
 from mailbot.store.outbox import OutboxTable
@@ -60,6 +60,7 @@ class Store(Core):
         self.sources = Sources(self)
         self.review = ReviewList(self)
         self.recurring = RecurringLines(self)
+        self.commands = CommandLog(self)
 
     def close(self) -> None:
         self.conn.close()

@@ -201,6 +201,17 @@ class Core:
         self.record_history(row["project_key"], table, row_id, "status", old, new, cause, at)
         return True
 
+    def put_back(self, table: str, row_id: int, column: str, old: str | None, now: str | None, project_key: str | None, cause: Cause,
+                 at: str) -> None:
+        """Undo one change the history holds: `column` of the row goes back to `old` (lifecycles
+        aside: an undo may go where no forward move may), written to the history as a change
+        of its own. `table` and `column` come from the history, which only the store writes."""
+        if table == "projects":
+            self.execute("UPDATE projects SET status = ?, finished_at = NULL, finished_by = NULL WHERE key = ?", [old, project_key])
+        else:
+            self.update(table, row_id, {column: old})
+        self.record_history(project_key, table, row_id, column, now, old, cause, at)
+
     def values_at(self, item: str, field: str, at: str) -> dict[int, str | None]:
         """Each `item` thing's `field` as the history has it at `at`: the last change not after it.
         Things created after `at` are absent."""

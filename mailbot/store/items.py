@@ -140,6 +140,13 @@ class Items:
         self.core.update("items", item.id, {"by": by, "updated_at": at})
         self.core.record_history(item.project_key, "items", item.id, "by", item.by, by, cause, at)
 
+    def set_who(self, item: Item, who: str, cause: Cause, at: str) -> None:
+        """The person who owes it (an address, or a name the team gave)."""
+        if who == item.who:
+            return
+        self.core.update("items", item.id, {"who": who, "updated_at": at})
+        self.core.record_history(item.project_key, "items", item.id, "who", item.who, who, cause, at)
+
     def set_milestone(self, item: Item, milestone_id: int | None) -> None:
         self.core.update("items", item.id, {"milestone_id": milestone_id})
 

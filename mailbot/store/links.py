@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
+from typing import Any
 
 from mailbot.store.core import Core
 from mailbot.store.records import ReviewEntry, Source
@@ -106,3 +107,38 @@ class RecurringLines:
                 )
                 out[digest] = (messages, tails)
         return out
+
+
+class CommandLog:
+    """Commands the team gave by mail, and the history they caused (for `undo`)."""
+
+    def __init__(self, core: Core) -> None:
+        self.core = core
+
+    def add(self, *, project_key: str | None, message_id: str, sender: str, line: str, verb: str, target: str | None, result: str,
+            detail: str | None, at: str) -> None:
+        self.core.insert("commands", {"project_key": project_key, "message_id": message_id, "sender": sender, "line": line, "verb": verb,
+                                      "target": target, "result": result, "detail": detail, "at": at})
+
+    def seen(self, message_id: str) -> bool:
+        return self.core.fetch_one("SELECT 1 FROM commands WHERE message_id = ?", [message_id]) is not None
+
+    def last_mail(self, sender: str, since: str, *, before: str) -> str | None:
+        """The Message-ID of `sender`'s latest command mail since `since` that changed something
+        and was not undone, other than `before`."""
+        value = self.core.scalar(
+            "SELECT message_id FROM commands WHERE sender = ? AND at >= ? AND message_id != ? AND result = 'done' AND undone_by IS NULL "
+            "AND verb != 'undo' ORDER BY id DESC LIMIT 1",
+            [sender, since, before],
+        )
+        return str(value) if value is not None else None
+
+    def changes_of(self, message_id: str) -> list[dict[str, Any]]:
+        """The history rows a command mail caused, newest first."""
+        return self.core.rows(
+            "SELECT id, project_key, item, item_id, field, old, new FROM history WHERE cause = 'command' AND reason = ? ORDER BY id DESC",
+            [message_id],
+        )
+
+    def mark_undone(self, message_id: str, by: str) -> None:
+        self.core.execute("UPDATE commands SET undone_by = ? WHERE message_id = ?", [by, message_id])

@@ -128,6 +128,9 @@ class Bookkeeping:
         value = self.core.scalar("SELECT value FROM meta WHERE key = ?", [key])
         return str(value) if value is not None else None
 
+    def set(self, key: str, value: str) -> None:
+        self.core.execute("INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value", [key, value])
+
     def remember_once(self, key: str, value: str) -> str:
         """The fact `key`, set to `value` if it was not known yet."""
         with self.core.transaction():

@@ -410,4 +410,29 @@ def m006_sources_and_decisions(db: Database) -> None:
     )
 
 
+@MIGRATIONS()
+def m007_commands(db: Database) -> None:
+    """Commands the team gave by mail: one row per command line, with what came of it, so that a
+    redelivered mail is not obeyed twice and `undo` knows the sender's last command mail."""
+    db.execute(
+        """
+        CREATE TABLE commands (
+            id INTEGER PRIMARY KEY,
+            project_key TEXT,
+            message_id TEXT NOT NULL,    -- the mail that carried it (its changes are in history by this cause)
+            sender TEXT NOT NULL,
+            line TEXT NOT NULL,          -- as written
+            verb TEXT NOT NULL,
+            target TEXT,                 -- C12, CR-3, M2 …
+            result TEXT NOT NULL,        -- done | unchanged | refused | unclear
+            detail TEXT,
+            undone_by TEXT,              -- the Message-ID of the undo
+            at TEXT NOT NULL
+        )
+        """
+    )
+    db.execute("CREATE INDEX commands_sender ON commands (sender, at)")
+    db.execute("CREATE INDEX commands_message ON commands (message_id)")
+
+
 SCHEMA_VERSION = len(MIGRATIONS._migrations)
