@@ -135,7 +135,7 @@ class Executor:
             milestone = next((m for m in self.store.milestones.of_project(self.project.key) if m.number == int(ref[1:])), None)
             return self._milestone(command, milestone) if milestone else Result(command, "refused", ref, reason="no_such_item")
         kind = "commitment" if ref.startswith("C") else "request"
-        item = next((i for i in self.store.items.of_project(self.project.key, kind) if i.number == int(ref[1:])), None)
+        item = self.store.items.by_number(self.project.key, kind, int(ref[1:]))
         return self._item(command, item) if item else Result(command, "refused", ref, reason="no_such_item")
 
     def _item(self, command: Command, item: Item) -> Result:

@@ -28,6 +28,7 @@ is the service's business (`mailbot/commands.py`).
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import re
 import unicodedata
@@ -157,13 +158,16 @@ def read_commands(text: str, *, reference: dt.datetime | None) -> list[Command]:
 def read_line(line: str, *, reference: dt.datetime | None) -> Command | None:
     """The command `line` gives, UNCLEAR for a line that opens with an id and says nothing
     understood, or None for a line that is no command."""
-    plain = simplified(unicodedata.normalize("NFKC", line))
-    plain = _LEAD.sub("", plain).strip()
+    normal = _LEAD.sub("", unicodedata.normalize("NFKC", line)).strip()
+    plain = simplified(normal)  # the same length: an offset in one is an offset in the other
     found = _ID.search(plain)
     if found is not None and _PREFIX_WORDS.match(plain[: found.start()]):
         item = _KINDS[found.group(1).lower()] + str(int(found.group(2)))
         rest = (plain[: found.start()] + " " + plain[found.end() :]).strip()
-        return _item_command(item, rest, line, reference)
+        command = _item_command(item, rest, line, reference)
+        if command.owner and (at := plain.find(command.owner)) >= 0:  # a name as it was written, 陳靜 not 陈静
+            command = dataclasses.replace(command, owner=normal[at : at + len(command.owner)])
+        return command
     return _plain_command(plain, line)
 
 

@@ -131,3 +131,8 @@ def test_a_clients_command_like_line_is_the_client_speaking_not_a_command(bot: M
     raw = mail(CLIENT, "CR-1 撤回", message_id="<c2@huajin.example>", in_reply_to=ack)
     (outcome,) = bot.ingest([RawItem("c2.eml", raw)]).outcomes
     assert "command" not in (outcome.reason or "") and _answers(bot) == []
+
+
+def test_an_owners_name_is_kept_as_written() -> None:
+    (command,) = read_commands("R4 負責人：陳靜", reference=REFERENCE)
+    assert command.as_json() == {"verb": "owner", "id": "R4", "owner": "陳靜"}

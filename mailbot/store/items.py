@@ -110,6 +110,10 @@ class Items:
             return self.core.records(Item, f"SELECT {_ITEM} FROM items WHERE project_key = ? ORDER BY id", [project_key])
         return self.core.records(Item, f"SELECT {_ITEM} FROM items WHERE project_key = ? AND kind = ? ORDER BY id", [project_key, kind])
 
+    def by_number(self, project_key: str, kind: str, number: int) -> Item | None:
+        """The item a short id names (C12: commitment 12)."""
+        return self.core.record(Item, f"SELECT {_ITEM} FROM items WHERE project_key = ? AND kind = ? AND number = ?", [project_key, kind, number])
+
     def open(self, project_key: str, *, by: str | None = None) -> list[Item]:
         if by is None:
             return self.core.records(Item, f"SELECT {_ITEM} FROM items WHERE project_key = ? AND status = 'open' ORDER BY id", [project_key])

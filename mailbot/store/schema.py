@@ -433,6 +433,7 @@ def m007_commands(db: Database) -> None:
     )
     db.execute("CREATE INDEX commands_sender ON commands (sender, at)")
     db.execute("CREATE INDEX commands_message ON commands (message_id)")
+    db.execute("CREATE INDEX items_number ON items (project_key, kind, number)")  # C12 → the item, on a store of 10,000
 
 
 SCHEMA_VERSION = len(MIGRATIONS._migrations)
