@@ -387,6 +387,25 @@ def calendar(project_key: str | None, output: Path | None, config_path: Path | N
         click.echo(f"wrote {output}")
 
 
+@cli.command()
+@click.argument("message")
+@click.argument("project_key", metavar="PROJECT")
+@config_option
+def assign(message: str, project_key: str, config_path: Path | None) -> None:
+    """Assign an unassigned message (its Message-ID, or words of its subject) to PROJECT and apply it."""
+    from mailbot.service import Mailbot
+
+    settings = load(config_path)
+    settings.project(project_key)
+    with Mailbot(settings) as bot:
+        found = bot.find_unassigned(message)
+        if isinstance(found, str):
+            raise click.ClickException(f"{message!r}: {found} (see 'mailbot plan --json', messages.unassigned)")
+        outcome = bot.assign(found, project_key)
+        bot.flush()
+    click.echo(f"{found.message_id or found.source}: {outcome.state} in {project_key}, {outcome.findings} finding(s), {outcome.queued} mail(s) queued")
+
+
 def _one_project(settings: Settings, project_key: str | None) -> str:
     if project_key is not None:
         return project_key

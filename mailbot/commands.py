@@ -18,6 +18,7 @@ would have been.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from mailbot.config import Project, Settings, Stakeholder
@@ -81,7 +82,10 @@ def addressed_to_mailbot(store: Store, project: Project, extraction: Extraction)
 class Executor:
     """Carries out one mail's commands on one project (inside the caller's transaction)."""
 
-    def __init__(self, store: Store, settings: Settings, project: Project, message_id: str, sender: str, now: dt.datetime) -> None:
+    def __init__(self, store: Store, settings: Settings, project: Project, message_id: str, sender: str, now: dt.datetime, *,
+                 thread: tuple[str, ...] = (), assign: Callable[[str, str], str | None] | None = None) -> None:
+        self.thread = thread  # the Message-IDs the mail answers: a digest draft to hold
+        self.assign = assign  # (message reference, project key) → why not, or None when assigned
         self.store = store
         self.settings = settings
         self.project = project
@@ -123,8 +127,15 @@ class Executor:
             value = until if verb is Verb.PAUSE_REMINDERS else ""
             self.store.bookkeeping.set(f"reminders_paused_until:{self.project.key}", value)
             return Result(command, "done", self.project.name, new=value or None)
-        if verb in (Verb.HOLD, Verb.ASSIGN):
-            return Result(command, "refused", None, reason="not_available")
+        if verb is Verb.HOLD:
+            return self._hold(command)
+        if verb is Verb.ASSIGN:
+            if self.assign is None or not command.note or not command.project:
+                return Result(command, "refused", reason="not_available")
+            if command.project not in {p.key for p in self.settings.projects}:
+                return Result(command, "refused", command.project, reason="no_such_project")
+            why = self.assign(command.note, command.project)
+            return Result(command, "refused", command.note, reason=why) if why else Result(command, "done", command.note, new=command.project)
         ref = command.id or ""
         if ref.startswith("CR-"):
             change = self.store.changes.by_number(self.project.key, int(ref[3:]))
@@ -206,6 +217,16 @@ class Executor:
             moved = self.store.milestones.set_status(milestone, MilestoneStatus.DROPPED, self.cause, self.at)
             return Result(command, "done" if moved else "unchanged", target, milestone.status, str(MilestoneStatus.DROPPED))
         return Result(command, "refused", target, reason="not_for_this_kind")
+
+    def _hold(self, command: Command) -> Result:
+        """'hold' in answer to a digest draft: that digest is not sent."""
+        for ref in self.thread[:20]:
+            row = self.store.outbox.by_message_id(ref)
+            if row is not None and row.kind == "draft" and row.project_key == self.project.key:
+                period = row.dedupe_key.rpartition(":")[2]
+                self.store.bookkeeping.set(f"digest_hold:{self.project.key}:{period}", self.message_id)
+                return Result(command, "done", period, new="held")
+        return Result(command, "refused", reason="nothing_to_hold")
 
     def _undo(self, command: Command) -> Result:
         since = iso(self.now - dt.timedelta(hours=UNDO_HOURS))

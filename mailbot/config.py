@@ -158,6 +158,8 @@ class ReminderSettings:
 
     before_due_working_days: int = 1
     clients: bool = True
+    time: dt.time = dt.time(9, 0)  # when on a working day reminders, and the team's review list, go out
+    review_list: bool = True  # the daily review list to the team
 
 
 @dataclass(frozen=True, slots=True)
@@ -181,6 +183,7 @@ class Project:
     status_meeting: StatusMeeting | None = None
     location: str = ""  # where meetings take place, in words
     meeting_url: str = ""  # the project's video-meeting link
+    client_reminders: bool | None = None  # polite reminders to this client; None: [reminders] clients
 
     def stakeholder(self, address: str) -> Stakeholder | None:
         address = address.lower()
@@ -418,10 +421,12 @@ def _digest_settings(raw: dict[str, Any]) -> DigestSettings:
 
 
 def _reminders(raw: dict[str, Any]) -> ReminderSettings:
-    _only(raw, "reminders", {"before_due_working_days", "clients"})
+    _only(raw, "reminders", {"before_due_working_days", "clients", "time", "review_list"})
     return ReminderSettings(
         before_due_working_days=_int(raw.get("before_due_working_days", 1), "reminders.before_due_working_days", 0, 20),
         clients=_bool(raw.get("clients", True), "reminders.clients"),
+        time=_time(raw.get("time", "09:00"), "reminders.time"),
+        review_list=_bool(raw.get("review_list", True), "reminders.review_list"),
     )
 
 
@@ -496,7 +501,7 @@ def _project(raw: Any, index: int, team: Team) -> Project:
     if not isinstance(raw, dict):
         raise ConfigError(where, "must be a table")
     _only(raw, where, {"key", "name", "tag", "language", "client_domains", "stakeholders", "milestones", "digest", "status_meeting",
-                       "location", "meeting_url"})
+                       "location", "meeting_url", "client_reminders"})
     key = _str(raw.get("key"), f"{where}.key", required=True)
     if not key.replace("-", "").replace("_", "").isalnum():
         raise ConfigError(f"{where}.key", f"{key!r} may hold only letters, digits, '-' and '_'")
@@ -536,6 +541,7 @@ def _project(raw: Any, index: int, team: Team) -> Project:
         status_meeting=_status_meeting(raw["status_meeting"], f"{where}.status_meeting") if raw.get("status_meeting") else None,
         location=_str(raw.get("location", ""), f"{where}.location"),
         meeting_url=_str(raw.get("meeting_url", ""), f"{where}.meeting_url"),
+        client_reminders=_bool(raw["client_reminders"], f"{where}.client_reminders") if "client_reminders" in raw else None,
     )
 
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from email.parser import BytesHeaderParser
@@ -39,6 +40,7 @@ from mailbot.sources import RawItem
 from mailbot.store import Store, content_hash, iso, message_key, open_store
 from mailbot.store.messages import Processed
 from mailbot.store.records import StoredMessage
+from mailbot.teamloop import TeamLoop
 from parsing import ParseError
 from parsing.commands import Command
 from parsing.model import Category, Email, Extraction
@@ -236,21 +238,57 @@ class Mailbot:
             logger.exception("message %s: unexpected error while applying", item.source)
             return self._fail(stored.id, item.source, message_id, f"internal error while applying: {type(exc).__name__}: {exc}")
 
+    def _assign_by_command(self, reference: str, project_key: str) -> str | None:
+        found = self.find_unassigned(reference)
+        if isinstance(found, str):
+            return found
+        self.assign(found, project_key)
+        return None
+
+    def find_unassigned(self, reference: str) -> StoredMessage | str:
+        """The unassigned message `reference` names (its Message-ID, or words of its subject), or
+        why there is none."""
+        unassigned = self.store.messages.unassigned()
+        wanted = reference.strip().strip("<>").lower()
+        by_id = [m for m in unassigned if (m.message_id or "").strip("<>").lower() == wanted]
+        words = wanted.split()
+        by_words = [m for m in unassigned if words and all(w in (m.subject or "").lower() for w in words)]
+        found = by_id or by_words
+        if len(found) == 1:
+            return found[0]
+        return "no unassigned message matches" if not found else f"{len(found)} unassigned messages match; give its Message-ID"
+
+    def assign(self, message: StoredMessage, project_key: str, *, answer: bool = True) -> Outcome:
+        """Apply an unassigned message to `project_key`, as if it had been routed there."""
+        self.settings.project(project_key)  # raises ConfigError naming the known keys
+        raw = self.store.one("SELECT raw, received_at FROM messages WHERE id = ?", [message.id])
+        assert raw is not None
+        received = dt.datetime.fromisoformat(raw["received_at"]) if raw["received_at"] else None
+        extraction = self.reader.read(raw["raw"], received)
+        answerable = answer and (extraction.email.date or received or self.clock()) >= self.answer_since
+        sender = extraction.email.sender.address.lower() if extraction.email.sender else ""
+        if sender and not trust.is_team_domain(self.settings, sender):
+            with self.store.transaction():  # the team vouches for whoever wrote what it assigns
+                self.store.projects.remember_contact(sender, extraction.email.sender.name if extraction.email.sender else "", "", iso(self.clock()))
+                self.store.projects.link(project_key, sender, "assigned")
+        return self._apply(message.id, message.key, message.source or "assigned", extraction, answerable, received, assigned=project_key)
+
     def _fail(self, row_id: int, source: str, message_id: str | None, reason: str) -> Outcome:
         self.store.messages.mark_failed(row_id, reason, iso(self.clock()))
         return Outcome(source, message_id, "failed", reason=reason)
 
     def _apply(self, row_id: int, key: str, source: str, extraction: Extraction, answerable: bool,
-               received: dt.datetime | None = None) -> Outcome:
-        """Route the message, apply what it says and queue what it calls for: one transaction."""
+               received: dt.datetime | None = None, *, assigned: str | None = None) -> Outcome:
+        """Route the message (to `assigned`, when the team assigned it), apply what it says and
+        queue what it calls for: one transaction."""
         email = extraction.email
         state, reason, findings, queued = MessageState.PROCESSED, None, 0, 0
         now = self.clock()
         with self.store.transaction():
             current = self.store.messages.by_key(key)
-            if current is not None and current.state in (MessageState.PROCESSED, MessageState.IGNORED):
+            if assigned is None and current is not None and current.state in (MessageState.PROCESSED, MessageState.IGNORED):
                 return Outcome(source, email.message_id, "duplicate", current.project_key)  # another process applied it meanwhile
-            where = route(self.store, self.settings, email)
+            where = Route(assigned, "assigned") if assigned is not None else route(self.store, self.settings, email)
             if extraction.category is Category.CALENDAR_REPLY:
                 project_key, reason, queued = Scheduler(self.store, self.settings, now).apply_reply(email, self.settings.projects)
                 where = Route(project_key or where.project_key, "calendar")
@@ -308,7 +346,8 @@ class Mailbot:
         email = extraction.email
         sender = email.sender.address if email.sender else ""
         message_id = email.message_id or f"<{content_hash(extraction.body.encode())}@mailbot.invalid>"
-        report = commands.Executor(self.store, self.settings, project, message_id, sender, now).run(orders)
+        report = commands.Executor(self.store, self.settings, project, message_id, sender, now, thread=email.thread_ids,
+                                   assign=self._assign_by_command).run(orders)
         if not report.results or not answerable or email.sender is None:
             return f"{len(orders)} command(s), obeyed already or not answered", 0
         person = project.stakeholder(sender)
@@ -521,18 +560,56 @@ class Mailbot:
                 count = scheduler.schedule_reviews(project) + scheduler.schedule_status_meeting(project) + scheduler.invite_agreed(project)
                 if count:
                     queued.append(f"meetings:{project.key}:{count}")
+            loop = TeamLoop(self.store, self.settings, now, scheduler.calendar)
+            for project in self.settings.projects:
+                if (record := self.store.projects.get(project.key)) is not None and record.status == "finished":
+                    continue
+                if count := loop.send_reminders(project):
+                    queued.append(f"reminders:{project.key}:{count}")
+                if loop.send_review_list(project):
+                    queued.append(f"review:{project.key}")
         for project in self.settings.projects:
             schedule = project.digest
             if not schedule.enabled:
                 continue
-            due = cadence.last_due(schedule.weekday, schedule.time, self.settings.team.zone, now)
+            zone = self.settings.team.zone
+            if self.settings.digest.review:
+                coming = cadence.last_due(schedule.weekday, schedule.time, zone, now + dt.timedelta(hours=self.settings.digest.review_hours))
+                if coming > now and coming >= self.answer_since and self.digest_due(project, coming) and self.queue_draft(project, coming, now):
+                    queued.append(f"draft:{project.key}:{self.digest_period(coming).start}")
+            due = cadence.last_due(schedule.weekday, schedule.time, zone, now)
             if due < self.answer_since:
                 continue  # due before mailbot started on this mailbox: no backlog of old digests
             if not self.digest_due(project, due):
                 continue  # finished before that week: the summary was its last word
+            if self.store.bookkeeping.fact(f"digest_hold:{project.key}:{self.digest_period(due).start}"):
+                continue  # the PM answered the draft "hold"
             if self.queue_digest(project, due):
                 queued.append(f"digest:{project.key}:{self.digest_period(due).start}")
         return queued
+
+    def queue_draft(self, project: Project, due: dt.datetime, now: dt.datetime) -> bool:
+        """The client digest due at `due`, as it stands now, to the team `review_hours` before:
+        it goes out as is unless they answer "hold" or change items by command first."""
+        period = self.digest_period(due)
+        key = f"draft:{project.key}:{period.start}"
+        if self.store.outbox.has(key):
+            return False
+        digest_mail = self.render_digest(project, due)
+        intro = compose.render("draft", project.language, {**compose.base_context(self.settings.team, project), "due": due.astimezone(
+            self.settings.team.zone), "digest_subject": digest_mail.subject})
+        body = re.search(r"<body[^>]*>", digest_mail.html)
+        at = body.end() if body else 0
+        html = digest_mail.html[:at] + intro.html + digest_mail.html[at:]
+        rendered = compose.Rendered(subject=intro.subject, text=intro.text + "\n" + digest_mail.text, html=html)
+        team = [compose.Person(s.name, s.address) for s in project.stakeholders if s.party == "us"] or [compose.team_person(self.settings.team)]
+        message = compose.build_message(rendered=rendered, sender=compose.team_person(self.settings.team), to=team, kind="draft",
+                                        reply=False, now=now)
+        with self.store.transaction():
+            row = outbox.queue(self.store, project_key=project.key, kind="draft", dedupe_key=key, message=message, now=now,
+                               cause=Cause.clock(iso(now), f"draft of the digest due {iso(due)}"),
+                               per_address_per_hour=self.settings.outbox.per_address_per_hour)
+        return row is not None
 
     # -- reading ----------------------------------------------------------------------------
 

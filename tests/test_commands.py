@@ -136,3 +136,17 @@ def test_a_clients_command_like_line_is_the_client_speaking_not_a_command(bot: M
 def test_an_owners_name_is_kept_as_written() -> None:
     (command,) = read_commands("R4 負責人：陳靜", reference=REFERENCE)
     assert command.as_json() == {"verb": "owner", "id": "R4", "owner": "陳靜"}
+
+
+def test_an_unassigned_message_is_assigned_by_command(bot: Mailbot) -> None:  # noqa: F811
+    ack = _acknowledged(bot)
+    stray = mail("kate@newco.example", "Could you send us the store list by Friday?", subject="Store list", message_id="<s1@newco.example>")
+    (outcome,) = bot.ingest([RawItem("s1.eml", stray)]).outcomes
+    assert outcome.project_key is None  # nobody knows newco
+    order = mail(TEAM, "assign <s1@newco.example> huajin-web\nassign nothing-like-this huajin-web", message_id="<k9@studio.example>",
+                 auth=PASS, in_reply_to=ack)
+    (done,) = bot.ingest([RawItem("k9.eml", order)]).outcomes
+    assert "1 done" in (done.reason or "") and "1 refused" in (done.reason or ""), done
+    row = bot.store.one("SELECT project_key, state FROM messages WHERE message_id = '<s1@newco.example>'")
+    assert row == {"project_key": "huajin-web", "state": "processed"}
+    assert any("store list" in r["text"] for r in plan(bot)["requests"])

@@ -112,6 +112,9 @@ class Messages:
     def in_state(self, state: MessageState) -> list[StoredMessage]:
         return self.core.records(StoredMessage, f"SELECT {_COLUMNS} FROM messages WHERE state = ? ORDER BY id", [str(state)])
 
+    def by_message_id(self, message_id: str) -> StoredMessage | None:
+        return self.core.record(StoredMessage, f"SELECT {_COLUMNS} FROM messages WHERE message_id = ? ORDER BY id LIMIT 1", [message_id])
+
     def unassigned(self) -> list[StoredMessage]:
         return self.core.records(
             StoredMessage, f"SELECT {_COLUMNS} FROM messages WHERE project_key IS NULL AND state = ? ORDER BY id", [str(MessageState.PROCESSED)]

@@ -130,6 +130,9 @@ class OutboxTable:
         """Every message with a Maildir copy, in the order they were queued."""
         return self.core.records(OutboxRow, f"SELECT {_ROW} FROM outbox WHERE maildir_file IS NOT NULL ORDER BY id")
 
+    def by_message_id(self, message_id: str) -> OutboxRow | None:
+        return self.core.record(OutboxRow, f"SELECT {_ROW} FROM outbox WHERE message_id = ?", [message_id])
+
     def kind_of(self, message_id: str) -> str | None:
         """What mailbot sent as `message_id` (ack, digest, invite, survey …), if it sent it."""
         value = self.core.scalar("SELECT kind FROM outbox WHERE message_id = ?", [message_id])
@@ -146,6 +149,12 @@ class OutboxTable:
             " ORDER BY id DESC LIMIT ?",
             [str(OutboxStatus.SUPPRESSED), *ids, since, f'%"{_like(address or "")}"%' if address else "", limit],
         )
+
+    def created_with_prefix(self, prefix: str) -> list[str]:
+        """When each message whose dedupe key starts with `prefix` was queued (held-back ones aside)."""
+        rows = self.core.fetch("SELECT created_at FROM outbox WHERE dedupe_key LIKE ? ESCAPE '\\' AND status != ? ORDER BY id",
+                               [_like(prefix) + "%", str(OutboxStatus.SUPPRESSED)])
+        return [str(row["created_at"]) for row in rows]
 
     def of_kind(self, kind: str) -> list[OutboxRow]:
         return self.core.records(OutboxRow, f"SELECT {_ROW} FROM outbox WHERE kind = ? ORDER BY id", [kind])
