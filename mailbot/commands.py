@@ -63,6 +63,7 @@ class Result:
 @dataclass
 class Report:
     results: list[Result] = field(default_factory=list)
+    decided: list[int] = field(default_factory=list)  # change requests accepted or rejected: the client is told
 
     @property
     def changed(self) -> bool:
@@ -85,6 +86,7 @@ class Executor:
     def __init__(self, store: Store, settings: Settings, project: Project, message_id: str, sender: str, now: dt.datetime, *,
                  thread: tuple[str, ...] = (), assign: Callable[[str, str], str | None] | None = None) -> None:
         self.thread = thread  # the Message-IDs the mail answers: a digest draft to hold
+        self.decided: list[int] = []
         self.assign = assign  # (message reference, project key) → why not, or None when assigned
         self.store = store
         self.settings = settings
@@ -95,7 +97,7 @@ class Executor:
         self.at = iso(now)
 
     def run(self, commands: list[Command]) -> Report:
-        report = Report()
+        report = Report(decided=self.decided)
         if self.store.commands.seen(self.message_id):
             return report  # obeyed already
         for command in commands:
@@ -181,6 +183,8 @@ class Executor:
         moved = self.store.changes.set_status(change, status, Cause(CauseKind.COMMAND, self.message_id, command.note or command.line), self.at)
         if moved and status is ChangeStatus.ACCEPTED:
             self._apply_accepted(change, command)
+        if moved and status in (ChangeStatus.ACCEPTED, ChangeStatus.REJECTED) and change.origin == "client":
+            self.decided.append(change.id)
         fresh = self.store.changes.get(change.id) or change
         return Result(command, "done" if moved else "unchanged", target, old, fresh.status)
 

@@ -201,8 +201,13 @@ def render(name: str, lang: str, context: Mapping[str, Any]) -> Rendered:
     subject = header_text(str(getattr(module, "subject", "")))
     if not subject:
         raise ValueError(f"template {name}.{lang}.txt sets no subject")
-    html = environment(lang, True).get_template(f"{name}.{lang}.html").render(context)
-    return Rendered(subject=subject, text=str(module).strip() + "\n", html=html)
+    html_env = environment(lang, True)
+    try:
+        html_template = html_env.get_template(f"{name}.{lang}.html")
+    except jinja2.TemplateNotFound:  # a short internal mail: its text, in the house layout
+        html_template = html_env.get_template("_plain.html")
+        context = {**context, "plain_template": f"{name}.{lang}.txt"}
+    return Rendered(subject=subject, text=str(module).strip() + "\n", html=html_template.render(context))
 
 
 @dataclass(frozen=True, slots=True)

@@ -365,8 +365,36 @@ class Mailbot:
         queued = outbox.queue(self.store, project_key=project.key, kind="command", dedupe_key=f"command:{message_id}", message=message,
                               now=now, cause=Cause.message(email.message_id, "answer to commands"),
                               per_address_per_hour=self.settings.outbox.per_address_per_hour)
+        queued = int(queued is not None) + sum(self._tell_decision(project, change_id, now) for change_id in report.decided)
         counts = {outcome: sum(r.outcome == outcome for r in report.results) for outcome in ("done", "unchanged", "refused", "unclear")}
-        return "commands: " + ", ".join(f"{n} {outcome}" for outcome, n in counts.items() if n), int(queued is not None)
+        return "commands: " + ", ".join(f"{n} {outcome}" for outcome, n in counts.items() if n), queued
+
+    def _tell_decision(self, project: Project, change_id: int, now: dt.datetime) -> int:
+        """The client who asked for a change is told the team's decision, in the language they asked in."""
+        change = self.store.changes.get(change_id)
+        if change is None or not change.who:
+            return 0
+        person = project.stakeholder(change.who)
+        recipient = compose.Person(person.name if person else "", change.who)
+        language = "zh" if re.search(r"[\u3400-\u9fff]", change.text) else "en"
+        milestone = self.store.milestones.get(change.milestone_id) if change.milestone_id else None
+        origin = self.store.messages.by_message_id(change.message_id) if change.message_id else None
+        decision = "accepted" if change.status in (ChangeStatus.ACCEPTED, ChangeStatus.APPLIED) else "rejected"
+        reason = next((h.note for h in reversed(self.store.history("change_requests", change.id)) if h.new == decision), None)
+        rendered = compose.render("decision", language, {
+            **compose.base_context(self.settings.team, project),
+            "recipient": {"name": recipient.name, "address": recipient.address},
+            "cr": {"number": change.ref, "text": change.text, "decision": decision, "reason": reason or "",
+                   "milestone": milestone.name if milestone is not None and change.new_due else "", "new_due": change.new_due or ""},
+            "original": {"subject": origin.subject if origin is not None else ""},
+        })
+        message = compose.build_message(rendered=rendered, sender=compose.team_person(self.settings.team), to=[recipient], kind="decision",
+                                        reply=True, now=now, in_reply_to=change.message_id,
+                                        references=[change.message_id] if change.message_id else [])
+        key = f"decision:{project.key}:{change.ref}:{decision}"
+        row = outbox.queue(self.store, project_key=project.key, kind="decision", dedupe_key=key, message=message, now=now,
+                           cause=Cause.plan(change.ref, f"{decision} by the team"), per_address_per_hour=self.settings.outbox.per_address_per_hour)
+        return int(row is not None and not outbox.held_back(self.store, key))
 
     def _keep_for_review(self, project: Project, extraction: Extraction, row_id: int, verdict: trust.Verdict,
                          now: dt.datetime, *, commanding: bool = False) -> tuple[str, int]:

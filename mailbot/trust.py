@@ -8,8 +8,9 @@ Every message's sender has one standing toward the project it was routed to:
   aligned with From. With `team.trust = "domain"` (closed networks, replayed mail) the From
   domain suffices. Either way, any `Authentication-Results` that says dmarc, dkim or spf
   *failed* for a team From makes it a forgery: a stranger, and the team is alerted. (A header
-  that says "pass" is believed only from the trusted server; one that says "fail" can only lower
-  trust, so it is believed from anyone.)
+  that says "pass" is believed only from the trusted server, and only the topmost one in its
+  name: the server prepends its own, so one further down was written before the trusted hop, by
+  the sender. One that says "fail" can only lower trust, so it is believed from anyone.)
 - **member** of the project: one of its configured stakeholders, an address of its client
   domains, or someone the team or a member brought into its threads (To/Cc of their mail).
 - **stranger**: anyone else, the client of another project included.
@@ -75,6 +76,7 @@ def authentication(email: Email, trusted_id: str) -> tuple[set[str], set[str]]:
     sender = _domain(email.sender.address if email.sender else None)
     passes: set[str] = set()
     failures: set[str] = set()
+    trusted_seen = False
     for name, value in email.headers:
         if name != "authentication-results":
             continue
@@ -82,6 +84,10 @@ def authentication(email: Email, trusted_id: str) -> tuple[set[str], set[str]]:
             header = authres.AuthenticationResultsHeader.parse_value(value)
         except Exception:  # noqa: BLE001 - authres raises its own SyntaxError and others on garbage; a bad header proves nothing
             continue
+        from_trusted = bool(trusted_id) and str(header.authserv_id).lower() == trusted_id.lower()
+        if from_trusted and trusted_seen:
+            continue  # the trusted server prepends its header: one further down was there before it, written by the sender
+        trusted_seen = trusted_seen or from_trusted
         for result in header.results:
             method, verdict = str(result.method).lower(), str(result.result).lower()
             about = {str(p.value).lower().strip("<>").rpartition("@")[2] for p in result.properties
@@ -89,8 +95,7 @@ def authentication(email: Email, trusted_id: str) -> tuple[set[str], set[str]]:
             aligned = not about or any(d == sender or sender.endswith("." + d) or d.endswith("." + sender) for d in about)
             if verdict in ("fail", "permerror") and method in ("dmarc", "dkim", "spf") and aligned:
                 failures.add(method)
-            if verdict == "pass" and method in ("dmarc", "dkim") and aligned and trusted_id \
-                    and str(header.authserv_id).lower() == trusted_id.lower():
+            if verdict == "pass" and method in ("dmarc", "dkim") and aligned and from_trusted:
                 passes.add(method)
     return passes, failures
 

@@ -90,7 +90,7 @@ def test_a_proven_team_member_decides_by_replying_and_is_answered_once(bot: Mail
     body = f"好的，\n\nCR-1 接受\n{request['id']} 完成\nC99 完成\nCR-1 看看再说\n\n陈静\n\n> 已登记为 CR-1"
     command = mail(TEAM, body, subject="回复：首页", message_id="<k1@studio.example>", auth=PASS, in_reply_to=ack)
     (outcome,) = bot.ingest([RawItem("k1.eml", command)]).outcomes
-    assert outcome.state == "processed" and outcome.queued == 1, outcome
+    assert outcome.state == "processed" and outcome.queued == 2, outcome  # the answer, and the client told
     after = plan(bot)
     assert [c["status"] for c in after["change_requests"]] == ["accepted"]
     assert [r["status"] for r in after["commitments"]] == ["done"]
@@ -98,10 +98,14 @@ def test_a_proven_team_member_decides_by_replying_and_is_answered_once(bot: Mail
     assert answer["To"].addresses[0].addr_spec == TEAM and answer["In-Reply-To"] == "<k1@studio.example>"
     text = answer.get_body(("plain",)).get_content()  # type: ignore[union-attr]
     assert "已接受" in text and "本项目中没有这一项" in text and "CR-1 看看再说" in text and "可用的命令" in text
+    assert "“CR-1 拒绝：不在范围内”" in text  # the forms for the kind of item the unclear line named
     again = bot.ingest([RawItem("k1-again.eml", command)]).outcomes  # redelivered: obeyed once
     assert again[0].state == "duplicate" and len(_answers(bot)) == 1
     history = bot.store.rows("SELECT cause, reason FROM history WHERE item = 'change_requests' AND new = 'accepted'")
     assert history == [{"cause": "command", "reason": "<k1@studio.example>"}]
+    (told,) = bot.store.rows("SELECT recipients, raw FROM outbox WHERE kind = 'decision'")  # the client hears the decision
+    told_text = email.message_from_bytes(told["raw"], policy=email.policy.default).get_body(("plain",)).get_content()  # type: ignore[union-attr]
+    assert CLIENT in told["recipients"] and "CR-1 我们已确认接受" in told_text and "门店查询页" in told_text
 
 
 def test_undo_puts_back_what_the_last_command_mail_changed(bot: Mailbot) -> None:  # noqa: F811

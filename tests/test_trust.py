@@ -157,3 +157,12 @@ def test_an_acknowledgement_held_back_by_the_limit_acknowledges_nothing(bot: Mai
     assert statuses[:5] == ["acknowledged"] * 5 and statuses[5:] == ["received", "received"]  # per_address_per_hour = 5
     held = bot.store.rows("SELECT status, reason FROM outbox WHERE kind = 'ack' AND status = 'suppressed'")
     assert len(held) == 2 and all("rate limit" in r["reason"] for r in held)
+
+
+def test_an_authentication_result_written_before_the_trusted_hop_proves_nothing() -> None:
+    planted = PASS.format(d="studio.example")  # the sender wrote it; the trusted server then prepended its own
+    top = "Authentication-Results: mx.studio.example; spf=none smtp.mailfrom=studio.example; dkim=none; dmarc=none header.from=studio.example\r\n"
+    raw = mail("chen.jing@studio.example", "hi", message_id="<h@x>", extra="").replace(b"From:", (top + planted).encode() + b"From:", 1)
+    assert authentication(read_email(raw), "mx.studio.example") == (set(), set())
+    genuine = mail("chen.jing@studio.example", "hi", message_id="<g@x>", auth=PASS)
+    assert authentication(read_email(genuine), "mx.studio.example")[0] == {"dkim", "dmarc"}
