@@ -163,11 +163,26 @@ class ReminderSettings:
 
 
 @dataclass(frozen=True, slots=True)
+class AlertSettings:
+    """`[alerts]`: what from the clock alerts the team."""
+
+    assess_within_hours: int = 48  # a client's change request waiting longer than this for assessment
+    overdue: bool = True  # an item of ours overdue, the day after its due
+
+
+@dataclass(frozen=True, slots=True)
 class SurveySettings:
     """`[surveys]`: the scale of the satisfaction question and when the one reminder goes."""
 
     scale: str = "1-5"  # or "0-10"
     reminder_working_days: int = 3
+    alert_at_or_below: int | None = None  # a score this low alerts the team; default 2 on 1-5, 6 on 0-10
+
+    @property
+    def alert_threshold(self) -> int:
+        if self.alert_at_or_below is not None:
+            return self.alert_at_or_below
+        return 2 if self.scale == "1-5" else 6
 
 
 @dataclass(frozen=True, slots=True)
@@ -184,6 +199,7 @@ class Project:
     location: str = ""  # where meetings take place, in words
     meeting_url: str = ""  # the project's video-meeting link
     client_reminders: bool | None = None  # polite reminders to this client; None: [reminders] clients
+    survey_roles: tuple[str, ...] = ()  # client stakeholders of these roles are surveyed; (): all of them
 
     def stakeholder(self, address: str) -> Stakeholder | None:
         address = address.lower()
@@ -202,6 +218,7 @@ class Settings:
     calendar: CalendarSettings = CalendarSettings()
     digest: DigestSettings = DigestSettings()
     reminders: ReminderSettings = ReminderSettings()
+    alerts: AlertSettings = AlertSettings()
     surveys: SurveySettings = SurveySettings()
     templates_dir: Path | None = None  # files here override the bundled templates, per file
     source: Path | None = None  # the file it was read from
@@ -280,7 +297,7 @@ def _parse_number(kind: type, value: str, key: str, variable: str) -> Any:
 
 # -- validation -------------------------------------------------------------------------------
 
-_KNOWN_SECTIONS = {"team", "store", "imap", "smtp", "outbox", "projects", "timeouts", "calendar", "digest", "reminders", "surveys", "templates"}
+_KNOWN_SECTIONS = {"team", "store", "imap", "smtp", "outbox", "projects", "timeouts", "calendar", "digest", "reminders", "surveys", "templates", "alerts"}
 
 
 def _build(data: dict[str, Any], base: Path, source: Path | None) -> Settings:
@@ -315,6 +332,7 @@ def _build(data: dict[str, Any], base: Path, source: Path | None) -> Settings:
         calendar=_calendar(_section(data, "calendar")),
         digest=_digest_settings(_section(data, "digest")),
         reminders=_reminders(_section(data, "reminders")),
+        alerts=_alerts(_section(data, "alerts")),
         surveys=_surveys(_section(data, "surveys")),
         templates_dir=_templates_dir(_section(data, "templates"), base),
         source=source,
@@ -430,11 +448,20 @@ def _reminders(raw: dict[str, Any]) -> ReminderSettings:
     )
 
 
+def _alerts(raw: dict[str, Any]) -> AlertSettings:
+    _only(raw, "alerts", {"assess_within_hours", "overdue"})
+    return AlertSettings(
+        assess_within_hours=_int(raw.get("assess_within_hours", 48), "alerts.assess_within_hours", 1, 24 * 60),
+        overdue=_bool(raw.get("overdue", True), "alerts.overdue"),
+    )
+
+
 def _surveys(raw: dict[str, Any]) -> SurveySettings:
-    _only(raw, "surveys", {"scale", "reminder_working_days"})
+    _only(raw, "surveys", {"scale", "reminder_working_days", "alert_at_or_below"})
     return SurveySettings(
         scale=_choice(raw.get("scale", "1-5"), "surveys.scale", ("1-5", "0-10")),
         reminder_working_days=_int(raw.get("reminder_working_days", 3), "surveys.reminder_working_days", 1, 30),
+        alert_at_or_below=_int(raw["alert_at_or_below"], "surveys.alert_at_or_below", 0, 10) if "alert_at_or_below" in raw else None,
     )
 
 
@@ -501,7 +528,7 @@ def _project(raw: Any, index: int, team: Team) -> Project:
     if not isinstance(raw, dict):
         raise ConfigError(where, "must be a table")
     _only(raw, where, {"key", "name", "tag", "language", "client_domains", "stakeholders", "milestones", "digest", "status_meeting",
-                       "location", "meeting_url", "client_reminders"})
+                       "location", "meeting_url", "client_reminders", "survey_roles"})
     key = _str(raw.get("key"), f"{where}.key", required=True)
     if not key.replace("-", "").replace("_", "").isalnum():
         raise ConfigError(f"{where}.key", f"{key!r} may hold only letters, digits, '-' and '_'")
@@ -542,6 +569,7 @@ def _project(raw: Any, index: int, team: Team) -> Project:
         location=_str(raw.get("location", ""), f"{where}.location"),
         meeting_url=_str(raw.get("meeting_url", ""), f"{where}.meeting_url"),
         client_reminders=_bool(raw["client_reminders"], f"{where}.client_reminders") if "client_reminders" in raw else None,
+        survey_roles=tuple(_str(r, f"{where}.survey_roles") for r in raw.get("survey_roles", [])),
     )
 
 

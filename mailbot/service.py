@@ -8,6 +8,7 @@ one already processed is skipped, so feeding the same input twice changes nothin
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import logging
 import re
@@ -17,7 +18,7 @@ from email.parser import BytesHeaderParser
 from email.policy import compat32
 from typing import TYPE_CHECKING, Any
 
-from mailbot import commands, compose, digest, echo, outbox, trust
+from mailbot import alerts, commands, compose, digest, echo, outbox, surveys, trust
 from mailbot.clock import Clock, system_clock
 from mailbot.config import Project, Settings
 from mailbot.lifecycle import Cause, ChangeStatus, MessageState
@@ -43,7 +44,7 @@ from mailbot.store.records import StoredMessage
 from mailbot.teamloop import TeamLoop
 from parsing import ParseError
 from parsing.commands import Command
-from parsing.model import Category, Email, Extraction
+from parsing.model import Category, Email, Extraction, Finding, Kind
 from scheduling import cadence
 
 if TYPE_CHECKING:
@@ -307,7 +308,11 @@ class Mailbot:
                     reason, queued = self._obey(project, extraction, orders, answerable, now)
                 elif verdict.trusted:
                     trust.admit_recipients(self.store, self.settings, project, email)
+                    extraction, score = self._survey_answer(project, extraction, heard, verdict, now)
                     findings, queued = len(extraction.findings), self._apply_findings(project, extraction, key, answerable, now)
+                    if answerable and verdict.standing is not trust.Standing.TEAM:
+                        concerns = alerts.of_message(extraction, score=score, threshold=self.settings.surveys.alert_threshold)
+                        queued += alerts.send(self.store, self.settings, project, concerns, key=f"alert:message:{key}", now=now, about=email)
                 else:
                     reason, queued = self._keep_for_review(project, extraction, row_id, verdict, now, commanding=bool(orders))
             self.store.messages.record(
@@ -330,6 +335,31 @@ class Mailbot:
                 ),
             )
         return Outcome(source, email.message_id, str(state), where.project_key, reason, findings, queued)
+
+    def _survey_answer(self, project: Project, extraction: Extraction, heard: echo.Echo, verdict: trust.Verdict,
+                       now: dt.datetime) -> tuple[Extraction, int | None]:
+        """A reply to a survey: its score on the survey's scale (mailbot's own words taken out),
+        its comment as feedback; the general reading's scores are left aside."""
+        if verdict.standing is trust.Standing.TEAM:
+            return extraction, None
+        body = "\n".join(line for line in extraction.body.splitlines() if not heard.is_ours(line))
+        answer = surveys.answered(self.store, project, extraction, body)
+        if answer is None:
+            return extraction, None
+        email = extraction.email
+        sender = email.sender.address if email.sender else ""
+        if answer.declined:
+            self.store.bookkeeping.set(f"survey_declined:{project.key}:{sender}", email.message_id or iso(now))
+        comment = body.strip()
+        self.store.reactions.answer(answer.survey, score=answer.score, comment=comment[:2000], message_id=email.message_id,
+                                    cause=Cause.message(email.message_id, "survey answer"), at=iso(email.date or now))
+        kept = tuple(f for f in extraction.findings if f.kind is not Kind.SURVEY_RESPONSE)
+        if answer.score is not None and comment and not any(f.kind is Kind.FEEDBACK for f in kept) and not _only_score(comment):
+            low, high = (1, 5) if (answer.survey.scale or "1-5") == "1-5" else (0, 10)
+            sentiment = "negative" if answer.score <= self.settings.surveys.alert_threshold else \
+                ("positive" if answer.score >= high - (1 if high == 5 else 2) else "mixed")
+            kept += (Finding(Kind.FEEDBACK, comment[:500], by=extraction.party, sentiment=sentiment),)
+        return dataclasses.replace(extraction, findings=kept), answer.score
 
     def _commands_in(self, project: Project, extraction: Extraction) -> list[Command]:
         """The command lines of a team address's mail to mailbot (a reply to it, or tagged)."""
@@ -589,9 +619,14 @@ class Mailbot:
                 if count:
                     queued.append(f"meetings:{project.key}:{count}")
             loop = TeamLoop(self.store, self.settings, now, scheduler.calendar)
+            asking = surveys.Surveys(self.store, self.settings, now, self.answer_since, scheduler.calendar)
             for project in self.settings.projects:
+                if count := asking.send_due(project) + asking.send_reminders(project):
+                    queued.append(f"surveys:{project.key}:{count}")
                 if (record := self.store.projects.get(project.key)) is not None and record.status == "finished":
                     continue
+                if loop.open and (count := alerts.from_the_clock(self.store, self.settings, project, now, loop.today)):
+                    queued.append(f"alerts:{project.key}:{count}")
                 if count := loop.send_reminders(project):
                     queued.append(f"reminders:{project.key}:{count}")
                 if loop.send_review_list(project):
@@ -656,6 +691,11 @@ _CARRY_OUT: dict[type, Callable[[Mailbot, Project, Extraction, Decision, dt.date
     MoveMeeting: Mailbot._move_meeting,
     CancelMeeting: Mailbot._cancel_meeting,
 }
+
+def _only_score(comment: str) -> bool:
+    """A reply that is a score and nothing more ("5", "4分", "⭐⭐⭐⭐")."""
+    return len(re.sub(r"[\s\d/分星⭐★.!！。,，]|points?|stars?|out of", "", comment, flags=re.I)) <= 2
+
 
 _IGNORED_BECAUSE = {
     Category.AUTO_REPLY: "auto-reply or out-of-office",

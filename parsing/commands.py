@@ -129,7 +129,7 @@ _UNDO = re.compile(r"^(?:please )?(?:undo|undo (?:that|the last(?: command)?|las
 _HOLD = re.compile(r"^(?:please )?(?:hold|hold it|hold (?:the |this )?(?:digest|draft|mail|email)|hold off|don'?t send(?: it)?|do not send(?: it)?)[.!。！]?$|"
                    r"^(?:暂缓(?:发送)?|先别发|先不要发|先不发|不要发送?|暂停发送|先别发送)[.!。！]?$", re.IGNORECASE)
 _ASSIGN = re.compile(r"^(?:assign|归入|分配|归到|放入)\s*[:：]?\s*(?P<ref>.+?)\s+(?:to\s+|到\s*|给\s*)?(?P<project>[\w-]+)$", re.IGNORECASE)
-_DURATION = re.compile(r"(?P<n>\d{1,3}|[一二两三四五六七八九十]{1,3}|a|one|two|three|four)?\s*(?:个)?\s*"
+_DURATION = re.compile(r"(?:(?P<n>\d{1,3}|[一二两三四五六七八九十]{1,3}|a|one|two|three|four)\s*(?:个\s*)?)?"
                        r"(?P<unit>days?|weeks?|months?|天|日|周|星期|礼拜|个月|月)", re.IGNORECASE)
 _EN_NUMBERS = {"a": 1, "one": 1, "two": 2, "three": 3, "four": 4}
 _UNIT_DAYS = {"day": 1, "天": 1, "日": 1, "week": 7, "周": 7, "星期": 7, "礼拜": 7, "month": 30, "个月": 30, "月": 30}

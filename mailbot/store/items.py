@@ -212,6 +212,9 @@ class ChangeRequests:
         self.core.update("change_requests", change.id, {"milestone_id": milestone_id, "new_due": new_due})
 
 
+_SURVEY = "id, project_key, address, status, score, comment, sent_at, answered_at, message_id, survey_message_id, reminded_at, about, scale"
+
+
 class Reactions:
     """What people said about the work: approvals, feedback, risks; and survey answers."""
 
@@ -262,10 +265,40 @@ class Reactions:
 
     # -- surveys ----------------------------------------------------------------------------
 
+    def survey_sent(self, *, project_key: str, address: str, about: str, milestone_id: int | None, scale: str, message_id: str,
+                    cause: Cause, at: str) -> int:
+        row_id = self.core.insert("surveys", {"project_key": project_key, "address": address, "about": about, "milestone_id": milestone_id,
+                                              "scale": scale, "survey_message_id": message_id, "status": str(SurveyStatus.SENT), "sent_at": at})
+        self.core.record_history(project_key, "surveys", row_id, "status", None, SurveyStatus.SENT, cause, at)
+        return row_id
+
+    def surveyed(self, project_key: str, about: str) -> set[str]:
+        """The addresses already asked about `about` ("M2", "project")."""
+        rows = self.core.fetch("SELECT address FROM surveys WHERE project_key = ? AND about = ?", [project_key, about])
+        return {str(r["address"]) for r in rows}
+
+    def survey_of_message(self, message_id: str) -> Survey | None:
+        return self.core.record(Survey, f"SELECT {_SURVEY} FROM surveys WHERE survey_message_id = ?", [message_id])
+
+    def open_survey(self, project_key: str, address: str) -> Survey | None:
+        return self.core.record(Survey, f"SELECT {_SURVEY} FROM surveys WHERE project_key = ? AND address = ? AND status = ? "
+                                        "ORDER BY sent_at DESC LIMIT 1", [project_key, address, str(SurveyStatus.SENT)])
+
+    def unanswered(self, project_key: str) -> list[Survey]:
+        return self.core.records(Survey, f"SELECT {_SURVEY} FROM surveys WHERE project_key = ? AND status = ? AND reminded_at IS NULL "
+                                         "AND survey_message_id IS NOT NULL ORDER BY id", [project_key, str(SurveyStatus.SENT)])
+
+    def reminded(self, survey: Survey, at: str) -> None:
+        self.core.update("surveys", survey.id, {"reminded_at": at})
+
+    def answer(self, survey: Survey, *, score: int | None, comment: str, message_id: str | None, cause: Cause, at: str) -> None:
+        values = {"score": score, "comment": comment, "message_id": message_id, "answered_at": at}
+        self.core.transition("surveys", SURVEY, survey.id, SurveyStatus.ANSWERED, cause, at, values)
+
     def surveys(self, project_key: str) -> list[Survey]:
         return self.core.records(
             Survey,
-            "SELECT id, project_key, address, status, score, comment, sent_at, answered_at, message_id FROM surveys WHERE project_key = ? ORDER BY id",
+            f"SELECT {_SURVEY} FROM surveys WHERE project_key = ? ORDER BY id",
             [project_key],
         )
 

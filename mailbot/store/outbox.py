@@ -156,6 +156,10 @@ class OutboxTable:
                                [_like(prefix) + "%", str(OutboxStatus.SUPPRESSED)])
         return [str(row["created_at"]) for row in rows]
 
+    def count_kind_since(self, project_key: str, kind: str, since: str) -> int:
+        return int(self.core.scalar("SELECT COUNT(*) FROM outbox WHERE project_key = ? AND kind = ? AND created_at >= ?",
+                                    [project_key, kind, since]))
+
     def of_kind(self, kind: str) -> list[OutboxRow]:
         return self.core.records(OutboxRow, f"SELECT {_ROW} FROM outbox WHERE kind = ? ORDER BY id", [kind])
 

@@ -179,7 +179,11 @@ class Survey:
     comment: str | None
     sent_at: str | None
     answered_at: str | None
-    message_id: str | None
+    message_id: str | None  # the answer's
+    survey_message_id: str | None = None  # the survey mail mailbot sent
+    reminded_at: str | None = None
+    about: str | None = None  # "M2", or "project"
+    scale: str | None = None  # "1-5" or "0-10"
 
 
 @dataclass(frozen=True, slots=True)

@@ -436,4 +436,14 @@ def m007_commands(db: Database) -> None:
     db.execute("CREATE INDEX items_number ON items (project_key, kind, number)")  # C12 → the item, on a store of 10,000
 
 
+@MIGRATIONS()
+def m008_surveys_sent(db: Database) -> None:
+    """Surveys mailbot sends: the survey mail (answers find it by thread), its one reminder, and
+    what it asks about (a milestone, or the project's close)."""
+    db.table("surveys").add_column("survey_message_id", str)
+    db.table("surveys").add_column("reminded_at", str)
+    db.table("surveys").add_column("about", str)  # "M2", or "project"
+    db.table("surveys").add_column("scale", str)
+
+
 SCHEMA_VERSION = len(MIGRATIONS._migrations)
