@@ -124,6 +124,28 @@ def build(store: Store, project_key: str, period: Period, now: dt.datetime, zone
         "change_requests": change_requests,
         "risks": risks,
         "feedback": feedback,
+        "surveys": survey_results(store, project_key, until=at),
+    }
+
+
+def _tidy(value: float) -> float | int:
+    """4.0 as 4, 4.25 as 4.3."""
+    rounded = round(value, 1)
+    return int(rounded) if rounded == int(rounded) else rounded
+
+
+def survey_results(store: Store, project_key: str, *, until: str) -> dict[str, Any]:
+    """Survey answers so far: each score, the average per scale and the response rate."""
+    sent = [s for s in store.reactions.surveys(project_key) if s.sent_at and s.sent_at <= until]
+    answered = [s for s in sent if s.score is not None and s.answered_at and s.answered_at <= until]
+    scales = {s.scale or "1-5" for s in answered}
+    return {
+        "sent": len(sent),
+        "answered": len(answered),
+        "rate": round(len(answered) / len(sent), 2) if sent else None,
+        "average": _tidy(sum(s.score or 0 for s in answered) / len(answered)) if answered and len(scales) == 1 else None,
+        "scale": scales.pop() if len(scales) == 1 else None,
+        "scores": [{"about": s.about, "score": s.score, "scale": s.scale or "1-5", "date": (s.answered_at or "")[:10]} for s in answered],
     }
 
 

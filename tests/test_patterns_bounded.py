@@ -397,11 +397,12 @@ def _cap(seconds: float) -> Iterator[None]:
             signal.setitimer(signal.ITIMER_REAL, max(left, 0.001), previous_interval)
 
 
-def _sources() -> str:
-    return "\n".join(path.read_text(encoding="utf-8") for package in PACKAGES for path in (ROOT / package).rglob("*.py"))
-
-
-SOURCES = _sources()
+def _module_source(module: str) -> str:
+    path = ROOT.joinpath(*module.split("."))
+    for candidate in (path.with_suffix(".py"), path / "__init__.py"):
+        if candidate.is_file():
+            return candidate.read_text(encoding="utf-8")
+    return ""
 
 
 def match_only(found: Found) -> bool:
@@ -412,8 +413,11 @@ def match_only(found: Found) -> bool:
     keys = {name.rsplit(".", 1)[-1].split("[")[0] for name in [found.name, *found.aliases]}
     keys.discard("pattern")  # a Cue's `.pattern`: the Cue's own name is the one used
     keys |= {name.rsplit(".", 2)[-2] for name in [found.name, *found.aliases] if name.endswith(".pattern")}
+    modules = {found.module} | {alias.rsplit(".", 1)[0] for alias in found.aliases}  # where it is named, it is used
+    sources = "\n".join(_module_source(m) for m in modules)
+
     def used(calls: str) -> bool:
-        return any(re.search(rf"(?<![\w]){re.escape(key)}\.(?:{calls})\(", SOURCES) for key in keys)
+        return any(re.search(rf"(?<![\w]){re.escape(key)}\.(?:{calls})\(", sources) for key in keys)
     return used("match|fullmatch") and not used("search|finditer|findall|sub|subn|split")
 
 

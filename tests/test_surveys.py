@@ -113,3 +113,12 @@ def test_one_reminder_after_three_working_days_and_none_to_who_declined(bot: Mai
                    in_reply_to=surveys[0]["Message-ID"])
     bot.ingest([RawItem("n1.eml", dated(no_more, SIGNED + dt.timedelta(days=12)))])
     assert bot.store.bookkeeping.fact("survey_declined:huajin-web:li.wei@huajin.example") == "<n1@huajin.example>"
+
+
+def test_the_weekly_digest_shows_survey_results_and_the_response_rate(bot: Mailbot) -> None:
+    survey = signed_off(bot)
+    answer = mail(CLIENT, "5", subject="回复：" + survey["Subject"], message_id="<a5@huajin.example>", in_reply_to=survey["Message-ID"])
+    bot.ingest([RawItem("a5.eml", dated(answer, SIGNED + dt.timedelta(hours=2)))])
+    monday = SIGNED + dt.timedelta(days=7)
+    text = bot.render_digest(bot.settings.project("huajin-web"), monday).text
+    assert "【满意度调查】" in text and "收到 1 份回复（回复率 100%），平均 5 分（满分 5）" in text
