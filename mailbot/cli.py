@@ -388,6 +388,35 @@ def calendar(project_key: str | None, output: Path | None, config_path: Path | N
 
 
 @cli.command()
+@click.option("--project", "project_key", default=None, help="The project (needed when there are several).")
+@click.option("--send", is_flag=True, help="Queue and send it: the team's version and the client's.")
+@click.option("--json", "as_json", is_flag=True, help="The summary as JSON.")
+@click.option("--html", "html_path", type=click.Path(dir_okay=False, path_type=Path), default=None, help="Also write the team's HTML here.")
+@_now_option("The summary as of this moment (default: now).")
+@config_option
+def summary(project_key: str | None, send: bool, as_json: bool, html_path: Path | None, now_text: str | None, config_path: Path | None) -> None:
+    """The project summary (项目总结): milestones planned against delivered, changes, promises kept, feedback, surveys."""
+    from mailbot import summary as project_summary
+    from mailbot.service import Mailbot
+
+    settings = load(config_path)
+    project = settings.project(_one_project(settings, project_key))
+    with Mailbot(settings) as bot:
+        now = parse_now(now_text, settings) or bot.clock()
+        if as_json:
+            click.echo(json.dumps(project_summary.build(bot.store, settings, project, now), ensure_ascii=False, indent=2))
+        else:
+            click.echo(project_summary.render(bot.store, settings, project, now).text)
+        if html_path is not None:
+            html_path.write_text(project_summary.render(bot.store, settings, project, now).html, encoding="utf-8")
+        if send:
+            with bot.store.transaction():
+                queued = project_summary.send(bot.store, settings, project, now)
+            flushed = bot.flush()
+            click.echo(f"{queued} queued; {flushed.sent} sent, {flushed.stored} kept, {flushed.failed} failed", err=True)
+
+
+@cli.command()
 @click.argument("message")
 @click.argument("project_key", metavar="PROJECT")
 @config_option
@@ -431,6 +460,15 @@ def demo(directory: Path | None, as_json: bool) -> None:
     click.echo(result.summary)
     click.echo("")
     click.echo(format_plan(result.snapshot))
+    if result.story:
+        click.echo("")
+        click.echo("The close of a stage:")
+        for line in result.story:
+            click.echo(f"  {line}")
+    if result.closing:
+        click.echo("")
+        click.echo("Project summary (项目总结), the team's version:")
+        click.echo(result.closing)
     click.echo("")
     click.echo(f"Outgoing mail ({len(result.outgoing)} messages) was written to {result.maildir}:")
     for path, subject in result.outgoing:

@@ -18,7 +18,7 @@ from email.parser import BytesHeaderParser
 from email.policy import compat32
 from typing import TYPE_CHECKING, Any
 
-from mailbot import alerts, commands, compose, digest, echo, outbox, surveys, trust
+from mailbot import alerts, commands, compose, digest, echo, outbox, summary, surveys, trust
 from mailbot.clock import Clock, system_clock
 from mailbot.config import Project, Settings
 from mailbot.lifecycle import Cause, ChangeStatus, MessageState
@@ -624,6 +624,8 @@ class Mailbot:
                 if count := asking.send_due(project) + asking.send_reminders(project):
                     queued.append(f"surveys:{project.key}:{count}")
                 if (record := self.store.projects.get(project.key)) is not None and record.status == "finished":
+                    if record.finished_at and record.finished_at >= iso(self.answer_since) and summary.send(self.store, self.settings, project, now):
+                        queued.append(f"summary:{project.key}")
                     continue
                 if loop.open and (count := alerts.from_the_clock(self.store, self.settings, project, now, loop.today)):
                     queued.append(f"alerts:{project.key}:{count}")

@@ -1,6 +1,6 @@
 #!/bin/sh
 # Install the system packages mailbot's live tests need (tests/live): Dovecot's IMAP and LMTP
-# servers, from Debian or Ubuntu. The tests start their own private Dovecot on 127.0.0.1 with
+# servers, and Chromium with a CJK font (headless, for the summary's screenshot), from Debian or Ubuntu. The tests start their own private Dovecot on 127.0.0.1 with
 # their own configuration, so the system service is neither needed nor started.
 #
 #   sudo scripts/ci-system-deps.sh          install if missing; a quick no-op when present
@@ -9,7 +9,7 @@
 # Idempotent. Python packages (aiosmtpd, trustme, ...) come from `pip install -e '.[test]'`.
 set -eu
 
-PACKAGES="dovecot-imapd dovecot-lmtpd"
+PACKAGES="dovecot-imapd dovecot-lmtpd chromium fonts-wqy-zenhei"
 FORCE=no
 [ "${1:-}" = "--force" ] && FORCE=yes
 
@@ -20,7 +20,7 @@ installed() {
         status=$(dpkg-query -W -f='${Status}' "$package" 2>/dev/null || true)
         [ "$status" = "install ok installed" ] || return 1
     done
-    [ -x /usr/sbin/dovecot ] && command -v doveadm >/dev/null 2>&1
+    [ -x /usr/sbin/dovecot ] && command -v doveadm >/dev/null 2>&1 && command -v chromium >/dev/null 2>&1
 }
 
 if ! command -v dpkg-query >/dev/null 2>&1 || ! command -v apt-get >/dev/null 2>&1; then

@@ -1,0 +1,78 @@
+"""The project summary (mailbot/summary.py) on the demo project: its data, its text, and its
+HTML drawn by a real browser (headless Chromium) to a PNG."""
+
+from __future__ import annotations
+
+import datetime as dt
+import shutil
+import struct
+import subprocess
+from pathlib import Path
+from typing import Any
+
+import pytest
+from click.testing import CliRunner
+
+from mailbot import summary
+from mailbot.cli import cli
+from mailbot.config import load
+from mailbot.demo import DemoResult, run_demo
+from mailbot.service import Mailbot
+
+CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser") or shutil.which("google-chrome")
+
+
+@pytest.fixture(scope="module")
+def demo(tmp_path_factory: pytest.TempPathFactory) -> DemoResult:
+    return run_demo(tmp_path_factory.mktemp("demo"))
+
+
+@pytest.fixture(scope="module")
+def data(demo: DemoResult) -> dict[str, Any]:
+    settings = load(demo.directory / "mailbot.toml", env={})
+    with Mailbot(settings) as bot:
+        return summary.build(bot.store, settings, settings.projects[0], demo.now + dt.timedelta(hours=3))
+
+
+def test_the_demo_ends_with_a_sign_off_its_survey_an_answer_an_alert_and_the_summary(demo: DemoResult) -> None:
+    story = "\n".join(demo.story)
+    assert "Milestone signed off: 首页设计" in story and "满意度调查：首页设计" in story
+    assert "read as score 3 on 1-5" in story and "nothing acknowledged as a change request" in story
+    assert "Alert to the team within the minute" in story and "客户不满意的反馈" in story
+    for section in ("【里程碑：计划与实际】", "【变更需求】", "【承诺兑现率】", "【未完成事项】", "【客户反馈（按主题）】", "【满意度调查】"):
+        assert section in demo.closing
+
+
+def test_the_summary_says_what_was_planned_and_what_happened(data: dict[str, Any]) -> None:
+    homepage = next(m for m in data["milestones"] if m["name"] == "首页设计")
+    assert (homepage["planned"], homepage["actual"], homepage["slip_working_days"]) == ("2026-03-31", "2026-03-26", -3)
+    assert {c["id"]: c["status"] for c in data["change_requests"]}["CR-1"] == "applied"
+    assert data["promises"]["us"]["done"] >= 1 and 0 <= data["promises"]["us"]["rate"] <= 1
+    assert data["surveys"]["answered"] == 1 and data["surveys"]["scores"][0]["score"] == 3 and 0 < data["surveys"]["rate"] < 1
+    assert len(data["timeline"]["rows"]) == len(data["milestones"]) and data["timeline"]["weeks"]
+
+
+def test_summary_json_on_the_command_line(demo: DemoResult) -> None:
+    result = CliRunner().invoke(cli, ["summary", "--json", "--config", str(demo.directory / "mailbot.toml"), "--now", demo.now.isoformat()])
+    assert result.exit_code == 0, result.output
+    assert '"milestones"' in result.output and '"promises"' in result.output
+
+
+@pytest.mark.skipif(CHROMIUM is None, reason="no Chromium here (scripts/ci-system-deps.sh installs Debian's chromium)")
+def test_the_summary_html_draws_in_a_real_browser(demo: DemoResult, tmp_path: Path) -> None:
+    settings = load(demo.directory / "mailbot.toml", env={})
+    with Mailbot(settings) as bot:
+        html = summary.render(bot.store, settings, settings.projects[0], demo.now + dt.timedelta(hours=3)).html
+    for section in ("里程碑：计划与实际", "变更需求", "承诺兑现率", "未完成事项", "客户反馈（按主题）", "满意度调查", 'id="timeline"', "&#9671;"):
+        assert section in html, section
+    page = tmp_path / "summary.html"
+    page.write_text(html, encoding="utf-8")
+    png = tmp_path / "summary.png"
+    subprocess.run([str(CHROMIUM), "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                    "--disable-component-update", "--disable-sync", "--no-first-run", f"--user-data-dir={tmp_path / 'profile'}",
+                    "--hide-scrollbars", "--window-size=900,2200", f"--screenshot={png}", page.as_uri()],
+                   check=True, capture_output=True, timeout=120)
+    raw = png.read_bytes()
+    assert raw[:8] == b"\x89PNG\r\n\x1a\n" and len(raw) > 20_000  # a page with content, not a blank one
+    width, height = struct.unpack(">II", raw[16:24])
+    assert (width, height) == (900, 2200)
