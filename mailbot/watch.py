@@ -157,7 +157,7 @@ class Watcher:
             uids = await asyncio.to_thread(self.mailbox.pending, last[1] if last and last[0] == uidvalidity else 0)
             if uids:
                 await self._process(uids, uidvalidity)
-                await self._housekeeping(force_tick=False)
+                await self._housekeeping(force_tick=True)  # what the new mail made due (a survey after a sign-off) goes now
                 continue
             if once:
                 break
