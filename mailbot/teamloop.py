@@ -155,9 +155,11 @@ class TeamLoop:
                   for e in self.store.review.pending(project.key)][:20]
         unassigned = [{"message_id": m.message_id or "", "subject": m.subject or "", "sender": m.sender or "", "reason": m.reason or ""}
                       for m in self.store.messages.unassigned() if (m.date or "") >= since][:10]
+        alerted = [{"subject": r.subject or "", "at": r.created_at} for r in self.store.outbox.of_kind("alert")
+                   if r.project_key == project.key and r.created_at >= since][:10]
         soon = [{"id": i.ref, "text": i.text, "by": i.by or "", "due": (i.due or "")[:10]}
                 for i in self.store.items.open(project.key) if i.due and self.today.isoformat() <= i.due[:10] <= horizon]
-        return {"new": new, "unsure": unsure, "unassigned": unassigned, "soon": soon}
+        return {"new": new, "unsure": unsure, "unassigned": unassigned, "soon": soon, "alerted": alerted}
 
     def send_review_list(self, project: Project) -> int:
         if not self.open or not self.settings.reminders.review_list:

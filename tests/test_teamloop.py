@@ -123,3 +123,15 @@ def test_a_digest_draft_goes_to_the_team_first_and_hold_keeps_the_digest_back(bo
     assert len(sent(bot, "digest")) == before  # held
     bot.tick(at(monday + dt.timedelta(days=7), 9, 5))
     assert [r["dedupe_key"] for r in sent(bot, "digest")][before:] == ["digest:huajin-web:2026-10-19"]  # the next week's goes
+
+
+def test_the_clock_alerts_the_team_of_a_change_left_unassessed_and_of_our_overdue_promise_once_each(bot: Mailbot) -> None:
+    ask = mail(CLIENT, "能否在首页增加一个门店查询页？", message_id="<c1@huajin.example>")
+    bot.ingest([RawItem("c1.eml", dated(ask, at(dt.date(2026, 10, 12), 8)))])
+    promise = mail(TEAM, "李总好，我们会在10月13日前提交首页设计稿。", message_id="<p2@studio.example>", auth=PASS, cc=CLIENT)
+    bot.ingest([RawItem("p2.eml", dated(promise, at(dt.date(2026, 10, 12), 8)))])
+    tick_days(bot, dt.date(2026, 10, 12), dt.date(2026, 10, 16))
+    subjects = [email.message_from_bytes(r["raw"], policy=email.policy.default)["Subject"] for r in sent(bot, "alert")]
+    assert sum("CR-1 待评估" in s for s in subjects) == 1 and sum("已逾期" in s for s in subjects) == 1, subjects
+    lists = [email.message_from_bytes(r["raw"], policy=email.policy.default).get_body(("plain",)).get_content() for r in sent(bot, "review")]
+    assert any("CR-1 待评估" in text for text in lists)  # the review list shows the alerts too
