@@ -397,6 +397,9 @@ def _cap(seconds: float) -> Iterator[None]:
             signal.setitimer(signal.ITIMER_REAL, max(left, 0.001), previous_interval)
 
 
+ALL_SOURCES = "\n".join(path.read_text(encoding="utf-8") for package in PACKAGES for path in (ROOT / package).rglob("*.py"))
+
+
 def _module_source(module: str) -> str:
     path = ROOT.joinpath(*module.split("."))
     for candidate in (path.with_suffix(".py"), path / "__init__.py"):
@@ -413,11 +416,14 @@ def match_only(found: Found) -> bool:
     keys = {name.rsplit(".", 1)[-1].split("[")[0] for name in [found.name, *found.aliases]}
     keys.discard("pattern")  # a Cue's `.pattern`: the Cue's own name is the one used
     keys |= {name.rsplit(".", 2)[-2] for name in [found.name, *found.aliases] if name.endswith(".pattern")}
-    modules = {found.module} | {alias.rsplit(".", 1)[0] for alias in found.aliases}  # where it is named, it is used
-    sources = "\n".join(_module_source(m) for m in modules)
+    # A private name ("_OWNER") is used in its own module, where another module's "_OWNER" is
+    # not it; a public one (a cue, "cues.plan_subject.match(…)") wherever the packages use it.
+    modules = {found.module} | {alias.rsplit(".", 1)[0] for alias in found.aliases}
+    local = "\n".join(_module_source(m) for m in modules)
 
     def used(calls: str) -> bool:
-        return any(re.search(rf"(?<![\w]){re.escape(key)}\.(?:{calls})\(", sources) for key in keys)
+        return any(re.search(rf"(?<![\w]){re.escape(key)}\.(?:{calls})\(", local if key.startswith("_") else ALL_SOURCES)
+                   for key in keys)
     return used("match|fullmatch") and not used("search|finditer|findall|sub|subn|split")
 
 
