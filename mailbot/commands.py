@@ -32,6 +32,7 @@ from mailbot.lifecycle import (
     ProjectStatus,
 )
 from mailbot.plan import milestones as milestone_rules
+from mailbot.plan.changes import apply_move
 from mailbot.plan.routing import tagged
 from mailbot.store import Store, iso
 from mailbot.store.records import ChangeRequest, Item, Milestone
@@ -198,11 +199,7 @@ class Executor:
         due = command.date.isoformat() if command.date is not None else fresh.new_due
         if milestone is None or due is None or milestone.status == MilestoneStatus.DONE:
             return
-        self.store.changes.set_target(fresh, milestone.id, due)
-        if due != milestone.due:
-            self.store.milestones.move(milestone, due, self.cause, self.at)
-            self.store.milestones.set_status(milestone, MilestoneStatus.MOVED, self.cause, self.at)
-        self.store.changes.set_status(self.store.changes.get(change.id) or fresh, ChangeStatus.APPLIED, self.cause, self.at)
+        apply_move(self.store, fresh, milestone, due, self.cause, self.cause, self.at)
 
     def _milestone(self, command: Command, milestone: Milestone) -> Result:
         target = f"{milestone.ref} {milestone.name}"

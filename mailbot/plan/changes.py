@@ -44,6 +44,7 @@ from mailbot.plan.text import (
     similarity,
     terms,
 )
+from mailbot.store import Store
 from mailbot.store.records import ChangeRequest, Milestone
 from parsing.dates import find_times
 from parsing.model import Finding, Kind, Party, SignalKind
@@ -401,12 +402,16 @@ def apply_accepted(ctx: Context, change: ChangeRequest, clause: str) -> None:
     due = due or change.new_due
     if milestone is None or due is None or milestone.status == MilestoneStatus.DONE:
         return
-    ctx.store.changes.set_target(change, milestone.id, due)
+    apply_move(ctx.store, change, milestone, due, Cause.plan(change.ref, f"{change.ref} accepted in {ctx.message_id}"), ctx.cause, ctx.at)
+
+
+def apply_move(store: Store, change: ChangeRequest, milestone: Milestone, due: str, moved_by: Cause, cause: Cause, at: str) -> None:
+    """An accepted change moves its milestone to `due` (the review follows at the next tick) and is applied."""
+    store.changes.set_target(change, milestone.id, due)
     if due != milestone.due:
-        cause = Cause.plan(change.ref, f"{change.ref} accepted in {ctx.message_id}")
-        ctx.store.milestones.move(milestone, due, cause, ctx.at)
-        ctx.store.milestones.set_status(milestone, MilestoneStatus.MOVED, cause, ctx.at)
-    ctx.store.changes.set_status(ctx.store.changes.get(change.id) or change, ChangeStatus.APPLIED, ctx.cause, ctx.at)
+        store.milestones.move(milestone, due, moved_by, at)
+        store.milestones.set_status(milestone, MilestoneStatus.MOVED, moved_by, at)
+    store.changes.set_status(store.changes.get(change.id) or change, ChangeStatus.APPLIED, cause, at)
 
 
 _ACCEPTS = cue(r"可以接受|接受|同意|没问题|可以|\b(?:ok|okay|fine|agree[ds]?|accept(?:ed|able)?|approved?|go ahead|works)\b", re.I)
