@@ -67,16 +67,22 @@ def send(store: Store, settings: Settings, project: Project, concerns: list[Conc
     return int(row is not None and not outbox.held_back(store, key))
 
 
-def from_the_clock(store: Store, settings: Settings, project: Project, now: dt.datetime, today: dt.date) -> int:
-    """Change requests waiting too long for assessment, and our overdue items: one alert each."""
+RECENT_DAYS = 7  # an item overdue longer than this when the clock first sees it is the review list's, not an alert's
+
+
+def from_the_clock(store: Store, settings: Settings, project: Project, now: dt.datetime, today: dt.date, since: dt.datetime) -> int:
+    """Change requests waiting too long for assessment, and our overdue items: one alert each.
+    Only what became late since mailbot began answering (`since`) and in the last week: a first
+    start on years of mail alerts nobody of old news."""
     queued = 0
     waited = iso(now - dt.timedelta(hours=settings.alerts.assess_within_hours))
+    fresh = max(since.astimezone(settings.team.zone).date(), today - dt.timedelta(days=RECENT_DAYS)).isoformat()
     for change in store.changes.of_project(project.key, [ChangeStatus.RECEIVED, ChangeStatus.ACKNOWLEDGED]):
-        if change.origin == "client" and change.received_at and change.received_at <= waited:
+        if change.origin == "client" and change.received_at and iso(since) <= change.received_at <= waited:
             concern = Concern("cr_waiting", change.text, change.ref, detail=str(settings.alerts.assess_within_hours))
             queued += send(store, settings, project, [concern], key=f"alert:cr-waiting:{project.key}:{change.ref}", now=now)
     for item in store.items.open(project.key, by="us") if settings.alerts.overdue else []:
-        if item.kind == "commitment" and item.due and item.due[:10] < today.isoformat() and not item.internal:
+        if item.kind == "commitment" and item.due and fresh <= item.due[:10] < today.isoformat() and not item.internal:
             concern = Concern("overdue", item.text, item.ref, detail=item.due[:10])
             queued += send(store, settings, project, [concern], key=f"alert:overdue:{project.key}:{item.ref}:{item.due[:10]}", now=now)
     return queued

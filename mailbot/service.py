@@ -627,7 +627,7 @@ class Mailbot:
                     if record.finished_at and record.finished_at >= iso(self.answer_since) and summary.send(self.store, self.settings, project, now):
                         queued.append(f"summary:{project.key}")
                     continue
-                if loop.open and (count := alerts.from_the_clock(self.store, self.settings, project, now, loop.today)):
+                if loop.open and (count := alerts.from_the_clock(self.store, self.settings, project, now, loop.today, self.answer_since)):
                     queued.append(f"alerts:{project.key}:{count}")
                 if count := loop.send_reminders(project):
                     queued.append(f"reminders:{project.key}:{count}")

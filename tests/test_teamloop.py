@@ -135,3 +135,10 @@ def test_the_clock_alerts_the_team_of_a_change_left_unassessed_and_of_our_overdu
     assert sum("CR-1 待评估" in s for s in subjects) == 1 and sum("已逾期" in s for s in subjects) == 1, subjects
     lists = [email.message_from_bytes(r["raw"], policy=email.policy.default).get_body(("plain",)).get_content() for r in sent(bot, "review")]
     assert any("CR-1 待评估" in text for text in lists)  # the review list shows the alerts too
+
+
+def test_old_news_raises_no_alert(bot: Mailbot) -> None:
+    promise = mail(TEAM, "李总好，我们会在10月13日前提交首页设计稿。", message_id="<p3@studio.example>", auth=PASS, cc=CLIENT)
+    bot.ingest([RawItem("p3.eml", dated(promise, at(dt.date(2026, 10, 12), 8)))])
+    tick_days(bot, dt.date(2026, 10, 30), dt.date(2026, 10, 30))  # first seen by the clock 13 working days late
+    assert sent(bot, "alert") == []
