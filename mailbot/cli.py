@@ -77,7 +77,9 @@ def cli(verbose: int) -> None:
     """mailbot: the project's own email address.
 
     It reads the project mail (Chinese and English), keeps the plan in SQLite and writes back:
-    change-request acknowledgements, weekly digests, invites, reminders.
+    change-request acknowledgements, weekly digests, invites, reminders, satisfaction surveys,
+    alerts to the team and the project summary. The team decides by replying with commands
+    ("C12 done", "CR-3 接受").
     """
     level = logging.WARNING if verbose == 0 else logging.INFO if verbose == 1 else logging.DEBUG
     logging.basicConfig(level=level, format="%(asctime)s %(levelname)s %(name)s: %(message)s", stream=sys.stderr)
@@ -259,7 +261,7 @@ async def _serve(watcher: Any, once: bool) -> None:
 @_now_option("The moment to act for (default: now); without an offset, in the team's zone.")
 @config_option
 def tick(now_text: str | None, config_path: Path | None) -> None:
-    """Send what is due at --now (weekly digests); the same moment twice sends nothing twice."""
+    """Send what is due at --now (digests, invitations, reminders, surveys, review lists); the same moment twice sends nothing twice."""
     from mailbot.service import Mailbot
 
     settings = load(config_path)
