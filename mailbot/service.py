@@ -306,6 +306,10 @@ class Mailbot:
                 orders = self._commands_in(project, extraction)
                 if verdict.standing is trust.Standing.TEAM and orders:
                     reason, queued = self._obey(project, extraction, orders, answerable, now)
+                    if self._to_others(email):  # also a mail to the client: what it tells them is read as well
+                        trust.admit_recipients(self.store, self.settings, project, email)
+                        findings, applied = len(extraction.findings), self._apply_findings(project, extraction, key, answerable, now)
+                        queued += applied
                 elif verdict.trusted:
                     trust.admit_recipients(self.store, self.settings, project, email)
                     extraction, score = self._survey_answer(project, extraction, heard, verdict, now)
@@ -360,6 +364,11 @@ class Mailbot:
                 ("positive" if answer.score >= high - (1 if high == 5 else 2) else "mixed")
             kept += (Finding(Kind.FEEDBACK, comment[:500], by=extraction.party, sentiment=sentiment),)
         return dataclasses.replace(extraction, findings=kept), answer.score
+
+    def _to_others(self, email: Email) -> bool:
+        """Whether a mail is also to someone outside the team and mailbot (the client)."""
+        own = self.settings.team.address.lower()
+        return any(p.address.lower() != own and not trust.is_team_domain(self.settings, p.address) for p in email.recipients)
 
     def _commands_in(self, project: Project, extraction: Extraction) -> list[Command]:
         """The command lines of a team address's mail to mailbot (a reply to it, or tagged)."""

@@ -154,3 +154,12 @@ def test_an_unassigned_message_is_assigned_by_command(bot: Mailbot) -> None:  # 
     row = bot.store.one("SELECT project_key, state FROM messages WHERE message_id = '<s1@newco.example>'")
     assert row == {"project_key": "huajin-web", "state": "processed"}
     assert any("store list" in r["text"] for r in plan(bot)["requests"])
+
+
+def test_a_mail_to_the_client_that_also_commands_is_read_as_well(bot: Mailbot) -> None:  # noqa: F811
+    ack = _acknowledged(bot)
+    raw = mail(TEAM, "李总好，\n\nCR-1 接受\n我们会在下周三之前提交门店查询页的设计稿。\n\n陈静", message_id="<k5@studio.example>", auth=PASS,
+               in_reply_to=ack, to=f"{CLIENT}, project@studio.example")
+    (outcome,) = bot.ingest([RawItem("k5.eml", raw)]).outcomes
+    assert plan(bot)["change_requests"][0]["status"] == "accepted" and "commands: 1 done" in (outcome.reason or "")
+    assert any("门店查询页的设计稿" in c["text"] for c in plan(bot)["commitments"])  # what the client was told is in the plan
