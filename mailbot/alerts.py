@@ -50,7 +50,7 @@ def send(store: Store, settings: Settings, project: Project, concerns: list[Conc
         return 0
     if store.outbox.count_kind_since(project.key, "alert", iso(now - dt.timedelta(hours=1))) >= PER_PROJECT_PER_HOUR:
         return 0
-    team = [compose.Person(s.name, s.address) for s in project.stakeholders if s.party == "us"] or [compose.team_person(settings.team)]
+    team = compose.team_people(settings.team, project)
     sender = about.sender if about is not None else None
     rendered = compose.render("concern", settings.team.language, {
         **compose.base_context(settings.team, project),

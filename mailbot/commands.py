@@ -87,7 +87,7 @@ class Executor:
     def __init__(self, store: Store, settings: Settings, project: Project, message_id: str, sender: str, now: dt.datetime, *,
                  thread: tuple[str, ...] = (), assign: Callable[[str, str], str | None] | None = None) -> None:
         self.thread = thread  # the Message-IDs the mail answers: a digest draft to hold
-        self.decided: list[int] = []
+        self.report = Report()
         self.assign = assign  # (message reference, project key) → why not, or None when assigned
         self.store = store
         self.settings = settings
@@ -98,7 +98,7 @@ class Executor:
         self.at = iso(now)
 
     def run(self, commands: list[Command]) -> Report:
-        report = Report(decided=self.decided)
+        report = self.report
         if self.store.commands.seen(self.message_id):
             return report  # obeyed already
         for command in commands:
@@ -185,7 +185,7 @@ class Executor:
         if moved and status is ChangeStatus.ACCEPTED:
             self._apply_accepted(change, command)
         if moved and status in (ChangeStatus.ACCEPTED, ChangeStatus.REJECTED) and change.origin == "client":
-            self.decided.append(change.id)
+            self.report.decided.append(change.id)
         fresh = self.store.changes.get(change.id) or change
         return Result(command, "done" if moved else "unchanged", target, old, fresh.status)
 

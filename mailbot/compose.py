@@ -201,12 +201,10 @@ def render(name: str, lang: str, context: Mapping[str, Any]) -> Rendered:
     subject = header_text(str(getattr(module, "subject", "")))
     if not subject:
         raise ValueError(f"template {name}.{lang}.txt sets no subject")
-    html_env = environment(lang, True)
-    try:
-        html_template = html_env.get_template(f"{name}.{lang}.html")
-    except jinja2.TemplateNotFound:  # a short internal mail: its text, in the house layout
-        html_template = html_env.get_template("_plain.html")
-        context = {**context, "plain_template": f"{name}.{lang}.txt"}
+    # The HTML part: the language's own template, else one for every language (its words come
+    # from `lang`), else the text in the house layout (short internal mail).
+    html_template = environment(lang, True).select_template([f"{name}.{lang}.html", f"_{name}.html", "_plain.html"])
+    context = {**context, "plain_template": f"{name}.{lang}.txt"}
     return Rendered(subject=subject, text=str(module).strip() + "\n", html=html_template.render(context))
 
 
@@ -266,6 +264,11 @@ def build_message(
 def team_person(team: Any) -> Person:
     """The project mailbox itself (`config.Team`): the sender, and ORGANIZER, of all mailbot's mail."""
     return Person(team.name, team.address)
+
+
+def team_people(team: Any, project: Any) -> list[Person]:
+    """Who gets mail meant for the team only: the project's stakeholders on our side, else the mailbox."""
+    return [Person(s.name, s.address) for s in project.stakeholders if s.party == "us"] or [team_person(team)]
 
 
 def _header_address(person: Person) -> HeaderAddress:

@@ -447,7 +447,7 @@ class Mailbot:
         return f"not acted on{' (commands refused)' if commanding else ''}: {verdict.reason}; kept for the team's review", queued
 
     def _alert_suspect(self, project: Project, email: Email, verdict: trust.Verdict, now: dt.datetime) -> int:
-        team = [compose.Person(s.name, s.address) for s in project.stakeholders if s.party == "us"] or [compose.team_person(self.settings.team)]
+        team = compose.team_people(self.settings.team, project)
         sender = email.sender
         rendered = compose.render("suspect", project.language, {
             **compose.base_context(self.settings.team, project),
@@ -676,7 +676,7 @@ class Mailbot:
         at = body.end() if body else 0
         html = digest_mail.html[:at] + intro.html + digest_mail.html[at:]
         rendered = compose.Rendered(subject=intro.subject, text=intro.text + "\n" + digest_mail.text, html=html)
-        team = [compose.Person(s.name, s.address) for s in project.stakeholders if s.party == "us"] or [compose.team_person(self.settings.team)]
+        team = compose.team_people(self.settings.team, project)
         message = compose.build_message(rendered=rendered, sender=compose.team_person(self.settings.team), to=team, kind="draft",
                                         reply=False, now=now)
         with self.store.transaction():

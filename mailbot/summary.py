@@ -148,7 +148,7 @@ def render(store: Store, settings: Settings, project: Project, now: dt.datetime,
 def send(store: Store, settings: Settings, project: Project, now: dt.datetime) -> int:
     """The team's summary and the client's, once each."""
     queued = 0
-    team = [compose.Person(s.name, s.address) for s in project.stakeholders if s.party == "us"] or [compose.team_person(settings.team)]
+    team = compose.team_people(settings.team, project)
     clients = [compose.Person(s.name, s.address) for s in project.stakeholders if s.party == "client"]
     for audience, people in (("team", team), ("client", clients)):
         key = f"summary:{project.key}:{audience}"

@@ -127,7 +127,7 @@ class TeamLoop:
             return [compose.Person(person.name, person.address)]
         if item.who and "@" in item.who and item.who.rpartition("@")[2] in self.settings.team.domains:
             return [compose.Person("", item.who)]
-        return self._team(project)
+        return compose.team_people(self.settings.team, project)
 
     def _client_owner(self, project: Project, item: Item) -> list[compose.Person]:
         person = project.stakeholder(item.who or "")
@@ -136,9 +136,6 @@ class TeamLoop:
         if item.who and "@" in item.who and item.who.rpartition("@")[2] in project.client_domains:
             return [compose.Person("", item.who)]
         return []  # nobody to ask: the team sees it on the review list
-
-    def _team(self, project: Project) -> list[compose.Person]:
-        return [compose.Person(s.name, s.address) for s in project.stakeholders if s.party == "us"] or [compose.team_person(self.settings.team)]
 
     # -- the review list ------------------------------------------------------------------------
 
@@ -173,7 +170,7 @@ class TeamLoop:
             return 0
         rendered = compose.render("review", project.language, {**compose.base_context(self.settings.team, project), **sections,
                                                                "day": self.today, "today": self.today})
-        message = compose.build_message(rendered=rendered, sender=compose.team_person(self.settings.team), to=self._team(project),
+        message = compose.build_message(rendered=rendered, sender=compose.team_person(self.settings.team), to=compose.team_people(self.settings.team, project),
                                         kind="review", reply=False, now=self.now)
         row = outbox.queue(self.store, project_key=project.key, kind="review", dedupe_key=key, message=message, now=self.now,
                            cause=Cause.clock(iso(self.now), "the team's review list"),
