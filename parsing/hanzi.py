@@ -6,7 +6,11 @@ Simplified characters *of the same length*, so that every offset found in it is 
 the original: findings are then cut from what was written ("請在 3/20 前寄到台北公司"), not
 from the conversion.
 
-The conversion is OpenCC's (`t2s`, phrase-aware). Written Cantonese has words OpenCC leaves
+The conversion is OpenCC's `tw2sp`: characters, and Taiwan's words for the same thing in
+Mainland words (視訊→视频, 專案→项目, 檔案→文件, 伺服器→服务器), so that one cue list reads
+both. A phrase whose Mainland word is longer or shorter (簡報→演示文稿) would move every
+offset after it: only the stretch of text between punctuation that holds it is converted
+character by character (`t2s`) instead. Written Cantonese has words OpenCC leaves
 alone because they are dialect, not script ("唔該", "寄咗", "冇問題"); the handful that carry
 meaning for the cues are mapped here one character to one character: no library does that, and
 the list is small and stable.
@@ -35,9 +39,13 @@ _IS = re.compile(r"(?<![關联關聯关])係")
 _CJK = re.compile(r"[\u3400-\u9fff]")
 
 
-@lru_cache(maxsize=1)
-def _converter() -> opencc.OpenCC:
-    return opencc.OpenCC("t2s")
+# Stretches between punctuation and white space: a phrase never spans them.
+_STRETCH = re.compile(r"[^\s，。！？、；：,.!?;:()（）「」『』“”]+|[\s，。！？、；：,.!?;:()（）「」『』“”]+")
+
+
+@lru_cache(maxsize=2)
+def _converter(config: str = "tw2sp") -> opencc.OpenCC:
+    return opencc.OpenCC(config)
 
 
 def simplified(text: str) -> str:
@@ -48,8 +56,17 @@ def simplified(text: str) -> str:
     converted: str = _converter().convert(text)
     if len(converted) == len(text):
         return converted
-    convert = _converter().convert  # a phrase that changed length: convert character by character instead
-    return "".join(c if len(c := convert(ch)) == 1 else ch for ch in text)
+    return "".join(map(_same_length, _STRETCH.findall(text)))
+
+
+def _same_length(stretch: str) -> str:
+    """One stretch converted with its phrases where that keeps its length, else character by
+    character."""
+    converted: str = _converter().convert(stretch)
+    if len(converted) == len(stretch):
+        return converted
+    convert = _converter("t2s").convert
+    return "".join(c if len(c := convert(ch)) == 1 else ch for ch in stretch)
 
 
 def _looks_traditional(text: str) -> bool:

@@ -218,9 +218,12 @@ def _compare(score: Score, message: dict[str, Any], found: Finding, label: dict[
                                f" ({found.due_text!r}) | {label['text']}")
 
 
-def score_message(score: Score, message: dict[str, Any]) -> None:
+def score_message(score: Score, message: dict[str, Any],
+                  predicted: list[Finding] | None = None) -> None:
+    """Match `predicted` (by default: `find_findings` on the body) to the message's labels."""
     body = message["body"]
-    predicted = _predict(message)
+    if predicted is None:
+        predicted = _predict(message)
     labels = message.get("findings") or []
     for kind in KINDS:
         ours = [f for f in predicted if f.kind.value == kind]

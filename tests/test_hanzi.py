@@ -40,3 +40,17 @@ def test_a_traditional_disclaimer_is_no_finding() -> None:
             "本電子郵件及其附件所載資訊均屬機密，僅供指定收件人使用。若您並非指定收件人，請勿使用、揭露、複製或散布本郵件內容，並請立即通知寄件人後刪除本郵件。\n")
     kept = strip_signature(text)
     assert "煩請於 2/13" in kept and "請勿使用" not in kept
+
+
+def test_taiwan_words_read_as_mainland_words_offset_for_offset() -> None:
+    written = "請準備簡報，視訊會議在週五；這個專案的伺服器檔案請上傳。"
+    read = simplified(written)
+    assert len(read) == len(written)
+    assert "视频会议" in read and "项目的服务器文件" in read  # Taiwan's words, Mainland's words
+    assert read[:5] == "请准备简报"  # 簡報→演示文稿 would move every offset: that stretch goes by character
+
+
+def test_a_video_call_in_taiwan_words_is_a_meeting() -> None:
+    ref = dt.datetime(2026, 3, 2, 10, 0, tzinfo=ZoneInfo("Asia/Taipei"))
+    found = read_text("想約您下週二下午兩點視訊會議，討論首頁改版。", language="zh", reference=ref, party=Party.CLIENT).findings
+    assert [(f.kind, f.start) for f in found] == [(Kind.MEETING, dt.datetime(2026, 3, 10, 14, 0))]
