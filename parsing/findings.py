@@ -203,12 +203,34 @@ def _abbreviation(text: str, end: int) -> bool:
     return _ABBREVIATIONS.search(window) is not None
 
 
+# A hard-wrapped paragraph: the mail client broke a sentence at a fixed width (about 72-76
+# columns; a Chinese character takes two). A line is wrapped when it is wide, does not end a
+# sentence or announce a list, and the next goes on with the sentence: in lower case, or,
+# for a line at the wrap width, in any word or Chinese character that starts no list item.
+_WRAP_WIDTH = 60  # columns: a wrapped line is at least this wide
+_GOES_ON = re.compile(r"[ \t]*(?![-*•·●▪]|\d{1,2}[.)、．](?!\d)|[（(]\d{1,2}[)）]|[一二三四五六七八九十][、.．])"
+                      r"[\w\u3400-\u9fff(（“\"‘'$€£¥]")
+
+
+def _columns(line: str) -> int:
+    return len(line) + len(_CJK.findall(line))
+
+
 def _soft_wrap(line: str, following: str) -> bool:
-    """A hard-wrapped line: long, not closed by punctuation, continued in lower case."""
-    line, following = line.rstrip(), following.lstrip()
-    if len(line) < 40 or not following or line[-1] in _SENTENCE_END + ".:：":
+    """Whether the break between `line` and `following` is a hard wrap inside a sentence."""
+    line = line.rstrip()
+    if not line or line[-1] in _SENTENCE_END + ".:：" or not _GOES_ON.match(following):
         return False
-    return following[0].islower()
+    start = following.lstrip()[0]
+    if start.islower() or start.isdigit():
+        return _columns(line) >= 40
+    # the sentence that runs on is under way on this line, not a short answer after a question
+    tail = line[max(line.rfind(end) for end in _SENTENCE_END + ".") + 1:]
+    return _columns(line) >= _WRAP_WIDTH and _columns(tail) >= 16 and not _CLOSING.match(line)
+
+
+# A line that ends a letter's opening or closing, not a sentence: "Hi Anna", "Best regards".
+_CLOSING = re.compile(r"[ \t]*(?:hi|hello|dear|thanks|thank you|best|regards|cheers)\b", re.I)
 
 
 def _text(doc: Doc) -> str:
@@ -1185,15 +1207,15 @@ def _blank_rules(text: str) -> str:
     return _RULE_RUN.sub(lambda m: " " * len(m.group(0)), text)
 
 
-# A line break inside a sentence of hard-wrapped plain text: a long line that does not end a
-# sentence, then a line that goes on in lower case ("could we do Tuesday 17 March at \n2pm UK?").
-_WRAPPED = re.compile(r"(?<=[^\n]{40}[A-Za-z0-9,'’\")\] ])\n(?=[ \t]*[a-z0-9(])")
-
-
 def _unwrap(text: str) -> str:
-    """Hard-wrapped lines joined again: each break inside a sentence becomes a space, so that
-    times and clauses that were wrapped read whole; offsets are kept."""
-    return _WRAPPED.sub(" ", text)
+    """Hard-wrapped lines joined again (`_soft_wrap`): each break inside a sentence becomes a
+    space, so that times and clauses that were wrapped read whole ("could we do Tuesday 17
+    March at \n2pm UK?", "请在\n月底前提供"); offsets are kept."""
+    if "\n" not in text:
+        return text
+    lines = text.split("\n")
+    return "".join(line + ("\n" if i + 1 == len(lines) or not _soft_wrap(line, lines[i + 1]) else " ")
+                   for i, line in enumerate(lines))[:len(text)]
 
 
 def find_findings(text: str, *, language: str, reference: dt.datetime | None,

@@ -291,6 +291,28 @@ def test_hard_wrapped_lines_stay_one_sentence() -> None:
     assert (finding.kind, finding.due) == (C, D(2026, 3, 5))
 
 
+@pytest.mark.parametrize(("text", "language", "due"), [
+    # a wrap before a capitalised word, at the wrap width
+    ("Hi Anna,\n\nCould you please send over the final version of the brand guidelines by\n"
+     "Friday 13 March? We need them for the printer.\n", "en", D(2026, 3, 13)),
+    # Chinese wrapped at 72 columns (36 characters), the date on the next line
+    ("王经理好，\n\n首页改版涉及的所有图片素材和文案请贵方统一打包之后通过网盘发给我们，最晚\n"
+     "3月20日之前。\n\n谢谢\n", "zh", D(2026, 3, 20)),
+    ("王经理好，\n\n首页改版涉及的所有图片素材和文案请贵方统一打包之后通过网盘发给我们，最晚在\n"
+     "下周三之前。\n", "zh", D(2026, 3, 11)),
+])
+def test_a_request_wrapped_over_two_lines_keeps_its_date(text: str, language: str, due: dt.date) -> None:
+    [finding] = run(text, CLIENT, language)
+    assert (finding.kind, finding.due) == (R, due)
+
+
+def test_short_lines_list_items_and_answers_are_no_wraps() -> None:
+    for text, second in (("附件是最新的设计稿\n请查收", "请查收"),  # short lines without a full stop
+                         ("1. 完成首页设计稿的第二轮修改并且整理所有的交互说明文档发给客户确认\n2. 下周三前提交测试版本\n", "2. "),
+                         ("How likely are you to recommend us to a friend or colleague? 10\nHonestly the best.\n", "Honestly")):
+        assert text.index(second) in sentence_starts(text), text
+
+
 def test_spans_carry_the_extensions() -> None:
     nlp = pipeline("en")
     doc = nlp.make_doc("Please send us the logo files by Monday.")
