@@ -122,7 +122,7 @@ _MOBILE = re.compile(
     r"sent via |sent using |get outlook for |sent with |von meinem .* gesendet|"
     r"envoyé de mon |verstuurd vanaf mijn |sendt fra min |skickat från min |enviado desde mi |"
     r"enviado do meu |inviato da |gesendet von |envoyé à partir de |enviado desde |发自我的|发自网易邮箱|发自 网易邮箱|来自网易邮箱|发自我的|"
-    r"来自我的|从我的 ?\w*发送|發自我的|從我的|来自 ?\w*(手机|客户端)|发自\w*(手机|客户端|邮箱)|"
+    r"来自我的|从我的 ?\w* ?(?:发送|传送)|發自我的|從我的|来自 ?\w*(手机|客户端)|发自\w*(手机|客户端|邮箱)|"
     r"来自: ?\w*手机|iPhoneから送信|iPadから送信)",
     re.IGNORECASE,
 )
@@ -133,7 +133,10 @@ _DISCLAIMER = re.compile(
     r"if you are not the intended recipient|caution: this e-?mail originated|"
     r"external email[:：]|本邮件(及其附件)?(含有|包含|可能包含|仅供|内容)|此邮件(及其附件)?(含有|包含|仅)|"
     r"本郵件(及其附件)?(含有|包含)|(保密|机密|機密)信息|如果您(并)?不是(本邮件的)?(指定|预期)?收件人|"
-    r"此电子邮件|本电子邮件|信息安全声明|保密声明|免责声明|information security notice)",
+    r"此电子邮件|本电子邮件|本电邮|此电邮|只供收件人|仅供(?:指定)?收件人|误收|并非(?:指定|预期)?收件人|"
+    r"信息安全声明|保密声明|免责声明|information security notice|"
+    r"(?:diese|this) e-?mail (?:enthält|contains) (?:vertrauliche|confidential)|nicht der richtige adressat|"
+    r"irrtümlich erhalten|ce (?:message|courriel|e-?mail) (?:est|et ses pièces jointes sont) confidentiel)",
     re.IGNORECASE,
 )
 _SIGNOFF = re.compile(
@@ -172,7 +175,7 @@ def new_text(email: Email) -> tuple[str, list[str]]:
     """The newly written text of `email` and notes on what was done."""
     text = email.text or ""
     try:
-        body = strip_signature(strip_quotes(text))
+        body = strip_signature(strip_quotes(text), names=writer_names(email.sender.name if email.sender else ""))
     except Exception as exc:  # noqa: BLE001 - a rule bug must not lose the message
         logger.warning("quote removal failed, keeping the whole text: %r", exc)
         return text.strip(), [f"quote removal failed ({type(exc).__name__}); the whole text is kept"]
@@ -423,14 +426,231 @@ def _tidy(lines: list[str]) -> str:
 # --- signatures, phone footers, disclaimers ---------------------------------------------------
 
 
-def strip_signature(text: str) -> str:
-    """Remove the signature block, phone footers and confidentiality notices."""
-    lines = text.split("\n")
+def strip_signature(text: str, names: frozenset[str] = frozenset()) -> str:
+    """Remove the signature block, phone footers, banners, notices and confidentiality notices.
+
+    `names`: what the writer may sign with (`writer_names`): a line that is one of them opens
+    the signature even where nothing else shows it ("陈思远\n拾光互动")."""
+    lines = _drop_top_banner(text.split("\n"))
     lines = _drop_disclaimers(lines)
+    cut = _trailer_start(lines, names)
+    if cut is not None:
+        lines = lines[:cut]
     cut = _signature_start(lines)
     if cut is not None:
         lines = lines[:cut]
     return _tidy(lines)
+
+
+# --- the trailer: what a company and a mail client put under the last thing said ------------
+#
+# Recognised by shape, not by the words of one company: from the end of the text upwards,
+# paragraph by paragraph, a signature block (short lines, at least one of them plainly a
+# signature's: a phone number, an address, a link, a job title, a company name, "Name | Title"),
+# a notice (an office closure, a holiday, a maintenance window, an event: bracketed "【…公告】"
+# or in words), a sign-off line, or the writer's name alone above one of those. The last
+# paragraph of content may end in a signature block with no blank line before it: its tail is
+# cut from the first line that is a name or plainly a signature's.
+
+_SIGNATURE_STRONG = re.compile(
+    r"(?<![\d-])\+?\(?\d[\d ()./-]{6,}\d|@[\w-]+\.|https?://|www\.|"
+    r"\b[\w-]{2,}\.(?:com|cn|io|net|org|co|tw|hk|uk|de|au|sg|jp|nz|nl|ie|in|ca|studio|design|agency|app)\b|"
+    r"\b(?:tel|t|m|p|f|e|w|ph|phone|mobile|mob|cell|fax|email|e-mail|direct|office|wechat|skype|linkedin|web)\s?[:：]|"
+    r"电话|手机|传真|邮箱|地址|微信|网址|分机|统编|统一编号|\bext\.|"
+    r"(?:有限公司|集团|事务所|工作室|设计|数字|数位|科技|顾问|\bInc\.?|\bLtd\.?|\bLLC|\bGmbH|\bCo\.|\bStudios?|"
+    r"\bAgency|\bGroup|\bLimited|\bPty|\bDigital|\bConsulting|(?<=[\u4e00-\u9fff])(?:部|中心|办公室|课|科|处))"
+    r"\s*(?:[（(][^（）()]{1,12}[）)])?\s*$|"
+    r"经理|总监|主管|课长|科长|主任|专员|设计师|工程师|顾问|负责人|总经理|副总|董事|合伙人|创始人|创办人|"
+    r"\b(?:manager|director|lead|head of|vp|ceo|cto|coo|cfo|founder|co-founder|designer|engineer|producer|"
+    r"coordinator|officer|partner|consultant|specialist|strategist|president|associate|executive|principal|"
+    r"analyst|developer|architect|administrator|assistant|account\s+\w+)\b|"
+    r"\d\s?(?:号|楼|室|层)|[路街道]\s?\d|\b(?:road|rd|street|st|avenue|ave|suite|floor|fl|blvd|district)\b\.?,?|"
+    r"\s[|｜·]\s",
+    re.IGNORECASE,
+)
+_PERSON = re.compile(r"[\u4e00-\u9fff]{2,4}(?:[ \t]+[A-Z][\w.'’-]{0,20}(?:[ \t]+[A-Z][\w.'’-]{0,20}){0,2})?|"
+                     r"[A-Z][\w'’-]{0,20}\.?(?:[ \t]+[A-Z][\w.'’-]{0,20}){0,2}")
+_NOTICE_TAG = re.compile(r"[【\[［〔〖][^】\]］〕〗\n]{0,16}(?:公告|通知|提醒|声明|活动|维护|放假|休假|假期|外部|"
+                         r"notice|announcement|event|reminder|holiday|closure|external|caution|warning)"
+                         r"[^】\]］〕〗\n]{0,16}[】\]］〕〗]", re.IGNORECASE)
+_NOTICE_WORDS = re.compile(
+    r"放假|休假|假期安排|停止营业|暂停(?:营业|办公)|照常(?:办公|上班|营业)|恢复(?:正常)?(?:上班|营业|办公)|请勿(?:直接)?回复|系统维护|邮件系统|报名|欢迎莅临|敬请期待|"
+    r"温馨提示|关注我们|扫码|二维码|公众号|"
+    r"\boffices? (?:will be |are |is )?(?:closed|shut)|\bclosed (?:for|from|on|between)\b|"
+    r"\bholiday (?:hours|schedule|closure|notice|period)|\bback (?:in the office )?on\b|\bmaintenance\b|"
+    r"\bregister (?:now|today|here)|\bjoin us (?:at|for)\b|\bwebinar\b|\bwe(?:'re| are) hiring\b|"
+    r"\bfollow us\b|\bdo not reply\b|\backnowledges? the traditional|\bprinting this e-?mail|\bthink before you print|\bconsider the environment",
+    re.IGNORECASE,
+)
+_TOP_BANNER = re.compile(
+    r"[【\[［〔]\s*(?:external|外部|caution|warning|警告|spam|suspicious|外部邮件|外部郵件)|"
+    r"originated (?:from )?outside|外部邮件|外部郵件|来自外部|來自外部|do not click links",
+    re.IGNORECASE,
+)
+
+
+def _drop_top_banner(lines: list[str]) -> list[str]:
+    """A gateway's banner over the message ("[EXTERNAL] This email originated outside…",
+    "【外部邮件】请谨慎点击链接"): the first paragraph, when it is one."""
+    first = _next_nonblank(lines, 0)
+    if first is None:
+        return lines
+    head = simplified(lines[first][:200])
+    if not _TOP_BANNER.search(head):
+        after = _next_nonblank(lines, first + 1)
+        one_line = first + 1 < len(lines) and not lines[first + 1].strip()
+        if not (one_line and _TAGGED.match(head.strip()) and after is not None and _GREETING.match(lines[after])):
+            return lines
+    end = first
+    while end < len(lines) and lines[end].strip() and end - first < 6:
+        end += 1
+    return lines[end:]
+
+
+_GREETING = re.compile(r"\s*(?:(?:hi|hello|dear|hey|good (?:morning|afternoon))\b.{0,40}|[^\n]{1,20}[：:，,])\s*$", re.IGNORECASE)
+
+
+def _paragraphs(lines: list[str]) -> list[tuple[int, int]]:
+    """(first, end) line indexes of the runs of non-blank lines."""
+    found, start = [], None
+    for i, line in enumerate(lines):
+        if start is not None and _RULE_LINE.match(line):
+            found.append((start, i))  # a rule opens a paragraph of its own: "---" over a footer
+            start = None
+        if line.strip() and start is None:
+            start = i
+        elif not line.strip() and start is not None:
+            found.append((start, i))
+            start = None
+    if start is not None:
+        found.append((start, len(lines)))
+    return found
+
+
+def writer_names(display: str) -> frozenset[str]:
+    """The ways a writer signs, from the From header's display name: "王若琳 Ruby Wang" gives
+    王若琳, 若琳, Ruby Wang, Ruby and the whole; "Wang, Ruby" gives Ruby Wang and Ruby."""
+    display = display.strip().strip("\"'")
+    if not display or len(display) > 60:
+        return frozenset()
+    names = {display}
+    for han in re.findall(r"[\u4e00-\u9fff]{2,4}", display):
+        names |= {han, han[1:]} if len(han) == 3 else {han}
+    latin = re.findall(r"[A-Za-z][\w'’.-]*", display)
+    if "," in display and len(latin) == 2:
+        latin.reverse()
+    if latin:
+        names |= {" ".join(latin), latin[0]}
+    return frozenset(simplified(n) for n in names if len(n) >= 2)
+
+
+def _trailer_start(lines: list[str], names: frozenset[str] = frozenset()) -> int | None:
+    """The line where the trailer under the last thing said begins, if there is one.
+
+    Walking up from the end: a signature block or a framed notice is surely trailer; a name or
+    a sign-off is, once trailer was found under it; a notice in words or a tagged line
+    ("[Studio] this mail is archived…") only counts when a sure part of the trailer is found
+    above it, since "我们2月23日恢复正常上班，届时…" can also close a message.
+    """
+    paragraphs = _paragraphs(lines)[-400:]  # no real trailer is longer
+    cut: int | None = None
+    for index in range(len(paragraphs) - 1, -1, -1):
+        first, end = paragraphs[index]
+        para = [simplified(line.strip()) for line in lines[first:end]]
+        if index and (_framed_notice(para) or _signature_block(para) or _signed(para, names)
+                      or (cut is not None and _name_or_signoff(para))):
+            cut = first
+            continue
+        tail = _signature_tail(para, names)
+        if tail is not None:
+            return first + tail
+        if index and (_notice(para) or _TAGGED.match(para[0])):
+            continue  # trailer only if something sure lies above it
+        return cut
+    return cut
+
+
+# a notice set apart by its frame: "【春节放假通知】…", "＊農曆新年假期：…＊", "★ … ★"
+_FRAME = "*＊★☆◆◇■□●○※▲△♦"
+
+
+_RULE_LINE = re.compile(r"[ \t]*(?:[-_=*~—─━·•][ \t]?){3,40}[ \t]*$")
+
+
+def _framed_notice(para: list[str]) -> bool:
+    first, last = para[0], para[-1]
+    if _NOTICE_TAG.match(first) or (_RULE_LINE.match(first) and len(para) > 1):
+        return True
+    return len(" ".join(para)) > 12 and first[0] in _FRAME and last[-1] in _FRAME
+
+
+# a line that opens with a tag and goes on: "[拾光互动] 本邮件已同步…", "【茶见】4/10起全门市…"; not a
+# heading alone on its line ("【决定事项】"), not an urgent one ("【紧急】请今天确认")
+_TAGGED = re.compile(r"[【\[［〔](?![^】\]］〕]{0,6}(?:紧急|重要|急|注意|回复|确认|待办|urgent|important|action|asap))"
+                     r"[^】\]］〕\n]{1,24}[】\]］〕][ \t]*\S", re.IGNORECASE)
+
+
+def _signed(para: list[str], names: frozenset[str]) -> bool:
+    """The writer's own name, alone on the first line, over signature lines."""
+    return para[0] in names and len(para) <= 12 and all(map(_signature_block_line, para))
+
+
+def _notice(para: list[str]) -> bool:
+    return bool(_NOTICE_TAG.match(para[0]) or _NOTICE_WORDS.search(" ".join(para)[:400]))
+
+
+def _signature_block(para: list[str]) -> bool:
+    if len(para) > 12 or not all(map(_signature_block_line, para)):
+        return False
+    return any(_SIGNATURE_STRONG.search(line) for line in para) and _opens_block(para[0])
+
+
+def _signature_tail(para: list[str], names: frozenset[str] = frozenset()) -> int | None:
+    """Where a signature block starts at the end of a paragraph of content, if it does.
+
+    Up to two lines of footer prose may follow a block of three or more lines (a registration
+    number, an acknowledgement of country, a line about printing)."""
+    for footer in range(3):
+        end = len(para) - footer
+        start = end
+        while start > 1 and _signature_block_line(para[start - 1]) and end - start < 8:
+            start -= 1
+        while start < end and not _opens_block(para[start]):
+            start += 1
+        block = para[start:end]
+        if len(block) >= (3 if footer else 2) and (block[0] in names or any(map(_SIGNATURE_STRONG.search, block))):
+            return start
+    return None
+
+
+def _opens_block(line: str) -> bool:
+    """A signature block starts with a name or with a plain signature line, not with prose."""
+    return bool(_PERSON.fullmatch(line) or _SIGNATURE_STRONG.search(line) or _SIGNOFF.match(line))
+
+
+def _name_or_signoff(para: list[str]) -> bool:
+    return len(para) <= 2 and all(_PERSON.fullmatch(line) or _SIGNOFF.match(line) or _CLOSING_WISH.match(line)
+                                  for line in para)
+
+
+# Chinese letters close with a wish ("敬祝 顺心", "祝 商祺", "顺颂商祺", "敬上") rather than a word
+_CLOSING_WISH = re.compile(r"(?:敬祝|顺祝|顺颂|即颂|祝)[ \t]{0,2}[\u4e00-\u9fff]{1,6}[！!。~～]?|[\u4e00-\u9fff]{1,4}[ \t]{0,2}敬上")
+
+
+def _signature_block_line(line: str) -> bool:
+    """A line a signature block can hold: short, no sentence, no list item, no request."""
+    if not line or len(line) > 90 or _LIST_START.match(line):
+        return False
+    if line[-1] in "。！？!?；;" or (_CONTENT_START.match(line) and not _SIGNATURE_STRONG.search(line)):
+        return False
+    cjk = len(_CJK.findall(line))
+    if cjk * 2 > len(line):
+        return cjk <= 30
+    words = len(line.split())
+    return words <= 10 and not (line.endswith(".") and words > 3 and not _SIGNATURE_STRONG.search(line))
+
+
+_LIST_START = re.compile(r"(?:[-*•·●▪]|\d{1,2}[.)、．](?!\d)|[（(]\d{1,2}[)）]|[一二三四五六七八九十][、.．])\s")
 
 
 def _signature_start(lines: list[str]) -> int | None:

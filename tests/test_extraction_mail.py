@@ -103,21 +103,49 @@ def run(message: dict[str, Any]) -> Extraction:
     return extract(raw_message(message), context_for(message))
 
 
-def _noise_in(text: str, noise: list[str]) -> list[str]:
-    return [s.strip() for s in noise if s.strip() and s.strip() in text]
+def _content(line: str) -> str:
+    return line.strip().lstrip(">").strip()
+
+
+def noise_lines(body: str, noise: list[str]) -> tuple[list[str], list[str]]:
+    """The body's lines (their content, quote marks off) that are noise, and the others.
+
+    A line is noise when a snippet is most of it (60% or more), or when it is a quoted line
+    holding one: a snippet can also occur inside the new text (a survey question the answer
+    repeats) without making that line noise.
+    """
+    snippets = [s.strip() for s in noise if s.strip()]
+    noisy, other = [], []
+    for line in body.split("\n"):
+        content = _content(line)
+        if not content:
+            continue
+        quoted = line.lstrip().startswith(">")
+        if any(s in content and (quoted or len(s) >= 0.6 * len(content)) for s in snippets):
+            noisy.append(content)
+        else:
+            other.append(content)
+    return noisy, other
+
+
+def _from_noise(text: str, noisy: list[str], other: list[str]) -> bool:
+    """Whether a finding's text (or, when a wrap was joined, its longest line) lies in noise only."""
+    part = max(text.split("\n"), key=len).strip()
+    return any(part in line for line in noisy) and not any(part in line for line in other)
 
 
 def score_mail(score: MailScore, message: dict[str, Any]) -> None:
     extraction = run(message)
-    noise = [str(s) for s in message.get("noise") or []]
+    noisy, other = noise_lines(message["body"], [str(s) for s in message.get("noise") or []])
     score.messages += 1
-    left = _noise_in(extraction.body, noise)
+    kept = [_content(line) for line in extraction.body.split("\n")]
+    left = [line for line in dict.fromkeys(noisy) if kept.count(line) > other.count(line)]
     if not left:
         score.clean += 1
-    for snippet in left[:3]:
-        score.left.append(f"  {message['id']} noise left: {snippet}")
+    for line in left[:3]:
+        score.left.append(f"  {message['id']} noise left: {line}")
     for finding in extraction.findings:
-        if any(s.strip() and (s.strip() in finding.text or finding.text in s) for s in noise):
+        if _from_noise(finding.text, noisy, other):
             score.from_noise += 1
             score.notes.append(f"  {message['id']} FROM NOISE {finding.kind.value}: {finding.text}")
     score_message(score, message, list(extraction.findings))

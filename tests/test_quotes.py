@@ -265,3 +265,58 @@ def test_outlook_header_run_together_on_one_line() -> None:
 )
 def test_signature_rules(text: str, expected: str) -> None:
     assert strip_signature(text) == expected
+
+
+# --- the trailer: signature blocks, banners and notices by their shape -------------------------
+
+SAID_ZH = "麻煩貴公司於下週三前回覆報價，謝謝。"
+SAID_EN = "Could you send the signed SOW back by Friday?"
+
+
+@pytest.mark.parametrize(("text", "kept"), [
+    # a Taiwanese block with no sign-off: name, title, company with its tax number, extension
+    (f"{SAID_ZH}\n\n黃志明\n行銷部 副理\n木光影像製作股份有限公司｜統編：12345678\nTEL：(02)2711-0000 分機 12\n", SAID_ZH),
+    # no blank line before it
+    (f"{SAID_EN}\nPriya Raman | Operations Lead\nHarbourline Freight\n+1 604 555 0199\n", SAID_EN),
+    # a framed holiday notice with dates under the block, and one over it, bracketed
+    (f"{SAID_ZH}\n\n林佳慧 Joy Lin\n專案經理｜光點設計\nM: 0912-000-111\n\n"
+     "＊端午節休假：6月19日至6月21日暫停辦公，6月22日照常上班。＊\n", SAID_ZH),
+    (f"{SAID_ZH}\n\n林佳慧\n光點設計 T: 02-2700-0000\n\n【系統維護通知】6/27（六）22:00至6/28（日）06:00郵件系統維護，\n期間郵件可能延遲。\n", SAID_ZH),
+    # a rule over a promotion; footer prose after the block
+    (f"{SAID_EN}\n\nBest,\nTom Hale\nCreative Director, Northlight Studio\nnorthlight.example\n---\n"
+     "We're hiring! Join us at northlight.example/careers\n", SAID_EN),
+    (f"{SAID_EN}\n\nCheers,\nAmy\nAmy Tran | Marketing Lead\nSeaside Trust\n12 Quay Street, Auckland 1010\nCharity No. CC12345\n"
+     "Seaside Trust acknowledges the mana whenua of Tāmaki Makaurau and their care for this land.\n", SAID_EN),
+    # gateway banners over the message; a company's tagged banner over the greeting
+    (f"[EXTERNAL] This email originated outside the organisation. Do not click links.\n\nHi Jo,\n\n{SAID_EN}\n",
+     f"Hi Jo,\n\n{SAID_EN}"),
+    (f"【光點設計】7/1起全新官網上線，歡迎參觀！\n\n王經理您好：\n\n{SAID_ZH}\n", f"王經理您好：\n\n{SAID_ZH}"),
+    # a German and English disclaimer
+    (f"{SAID_EN}\n\nJonas\n\nDiese E-Mail enthält vertrauliche Informationen. Wenn Sie nicht der richtige Adressat sind, "
+     "informieren Sie bitte den Absender.\nThis e-mail contains confidential information.\n", SAID_EN),
+])
+def test_the_trailer_is_cut_by_its_shape(text: str, kept: str) -> None:
+    assert body(text).replace("\n\nJonas", "") == kept
+
+
+def test_the_writers_own_name_opens_the_signature() -> None:
+    from parsing.model import Address
+    from parsing.quotes import writer_names
+
+    text = f"{SAID_ZH}\n\n陳思遠\n拾光互動\n"
+    named = Email(None, "", Address("陳思遠 Sean Chen", "sean@example.com"), (), (), None, None, (), text)
+    assert new_text(named)[0] == SAID_ZH
+    assert {"陈思远", "思远", "Sean Chen", "Sean"} <= writer_names("陳思遠 Sean Chen")
+    assert {"Ruby Wang", "Ruby"} <= writer_names("Wang, Ruby")
+
+
+@pytest.mark.parametrize("text", [
+    # content that closes a message and looks a little like a trailer
+    f"{SAID_ZH}\n\n我們2月23日恢復正常上班，屆時會把修改稿發您。",
+    "會議紀要如下。\n\n【決定事項】\n首頁改版延到7月。\n\n【下次會議】\n3月5日（四）下午2點，視訊會議。",
+    f"【紧急】请今天下班前确认报价单。\n\n王经理您好：\n\n{SAID_ZH}",
+    f"{SAID_EN}\n\nThe pages left are:\n- Pricing\n- Careers\n- Contact us",
+    f"{SAID_EN}\n\nOur office is closed on Monday, so we will send the files on Tuesday.",
+])
+def test_content_that_looks_like_a_trailer_is_kept(text: str) -> None:
+    assert body(text) == text
