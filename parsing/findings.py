@@ -314,6 +314,7 @@ class _Label:
     sentiment: str | None = None
     score: int | None = None
     accept: bool = False  # a meeting that only accepts a slot: kept only to join a proposal
+    twin: bool = False  # a risk that is also our promise on its new date: "…will now be ready on the 12th"
 
 
 _ZH_SPLIT = re.compile(r"(?<=[，,、;；])|(?=但是|不过|另外|同时|并且|而且|然后|所以|因此|否则|—)")
@@ -484,6 +485,11 @@ def _classify(clause: _Clause, cues: Cues, party: Party, survey: bool = False) -
     if _is_meeting(clause, cues):
         return _Label(Kind.MEETING, accept=_accepts_slot(clause, cues))
     asks = _asks(clause, cues)
+    slip = _slips(clause, cues, party)
+    if slip is not None:
+        return slip
+    if (clause.conditional or clause.consequence) and cues.degrade.search(text) and not asks and _warns(clause, cues):
+        return _Label(Kind.RISK)  # "如果周五前还拿不到，预售页只能先用图片版": a warning, not an offer
     if cues.change.search(_unbracketed(text)) and asks and not _is_commitment(clause, cues):
         # mending an outright error ("价格写错了，明天能改一下吗") or granting access is a request
         return _Label(Kind.REQUEST if clause.fix else Kind.CHANGE_REQUEST)
@@ -567,6 +573,50 @@ def _split_scores(clauses: list[_Clause], labels: list[_Label | None],
             out_labels.append(_Label(Kind.SURVEY_RESPONSE, score=value))
             a = b
     return out_clauses, out_labels
+
+
+def _with_conditions(labels: list[_Label | None], clauses: list[_Clause]) -> list[_Label | None]:
+    """A warning is one risk with its condition: "if it doesn't arrive by tomorrow, | we'll have
+    to use the backup track" (the condition alone carries no finding)."""
+    for i in range(1, len(labels)):
+        label = labels[i]
+        if label is not None and label.kind is Kind.RISK and clauses[i].consequence \
+                and labels[i - 1] is None and clauses[i - 1].conditional:
+            labels[i - 1] = label
+    return labels
+
+
+def _slips(clause: _Clause, cues: Cues, party: Party) -> _Label | None:
+    """A date said to move, or work said to be late, in a statement (not an ask).
+
+    Our own work moving is a risk, and when it moves to a day still to come for sure, our
+    promise on that day as well ("the copy deck will now be ready on the 12th instead of the
+    5th"). The other side's work being late is its risk. The client moving a date of its own
+    ("验收时间从9月初改到9月底") is a change request, due on the new day."""
+    text = clause.norm
+    if clause.question or clause.conditional or cues.request.search(text) or _PROPOSES.search(text):
+        return None
+    if cues.slip_late.search(text):
+        return _Label(Kind.RISK, twin=party is Party.US and clause.future and cues.slip_move.search(text) is not None
+                      and _HEDGE.search(text) is None)
+    if cues.slip_move.search(text) is None:
+        return None
+    if party is Party.CLIENT:
+        return _Label(Kind.CHANGE_REQUEST)
+    return _Label(Kind.RISK, twin=clause.future and _HEDGE.search(text) is None)
+
+
+_PROPOSES = re.compile(r"建议|希望|想|能否|可否|是否|可不可以|能不能|\b(?:would like|'d like|propose|suggest|can we|could we|"
+                       r"shall we|let's|how about|what if|would it be)\b")
+_HEDGE = re.compile(r"可能|恐怕|也许|或许|大概|估计|\b(?:may|might|could|probably|likely|perhaps|possibly)\b")
+
+
+def _warns(clause: _Clause, cues: Cues) -> bool:
+    """A conditional that warns: the condition is something not done in time, or the clause
+    is what follows from it, and no promise of ours is offered in return."""
+    if clause.consequence:
+        return True
+    return cues.negation.search(clause.norm) is not None or cues.conditional_unmet.search(clause.norm) is not None
 
 
 def _asks(clause: _Clause, cues: Cues) -> bool:
@@ -1048,7 +1098,13 @@ def _in_team_zone(start: dt.datetime, text: str, after: int, reference: dt.datet
 _LEADING_JOINER = re.compile(r"(?:and|so|then|also)\s+", re.I)
 
 
-def _span(doc: Doc, text: str, draft: _Draft, party: Party) -> Span | None:
+# what names the day a date moves away from: "由5月22日…", "from the end of April", "instead of Friday"
+_OLD_DAY = re.compile(r"(?:由|从|原定|原来|原本|原计划|\b(?:from|instead of|rather than|originally|was due))\s*(?:on\s+)?$", re.I)
+
+
+def _span(doc: Doc, text: str, draft: _Draft, party: Party, moved: bool = False) -> Span | None:
+    """The finding's span with its extensions; `moved`: the draft moves a date, and its due is
+    the new day, not the one it moves from."""
     start, end = _trim(text, draft.start, draft.end)
     joiner = _LEADING_JOINER.match(text, start, end)
     if joiner:
@@ -1061,6 +1117,8 @@ def _span(doc: Doc, text: str, draft: _Draft, party: Party) -> Span | None:
         return None
     kind = draft.label.kind
     inside = [t for t in doc._.times if start <= t.start and t.end <= end]
+    if moved:
+        inside = [t for t in inside if not _OLD_DAY.search(text[max(start, t.start - 16):t.start])]
     today = doc._.reference.date() if doc._.reference else None
     due = _choose_due([t for t in inside if not (today and t.date and t.date < today)], kind)
     other = Party.CLIENT if party is Party.US else Party.US
@@ -1108,7 +1166,7 @@ class _FindingsComponent:
             if len(clauses) == 1 and self.cues.tail_question.match(clauses[0].norm) \
                     and _tail(drafts, clauses[0], text, self.cues):
                 continue
-            labels = [_classify(clause, self.cues, party, survey) for clause in clauses]
+            labels = _with_conditions([_classify(clause, self.cues, party, survey) for clause in clauses], clauses)
             plan = _in_plan(plan, text, start, clauses, self.cues)
             owned = _owned_line(text, start)
             if plan and _list_item(text, start) and (party is Party.US or owned):
@@ -1131,6 +1189,10 @@ class _FindingsComponent:
             span = _span(doc, text, draft, party)
             if span is not None:
                 spans.append(span)
+            if span is not None and draft.label.twin:
+                twin = _span(doc, text, replace(draft, label=_Label(Kind.COMMITMENT)), party, moved=True)
+                if twin is not None and twin._.due is not None:
+                    spans.append(twin)
         doc.spans[SPAN_KEY] = spans
         doc._.completions = completions
         doc._.receipts = receipts

@@ -81,6 +81,13 @@ class Cues:
     strong_feedback: re.Pattern[str] = _NEVER
     assent: re.Pattern[str] = _NEVER
     chitchat: re.Pattern[str] = _NEVER
+    # a date that moves: "由5月22日延至6月5日", "will now be ready on the 12th instead of the 5th"
+    slip_move: re.Pattern[str] = _NEVER
+    # work that will be late: "要晚几天", "最早4月才能给到", "won't be with you until", "at the earliest"
+    slip_late: re.Pattern[str] = _NEVER
+    # what happens if a condition fails: "…只能先上简化版", "…would slip", "…会往后推"
+    degrade: re.Pattern[str] = _NEVER
+    conditional_unmet: re.Pattern[str] = _NEVER  # the condition is a failure: "如果周五前还拿不到", "if they arrive later"
 
 
 def _cues(*, joins_changes: bool = False, **patterns: str) -> Cues:
@@ -296,6 +303,14 @@ ZH = _cues(
     risk_over=_any("追回", "恢复正常", "进度正常", "已(?:经)?(?:解决|修复|恢复|追上|定位)", "及时回复"),
     to_sender=r"(?:给|发|交|寄|传|发给|交给|寄给|传给)(?:我们|我方|我司|我)(?!们的)",
     request_not=_any("请勿(?:直接)?回复", "退订", "敬请期待", "敬请关注"),
+    slip_move=(r"(?:由|从)[^，。？]{0,20}?(?:延|推|顺延|推迟|延后|推后|改|挪|调整?)(?:到|至)|"
+               r"(?<![能可])(?:延|推迟|顺延|延后|推后|挪)(?:到|至)(?![^，。]{0,12}?(?:吗|么|呢|[？?]))|原定[^，。？]{0,20}?(?:要|会|需要|得|将)(?:延|推|晚|改|调)"),
+    slip_late=(r"要晚|会晚|晚(?:几|[一二两三四五六七八九十\d]{1,2})(?:天|周|个?星期|个?礼拜|个工作日)|"
+               r"(?:最快|最早|要到|得到|等到)[^，。？]{0,14}?才(?:能|可以|会)|(?:先|才)可以(?:交付|提供|给到|上线)|"
+               r"没法按[^，。？]{0,12}?给到|无法按[^，。？]{0,12}?(?:给到|交付|提供)"),
+    degrade=(r"只能|只好|(?:会|要|得|将)?(?:往后|向后)(?:推|延|挪)|延后|推迟|顺延|来不及|赶不上|赶不及|会有风险|有风险|"
+             r"(?:很|好|会|相当|非常)紧张?|暂停|(?:会)?影响|延误|受影响|拖|未必|可能(?:会|要)?(?:延|推|晚|少|不)|会少"),
+    conditional_unmet=r"还(?:没|未|不|拿不|收不)|仍(?:然)?(?:没|未)|未能|未(?:提供|确认|开通|到位|遞交|递交|收到)|没(?:有)?(?:按时|及时)|拖(?:过|到)|晚于|再出现|较多问题|谈不拢|确定不了|无法|不能|不行|(?:拿|收|到|给)不(?:到|了)",
     plan_heading=_any("下周计划", "下周工作", "下周安排", "下一步", "后续计划", "后续安排", "接下来", "下阶段", "下一阶段",
                       "工作计划", "计划", "待办", "行动项", "后续事项", "跟进事项", "分工", "责任人", "会后事项"),
     other_side=_any("你们", "您", "你", "贵方", "贵司"),
@@ -681,6 +696,19 @@ EN = _cues(
                      r"very productive|competent|responsive|solid|too slow|slowly|cheap|cramped|(?:not |un)acceptable|"
                      r"bumpy|too high|satisfied|happy with|complimented|it worked)\b"),
     assent=r"^\s*(?:ok|okay|sure|great|perfect|yes|yep|sounds good|fine|all good|thanks)\s*(?:[,!.]\s*)?$",
+    slip_move=(r"\bwill now (?:be|reach|arrive|start|land|go|ship|move|come|happen|take place)\b|"
+               r"\binstead of\b(?=[^.?!]{0,25}(?:\b(?:mon|tues|wednes|thurs|fri|satur|sun)day\b|"
+               r"\b(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]{0,6}\.? \d|\d{1,2}(?:st|nd|rd|th)?\.? (?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)|"
+               r"\bthe \d{1,2}(?:st|nd|rd|th)\b|\d{1,2}[/.]\d{1,2}|\b(?:end|start|beginning|middle) of\b|\b(?:next|this) week\b|\btomorrow\b))|\b(?:will|'ll|has to|have to|needs? to|must) (?:move|slip|shift|be pushed|be moved)\b"
+               r"(?=[^.?!]{0,40}\b(?:to|until)\b)|\b(?:moves?|moving|slipping|slips) (?:back )?from\b[^.?!]{1,40}\bto\b"),
+    slip_late=(r"\bwon'?t be (?:ready|with you|done|live|available|delivered|finished|there|in)\b[^.?!]{0,40}\b(?:until|before)\b|"
+               r"\bat the earliest\b|\b(?:will be|is|are|'s|'re|running) (?:a|an|one|two|three|a few|a couple of|\d+) "
+               r"(?:days?|weeks?) (?:late|behind)\b|\b(?:will be|is going to be|are going to be|'ll be) late\b|"
+               r"\bnot (?:be )?(?:ready|with you) (?:until|before)\b|\bis going to be late\b"),
+    degrade=(r"\b(?:would|will|'ll|'d) (?:have to|need to|slip|be delayed|move|push|miss|only|not|fall|ship with|launch with|"
+             r"go live with|be (?:tight|at risk|late|pushed|limited))|\bwon'?t\b|\bcan'?t\b|\bonly be able\b|"
+             r"\b(?:at risk|slip|delay|miss|tight|lag)\b|\bmay not\b|\bmight not\b|\bcould (?:slip|lag|be delayed|push|miss)"),
+    conditional_unmet=r"\b(?:not|no|unless|later|late|fail\w*|slips?|any later|still)\b|n't\b",
     chitchat=(r"^(?:hi|hello|hey|dear|thanks|thank you|many thanks|cheers|best|regards|kind regards|"
               r"best regards|noted|got it)\b[^.?!]{0,30}[.!]?\s*$"),
 )

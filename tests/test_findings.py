@@ -953,3 +953,43 @@ def test_day_and_month_with_dots_keep_their_sentence() -> None:
                         language="en", reference=REF, party=CLIENT)
     [meeting] = [f for f in reading.findings if f.kind is M]
     assert meeting.start == dt.datetime(2026, 3, 27, 9, 30)
+
+
+# --- who moves what, and warnings (issue 13) -------------------------------------------------
+
+@pytest.mark.parametrize(("party", "text", "language", "expected"), [
+    # our own work moves: a risk, and our promise on the new day
+    (US, "The brand guidelines will now be ready on Friday 20 March instead of Monday 16 March.", "en",
+     [(RK, US, None), (C, US, D(2026, 3, 20))]),
+    (US, "The content audit will move from Monday 9 March to Thursday 12 March.", "en",
+     [(RK, US, None), (C, US, D(2026, 3, 12))]),
+    (US, "测试版要由3月9日延至3月16日才可以交付，抱歉。", "zh", [(RK, US, None), (C, US, D(2026, 3, 16))]),
+    (US, "原定週五的測試版要推遲到下週三。", "zh", [(RK, US, None), (C, US, D(2026, 3, 11))]),
+    (US, "原定周五交付的VI手册可能要延到下周三。", "zh", [(RK, US, None)]),  # a hedge promises nothing
+    # the other side's work will be late: a risk of theirs, no promise
+    (CLIENT, "The product photos won't be with you until 27 March at the earliest.", "en", [(RK, CLIENT, None)]),
+    (CLIENT, "原定17号给的数据要晚几天。", "zh", [(RK, CLIENT, None)]),
+    # asking to move a date is a change request; the client moving its own acceptance date too
+    (CLIENT, "Could we move the review from Tuesday to Friday 13 March?", "en", [(CR, US, D(2026, 3, 13))]),
+    (CLIENT, "验收时间从3月初改到3月底。", "zh", [(CR, US, D(2026, 3, 31))]),
+])
+def test_a_date_that_moves(party: Party, text: str, language: str,
+                           expected: list[tuple[Kind, Party | None, dt.date | None]]) -> None:
+    """The due of a risk is the day at risk (see ZH_CASES); what is compared here is the kind,
+    the party and the due of the promise or the change: the new day."""
+    found = [(f.kind, f.by, f.due if f.kind is not RK else None) for f in run(text, party, language)]
+    assert found == expected
+
+
+@pytest.mark.parametrize(("party", "text", "language"), [
+    (CLIENT, "如果周五前还拿不到授权，预售页只能先用图片版。", "zh"),
+    (CLIENT, "若4月中前仍未遞交申請，8月上線會好緊張。", "zh"),
+    (US, "If the API keys arrive any later than Monday, the launch would slip by a week.", "en"),
+])
+def test_a_warning_of_what_follows_is_a_risk(party: Party, text: str, language: str) -> None:
+    assert [f.kind for f in run(text, party, language)] == [RK]
+
+
+def test_an_offer_on_a_condition_is_still_a_promise() -> None:
+    assert [f.kind for f in run("如果贵方今天确认，我们明天就开始排期。", US, "zh")] == [C]
+    assert [f.kind for f in run("If you confirm by Wednesday, we can deliver by Friday 27 March.", US, "en")] == [C]
