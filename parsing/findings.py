@@ -471,7 +471,8 @@ def _trim(text: str, a: int, b: int) -> tuple[int, int]:
 def _classify(clause: _Clause, cues: Cues, party: Party, survey: bool = False) -> _Label | None:
     """The one kind a clause carries, by the precedence of the module docstring, or None."""
     text = clause.norm
-    if cues.chitchat.match(text.strip()) or cues.tail_question.match(text) or clause.heading:
+    if cues.chitchat.match(text.strip()) or cues.tail_question.match(text) or clause.heading \
+            or cues.risk_heading.search(text.strip()):
         return None
     if cues.cancelled.search(text) and not clause.question:
         return None  # a meeting called off: a signal for the plan, no finding
@@ -488,6 +489,9 @@ def _classify(clause: _Clause, cues: Cues, party: Party, survey: bool = False) -
     slip = _slips(clause, cues, party)
     if slip is not None:
         return slip
+    if party is Party.CLIENT and cues.defect.search(text) and not (asks or clause.conditional or _HEDGE.search(text)) \
+            and not survey:
+        return _Label(Kind.FEEDBACK, sentiment="mixed" if _sentiment(clause, cues) == "mixed" else "negative")
     if (clause.conditional or clause.consequence) and cues.degrade.search(text) and not asks and _warns(clause, cues):
         return _Label(Kind.RISK)  # "如果周五前还拿不到，预售页只能先用图片版": a warning, not an offer
     if cues.change.search(_unbracketed(text)) and asks and not _is_commitment(clause, cues):
@@ -511,7 +515,7 @@ def _classify(clause: _Clause, cues: Cues, party: Party, survey: bool = False) -
         return _Label(Kind.RISK)
     if _is_directive_change(clause, cues, party):
         return _Label(Kind.REQUEST if clause.fix else Kind.CHANGE_REQUEST)
-    sentiment = _sentiment(clause, cues)
+    sentiment = _sentiment(clause, cues) if party is Party.CLIENT else None  # the client judges our work
     if sentiment is not None:
         return _Label(Kind.FEEDBACK, sentiment=sentiment)
     return None
@@ -752,6 +756,8 @@ def _scores(text: str, cues: Cues, survey: bool = False) -> list[tuple[int, int,
 
 
 def _sentiment(clause: _Clause, cues: Cues) -> str | None:
+    if cues.thanks.search(clause.norm):
+        return None  # "Thank you for a fantastic collaboration": a courtesy
     text = cues.feedback_not.sub(" ", clause.norm)
     if not (cues.work.search(text) or cues.strong_feedback.search(text) or clause.topic):
         return None

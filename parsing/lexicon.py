@@ -88,6 +88,11 @@ class Cues:
     # what happens if a condition fails: "…只能先上简化版", "…would slip", "…会往后推"
     degrade: re.Pattern[str] = _NEVER
     conditional_unmet: re.Pattern[str] = _NEVER  # the condition is a failure: "如果周五前还拿不到", "if they arrive later"
+    # a fault in delivered work, as its users meet it: "PDF中文乱码", "the search page freezes on iPads"
+    defect: re.Pattern[str] = _NEVER
+    # a heading that only announces a risk: "风险", "【风险】", "Risk:", "A risk I want to flag early."
+    risk_heading: re.Pattern[str] = _NEVER
+    thanks: re.Pattern[str] = _NEVER  # thanks for something: a courtesy, not an opinion of the work
 
 
 def _cues(*, joins_changes: bool = False, **patterns: str) -> Cues:
@@ -299,7 +304,10 @@ ZH = _cues(
               r"(?:整体|都|还|挺|基本|总体|大体)(?i:ok|okay)(?![A-Za-z]))"),
     assent=r"^\s*(?:没有?问题|好的?|可以|OK|ok|Ok|行|嗯|对|是的|同意)\s*(?:[，,！!。]\s*)?$",
     work=_ZH_WORK,
-    strong_feedback=_any("非常满意", "很满意", "不满意", "太棒了", "完美", "很失望", "非常失望"),
+    strong_feedback=_any("非常满意", "很满意", "不满意", "太棒了", "完美", "很失望", "非常失望", "很顺", "顺畅", "认可", "做得好",
+                         "很清晰", "好清晰", "加分", "超(?:出|过)[^，。]{0,6}预期", "表扬", "非常喜欢", "很喜欢", "都很喜欢",
+                         "非常开心", "很开心", "进步(?:很|挺)?大", "零事故", "很充分", "很懂", "能力很强", "很专业", "惊艳", "比预想的快",
+                         "太文气", "缺少[\u4e00-\u9fff]{1,4}感", "比较被动", "可惜", "不好用"),
     risk_over=_any("追回", "恢复正常", "进度正常", "已(?:经)?(?:解决|修复|恢复|追上|定位)", "及时回复"),
     to_sender=r"(?:给|发|交|寄|传|发给|交给|寄给|传给)(?:我们|我方|我司|我)(?!们的)",
     request_not=_any("请勿(?:直接)?回复", "退订", "敬请期待", "敬请关注"),
@@ -311,6 +319,11 @@ ZH = _cues(
     degrade=(r"只能|只好|(?:会|要|得|将)?(?:往后|向后)(?:推|延|挪)|延后|推迟|顺延|来不及|赶不上|赶不及|会有风险|有风险|"
              r"(?:很|好|会|相当|非常)紧张?|暂停|(?:会)?影响|延误|受影响|拖|未必|可能(?:会|要)?(?:延|推|晚|少|不)|会少"),
     conditional_unmet=r"还(?:没|未|不|拿不|收不)|仍(?:然)?(?:没|未)|未能|未(?:提供|确认|开通|到位|遞交|递交|收到)|没(?:有)?(?:按时|及时)|拖(?:过|到)|晚于|再出现|较多问题|谈不拢|确定不了|无法|不能|不行|(?:拿|收|到|给)不(?:到|了)",
+    defect=(r"乱码|卡死|闪退|崩溃|白屏|黑屏|黑框|加载不出|(?:不|没有?)(?:显示|出单|自动播放|弹出|跳转|同步|生效)|"
+            r"显示(?:错误|不全|异常)|错位|变形|失效|点不了|点不动|漏单|意见很大|(?:个|些|很多)bug"),
+    risk_heading=(r"^[\W_]{0,4}(?:主要)?风险(?:提醒|提示|点|与问题|和问题|预警|及应对)?[\W_]{0,4}$|"
+                  r"(?:有|一)个风险[^，。]{0,10}[：:]\s*$"),
+    thanks=r"^\W{0,2}(?:非常|十分|特别)?(?:感谢|谢谢|多谢|辛苦)",
     plan_heading=_any("下周计划", "下周工作", "下周安排", "下一步", "后续计划", "后续安排", "接下来", "下阶段", "下一阶段",
                       "工作计划", "计划", "待办", "行动项", "后续事项", "跟进事项", "分工", "责任人", "会后事项"),
     other_side=_any("你们", "您", "你", "贵方", "贵司"),
@@ -694,7 +707,10 @@ EN = _cues(
                      r"lov(?:e|ed) (?:the|working|your)|brilliant|gorgeous|excellent|superb|outstanding|impressive|"
                      r"impressed|spot on|exactly what we|(?:gone|went) down (?:really |very )?well|went smoothly|"
                      r"very productive|competent|responsive|solid|too slow|slowly|cheap|cramped|(?:not |un)acceptable|"
-                     r"bumpy|too high|satisfied|happy with|complimented|it worked)\b"),
+                     r"bumpy|bumpier|too high|satisfied|happy with|complimented|it worked|huge improvement|couldn't be happier|"
+                     r"(?:everyone|everybody|we all|they all) (?:loved|loves|love) it|top-notch|best work|speak for themselves|"
+                     r"feels? (?:instant|faster|fast|snappy)|very clear|well thought through|so easy|how easy|exceeded|"
+                     r"work with you again|frustrat\w*|rough|hiccup|wobble|too (?:long|heavy|many|much))\b"),
     assent=r"^\s*(?:ok|okay|sure|great|perfect|yes|yep|sounds good|fine|all good|thanks)\s*(?:[,!.]\s*)?$",
     slip_move=(r"\bwill now (?:be|reach|arrive|start|land|go|ship|move|come|happen|take place)\b|"
                r"\binstead of\b(?=[^.?!]{0,25}(?:\b(?:mon|tues|wednes|thurs|fri|satur|sun)day\b|"
@@ -709,6 +725,13 @@ EN = _cues(
              r"go live with|be (?:tight|at risk|late|pushed|limited))|\bwon'?t\b|\bcan'?t\b|\bonly be able\b|"
              r"\b(?:at risk|slip|delay|miss|tight|lag)\b|\bmay not\b|\bmight not\b|\bcould (?:slip|lag|be delayed|push|miss)"),
     conditional_unmet=r"\b(?:not|no|unless|later|late|fail\w*|slips?|any later|still)\b|n't\b",
+    defect=(r"\b(?:freez\w*|crash\w*|fails?|failing|broken|glitch\w*|buggy|bugs?|blank (?:page|screen|grid)|"
+            r"times? out|timing out|(?:is|are|isn't|aren't|doesn't|don't|won't|not) (?:showing|loading|working|syncing|playing|"
+            r"displaying|rendering)(?: up)?|(?:doesn't|don't|won't|does not|do not) (?:show|load|work|sync|play|display|render|open)|"
+            r"landing in (?:\w+ )?spam|frustrat\w*|complain\w*|too slow|slow to load)\b"),
+    risk_heading=(r"^\W{0,4}(?:(?:main |key |one |a )?risks?|blockers?|risk(?:s)? (?:&|and) (?:issues|blockers))\W{0,4}$|"
+                  r"^\W{0,2}(?:one|a|another) (?:risk|thing) (?:i|we) (?:want|need|'d like) to flag(?: early| now)?\W{0,3}$"),
+    thanks=r"^\W{0,2}(?:many |big |huge )?(?:thanks|thank you)\b",
     chitchat=(r"^(?:hi|hello|hey|dear|thanks|thank you|many thanks|cheers|best|regards|kind regards|"
               r"best regards|noted|got it)\b[^.?!]{0,30}[.!]?\s*$"),
 )

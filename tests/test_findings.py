@@ -993,3 +993,24 @@ def test_a_warning_of_what_follows_is_a_risk(party: Party, text: str, language: 
 def test_an_offer_on_a_condition_is_still_a_promise() -> None:
     assert [f.kind for f in run("如果贵方今天确认，我们明天就开始排期。", US, "zh")] == [C]
     assert [f.kind for f in run("If you confirm by Wednesday, we can deliver by Friday 27 March.", US, "en")] == [C]
+
+
+@pytest.mark.parametrize(("party", "text", "language", "expected"), [
+    # a fault in delivered work, reported by the client, is feedback on it, not a risk
+    (CLIENT, "The search page freezes on iPads.", "en", [(F, "negative")]),
+    (CLIENT, "导出的PDF中文乱码，列表页筛选一多就卡死。", "zh", [(F, "negative")]),
+    (CLIENT, "App喺Android上載相片之後即刻閃退。", "zh", [(F, "negative")]),
+    # praise in the words clients use
+    (CLIENT, "Huge improvement, everyone loved it.", "en", [(F, "positive")]),
+    (CLIENT, "報修流程好清晰，做得好！", "zh", [(F, "positive")]),
+    # courtesies and greetings are nothing; the studio's own opinions are no feedback
+    (CLIENT, "Thank you for a fantastic collaboration.", "en", []),
+    (CLIENT, "Happy holidays to the whole team!", "en", []),
+    (US, "The workshop yesterday was one of the most productive sessions we've had.", "en", []),
+    # a heading that only announces a risk carries none; the line under it does
+    (US, "【风险】\n素材如果周五还到不了，上线只能顺延。", "zh", [(RK, None)]),
+    (US, "Risks:\nIf the API keys arrive any later than Monday, the launch would slip.", "en", [(RK, None)]),
+])
+def test_feedback_risk_or_nothing(party: Party, text: str, language: str,
+                                  expected: list[tuple[Kind, str | None]]) -> None:
+    assert [(f.kind, f.sentiment) for f in run(text, party, language)] == expected
