@@ -530,7 +530,7 @@ def _heading(text: str, a: int, b: int) -> bool:
     line_start = text.rfind("\n", 0, a) + 1
     if text[line_start:a].strip() or len(text[a:b].split()) > 4:
         return False
-    if _HEADING.match(text, a) is not None:
+    if _HEADING.match(text, a) is not None or _MARKED_HEADING.match(text, a) is not None:
         return True
     line_end = text.find("\n", a)
     line = text[a:line_end if line_end >= 0 else len(text)].strip()
@@ -541,6 +541,8 @@ def _heading(text: str, a: int, b: int) -> bool:
 
 
 _NEXT_LINE = re.compile(r"\S[^\n]*")
+# a label alone on its line, set apart by a bracket or a bullet: "【本周完成】", "■ 风险", "## Next steps"
+_MARKED_HEADING = re.compile(r"(?:[【\[［〔][^】\]］〕\n]{1,14}[】\]］〕]|[■□◆◇▶►▪●#]{1,3}[ \t]?[^\n，,。.!?！？:：]{1,14})[ \t]*[:：]?[ \t]*(?:\n|$)")
 
 
 _BARE_HEADING = re.compile(r"[\w\u3400-\u9fff][\w\u3400-\u9fff &/-]*")
@@ -914,7 +916,24 @@ def _drafts(clauses: list[_Clause], labels: list[_Label | None], cues: Cues,
     return drafts
 
 
-def _join_sentences(drafts: list[_Draft], text: str, cues: Cues) -> list[_Draft]:
+# the parts of one ask or promise counted out in one sentence: "一是…，二是…", "first…, second…",
+# "1) … 2) …"
+_ENUMERATED = re.compile(r"(?:一是|其一|第一[，、,]|首先)[^。\n]{1,200}?(?:二是|其二|第二[，、,]|其次)|"
+                         r"\bfirst(?:ly)?\b[^.\n]{1,200}?\bsecond(?:ly)?\b|"
+                         r"(?<![\w.])(?:1[)）]|[(（]1[)）])[^\n]{1,200}?(?<![\w.])(?:2[)）]|[(（]2[)）])", re.I)
+
+
+def _enumeration(drafts: list[_Draft], text: str, start: int, end: int) -> list[_Draft]:
+    """The findings of a sentence that counts out its parts are one finding with its parts."""
+    if len(drafts) < 2 or _ENUMERATED.search(text, start, end) is None:
+        return drafts
+    first = drafts[0]
+    first.end = drafts[-1].end
+    return [first]
+
+
+def _join_sentences(drafts: list[_Draft], text: str, cues: Cues,
+                    times: list[TimeExpression] = []) -> list[_Draft]:  # noqa: B006 - read only
     """Findings that go on into the next sentence become one.
 
     - feedback, approval or risk followed by a sentence of the same kind that opens with a
@@ -922,6 +941,9 @@ def _join_sentences(drafts: list[_Draft], text: str, cues: Cues) -> list[_Draft]
       push back testing");
     - a meeting proposal followed by a sentence that only names a slot ("…当面聊一下吗？两点到
       四点都可以", "Could we do a call this week? Thursday 11am would be ideal");
+    - an ask or a promise with no object of its own and a day, after a statement with none
+      ("接口需要贵方调整。请在月底前提供。", "The API needs a change on your side. By Friday,
+      please."): the deadline of that statement;
     - a proposal followed by a bare "您看可以吗？" / "Would that work?": that question is
       part of it, and a plan of ours that changes something and asks for consent is a
       change request ("我们建议单独发一个版本，2月12日上线。您看可以吗？").
@@ -934,6 +956,11 @@ def _join_sentences(drafts: list[_Draft], text: str, cues: Cues) -> list[_Draft]
             out.append(draft)
             continue
         kind = draft.label.kind
+        if kind in (Kind.REQUEST, Kind.COMMITMENT) and last.label.kind in _DUE_KINDS and lead.end == draft.end \
+                and _objectless(lead, times) and not any(last.start <= t.start < last.end for t in times) \
+                and not _list_item(text, draft.start):
+            last.end = draft.end  # "接口需要贵方调整。请在月底前提供。": the deadline of the statement before it
+            continue
         if (kind is last.label.kind and kind in _MERGEABLE and cues.continuation.match(lead.norm)) \
                 or (kind is Kind.MEETING and last.label.kind is Kind.MEETING and lead.slot
                     and lead.end == draft.end):
@@ -1184,8 +1211,8 @@ class _FindingsComponent:
             signals.extend(_signals(clauses, self.cues))
             if survey and any(label and label.kind is Kind.SURVEY_RESPONSE for label in labels):
                 clauses, labels = _split_scores(clauses, labels, self.cues)
-            drafts.extend(_drafts(clauses, labels, self.cues, doc._.times or []))
-        for draft in _join_sentences(drafts, text, self.cues):
+            drafts.extend(_enumeration(_drafts(clauses, labels, self.cues, doc._.times or []), text, start, end))
+        for draft in _join_sentences(drafts, text, self.cues, doc._.times or []):
             if draft.label.accept:
                 # an accepted slot that joined no proposal: no proposal, but a yes to one made before
                 inside = [t for t in doc._.times if draft.start <= t.start and t.end <= draft.end]

@@ -143,7 +143,11 @@ ZH = _cues(
                         "必须", "我们好", "好让", "以便", "才能", "即可",
                         # attending someone's meeting, courtesy: "都可以参加", "有消息第一时间同步您", "后续会注意"
                         "(?:可以|能|会|都)(?:准时)?(?:参加|出席|到场)", "(?:将|会)在[^，。]{0,10}内(?:回复|答复)",
-                        "有(?:消息|进展|结果)[^，。]{0,6}?(?:同步|通知|告诉)", "会注意", "不便"),
+                        "有(?:消息|进展|结果)[^，。]{0,6}?(?:同步|通知|告诉)", "会注意", "不便",
+                        # who comes along to a meeting: "我和设计总监一起过去", "我会叫埋IT嘅Alan一齐"
+                        "(?:带|叫|拉)(?:上|埋)?[^，。]{0,12}?(?:一起|一齐|过去|过来|参加)", "一起过去", "一齐过嚟",
+                        # the link or the agenda of a meeting: a courtesy of the invitation
+                        "(?:会议|视频会议|腾讯会议|zoom|teams)?(?:链接|连结|连接|邀请)[^，。]{0,4}?(?:稍后|随后|晚点|会后)"),
     gives_to_you=(_ZH_ACTION + r"[^，。？！?!]{0,6}?" + _any("给您", "给你", "给贵司", "给贵方",
                                                          "您", "贵司", "贵方") + r"(?!.*吗)"),
     action=_ZH_ACTION + "|" + _ZH_MORE_ACTIONS,
@@ -332,7 +336,8 @@ ZH = _cues(
                       "发布", "给到", "同步", "整理好", "做好", "出好", "签好", "盖好章", "加好", "开好", "配好", "装好", "搭好",
                       "开通", "申请好", "处理好", "弄好", "录入", "导入", "添加", "设置好", "放(?:到|在)")
                + r"|(?:修改|整理|设计|制作|开发|测试|评估|部署|搭建|调整)完成(?!后|以后|之后|及|和|与|节点|时间|日期)|附件(?:是|为)|见附件|(?:更新|修改|调整|改|做|整理|加|修|弄|准备|配置|搭|装|开)好了|(?:评估|做|写|整理|测|改|修|审)完了"
-               + r"|(?:附件|随附|附上)[^，。？?]{0,16}?(?:发|给|请查收|供参考)|(?:发|寄|传|交)(?:给|到)?(?:你们|您|贵方|贵司|大家)[^，。？?]{0,4}了"
+               + r"|(?:附件|随附|附上)[^，。？?]{0,16}?(?:发|给|请查收|供参考)|(?:转|转发|转寄)给?(?:您|你|贵方|贵司|大家)|(?:见|详见)下(?:方|面|文)|^附上|"
+               + r"(?:发|寄|传|交)(?:给|到)?(?:你们|您|贵方|贵司|大家)[^，。？?]{0,4}了"
                + r"|(?:都|全部|均)?(?:发|寄|传|提交|上传)(?:过来|过去|出去)?了|已(?:正式)?上线|正式上线了|(?:已经|现在|今天|目前|顺利)(?:正式)?上线了"
                + r"|已经?(?i:add|share|send|upload|invite|grant|set ?up)(?:ed)?[^，。？?]{0,4}了"),
     received=r"(?:已|都)?收到(?!后|以后|之后|的话|吗)",
@@ -391,7 +396,8 @@ EN = _cues(
                         r"will need\b", r"'ll keep you posted", r"keep an eye on",
                         r"\bso (?:that )?(?:we|i) (?:can|could)\b(?! (?:get|send|give|have) (?:you|them|it)\b)", r"(?:'ll|will) be at\b", r"can(?:'t|not)\b", r"\bcan you\b",
                         r"\bcan we\b", r"\bcan i\b", r"\bwill you\b", r"\bwould\b", r"\bwe can meet\b",
-                        r"(?:'ll|will) let you\b", r"(?:will|shall) (?:respond|reply|get back to you)\b[^.]{0,30}\bwithin\b"),
+                        r"(?:'ll|will) let you\b", r"(?:will|shall) (?:respond|reply|get back to you)\b[^.]{0,30}\bwithin\b",
+                        r"(?:'ll|will) bring\b", r"(?:'ll|will) (?:send|share|circulate) (?:the|a) (?:meeting |calendar |zoom |teams )?(?:link|invite|invitation)\b"),
     action=r"\b" + _EN_ACTION + r"\b",
     request=(r"\b(?:please|pls|plz|kindly|rsvp|(?:could|can|would|will) you|would you mind|do you mind|"
              r"(?:can|could|would|will) (?:someone|somebody|anyone|anybody|one of you|either of you|"

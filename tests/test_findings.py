@@ -1014,3 +1014,23 @@ def test_an_offer_on_a_condition_is_still_a_promise() -> None:
 def test_feedback_risk_or_nothing(party: Party, text: str, language: str,
                                   expected: list[tuple[Kind, str | None]]) -> None:
     assert [(f.kind, f.sentiment) for f in run(text, party, language)] == expected
+
+
+@pytest.mark.parametrize(("party", "text", "language", "expected"), [
+    # a statement, then its deadline in the next sentence: one finding with that due
+    (US, "接口需要贵方调整。请在月底前提供。", "zh", [(CR, D(2026, 3, 31))]),
+    # the parts of one ask counted out: one finding with its parts
+    (US, "需要贵方配合两件事：一是提供测试账号，二是确认支付回调地址，请周五前回复。", "zh", [(R, D(2026, 3, 6))]),
+    # an item of a list is no deadline of the item before it
+    (US, "下周计划：\n1. 详情页开发\n2. 3月12日提测", "zh", [(C, None), (C, D(2026, 3, 12))]),
+])
+def test_one_finding_with_its_parts(party: Party, text: str, language: str,
+                                    expected: list[tuple[Kind, dt.date | None]]) -> None:
+    found = run(text, party, language)
+    assert [(f.kind, f.due) for f in found] == expected
+    assert found[0].text.startswith(text.split("\n")[0][:4]) or len(found) > 1
+
+
+def test_bracketed_and_bulleted_labels_are_headings() -> None:
+    assert [f.kind for f in run("【本周完成】\n首页开发完成。\n\n■ 下周计划\n- 周五前提交测试版", US, "zh")] == [C]
+    assert run("目前我们这边可以的时段有两个：", US, "zh") == []
