@@ -49,7 +49,8 @@ Conventions (CONTRACT.md, and the choices it leaves open)
   - 本月内: the last day of the month.
 - A bare month or period (4月, 下个月, next month, in April, Q2, 明年) is vague. So are
   part-month forms (月中, 5月中旬, mid-June, early next week) and holidays (春节前, 节后,
-  before Christmas). Vague forms get `vague=True` and `date=None`.
+  before Christmas, Easter, Thanksgiving, Black Friday, Eid). Vague forms get `vague=True`
+  and `date=None`.
 - 年底 / end of the year / year-end: 31 December of the reference year. 明年初: 1 January
   of the next year.
 - "before X", X前, X之前, by X, until X, no later than X: the date is X itself.
@@ -77,13 +78,32 @@ Conventions (CONTRACT.md, and the choices it leaves open)
   starts on 1 October, not next year); a year written at the end is the start's too
   (5/1-5/7/2026, Nov 18-Dec 19, 2026). "3:00 to 4:00 tomorrow" takes the day on the right.
 - Traditional characters (週三, 禮拜五, 後天, 這個月) are read like simplified ones.
+- Written years: in words after a date (January 25, twenty twenty; March 5 two thousand and
+  sixteen; twenty five January nineteen eighty six; 15 April of 87) and in Chinese
+  numerals (二〇一六年三月五日). A year alone (in twenty twenty, 二零二六年, 2026年) is vague
+  like a bare month; 2026年底 is 31 December, 2027年初 1 January. A month name with a year
+  and a day in any order joined by - or / (September-2020-23, 23-2020-September) is a date.
+- Lunar-calendar dates (正月初一, 腊月廿三, 十月初一, 大年三十, 农历…) are vague: parsing has
+  no lunar calendar, and reading them as the same-numbered Gregorian day would be wrong.
+- Words for the present moment (now, at the moment, 目前, 最近) and anaphoric days ("the
+  day", "the day before") are not returned: they name no day mail can rely on.
 - Durations from the reference day:
   - in two weeks / 两周后 / 两周内: +14 days; N天内 / within N days: +N days.
   - in two years, two years ago; "two days from tomorrow", "N days after today": from that day.
   - N个工作日内 / within N working days: the Nth Monday-to-Friday day after the reference
     day. Public holidays are unknown to parsing.
   - N天前 / N days ago: in the past.
-  - 几天, a few days, 一两天: vague.
+  - 几天, a few days, 一两天, 几分钟: vague.
+  - Compound durations add up: 1 year and 2 months later, 2 years 1 month 21 days later,
+    一年零两个月后, an hour and a half, 两个半小时.
+  - Hours, minutes and seconds count from the reference *moment*: in 5 minutes, in half an
+    hour, within 2 hours, 30 minutes later, 2小时后, 半小时后, 10分钟之前. `date` and `time`
+    are the reference moment plus the offset (to the minute; past midnight it is the next
+    day). Without a reference, both are None. Durations in days or longer give a day only.
+- Counted from another day: "3 days from Tuesday", "two weeks after next Friday", "2 weeks
+  before May 13", "two days before yesterday", 下周三后两天, 明天的后一天, 周五前两天: that day
+  moved by the duration. A weekday beside a counted day names that day's week (Mon–Sun):
+  "Monday two weeks from now", "Thursday, two years from now".
 - Times of day:
   - 下午/晚上/pm add 12 hours; 中午1点 is 13:00.
   - A bare hour from 1 to 6 without a part of the day (3点, at 3) is afternoon, because
@@ -93,6 +113,14 @@ Conventions (CONTRACT.md, and the choices it leaves open)
     bare hour range ("Monday 3-5", "between 3 and 5 on Friday", "tonight from 7 to 7:30"):
     the range gives its start time, with the 1-to-6 afternoon rule.
   - "at 9a" / "at 9p" are 9 am / 9 pm; "six pm" in words is 18:00; seconds are dropped.
+  - Times in words: half past seven, a quarter to nine, twenty past eight, thirty-six
+    minutes past eight (not "ten to five": as often a range); nine thirty, seven
+    twenty-seven, one thirty p m. Without am/pm an hour-and-minutes in words counts only
+    next to a date, like a bare "at 7".
+  - A deadline marker between a day and its time keeps them one expression: "tomorrow
+    before 5pm", "Friday by noon" (the day, 17:00 / 12:00; `is_deadline` is true).
+  - tonight/晚上 with an hour from 1 to 4 ("tonight around 3") is after midnight: 03:00 on
+    that day, not 15:00.
   - A time with no date keeps `date=None`; it is not pinned to the reference day.
 - EOD / COB / 下班前 alone: the reference day. Next to a date ("EOD Thursday",
   "明天下班前"): that date. No time of day is invented for them.
@@ -242,6 +270,11 @@ def _day_of_month(ref: dt.date | None, day: int) -> dt.date | None:
 # --- atoms ---------------------------------------------------------------------------------
 
 DATE, TIME, PART, EOD, PRE, POST, SEP = "date", "time", "part", "eod", "pre", "post", "sep"
+SHIFT = "shift"  # a duration waiting for the day it counts from: "3 days from" Tuesday, 下周三"后两天"
+
+# A duration: (months, days, working days, seconds). Months and days are calendar steps (one
+# month from 31 January is 28 February); seconds only move a clock time.
+_Duration = tuple[int, int, int, int]
 
 
 @dataclass(slots=True)
@@ -262,6 +295,9 @@ class _Atom:
     word: str = ""  # markers and separators: their text, lower-cased
     yearless: bool = False  # a month and day whose year was not written (4/1, 3月1日, May 5)
     weekday: bool = False  # a weekday name only (周五, Friday): an explicit date beside it wins
+    duration: _Duration | None = None  # SHIFT: the signed duration; DATE: counted from the reference moment
+    clock: dt.time | None = None  # the time of day of a moment counted from the reference (in 5 minutes)
+    relative: bool = False  # a day counted by a duration (in two weeks): a weekday beside it names its week
 
 
 _Handler = Callable[[re.Match[str], "dt.date | None"], "_Atom | None"]
@@ -329,6 +365,18 @@ for _tens, _word, _ordinal in ((20, "twenty", "twentieth"), (30, "thirty", "thir
 _UNITW = "(?:" + "|".join(_UNITS[1:] + _UNIT_ORDINALS[1:]) + ")"
 _DAYW = (r"(?:(?:twenty|thirty)(?:[\s-]+" + _UNITW + r")?|twentieth|thirtieth|twelfth|"
          + "|".join(w + "th" for w in _TEENS) + "|" + "|".join(_TEENS) + "|" + _UNITW + ")")
+# A year in words: twenty twenty, nineteen eighty-six, two thousand and sixteen, nineteen oh five,
+# seventeen hundred thirty three. The century is thirteen to twenty (ten twenty is a time).
+_YW_UNITS = "(?:one|two|three|four|five|six|seven|eight|nine)"
+_YW_10_99 = (r"(?:(?:twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety)(?:[\s-]" + _YW_UNITS + ")?|"
+             + "|".join(sorted(_TEENS, key=len, reverse=True)) + ")")
+_YW_99 = "(?:" + _YW_10_99 + "|" + _YW_UNITS + ")"
+_YW_CENTURY = "(?:thirteen|fourteen|fifteen|sixteen|seventeen|eighteen|nineteen|twenty)"
+_EN_YEARW = (r"(?:two\s+thousand(?:\s+and)?(?:[\s-]+" + _YW_99 + r")?|" + _YW_CENTURY + r"\s+hundred(?:\s+and)?"
+             r"(?:\s+" + _YW_99 + r")?|" + _YW_CENTURY + r"[\s-](?:o['’]?\s?" + _YW_UNITS + r"|oh\s+" + _YW_UNITS
+             + "|" + _YW_10_99 + "))")
+# a year after a date: 2026, '26, of 87, nineteen eighty six
+_EN_YEAR_ANY = r"(?:(?:19|20)\d\d|['’]\d\d(?!\d)|(?<=\bof\s)\d\d(?![\d:])|" + _EN_YEARW + ")"
 _EN_ORDINALS = {"first": 1, "second": 2, "third": 3, "fourth": 4, "fifth": 5, "last": -1,
                 "1st": 1, "2nd": 2, "3rd": 3, "4th": 4, "5th": 5}
 
@@ -347,7 +395,45 @@ def _month_number(word: str) -> int:
 
 
 def _year(word: str | None) -> int | None:
-    return int(word) if word else None
+    """A written year: 2026, '26 or 26 (→ 2026; 40–99 → 19xx), or words (twenty twenty)."""
+    if not word:
+        return None
+    word = word.strip().lstrip("'’")
+    if word.isdigit():
+        return int(word) if len(word) > 2 else _full_year(word)
+    return _en_year_words(word)
+
+
+def _words_99(words: list[str]) -> int | None:
+    """twenty one, forty, thirteen, seven (already split, lower case), or None."""
+    if not words:
+        return 0
+    tens = {"twenty": 20, "thirty": 30, "forty": 40, "fifty": 50, "sixty": 60, "seventy": 70, "eighty": 80,
+            "ninety": 90}
+    small = {w: n for n, w in enumerate(_UNITS) if n} | {w: 10 + n for n, w in enumerate(_TEENS)}
+    if len(words) == 1:
+        return tens.get(words[0], small.get(words[0]))
+    if len(words) == 2 and words[0] in tens and words[1] in small and small[words[1]] < 10:
+        return tens[words[0]] + small[words[1]]
+    return None
+
+
+def _en_year_words(text: str) -> int | None:
+    """The year of a phrase matched by _EN_YEARW."""
+    words = [w for w in text.lower().replace("-", " ").replace("’", "'").split() if w != "and"]
+    if words[:2] == ["two", "thousand"]:
+        rest = _words_99(words[2:])
+        return None if rest is None else 2000 + rest
+    century = _words_99(words[:1])
+    if century is None:
+        return None
+    rest_words = words[2:] if words[1:2] == ["hundred"] else words[1:]
+    if rest_words[:1] in (["oh"], ["o"], ["o'"]):
+        rest_words = rest_words[1:]
+    elif rest_words and rest_words[0].startswith("o'"):
+        rest_words = [rest_words[0][2:]] + rest_words[1:]
+    rest = _words_99(rest_words)
+    return None if rest is None else century * 100 + rest
 
 
 def _cn_year(match: re.Match[str], ref: dt.date | None) -> tuple[bool, int | None]:
@@ -549,7 +635,7 @@ def _cn_offset(match: re.Match[str], ref: dt.date | None) -> _Atom | None:
     if unit == "月" and count_word == "半":
         unit = "天"
     sign = -1 if direction.endswith("前") else 1
-    return _date_atom(match, _shift(ref, count * sign, unit) if ref else None)
+    return _date_atom(match, _shift(ref, count * sign, unit) if ref else None, relative=True)
 
 
 _UNIT_DAYS = {"天": 1, "日": 1, "周": 7, "星期": 7, "礼拜": 7,
@@ -565,6 +651,172 @@ def _shift(ref: dt.date, count: int, unit: str) -> dt.date:
     if unit in ("年", "year"):
         return _add_months(ref, 12 * count)
     return ref + dt.timedelta(days=_UNIT_DAYS[unit] * count)
+
+
+# --- durations: in 5 minutes, 2小时后, 1 year and 2 months later, 3 days from Tuesday ----------
+
+_UNIT_KEYS = {"年": "year", "月": "month", "周": "week", "星期": "week", "礼拜": "week", "天": "day", "日": "day",
+              "工作日": "working day", "小时": "hour", "钟头": "hour", "分钟": "minute", "秒": "second",
+              "秒钟": "second", "yr": "year", "hr": "hour", "min": "minute", "sec": "second"}
+_TENS = {"twenty": 20, "thirty": 30, "forty": 40, "fifty": 50, "sixty": 60, "seventy": 70, "eighty": 80, "ninety": 90}
+_SMALL = {w: n for n, w in enumerate(_UNITS) if n} | {w: 10 + n for n, w in enumerate(_TEENS)}
+_UNITS_RE = "(?:" + "|".join(_UNITS[1:]) + ")"
+_TEENS_RE = "(?:" + "|".join(sorted(_TEENS, key=len, reverse=True)) + ")"
+_TENS_RE = "(?:" + "|".join(_TENS) + ")"
+# 1 to 99 in words: twenty-one, forty five, thirteen, seven
+_WORDS_99 = "(?:" + _TENS_RE + r"(?:[\s-]" + _UNITS_RE + ")?|" + _TEENS_RE + "|" + _UNITS_RE + ")"
+_EN_COUNT = (r"(?:\d{1,3}(?:\.\d{1,2})?|half\s+an?|an?|" + _WORDS_99 + r"|(?:a\s+)?couple\s+of|(?:a\s+)?few|several)")
+_EN_UNIT = (r"(?:years?|yrs?|months?|fortnights?|weeks?|(?:working\s+|business\s+)?days?|hours?|hrs?|"
+            r"minutes?|mins?|seconds?|secs?)")
+_EN_DUR_ITEM = re.compile(r"(?P<n>" + _EN_COUNT + r")(?P<h1>\s+and\s+a\s+half)?\s+(?P<u>" + _EN_UNIT
+                          + r")\b(?P<h2>\s+and\s+a\s+half\b)?", re.IGNORECASE | re.ASCII)
+_CN_COUNT = r"(?:\d{1,3}(?:\.\d)?|[零〇一二两三四五六七八九十百]{1,4}|半|几|一两|两三|三五|数)"
+_CN_DUR_ITEM = re.compile(r"(?P<n>" + _CN_COUNT + r")\s*(?P<ge>个\s*)?(?P<h1>半\s*)?(?:个\s*)?"
+                          r"(?P<u>工作日|天|周|星期|礼拜|月|年|小时|钟头|分钟|秒钟|秒)(?P<h2>\s*半)?")
+
+
+def _repeated(item: re.Pattern[str], joiner: str) -> str:
+    """An item pattern followed by up to four more (bounded: no unbounded repetition)."""
+    bare = re.sub(r"\(\?P<\w+>", "(?:", item.pattern)
+    return "(?:" + bare + ")(?:" + joiner + "(?:" + bare + ")){0,4}"
+
+
+_EN_DUR = _repeated(_EN_DUR_ITEM, r"(?:\s*,\s*|\s+and\s+|\s+)")
+_CN_DUR = _repeated(_CN_DUR_ITEM, r"\s*[零又]?\s*")
+
+
+def _en_count(word: str) -> float | None:
+    word = " ".join(word.lower().replace("-", " ").split())
+    if word[0].isdigit():
+        return float(word)
+    if word.startswith("half"):
+        return 0.5
+    if word in ("a", "an"):
+        return 1.0
+    if "couple" in word:
+        return 2.0
+    head, _, tail = word.partition(" ")
+    if head in _TENS:
+        return float(_TENS[head] + (_SMALL.get(tail, 0) if tail else 0))
+    value = _SMALL.get(word)
+    return float(value) if value is not None else None  # a few, several: vague
+
+
+def _cn_count(word: str) -> float | None:
+    if word == "半":
+        return 0.5
+    if "." in word:
+        return float(word)
+    if "百" in word:
+        return None
+    value = cn_number(word)
+    return float(value) if value is not None else None  # 几, 数, 一两: vague
+
+
+def _one_duration(count: float, unit: str) -> _Duration:
+    """`count` units as a duration; a fraction of a month is counted as 30 days (半个月: 15)."""
+    whole, part = int(count), count - int(count)
+    if unit == "year":
+        months = round(count * 12)
+        return months, 0, 0, 0
+    if unit == "month":
+        return whole, round(part * 30), 0, 0
+    if unit in ("week", "fortnight"):
+        days = count * (14 if unit == "fortnight" else 7)
+        return 0, int(days), 0, round((days - int(days)) * 86400)
+    if unit == "day":
+        return 0, whole, 0, round(part * 86400)
+    if unit == "working day":
+        return 0, 0, whole, 0
+    seconds = {"hour": 3600, "minute": 60, "second": 1}[unit]
+    return 0, 0, 0, round(count * seconds)
+
+
+def _en_unit(word: str) -> str:
+    word = " ".join(word.lower().split())
+    if word.startswith(("working", "business")):
+        return "working day"
+    word = word.rstrip("s") if word not in ("hrs", "mins", "secs", "yrs") else word[:-1]
+    return _UNIT_KEYS.get(word, word)
+
+
+def _duration(text: str, language: str) -> tuple[_Duration | None, bool, int]:
+    """(the duration written in `text`, whether it has hours/minutes/seconds, how many parts).
+    The duration is None when a count is vague (a few days, 几天)."""
+    total = [0, 0, 0, 0]
+    clock, parts, vague = False, 0, False
+    items = _EN_DUR_ITEM if language == "en" else _CN_DUR_ITEM
+    for item in items.finditer(text):
+        parts += 1
+        if language == "en":
+            count, unit = _en_count(item["n"]), _en_unit(item["u"])
+        else:
+            count, unit = _cn_count(item["n"]), _UNIT_KEYS[item["u"]]
+            if unit == "month" and not item["ge"] and item["n"] != "半" and not item["h1"]:
+                return None, False, 0  # 3月后 names March, 三个月后 is a duration
+        clock = clock or unit in ("hour", "minute", "second")
+        if count is None:
+            vague = True
+            continue
+        if item["h1"] or item["h2"]:
+            count += 0.5
+        for index, value in enumerate(_one_duration(count, unit)):
+            total[index] += value
+    if vague:
+        return None, clock, parts
+    return (total[0], total[1], total[2], total[3]), clock, parts
+
+
+def _signed(duration: _Duration, sign: int) -> _Duration:
+    return duration[0] * sign, duration[1] * sign, duration[2] * sign, duration[3] * sign
+
+
+def _shift_day(day: dt.date, duration: _Duration) -> dt.date:
+    """`day` moved by a signed duration (its seconds are ignored)."""
+    months, days, working, _seconds = duration
+    day = _add_months(day, months) + dt.timedelta(days=days)
+    if working > 0:
+        return _add_working_days(day, working)
+    return day + dt.timedelta(days=working)
+
+
+def _shift_moment(moment: dt.datetime, duration: _Duration) -> dt.datetime:
+    day = _shift_day(moment.date(), duration)
+    return dt.datetime.combine(day, moment.time()) + dt.timedelta(seconds=duration[3])
+
+
+def _from_now(match: re.Match[str], ref: dt.date | None, language: str, sign: int,
+              force: bool = False) -> _Atom | None:
+    """A duration counted from the reference moment. Only what the older day-offset patterns do
+    not cover is taken (a clock unit, several parts), unless `force`."""
+    duration, clock, parts = _duration(match["dur"], language)
+    if not (force or clock or parts > 1):
+        return None
+    if duration is None:
+        return _vague(match) if parts else None
+    signed = _signed(duration, sign)
+    if clock:
+        return _date_atom(match, None, duration=signed, relative=True)  # resolved with the moment in find_times
+    return _date_atom(match, _shift_day(ref, signed) if ref else None, relative=True)
+
+
+def _en_from_now(match: re.Match[str], ref: dt.date | None) -> _Atom | None:
+    after = " ".join((match.groupdict().get("dir") or "").lower().split())
+    sign = -1 if after in ("ago", "before now", "earlier") else 1
+    return _from_now(match, ref, "en", sign, force=after in ("later", "hence") or "fortnight" in match["dur"].lower())
+
+
+def _cn_from_now(match: re.Match[str], ref: dt.date | None) -> _Atom | None:
+    return _from_now(match, ref, "zh", -1 if match["dir"].endswith("前") else 1)
+
+
+def _shift_atom(match: re.Match[str], _ref: dt.date | None, language: str) -> _Atom | None:
+    duration, _clock, _parts = _duration(match["dur"], language)
+    if duration is None:
+        return None
+    direction = " ".join(match["dir"].lower().split())
+    sign = -1 if direction in ("before", "prior to") or direction.endswith("前") else 1
+    return _atom(SHIFT, match, duration=_signed(duration, sign), word=language)
 
 
 def _cn_time(match: re.Match[str], _ref: dt.date | None) -> _Atom | None:
@@ -604,11 +856,12 @@ def _en_month_day(match: re.Match[str], ref: dt.date | None) -> _Atom | None:
     month, day = _month_number(match["mon"]), _day_number(match["d"])
     glued = match.string[match.end("mon"):match.start("d")].strip() in ("", "/", "-", ".")
     if match["mon"][0].islower() and match["mon"].lower() in ("may", "march", "mar") \
-            and not (glued and match["d"].isdigit() and match.end("mon") == match.start("d")):
-        return None  # the verbs "may" and "march" (but mar3, may5)
+            and not (glued and match["d"].isdigit() and match.end("mon") == match.start("d")) \
+            and not (not match["d"].isdigit() and _ORDINAL_WORD.search(match["d"])):
+        return None  # the verbs "may" and "march" (but mar3, may5, march eighteenth)
     if day is None:
         return None
-    ordinal = _ORDINAL_WORD.search(match.string[match.start("d"):match.end("d") + 2])
+    ordinal = _ORDINAL_WORD.search(match["d"]) or _ORDINAL_WORD.search(match.string[match.start("d"):match.end("d") + 2])
     if not match["d"].isdigit() and not ordinal and not match["y"] \
             and not _CLAUSE_END.match(match.string, match.end()):
         return None  # "March two teams": a cardinal word is a day only at the end of a clause
@@ -630,7 +883,10 @@ def _en_day_of_month(match: re.Match[str], ref: dt.date | None) -> _Atom | None:
             and not written.startswith("the") and " day " not in written:
         return None  # "one of May's pages"
     if match["mon"]:
-        return _date_atom(match, _month_day(ref, _month_number(match["mon"]), day), yearless=True)
+        year = _year(match["y"])
+        if match["y"] and year is None:
+            return None
+        return _date_atom(match, _month_day(ref, _month_number(match["mon"]), day, year), yearless=year is None)
     if ref is None:
         return _date_atom(match, None)
     shift = {"next": 1, "following": 1, "coming": 1, "last": -1, "previous": -1}.get(match["rel"].lower(), 0)
@@ -723,6 +979,9 @@ def _en_weekday(match: re.Match[str], ref: dt.date | None) -> _Atom | None:
     return _date_atom(match, _weekday_of_week(ref, weeks, index))
 
 
+_WEEKDAY_QUALIFIER = re.compile(r"\b(?:this|next|coming|the)\s+$", re.IGNORECASE)
+
+
 def _en_weekday_date(match: re.Match[str], ref: dt.date | None) -> _Atom | None:
     """Friday the 15th, Monday 21, Friday 7/6: the first day on or after the reference that fits both."""
     index = _EN_WEEKDAYS[match["wd"].lower()[:3]]
@@ -730,7 +989,11 @@ def _en_weekday_date(match: re.Match[str], ref: dt.date | None) -> _Atom | None:
         month, day = int(match["m"]), int(match["d"])
         if not (1 <= month <= 12 and 1 <= day <= 31):
             return None
-        return _date_atom(match, _month_day(ref, month, day), yearless=True)
+        atom = _date_atom(match, _month_day(ref, month, day), yearless=True)
+        before = _WEEKDAY_QUALIFIER.search(match.string, max(0, match.start() - 12), match.start())
+        if before is not None:
+            atom.start = before.start()  # this Friday 7/6: the date, and the words are one expression
+        return atom
     dom = _day_number(match["dom"])
     if dom is None or not 1 <= dom <= 31:
         return None
@@ -810,7 +1073,7 @@ def _en_offset(match: re.Match[str], ref: dt.date | None) -> _Atom | None:
     base = {"tomorrow": 1, "tmrw": 1, "yesterday": -1}.get((match.groupdict().get("base") or "").lower(), 0)
     if ref is None:
         return _date_atom(match, None)
-    return _date_atom(match, _shift(ref + dt.timedelta(days=base), sign * count, unit))
+    return _date_atom(match, _shift(ref + dt.timedelta(days=base), sign * count, unit), relative=True)
 
 
 def _en_time(match: re.Match[str], _ref: dt.date | None) -> _Atom | None:
@@ -838,12 +1101,74 @@ def _en_at_hour(match: re.Match[str], _ref: dt.date | None) -> _Atom | None:
 
 
 def _en_word_time(match: re.Match[str], _ref: dt.date | None) -> _Atom | None:
-    """six pm, seven thirty am: an hour in words with am/pm."""
-    hour = _en_number(match["h"])
-    minute = _DAY_WORDS.get(" ".join((match["mi"] or "").lower().split()), 0) if match["mi"] else 0
-    if hour is None or minute > 59:
+    """six pm, seven thirty am, nine thirty: an hour in words with minutes in words or am/pm.
+    Without am/pm the time counts only next to a date (weak), like a bare "at 7"."""
+    if not match["mi"] and not match["ap"]:
         return None
-    return _atom(TIME, match, hour=hour, minute=minute, part=_ampm(match["ap"]))
+    hour = _en_number(match["h"])
+    minute = _minute_words(match["mi"]) if match["mi"] else 0
+    if hour is None or minute is None or minute > 59:
+        return None
+    return _atom(TIME, match, hour=hour, minute=minute, part=_ampm(match["ap"]), weak=not match["ap"])
+
+
+def _minute_words(text: str) -> int | None:
+    """thirty, twenty-seven, forty three minutes, oh five, o'five."""
+    words = text.lower().replace("-", " ").replace("’", "'").replace("o'", "o ").split()
+    words = [w for w in words if w != "minutes"]
+    if words and words[0] in ("o", "oh"):
+        value = _words_99(words[1:])
+        return value if value is not None and value < 10 else None
+    return _words_99(words)
+
+
+def _en_past_to(match: re.Match[str], _ref: dt.date | None) -> _Atom | None:
+    """half past seven, a quarter to nine, twenty past eight, 36 minutes past 8."""
+    hour = _en_number(match["h"])
+    if match["q"]:
+        minutes: int | None = 30 if match["q"].lower() == "half" else 15
+    elif match["mn"]:
+        minutes = int(match["mn"]) if match["mn"].isdigit() else _minute_words(match["mn"])
+    else:
+        minutes = _minute_words(match["mw"])
+    before = match["rel"].lower() in ("to", "before", "till")
+    if hour is None or not 1 <= hour <= 12 or minutes is None or not 0 < minutes < 60:
+        return None
+    if match["mw"] and before or (match["q"] and match["q"].lower() == "half" and before):
+        return None  # "ten to five" is a range as often as 4:50
+    if before:
+        hour, minutes = (hour - 1) or 12, 60 - minutes
+    return _atom(TIME, match, hour=hour, minute=minutes, part=_ampm(match["ap"]))
+
+
+def _en_month_year_day(match: re.Match[str], _ref: dt.date | None) -> _Atom | None:
+    """September-2020-23, 23-2020-September, 2020/23/Sep: unambiguous with the month in words."""
+    month = match["mon"] or match["mon2"] or match["mon3"]
+    year = match["y"] or match["y2"] or match["y3"]
+    day = match["d"] or match["d2"] or match["d3"]
+    found = _month_day(None, _month_number(month), int(day), int(year))
+    return _date_atom(match, found) if found else None
+
+
+def _en_word_day_month(match: re.Match[str], ref: dt.date | None) -> _Atom | None:
+    """twenty five January nineteen eighty six: a day in words, a month, a year."""
+    day, year = _day_number(match["d"]), _year(match["y"])
+    if day is None or year is None:
+        return None
+    found = _month_day(ref, _month_number(match["mon"]), day, year)
+    return _date_atom(match, found) if found else None
+
+
+def _cn_written_year(match: re.Match[str], _ref: dt.date | None) -> _Atom | None:
+    """二〇二六年, 2026年 alone: vague; 2026年底: 31 December; 2027年初: 1 January."""
+    year = _full_year(match["y"])
+    if year is None or not 1000 <= year <= 2999:
+        return None
+    if match["q"] in ("底", "末"):
+        return _date_atom(match, dt.date(year, 12, 31))
+    if match["q"] == "初":
+        return _date_atom(match, dt.date(year, 1, 1))
+    return _vague(match)
 
 
 def _weak_range(match: re.Match[str], _ref: dt.date | None) -> _Atom | None:
@@ -881,6 +1206,29 @@ def _marker(kind: str) -> _Handler:
 _I = re.IGNORECASE
 _YEAR_CN = (r"(?:(?P<y>\d{4}|(?<!\d)\d{2}|[零〇一二三四五六七八九]{4}|[两二]千(?:零?[一二三四五六七八九十]{1,3})?)"
             r"\s*年\s*|(?P<yr>今年|明年|后年|去年|前年))?")
+
+# Patterns that only a few texts can match run only where a cheap test finds their words.
+_LUNAR = re.compile(_NUM_GUARD + _YEAR_CN + r"(?:农历|阴历)?(?:(?:正|腊|冬)月(?:初[一二三四五六七八九十]|廿[一二三四五六七八九]?|[二三]?十[一二三四五六七八九]?|"
+                r"[一二三四五六七八九])?|(?:十[一二]?|[一二三四五六七八九])月(?:初[一二三四五六七八九十]|廿[一二三四五六七八九]?)|"
+                r"大年(?:初[一二三四五六七八九十]|三十|夜))")
+_EN_IN_DURATION = re.compile(r"\b(?:in|within|after)\s+(?:the\s+next\s+|another\s+)?(?P<dur>" + _EN_DUR
+                + r")(?:['’]s)?(?:\s+time)?\b", _I | re.A)
+_EN_DURATION_AGO = re.compile(r"\b(?P<dur>" + _EN_DUR + r")\s+(?P<dir>from\s+now|hence|later|after\s+now|ago|before\s+now|"
+                r"earlier)\b", _I | re.A)
+_EN_DURATION_FROM = re.compile(r"\b(?P<dur>" + _EN_DUR + r")\s+(?P<dir>from|after|before|prior\s+to)(?=\s)", _I | re.A)
+_EN_PAST_TO = re.compile(r"\b(?:(?P<q>half|(?:a\s+)?quarter)|(?P<mn>\d{1,2}|" + _WORDS_99 + r")\s+minutes?|(?P<mw>"
+                + _WORDS_99 + r"))\s+(?P<rel>past|after|to|before|till)\s+(?P<h>1[0-2]|[1-9]|" + _HOUR_WORDS
+                + r")\b(?:\s*o['’]?clock)?(?:\s*(?P<ap>[ap]\.?\s?m\b\.?))?", _I | re.A)
+_EN_WORD_DAY_MONTH_YEAR = re.compile(r"\b(?:the\s+)?(?P<d>" + _DAYW + r")\s+(?:of\s+)?(?P<mon>" + _MON
+                                     + r")\b,?\s+(?P<y>" + _EN_YEAR_ANY + r")\b", _I | re.A)
+_GATES: dict[re.Pattern[str], re.Pattern[str]] = {
+    _EN_WORD_DAY_MONTH_YEAR: re.compile(r"(?i)(?:19|20)\d\d|['’]\d\d|\bof\s\d\d|thousand|hundred|een\s|twenty"),
+    _LUNAR: re.compile(r"[正腊冬廿大初]"),
+    _EN_IN_DURATION: re.compile(r"(?i)\b(?:in|within|after)\s"),
+    _EN_DURATION_AGO: re.compile(r"(?i)\b(?:now|hence|later|ago|earlier)\b"),
+    _EN_DURATION_FROM: re.compile(r"(?i)\b(?:from|after|before|prior)\s"),
+    _EN_PAST_TO: re.compile(r"(?i)\b(?:past|after|to|before|till)\s+(?:1[0-2]|[1-9]|" + _HOUR_WORDS[3:]),
+}
 
 _COMMON: list[tuple[re.Pattern[str], _Handler]] = [
     # year first: 2026-04-01, 2026/4/1, 2026.4.1, 2026年4月1日, 2026 04 01, 20260401
@@ -920,6 +1268,18 @@ _ZH: list[tuple[re.Pattern[str], _Handler]] = [
                 r"(?P<q>末|以内|之内|内)?(?![一二三四五六日天1-7])"), _cn_week),
     (re.compile(r"(?<![\d零〇一二两三四五六七八九十月/.\-大小])(?P<d>\d{1,2}|" + _DAY + r")\s*[号日]"
                 r"(?![楼线室院机码位字])"), _cn_day),  # not a font size: 大一号, 小四号, 五号字
+    # 2小时后, 半小时后, 5分钟以后, 一年零两个月后 (hours and minutes count from the reference moment)
+    (re.compile(r"(?<![\d.零〇一二两三四五六七八九十百])(?P<dur>" + _CN_DUR + r")\s*(?:左右\s*)?"
+                r"(?P<dir>之内|以内|内|之后|以后|后|之前|以前|前)"), _cn_from_now),
+    # 下周三后两天, 明天的后一天, 周五前两天: counted from the day before it
+    (re.compile(r"(?:的\s*)?(?P<dir>之后|以后|后|之前|以前|前)\s*(?:的\s*)?(?P<dur>" + _CN_DUR + r")"
+                r"(?!\s*(?:左右\s*)?(?:之?内|以内|之后|以后|后|之前|以前|前|[\d零〇一二两三四五六七八九十]))"),
+     lambda m, r: _shift_atom(m, r, "zh")),
+    # a year alone (二〇二六年, 2026年: vague), or its end or start (2026年底, 2027年初)
+    (re.compile(r"(?<![\d零〇一二两三四五六七八九十])(?P<y>\d{4}|[零〇一二三四五六七八九]{4})\s*年"
+                r"(?P<q>底|末|初)?"), _cn_written_year),
+    # lunar dates (正月初一, 腊月廿三, 十月初一, 大年三十): vague, parsing has no lunar calendar
+    (_LUNAR, _vague),
     (re.compile(r"(?P<n>\d{1,3}|[零〇一二两三四五六七八九十]{1,3}|半|几|一两|两三|三五|数)\s*(?:个\s*)?"
                 r"(?P<u>工作日|天|日|周|星期|礼拜|月|年)\s*(?:(?:左右)\s*)?"
                 r"(?P<dir>之内|以内|内|之后|以后|后|之前|以前|前)"), _cn_offset),
@@ -946,12 +1306,13 @@ _EN: list[tuple[re.Pattern[str], _Handler]] = [
     # May 5, May 5th 2026, May fifth, Oct/2, Oct-2, Oct.23, Mar3, July 4th of 1995, March 10-12
     (re.compile(r"\b(?P<mon>" + _MON + r")(?:\.?\s*|[/\-])(?:the\s+)?(?P<d>\d{1,2}|" + _DAYW + r")(?:st|nd|rd|th)?"
                 r"(?:\s*(?:-|–|to)\s*(?P<d2>\d{1,2})(?:st|nd|rd|th)?)?(?!\d|:|[.,]\d|\s*[ap]\.?m\b)"
-                r"(?:(?:\s*(?:,\s*)?|[/\-])(?:of\s+|in\s+)?(?P<y>(?:19|20)\d\d))?\b", _I | re.A), _en_month_day),
+                r"(?:(?:\s*(?:,\s*)?|[/\-])(?:of\s+|in\s+)?(?P<y>" + _EN_YEAR_ANY + r"))?\b", _I | re.A), _en_month_day),
     (re.compile(r"\b(?P<mon>" + _MON + r"),\s*(?:the\s+)?(?P<d>\d{1,2})(?:st|nd|rd|th)\b"
-                r"(?:,?\s*(?P<y>(?:19|20)\d\d)\b)?", _I | re.A), _en_month_day),
+                r"(?:,?\s*(?P<y>" + _EN_YEAR_ANY + r")\b)?", _I | re.A), _en_month_day),
     # the 15th of next month, the thirty-first day of the month, twenty third day of September
     (re.compile(r"\b(?:the\s+)?(?P<d>\d{1,2}(?:st|nd|rd|th)|" + _DAYW + r")(?:\s+day)?\s+of\s+(?:(?:the\s+)?"
-                r"(?P<rel>this|next|last|previous|following|the|coming)\s+month|(?P<mon>" + _MON + r"))\b",
+                r"(?P<rel>this|next|last|previous|following|the|coming)\s+month|(?P<mon>" + _MON + r")(?:,?\s+(?:of\s+)?"
+                r"(?P<y>" + _EN_YEAR_ANY + r"))?)\b",
                 _I | re.A), lambda m, r: _en_day_of_month(m, r)),
     # on 15, on the 27, by 15th, 8pm on the 15, 5.12 after on/by
     (re.compile(r"(?:(?<=\bon\s)|(?<=\bby\s)|(?<=\bfor\s)|(?<=\bbefore\s)|(?<=\buntil\s)|(?<=\bat\s))"
@@ -966,7 +1327,7 @@ _EN: list[tuple[re.Pattern[str], _Handler]] = [
     # 5 May, the 5th of May, 10-12 March, 16. Nov. 2016, 05-Aug-2016, 28 June in 2026
     (re.compile(r"(?<![$€£¥])(?<![$€£¥]\s)\b(?:(?:the\s+)?(?P<d1>\d{1,2})(?:st|nd|rd|th)?\s*(?:-|–|to)\s*)?"
                 r"(?:the\s+)?(?P<d>\d{1,2})(?:st|nd|rd|th)?(?:\.?\s+(?:of\s+)?|[-/])(?P<mon>" + _MON
-                + r")\b\.?(?:(?:\s*(?:,\s*)?|[-/])(?:of\s+|in\s+)?(?P<y>(?:19|20)\d\d)\b)?", _I | re.A), _en_day_month),
+                + r")\b\.?(?:(?:\s*(?:,\s*)?|[-/])(?:of\s+|in\s+)?(?P<y>" + _EN_YEAR_ANY + r")\b)?", _I | re.A), _en_day_month),
     (re.compile(r"\b(?P<y>(?:19|20)\d\d)[-/](?P<mon>" + _MON + r")[-/](?P<d>\d{1,2})\b", _I | re.A),
      _en_year_month_day),
     (re.compile(r"\b(?P<mon>January|February|March|April|May|June|July|August|September|October|"
@@ -1007,6 +1368,26 @@ _EN: list[tuple[re.Pattern[str], _Handler]] = [
                 r"(?:the\s+)?(?:christmas|xmas|new\s+year|chinese\s+new\s+year|cny|holidays?|"
                 r"spring\s+festival|golden\s+week|national\s+day)|christmas|chinese\s+new\s+year|"
                 r"cny|spring\s+festival|golden\s+week|(?:a|the\s+next)\s+few\s+days)\b", _I | re.A), _vague),
+    # more holidays, vague like the others (their day moves, or is not the team's to know)
+    (re.compile(r"\b(?:easter|thanksgiving|black\s+friday|"
+                r"cyber\s+monday|earth\s+day|independence\s+day|labou?r\s+day|memorial\s+day|veterans['’]?\s+day|"
+                r"valentine['’]?s(?:\s+day)?|halloween|(?:saint|st\.?)\s+patrick(?:['’]s)?(?:\s+day)?|boxing\s+day|"
+                r"eid(?:\s+al[\s-](?:fitr|adha))?|ramadan|diwali|new\s+year['’]?s?\s+(?:day|eve)|"
+                r"(?:mother|father)['’]?s\s+day|(?:international\s+)?workers['’]?\s+day)(?:\s+(?:of\s+)?(?:19|20)\d\d)?\b",
+                _I | re.A), _vague),
+    # September-2020-23, 23-2020-September, 2020/23/Sep: a month name, a year and a day in another order
+    (re.compile(r"\b(?:(?P<mon>" + _MON + r")[-/](?P<y>(?:19|20)\d\d)[-/](?P<d>\d{1,2})|(?P<d2>\d{1,2})[-/]"
+                r"(?P<y2>(?:19|20)\d\d)[-/](?P<mon2>" + _MON + r")|(?P<y3>(?:19|20)\d\d)[-/](?P<d3>\d{1,2})[-/]"
+                r"(?P<mon3>" + _MON + r"))\b", _I | re.A), _en_month_year_day),
+    # in 5 minutes, within 2 hours, in an hour and a half, 30 minutes later, 1 year and 2 months later
+    (_EN_IN_DURATION, _en_from_now),
+    (_EN_DURATION_AGO, _en_from_now),
+    # 3 days from Tuesday, two weeks after next Friday, 2 weeks before May 13: counted from the day after it
+    (_EN_DURATION_FROM, lambda m, r: _shift_atom(m, r, "en")),
+    # a year alone in words: in twenty twenty, of two thousand and sixteen (vague)
+    (re.compile(r"\b(?:in|of|during|since|year)\s+" + _EN_YEARW + r"\b", _I | re.A), _vague),
+    # twenty five January nineteen eighty six: a day in words before the month, with a year
+    (_EN_WORD_DAY_MONTH_YEAR, _en_word_day_month),
     (re.compile(r"\b(?:in|within|after)\s+(?:the\s+next\s+|the\s+|a\s+)?(?:(?P<n>" + _EN_NUM
                 + r")\s+)?(?P<bd>working\s+|business\s+)?(?P<u>days?|weeks?|months?|years?|fortnight)"
                 r"(?:['’]s)?(?:\s+time)?\b", _I | re.A), _en_offset),
@@ -1024,8 +1405,12 @@ _EN: list[tuple[re.Pattern[str], _Handler]] = [
                 r"Beijing|[A-Z][a-z]+day|[a-z]+day\b|instead\b|then\b|works?\b|suits?\b|is\b|would\b|sharp\b|"
                 r"(?:[CEMP][SD]?T|UK|GMT|BST|CES?T|UTC)\b))|(?P<h2>1[0-2]|[1-9]|" + _HOUR_WORDS + r")\s*o['’]?clock)",
                 re.A), lambda m, r: _en_hour(m, r)),
-    (re.compile(r"\b(?P<h>" + _HOUR_WORDS + r")(?:[\s-]+(?P<mi>thirty|fifteen|forty[\s-]five|"
-                r"twenty|ten|forty|fifty))?\s*(?P<ap>[ap]\.?m\b\.?)", _I | re.A), _en_word_time),
+    # six pm, seven thirty am, nine thirty, seven twenty-seven, six forty-three minutes, one thirty p m
+    (re.compile(r"\b(?P<h>" + _HOUR_WORDS + r")(?:[\s-]+(?P<mi>(?:twenty|thirty|forty|fifty)(?:[\s-]" + _YW_UNITS
+                + r")?|" + "|".join(sorted(_TEENS, key=len, reverse=True)) + r"|oh?['’]?\s?" + _YW_UNITS
+                + r")(?:\s+minutes)?)?(?:\s*(?P<ap>[ap]\.?\s?m\b\.?))?", _I | re.A), _en_word_time),
+    # half past seven, a quarter to nine, twenty past eight, thirty-six minutes past eight
+    (_EN_PAST_TO, _en_past_to),
     (re.compile(r"(?<![\d:/.\-])\b(?P<h>1[0-2]|0?[1-9])(?:[:.](?P<mi>[0-5]\d))?\s*(?:-|–|to)\s*"
                 r"(?P<h2>1[0-2]|0?[1-9])(?:[:.][0-5]\d)?\b(?![\d/.\-]|\s*[ap]\.?m\b|\s*(?:days?|weeks?|"
                 r"months?|years?|hours?|people|persons|pages|%))", _I | re.A), _weak_range),
@@ -1084,15 +1469,22 @@ _CONTENT = {DATE, TIME, EOD}
 _LEADING_SEP = {"到", "至", "until", "till", "through", "thru"}
 
 
+# The tables with each pattern's gate (looked up once: hashing a pattern hashes its text).
+_SCAN_COMMON, _SCAN_ZH, _SCAN_EN = ([(pattern, handler, _GATES.get(pattern)) for pattern, handler in table]
+                                    for table in (_COMMON, _ZH, _EN))
+
+
 def _scan(text: str, ref: dt.date | None, language: str) -> list[_Atom]:
-    tables = [_COMMON]
+    tables = [_SCAN_COMMON]
     if language != "en":
-        tables.append(_ZH)
+        tables.append(_SCAN_ZH)
     if language != "zh" or re.search(r"[A-Za-z]", text):
-        tables.append(_EN)
+        tables.append(_SCAN_EN)
     found: list[_Atom] = []
     for table in tables:
-        for pattern, handler in table:
+        for pattern, handler, gate in table:
+            if gate is not None and gate.search(text) is None:
+                continue
             for match in pattern.finditer(text):
                 if match.end() == match.start():
                     continue
@@ -1102,7 +1494,7 @@ def _scan(text: str, ref: dt.date | None, language: str) -> list[_Atom]:
     return _without_overlaps(found)
 
 
-_RANK = {DATE: 0, TIME: 0, EOD: 0, PART: 1, PRE: 2, POST: 2, SEP: 3}
+_RANK = {DATE: 0, TIME: 0, EOD: 0, PART: 1, PRE: 2, POST: 2, SHIFT: 2, SEP: 3}
 
 
 def _without_overlaps(atoms: list[_Atom]) -> list[_Atom]:
@@ -1129,6 +1521,18 @@ def _joins(group: list[_Atom], atom: _Atom, gap: str) -> bool:
     kinds = [a.kind for a in group]
     if last.kind == POST:
         return False
+    if atom.kind == SHIFT:
+        if SHIFT in kinds or last.kind != DATE:
+            return False
+        if atom.word == "zh":
+            return gap == ""  # 下周三后两天
+        return last.weekday and _GAP_DATES.fullmatch(gap) is not None  # Sunday 3 weeks after January 15th
+    if last.kind == SHIFT:
+        if last.word == "en":
+            return atom.kind == DATE and _GAP_PRE.fullmatch(gap) is not None  # 3 days from | Tuesday
+        if len(group) < 2:
+            return False  # a shift that opens the group ("后两天" alone) has no day to go with
+        last = group[-2]  # 下周三后两天 | 下午3点: the time goes with the day
     if atom.kind == SEP:
         return (_GAP_NONE.fullmatch(gap) is not None and SEP not in kinds
                 and any(k in _CONTENT for k in kinds)
@@ -1156,11 +1560,23 @@ def _joins(group: list[_Atom], atom: _Atom, gap: str) -> bool:
     return False
 
 
+_PRE_TIME = {"before", "by", "no later than", "not later than", "prior to", "on or before"}
+
+
+def _time_bound(text: str, current: list[_Atom], atom: _Atom, following: _Atom | None) -> bool:
+    """tomorrow before 5pm, Friday by noon: a deadline marker between a day and its time."""
+    return (following is not None and following.kind == TIME and atom.kind == PRE and atom.word in _PRE_TIME
+            and current[-1].kind in (DATE, PART) and all(a.kind in (DATE, PART, PRE) for a in current)
+            and _GAP_NONE.fullmatch(text[current[-1].end:atom.start]) is not None
+            and _GAP_NONE.fullmatch(text[atom.end:following.start]) is not None)
+
+
 def _groups(text: str, atoms: list[_Atom]) -> list[list[_Atom]]:
     groups: list[list[_Atom]] = []
     current: list[_Atom] = []
-    for atom in atoms:
-        if current and _joins(current, atom, text[current[-1].end:atom.start]):
+    for index, atom in enumerate(atoms):
+        if current and (_joins(current, atom, text[current[-1].end:atom.start])
+                        or _time_bound(text, current, atom, atoms[index + 1] if index + 1 < len(atoms) else None)):
             current.append(atom)
             continue
         if current:
@@ -1177,7 +1593,9 @@ def _hour(atom: _Atom, part: str | None) -> dt.time | None:
     if atom.hour is None:
         return None
     hour, part = atom.hour, atom.part or part
-    if part in ("pm", "night") and hour < 12:
+    if part == "night" and 1 <= hour <= 4 and atom.part is None:
+        pass  # tonight around 3, 晚上两点: after midnight, not 15:00
+    elif part in ("pm", "night") and hour < 12:
         hour += 12
     elif part == "noon" and hour < 6:
         hour += 12
@@ -1189,9 +1607,9 @@ def _hour(atom: _Atom, part: str | None) -> dt.time | None:
 
 
 def _expression(text: str, group: list[_Atom], ref: dt.date | None) -> TimeExpression | None:
-    while group and group[-1].kind in (SEP, PRE):
+    while group and (group[-1].kind in (SEP, PRE) or (group[-1].kind == SHIFT and group[-1].word == "en")):
         group = group[:-1]
-    while group and group[0].kind in (SEP, POST):
+    while group and (group[0].kind in (SEP, POST) or (group[0].kind == SHIFT and group[0].word == "zh")):
         group = group[1:]
     if not any(a.kind in _CONTENT for a in group):
         return None
@@ -1225,7 +1643,8 @@ def _expression(text: str, group: list[_Atom], ref: dt.date | None) -> TimeExpre
             earlier = _same_day_in(day, day.year - 1)
             if earlier is not None and earlier <= end_date:
                 day = earlier
-    time = _hour(times[0], part) if times else None
+    day = _counted(left, dates, day)
+    time = _hour(times[0], part) if times else (first.clock if first else None)
     if not dates and not times and not eods:
         return None
     start, end = group[0].start, group[-1].end
@@ -1241,6 +1660,26 @@ def _expression(text: str, group: list[_Atom], ref: dt.date | None) -> TimeExpre
         end_date=end_date or (first.end_date if first else None),
         vague=bool(first and first.vague),
     )
+
+
+def _counted(left: list[_Atom], dates: list[_Atom], day: dt.date | None) -> dt.date | None:
+    """The day of an expression with a duration: "3 days from Tuesday" moves Tuesday; a weekday
+    beside a counted day names that day's week ("Monday two weeks from now", Thursday in two years)."""
+    anchor = None
+    for index, atom in enumerate(left):
+        if atom.kind != SHIFT or atom.duration is None:
+            continue
+        neighbour = index + 1 if atom.word == "en" else index - 1
+        if 0 <= neighbour < len(left) and left[neighbour].kind == DATE and left[neighbour].date is not None:
+            anchor = left[neighbour]
+            day = _shift_day(anchor.date, atom.duration)  # type: ignore[arg-type]
+    if day is None or not (anchor is not None or (dates and dates[0].relative)):
+        return day
+    counted = anchor or dates[0]
+    weekday = next((a for a in dates if a is not counted and a.weekday and a.date is not None), None)
+    if weekday is not None and weekday.date is not None:
+        return _monday(day) + dt.timedelta(days=weekday.date.weekday())
+    return day
 
 
 def _same_day_in(day: dt.date, year: int) -> dt.date | None:
@@ -1281,6 +1720,10 @@ def find_times(text: str, *, reference: dt.datetime | None, language: str) -> li
     ref = reference.date() if reference is not None else None
     scanned = text.translate(_TRADITIONAL)
     atoms = _scan(scanned, ref, language)
+    for atom in atoms:
+        if atom.kind == DATE and atom.duration is not None and reference is not None:
+            moment = _shift_moment(reference.replace(tzinfo=None, second=0, microsecond=0), atom.duration)
+            atom.date, atom.clock = moment.date(), moment.time().replace(second=0)
     found = []
     for group in _groups(scanned, atoms):
         expression = _expression(text, group, ref)

@@ -357,3 +357,103 @@ MORE_NOT_DATES = [
 def test_more_not_dates(text: str, dated: list[tuple[str, dt.date]]) -> None:
     found = find_times(text, reference=REF, language="en")
     assert [(f.text, f.date) for f in found if f.date is not None] == dated
+
+
+# (text, expected words, date, time): durations from the reference moment (Wednesday 2026-03-04
+# 10:15), offsets from another day, times in words and beside their day, written years
+COUNTED_FORMS = [
+    # time relative to now: the reference moment plus the offset, date and time
+    ("in 5 minutes", "in 5 minutes", D(2026, 3, 4), dt.time(10, 20)),
+    ("in an hour", "in an hour", D(2026, 3, 4), dt.time(11, 15)),
+    ("in half an hour", "in half an hour", D(2026, 3, 4), dt.time(10, 45)),
+    ("in an hour and a half", "in an hour and a half", D(2026, 3, 4), dt.time(11, 45)),
+    ("within 2 hours", "within 2 hours", D(2026, 3, 4), dt.time(12, 15)),
+    ("3 minutes from now", "3 minutes from now", D(2026, 3, 4), dt.time(10, 18)),
+    ("30 min later", "30 min later", D(2026, 3, 4), dt.time(10, 45)),
+    ("2 hours ago", "2 hours ago", D(2026, 3, 4), dt.time(8, 15)),
+    ("in 20 hours", "in 20 hours", D(2026, 3, 5), dt.time(6, 15)),  # past midnight: the next day
+    ("2小时后", "2小时后", D(2026, 3, 4), dt.time(12, 15)),
+    ("半小时后", "半小时后", D(2026, 3, 4), dt.time(10, 45)),
+    ("5分钟以后", "5分钟以后", D(2026, 3, 4), dt.time(10, 20)),
+    ("两个半小时后", "两个半小时后", D(2026, 3, 4), dt.time(12, 45)),
+    ("10分钟之前", "10分钟之前", D(2026, 3, 4), dt.time(10, 5)),
+    ("一个半小时内", "一个半小时内", D(2026, 3, 4), dt.time(11, 45)),
+    ("3天2小时后", "3天2小时后", D(2026, 3, 7), dt.time(12, 15)),
+    # compound durations in days, months and years: a day, no time
+    ("1 year and 2 months later", "1 year and 2 months later", D(2027, 5, 4), None),
+    ("in 2 years 1 month and 3 days", "in 2 years 1 month and 3 days", D(2028, 4, 7), None),
+    ("a fortnight later", "a fortnight later", D(2026, 3, 18), None),
+    ("一年零两个月后", "一年零两个月后", D(2027, 5, 4), None),
+    # counted from another day
+    ("3 days from Tuesday", "3 days from Tuesday", D(2026, 3, 13), None),  # Tuesday 10 March + 3
+    ("2 weeks before May 13", "2 weeks before May 13", D(2026, 4, 29), None),
+    ("two months after next Friday", "two months after next Friday", D(2026, 5, 13), None),
+    ("three days before yesterday", "three days before yesterday", D(2026, 2, 28), None),
+    ("Monday two weeks from now", "Monday two weeks from now", D(2026, 3, 16), None),  # that week's Monday
+    ("明天的后一天", "明天的后一天", D(2026, 3, 6), None),
+    ("下周三后两天", "下周三后两天", D(2026, 3, 13), None),
+    ("周五前两天", "周五前两天", D(2026, 3, 4), None),
+    ("明天后两天下午3点", "明天后两天下午3点", D(2026, 3, 7), dt.time(15, 0)),
+    # times in words, and times joined to their day across a deadline marker
+    ("tomorrow before 5pm", "tomorrow before 5pm", D(2026, 3, 5), dt.time(17, 0)),
+    ("Friday by noon", "Friday by noon", D(2026, 3, 6), dt.time(12, 0)),
+    ("tomorrow at half past seven", "tomorrow at half past seven", D(2026, 3, 5), dt.time(7, 30)),
+    ("at half past seven tomorrow", "half past seven tomorrow", D(2026, 3, 5), dt.time(7, 30)),
+    ("a quarter to nine on Friday", "a quarter to nine on Friday", D(2026, 3, 6), dt.time(8, 45)),
+    ("Friday at twenty past eight", "Friday at twenty past eight", D(2026, 3, 6), dt.time(8, 20)),
+    ("March eighteenth nine thirty", "March eighteenth nine thirty", D(2026, 3, 18), dt.time(9, 30)),
+    ("tomorrow at seven twenty-seven pm", "tomorrow at seven twenty-seven pm", D(2026, 3, 5), dt.time(19, 27)),
+    ("eight o'clock tomorrow morning", "eight o'clock tomorrow morning", D(2026, 3, 5), dt.time(8, 0)),
+    ("tonight around 3", "tonight around 3", D(2026, 3, 4), dt.time(3, 0)),  # after midnight, not 15:00
+    ("明天下午五点前", "明天下午五点前", D(2026, 3, 5), dt.time(17, 0)),
+    ("明早八点半", "明早八点半", D(2026, 3, 5), dt.time(8, 30)),
+    # written years
+    ("January 25, twenty twenty", "January 25, twenty twenty", D(2020, 1, 25), None),
+    ("March 5 two thousand and sixteen", "March 5 two thousand and sixteen", D(2016, 3, 5), None),
+    ("twenty five January nineteen eighty six", "twenty five January nineteen eighty six", D(1986, 1, 25), None),
+    ("the fourth of July 1995", "the fourth of July 1995", D(1995, 7, 4), None),
+    ("15 April of 87", "15 April of 87", D(1987, 4, 15), None),
+    ("September-2020-23", "September-2020-23", D(2020, 9, 23), None),
+    ("二〇一六年三月五日", "二〇一六年三月五日", D(2016, 3, 5), None),
+    ("2026年底", "2026年底", D(2026, 12, 31), None),
+]
+
+
+@pytest.mark.parametrize(("text", "words", "day", "time"), COUNTED_FORMS, ids=[c[0] for c in COUNTED_FORMS])
+def test_counted_and_written_forms(text: str, words: str, day: dt.date, time: dt.time | None) -> None:
+    found = only(text)
+    assert (found.text, found.date, found.time) == (words, day, time)
+
+
+@pytest.mark.parametrize("text", ["in twenty twenty", "in two thousand and sixteen", "二零二六年", "二〇一六年三月",
+                                  "正月初一", "腊月廿三", "black friday", "in a few minutes", "几分钟后"])
+def test_years_alone_lunar_dates_and_vague_durations_are_vague(text: str) -> None:
+    found = only(text)
+    assert (found.date, found.vague) == (None, True)
+
+
+def test_a_deadline_marker_joins_a_day_and_its_time() -> None:
+    assert is_deadline(only("tomorrow before 5pm"))
+    assert is_deadline(only("within 2 hours"))
+
+
+def test_a_duration_from_now_without_a_reference_has_no_day() -> None:
+    found = only("in 5 minutes", reference=None)
+    assert (found.date, found.time) == (None, None)
+
+
+# durations and times in words that name no day
+COUNTED_NOT_DATES = [
+    ("我们前两天讨论过", []),  # "the other day": no day to count from
+    ("5 minutes from the station", []),
+    ("it took two hours", []),
+    ("收到以后三天内回复", [("三天内", D(2026, 3, 7))]),
+    ("ten to five on Friday", [("Friday", D(2026, 3, 6))]),  # "ten to five" may be a range: no time
+    ("May 5, twenty one people", [("May 5", D(2026, 5, 5))]),  # "twenty one" is not a year
+]
+
+
+@pytest.mark.parametrize(("text", "dated"), COUNTED_NOT_DATES, ids=[c[0] for c in COUNTED_NOT_DATES])
+def test_counted_not_dates(text: str, dated: list[tuple[str, dt.date]]) -> None:
+    found = find_times(text, reference=REF, language="mixed")
+    assert [(f.text, f.date) for f in found if f.date is not None] == dated
