@@ -542,7 +542,7 @@ def _heading(text: str, a: int, b: int) -> bool:
 
 _NEXT_LINE = re.compile(r"\S[^\n]*")
 # a label alone on its line, set apart by a bracket or a bullet: "【本周完成】", "■ 风险", "## Next steps"
-_MARKED_HEADING = re.compile(r"(?:[【\[［〔][^】\]］〕\n]{1,14}[】\]］〕]|[■□◆◇▶►▪●#]{1,3}[ \t]?[^\n，,。.!?！？:：]{1,14})[ \t]*[:：]?[ \t]*(?:\n|$)")
+_MARKED_HEADING = re.compile(r"(?:[【\[［〔][^】\]］〕\n]{1,14}[】\]］〕]|[■□◆◇▶►▪●#]{1,3}[ \t]?[^\n，,。.!?！？:：]{1,14})[ \t]{0,8}[:：]?[ \t]{0,8}(?:\n|$)")
 
 
 _BARE_HEADING = re.compile(r"[\w\u3400-\u9fff][\w\u3400-\u9fff &/-]*")
@@ -957,7 +957,7 @@ def _join_sentences(drafts: list[_Draft], text: str, cues: Cues,
             continue
         kind = draft.label.kind
         if kind in (Kind.REQUEST, Kind.COMMITMENT) and last.label.kind in _DUE_KINDS and lead.end == draft.end \
-                and _objectless(lead, times) and not any(last.start <= t.start < last.end for t in times) \
+                and _objectless(lead, times, strict=True) and not any(last.start <= t.start < last.end for t in times) \
                 and not _list_item(text, draft.start):
             last.end = draft.end  # "接口需要贵方调整。请在月底前提供。": the deadline of the statement before it
             continue
@@ -994,13 +994,16 @@ _FILLER = re.compile(r"[\W_\d]|[我们你您他她它给发到前之内请麻烦
                      r"\b(?:i|i'll|we|we'll|will|you|it|them|this|that|send|get|have|to|by|on|the|a|over|back|soon|shortly)\b", re.I)
 
 
-def _objectless(clause: _Clause, times: list[TimeExpression]) -> bool:
-    """A promise or ask that names no thing of its own ("周三前发给你们", "I'll send it tomorrow")."""
+def _objectless(clause: _Clause, times: list[TimeExpression], strict: bool = False) -> bool:
+    """A promise or ask that names no thing of its own ("周三前发给你们", "I'll send it tomorrow").
+
+    `strict`: nothing at all is left ("请在月底前提供", "By Friday, please"), where two
+    characters may otherwise remain ("请在10月16日前提供报价" names the quote)."""
     rest = clause.text
     for expression in times:
         if clause.start <= expression.start and expression.end <= clause.end:
             rest = rest.replace(expression.text, "")
-    return len(_FILLER.sub("", rest.lower())) <= 2
+    return len(_FILLER.sub("", rest.lower())) <= (0 if strict else 2)
 
 
 def _absorbable(clause: _Clause, cues: Cues, times: list[TimeExpression]) -> bool:
@@ -1356,8 +1359,13 @@ def read_text(text: str, *, language: str, reference: dt.datetime | None, party:
     completions: list[str] = []
     receipts: list[str] = []
     signals: list[Signal] = []
-    text = _unwrap(_blank_rules(text))
+    original = text
+    text = _unwrap(_blank_rules(text))  # offset for offset: what was written is `original`
+    cursor = 0  # the chunks follow each other: where this one starts
     for chunk_language, chunk in _chunks(text, language):
+        cursor = text.find(chunk, cursor)
+        source = original[cursor:cursor + len(chunk)]
+        cursor += len(chunk)
         nlp = pipeline(chunk_language)
         plain = simplified(chunk) if chunk_language == "zh" else chunk  # 繁體 and Cantonese read as 简体, offset for offset
         plain = _LONG_RUN.sub(_LONG_RUN_SPLIT, plain)
@@ -1369,10 +1377,11 @@ def read_text(text: str, *, language: str, reference: dt.datetime | None, party:
         for _name, component in nlp.pipeline:
             doc = component(doc)
 
-        def written(said: str, plain: str = plain, chunk: str = chunk) -> str:
-            """What was written where the reading said `said`."""
-            at = plain.find(said) if plain is not chunk else -1
-            return chunk[at:at + len(said)] if at >= 0 else said
+        def written(said: str, plain: str = plain, source: str = source) -> str:
+            """What was written where the reading said `said`: the original characters, line
+            breaks of a hard wrap and 繁體 included."""
+            at = plain.find(said)
+            return source[at:at + len(said)] if at >= 0 else said
 
         found.extend(replace(f, text=written(f.text), due_text=written(f.due_text) if f.due_text else f.due_text)
                      for f in map(_finding, doc.spans[SPAN_KEY]))

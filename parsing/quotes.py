@@ -453,8 +453,8 @@ def strip_signature(text: str, names: frozenset[str] = frozenset()) -> str:
 # cut from the first line that is a name or plainly a signature's.
 
 _SIGNATURE_STRONG = re.compile(
-    r"(?<![\d-])\+?\(?\d[\d ()./-]{6,}\d|@[\w-]+\.|https?://|www\.|"
-    r"\b[\w-]{2,}\.(?:com|cn|io|net|org|co|tw|hk|uk|de|au|sg|jp|nz|nl|ie|in|ca|studio|design|agency|app)\b|"
+    r"(?<![\d ()./+-])\+?\(?\d[\d ()./-]{6,24}\d|(?<![\w-])@[\w-]{1,63}\.|https?://|www\.|"
+    r"(?<![\w-])[\w-]{2,63}\.(?:com|cn|io|net|org|co|tw|hk|uk|de|au|sg|jp|nz|nl|ie|in|ca|studio|design|agency|app)\b|"
     r"\b(?:tel|t|m|p|f|e|w|ph|phone|mobile|mob|cell|fax|email|e-mail|direct|office|wechat|skype|linkedin|web)\s?[:：]|"
     r"电话|手机|传真|邮箱|地址|微信|网址|分机|统编|统一编号|\bext\.|"
     r"(?:有限公司|集团|事务所|工作室|设计|数字|数位|科技|顾问|\bInc\.?|\bLtd\.?|\bLLC|\bGmbH|\bCo\.|\bStudios?|"
@@ -499,7 +499,8 @@ def _drop_top_banner(lines: list[str]) -> list[str]:
     if not _TOP_BANNER.search(head):
         after = _next_nonblank(lines, first + 1)
         one_line = first + 1 < len(lines) and not lines[first + 1].strip()
-        if not (one_line and _TAGGED.match(head.strip()) and after is not None and _GREETING.match(lines[after])):
+        tagged = _TAGGED.match(head.strip()) or _BRACKETED_LINE.fullmatch(head.strip())
+        if not (one_line and tagged and after is not None and _GREETING.match(lines[after])):
             return lines
     end = first
     while end < len(lines) and lines[end].strip() and end - first < 6:
@@ -507,6 +508,8 @@ def _drop_top_banner(lines: list[str]) -> list[str]:
     return lines[end:]
 
 
+# a line that is one bracketed notice: "[CONFIDENTIAL – DO NOT FORWARD OUTSIDE THE PROJECT TEAM.]"
+_BRACKETED_LINE = re.compile(r"[【\[［〔][^】\]］〕\n]{4,200}[】\]］〕]")
 _GREETING = re.compile(r"\s*(?:(?:hi|hello|dear|hey|good (?:morning|afternoon))\b.{0,40}|[^\n]{1,20}[：:，,])\s*$", re.IGNORECASE)
 
 
@@ -554,18 +557,20 @@ def _trailer_start(lines: list[str], names: frozenset[str] = frozenset()) -> int
     """
     paragraphs = _paragraphs(lines)[-400:]  # no real trailer is longer
     cut: int | None = None
+    maybe = False  # a paragraph that is trailer if something sure lies above it was passed
     for index in range(len(paragraphs) - 1, -1, -1):
         first, end = paragraphs[index]
         para = [simplified(line.strip()) for line in lines[first:end]]
         if index and (_framed_notice(para) or _signature_block(para) or _signed(para, names)
-                      or (cut is not None and _name_or_signoff(para))):
+                      or ((cut is not None or maybe) and _name_or_signoff(para))):
             cut = first
             continue
         tail = _signature_tail(para, names)
         if tail is not None:
             return first + tail
-        if index and (_notice(para) or _TAGGED.match(para[0])):
-            continue  # trailer only if something sure lies above it
+        if index and (_notice(para) or _TAGGED.match(para[0]) or _footer_line(para)):
+            maybe = True
+            continue
         return cut
     return cut
 
@@ -588,6 +593,14 @@ def _framed_notice(para: list[str]) -> bool:
 # heading alone on its line ("【决定事项】"), not an urgent one ("【紧急】请今天确认")
 _TAGGED = re.compile(r"[【\[［〔](?![^】\]］〕]{0,6}(?:紧急|重要|急|注意|回复|确认|待办|urgent|important|action|asap))"
                      r"[^】\]］〕\n]{1,24}[】\]］〕][ \t]*\S", re.IGNORECASE)
+
+
+def _footer_line(para: list[str]) -> bool:
+    """A company's footer line: name, seat, register, address set apart by "·" or "|"."""
+    return len(para) <= 2 and all(len(_FOOTER_SEPARATOR.findall(line)) >= 2 for line in para)
+
+
+_FOOTER_SEPARATOR = re.compile(r"\s[·|｜•]\s")
 
 
 def _signed(para: list[str], names: frozenset[str]) -> bool:

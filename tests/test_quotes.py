@@ -291,6 +291,12 @@ SAID_EN = "Could you send the signed SOW back by Friday?"
     (f"[EXTERNAL] This email originated outside the organisation. Do not click links.\n\nHi Jo,\n\n{SAID_EN}\n",
      f"Hi Jo,\n\n{SAID_EN}"),
     (f"【光點設計】7/1起全新官網上線，歡迎參觀！\n\n王經理您好：\n\n{SAID_ZH}\n", f"王經理您好：\n\n{SAID_ZH}"),
+    # a company's register footer under the block; a notice under a sign-off and a name
+    (f"{SAID_EN}\n\nBest regards\nKarl Weber\nHead of IT\nNordfracht GmbH\n\n"
+     "Nordfracht GmbH · Sitz: Bremen · Amtsgericht Bremen HRB 12345 · Geschäftsführer: Eva Roth\n", SAID_EN),
+    (f"{SAID_EN}\n\nBest regards\nKarl\n\nOur offices will be closed from 24 December to 1 January.\n", SAID_EN),
+    # a whole bracketed line over the greeting
+    (f"[CONFIDENTIAL – DO NOT FORWARD OUTSIDE THE PROJECT TEAM.]\n\nHi Jo,\n\n{SAID_EN}\n", f"Hi Jo,\n\n{SAID_EN}"),
     # a German and English disclaimer
     (f"{SAID_EN}\n\nJonas\n\nDiese E-Mail enthält vertrauliche Informationen. Wenn Sie nicht der richtige Adressat sind, "
      "informieren Sie bitte den Absender.\nThis e-mail contains confidential information.\n", SAID_EN),
