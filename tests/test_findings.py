@@ -1034,3 +1034,17 @@ def test_one_finding_with_its_parts(party: Party, text: str, language: str,
 def test_bracketed_and_bulleted_labels_are_headings() -> None:
     assert [f.kind for f in run("【本周完成】\n首页开发完成。\n\n■ 下周计划\n- 周五前提交测试版", US, "zh")] == [C]
     assert run("目前我们这边可以的时段有两个：", US, "zh") == []
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    # a counter-proposal of a meeting's time, in the other side's zone or in Cantonese, is a meeting
+    ("改為3月27日（五）下午2點30分得唔得？", [M]),
+    ("改成周三（3/11）上午10点（东京时间）吧。", [M]),
+    # a date or a change that was put forward, accepted
+    ("体验版顺延到27号我们能接受。", [A]),
+    ("评估过了，5月28日上线可行。", [A]),
+    ("短视频10月8日上线可以", [A]),
+    ("首页改版不太能接受。", [F]),
+])
+def test_counters_and_acceptances(text: str, expected: list[Kind]) -> None:
+    assert [f.kind for f in run(text, CLIENT, "zh")] == expected
