@@ -159,7 +159,8 @@ _MERGEABLE_CLAUSES = _MERGEABLE | {Kind.MEETING}  # one sentence proposing a mee
 
 # --- extensions ----------------------------------------------------------------------------
 
-for _name in ("reference", "writer_zone", "party", "times", "sentence_starts", "completions", "receipts", "signals"):
+for _name in ("reference", "writer_zone", "party", "times", "sentence_starts", "completions", "receipts", "signals",
+              "answers_survey"):
     if not Doc.has_extension(_name):
         Doc.set_extension(_name, default=None)
 for _name in ("by", "due", "due_text", "sentiment", "score", "start", "text"):
@@ -804,6 +805,9 @@ def _in_plan(plan: bool, text: str, start: int, clauses: list[_Clause], cues: Cu
     heading = next((c for c in clauses if c.heading), None)
     if heading is not None:
         return cues.plan_heading.search(heading.norm) is not None
+    last = clauses[-1] if clauses else None
+    if last is not None and last.norm.rstrip().endswith((":", "：")) and cues.plan_heading.search(last.norm):
+        return True  # "The key milestones we are committing to are:", "项目排期如下："
     if plan and _line_start(text, start) and not _list_item(text, start):
         return False
     return plan
@@ -1191,7 +1195,7 @@ class _FindingsComponent:
         party: Party = doc._.party or Party.CLIENT
         spans: list[Span] = []
         text = _text(doc)
-        survey = self.cues.survey_doc.search(text.lower() if self.english else text) is not None
+        survey = bool(doc._.answers_survey) or self.cues.survey_doc.search(text.lower() if self.english else text) is not None
         drafts: list[_Draft] = []
         completions: list[str] = []
         receipts: list[str] = []
@@ -1349,12 +1353,16 @@ _LONG_RUN_SPLIT = r"\1 "
 
 
 def read_text(text: str, *, language: str, reference: dt.datetime | None, party: Party,
-              writer_zone: ZoneInfo | None = None) -> Reading:
+              writer_zone: ZoneInfo | None = None, history: str = "") -> Reading:
     """`find_findings`, the completions and the receipts, from one run of the pipelines.
 
     `writer_zone`: the zone the writer lives in, where it is not the reference's: a meeting
     time written without a zone is the writer's wall time, given back in the reference's zone.
+    `history`: the quoted mail under the new text; when it asks a survey's question ("on a
+    scale of 1 to 5, how satisfied…"), a bare "5, mate." answers it.
     """
+    answers_survey = bool(history) and any(
+        cues.survey_doc.search(simplified(history[:4000]).lower()) is not None for cues in (ZH, EN))
     found: list[Finding] = []
     completions: list[str] = []
     receipts: list[str] = []
@@ -1374,6 +1382,7 @@ def read_text(text: str, *, language: str, reference: dt.datetime | None, party:
         doc._.reference = reference
         doc._.writer_zone = writer_zone if reference is not None and writer_zone != reference.tzinfo else None
         doc._.party = party
+        doc._.answers_survey = answers_survey
         for _name, component in nlp.pipeline:
             doc = component(doc)
 

@@ -334,7 +334,8 @@ ZH = _cues(
                   r"(?:有|一)个风险[^，。]{0,10}[：:]\s*$"),
     thanks=r"^\W{0,2}(?:非常|十分|特别)?(?:感谢|谢谢|多谢|辛苦)",
     plan_heading=_any("下周计划", "下周工作", "下周安排", "下一步", "后续计划", "后续安排", "接下来", "下阶段", "下一阶段",
-                      "工作计划", "计划", "待办", "行动项", "后续事项", "跟进事项", "分工", "责任人", "会后事项"),
+                      "工作计划", "计划", "待办", "行动项", "后续事项", "跟进事项", "分工", "责任人", "会后事项",
+                      "排期", "时间表", "里程碑", "节点", "时间安排", "进度安排"),
     other_side=_any("你们", "您", "你", "贵方", "贵司"),
     delivered=(_any("已经?", "刚刚?", "这就") + r"[^，。？?]{0,8}?"
                + _any("发(?!现|生|票)", "提交", "上传", "完成", "交付", "上线", "修复", "改好", "更新", "寄出", "寄", "部署",
@@ -556,7 +557,7 @@ EN = _cues(
     risk_over=r"\b(?:back on track|resolved now|now resolved|fixed now|caught up|no longer (?:a|an) (?:issue|problem|risk|blocker))\b",
     to_sender=r"\b(?:to us|to me|send us|send me|get us|get me)\b",
     plan_heading=(r"\b(?:next week|next steps?|coming up|upcoming|plans?|to-?dos?|up next|next sprint|planned|action items?|actions|"
-                  r"follow-?ups?|owners)\b"),
+                  r"follow-?ups?|owners|milestones?|timeline|schedule|deliverables|key dates)\b"),
     other_side=r"\b(?:you|your|yours)\b",
     delivered=(r"\b(?:(?:i|we)(?:'ve| have)? (?:just |now |already )?(?:sent|shared|uploaded|delivered|submitted|pushed|"
                r"deployed|published|fixed|updated|completed|finished|released|attached|added|created|configured|set up|filed|signed|"
@@ -671,7 +672,7 @@ EN = _cues(
     survey=(r"\b(?:(?:rate|rating|score[ds]?|scoring)\b[^.?!]{0,30}?|(?:give|gave|put|giving) (?:(?:it|you|"
             r"us|them|this) )?(?:an? )?|(?:my |our )?answer is )\b(?P<n>\d{1,3})\b"
             r"(?:\s*(?:stars?|points?))?(?:\s*(?:/|out of)\s*(?P<d>\d{1,3}))?"),
-    survey_doc=r"\b(?:survey|questionnaire|satisf\w*|rating|rate|score|nps|recommend|scale of)\b",
+    survey_doc=r"\b(?:survey|questionnaire|satisf\w*|ratings?|rate|scores?|nps|recommend|scale of)\b",
     # "Communication: 8", "A: 7", "pulse survey - 9", "6 points", "8 for value for money", "5!"
     survey_item=(r"(?:^|(?<=[:\s]))(?<![\d.])(?P<n>\d{1,3})(?:\s*(?P<unit>points?|stars?)\b"
                  r"|(?:\s*/\s*(?P<d>\d{1,3}))?(?=\s*(?:[!.。！]\s*)?$|\s+for\s+[a-z]))"),

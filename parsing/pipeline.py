@@ -99,7 +99,11 @@ def extract_email(email: Email, context: Context) -> Extraction:
         # No Date and no arrival time: relative dates cannot be resolved (parsing has no clock).
         reference = email.date.astimezone(context.zone) if email.date else None
         writer = context.zone_of(email.sender.address if email.sender else None)
-        reading = read_text(body, language=language, reference=reference, party=party, writer_zone=writer)
+        tail = body[-40:]
+        at = email.text.find(tail) if tail else -1
+        history = email.text[at + len(tail):] if at >= 0 else ""  # what was cut under the new text: the quote
+        reading = read_text(body, language=language, reference=reference, party=party, writer_zone=writer,
+                            history=history)
         findings, completions, receipts = tuple(reading.findings), tuple(reading.completions), tuple(reading.receipts)
         signals = tuple(reading.signals)
         if len(findings) > FINDINGS_LIMIT:

@@ -1048,3 +1048,18 @@ def test_bracketed_and_bulleted_labels_are_headings() -> None:
 ])
 def test_counters_and_acceptances(text: str, expected: list[Kind]) -> None:
     assert [f.kind for f in run(text, CLIENT, "zh")] == expected
+
+
+def test_a_bare_score_answers_the_survey_question_quoted_under_it() -> None:
+    reading = read_text("5, mate. Couldn't be happier.", language="en", reference=REF, party=CLIENT,
+                        history="\n> On a scale of 1 to 5, how satisfied are you with the project?\n")
+    assert [(f.kind, f.score) for f in reading.findings][:1] == [(S, 5)]
+    alone = read_text("5, mate. Couldn't be happier.", language="en", reference=REF, party=CLIENT)
+    assert S not in [f.kind for f in alone.findings]
+
+
+def test_a_schedule_under_a_heading_line_is_our_plan() -> None:
+    text = ("The key milestones we are committing to are:\n\n- Design concepts: Friday 13 March\n"
+            "- Launch: Tuesday 2 June\n\nCould you confirm the booking engine by Friday?")
+    assert summary(run(text, US, "en")) == [(C, US, D(2026, 3, 13)), (C, US, D(2026, 6, 2)), (R, CLIENT, D(2026, 3, 6))]
+    assert [f.kind for f in run("项目排期如下：\n1. 3月13日 首页设计\n2. 6月2日 上线", US, "zh")] == [C, C]
