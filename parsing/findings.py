@@ -307,6 +307,7 @@ class _Clause:
     deadline: bool = False  # names a day still to come as a deadline ("12月10日前", "by Friday")
     consequence: bool = False  # what follows a condition ("如果贵方今天确认，| 我们明天就开始排期")
     fix: bool = False  # it or an earlier clause of its sentence names an error ("价格写错了，| 改成199")
+    clock: bool = False  # names a time of day ("Thursday 3pm works"): a meeting's slot, not a date
 
 
 @dataclass(frozen=True, slots=True)
@@ -366,9 +367,10 @@ def _clauses(doc: Doc, text: str, start: int, end: int, cues: Cues,
                        for t in times if a <= t.start < b)
         question = cues.question.search(norm) is not None or (asked and _ASKING_OPENER.match(norm) is not None)
         fix = fix or cues.fix.search(norm) is not None
+        clock = any(t.time is not None for t in times if a <= t.start < b)
         pieces.append(_Clause(a, b, words, norm, question, conditional, timed, future,
                               _slot(words, norm, a, b, times, question, cues), offer, topic,
-                              _heading(text, a, b), deadline, consequence, fix))
+                              _heading(text, a, b), deadline, consequence, fix, clock))
         topic = topic or cues.work.search(norm) is not None
     return pieces
 
@@ -671,8 +673,9 @@ def _is_request(clause: _Clause, cues: Cues) -> bool:
 
 def _is_approval(clause: _Clause, cues: Cues) -> bool:
     text = clause.norm
-    if not cues.approval.search(text) or clause.question or clause.conditional or clause.slot:
-        return False
+    if not cues.approval.search(text) or clause.question or clause.conditional \
+            or (clause.slot and (clause.clock or not _EXPLICIT_DAY.search(clause.text))):
+        return False  # "9 June works for us" accepts a date put forward; "Thursday (3pm) works" a meeting's slot
     if clause.deadline:
         return False  # a sign-off has no deadline: "12月10日前可以上线" promises, it does not approve
     if cues.approval_polite.search(text):

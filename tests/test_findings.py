@@ -1063,3 +1063,14 @@ def test_a_schedule_under_a_heading_line_is_our_plan() -> None:
             "- Launch: Tuesday 2 June\n\nCould you confirm the booking engine by Friday?")
     assert summary(run(text, US, "en")) == [(C, US, D(2026, 3, 13)), (C, US, D(2026, 6, 2)), (R, CLIENT, D(2026, 3, 6))]
     assert [f.kind for f in run("项目排期如下：\n1. 3月13日 首页设计\n2. 6月2日 上线", US, "zh")] == [C, C]
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("Can we push the campaign launch from 15 September to Tuesday 22 September?", [CR]),
+    ("No problem, 9 June works for us.", [A]),  # a date put forward, accepted
+    ("Not ideal, but 27 May is acceptable.", [A]),
+    ("We're going with C, \"Your City, Muted\".", [A]),  # one of the options offered
+    ("Thursday works for me.", []),  # a meeting's day: the answer to a proposal, no finding
+])
+def test_moving_and_accepting_dates_in_english(text: str, expected: list[Kind]) -> None:
+    assert [f.kind for f in run(text, CLIENT, "en")] == expected
