@@ -655,11 +655,17 @@ def _is_commitment(clause: _Clause, cues: Cues) -> bool:
         return False  # "月底前给我们一个方案": the other side gives it; the ask goes on
     if cues.commitment.search(text):
         return True
+    if clause.future and _NAMED_PROMISE.match(clause.text.lstrip()):
+        return True  # "Marco will send you a written plan by Thursday": someone of the writer's side, named
     if clause.future and cues.action.search(text) and cues.request.search(text) is None \
             and cues.perfective.search(text) is None \
             and (cues.first_person.search(text) or cues.plan_subject.match(text)):
         return True  # 我们这周内完成; a plan with a day and no one else named: 原件明天寄出
     return cues.gives_to_you.search(text) is not None and cues.request.search(text) is None
+
+
+_NAMED_PROMISE = re.compile(r"(?:[A-Z][a-z]{1,20}(?: [A-Z][a-z]{1,20})?(?: and [A-Z][a-z]{1,20})?|[A-Z][a-z]{1,20}'s team) "
+                            r"(?:will|'ll|is going to|are going to) (?!be\b|not\b|need\b|have to\b)[a-z]")
 
 
 def _is_request(clause: _Clause, cues: Cues) -> bool:

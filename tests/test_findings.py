@@ -1074,3 +1074,9 @@ def test_a_schedule_under_a_heading_line_is_our_plan() -> None:
 ])
 def test_moving_and_accepting_dates_in_english(text: str, expected: list[Kind]) -> None:
     assert [f.kind for f in run(text, CLIENT, "en")] == expected
+
+
+def test_a_named_colleague_promising_a_dated_delivery_is_the_writers_promise() -> None:
+    assert summary(run("Marco will send you a written plan by Friday 13 March.", US, "en")) == [(C, US, D(2026, 3, 13))]
+    assert [f.kind for f in run("Anna will send us the files by Friday.", US, "en")] == [R]  # the other side gives
+    assert run("Rachel will be in Shanghai on 11 May.", US, "en") == []
