@@ -697,6 +697,9 @@ def _is_meeting(clause: _Clause, cues: Cues) -> bool:
         return False
     if clause.slot:
         return True
+    if clause.clock and clause.future and not clause.deadline and cues.meeting_propose.search(text) \
+            and not (cues.meeting_not.search(text) or _DELIVERS.search(text) or cues.negation.search(text)):
+        return True  # a day and an hour put forward, nothing to deliver by then: "建议安排在4月16日下午2:30，在贵校302室"
     if not cues.meeting.search(text) or cues.meeting_not.search(text):
         return False
     if not clause.question and cues.negation.search(_WHY_NOT.sub(" ", text)):
@@ -705,6 +708,11 @@ def _is_meeting(clause: _Clause, cues: Cues) -> bool:
 
 
 _WHY_NOT = re.compile(r"\bwhy (?:don't|not)\b")
+# work handed over at an hour: a promise or an ask, not a meeting ("明天上午10点发布新版本")
+_DELIVERS = re.compile(r"发(?!现|言)|提交|提供|交付|上线|发布|完成|寄|上传|部署|回复|确认|反馈|给(?:我|你|您)|准备|"
+                       r"准时|按时|到场|出席|参加|见$|"  # or an answer to one: "周二下午两点我们准时到"
+                       r"\b(?:send|submit|deliver|launch|release|publish|ship|upload|deploy|reply|confirm|finish|complete|"
+                       r"go live|prepare|see you|be there)\b")
 
 
 def _accepts_slot(clause: _Clause, cues: Cues) -> bool:

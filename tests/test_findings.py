@@ -1080,3 +1080,15 @@ def test_a_named_colleague_promising_a_dated_delivery_is_the_writers_promise() -
     assert summary(run("Marco will send you a written plan by Friday 13 March.", US, "en")) == [(C, US, D(2026, 3, 13))]
     assert [f.kind for f in run("Anna will send us the files by Friday.", US, "en")] == [R]  # the other side gives
     assert run("Rachel will be in Shanghai on 11 May.", US, "en") == []
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    # a day and an hour put forward with nothing to deliver by then: a meeting, wherever it is
+    ("第一轮设计评审建议安排在3月16日（周一）下午2:30，地点在贵校行政楼302室。", [M]),
+    ("想请你们下周三（3/11）下午两点半来南山办公室。", [M]),
+    # work handed over at an hour, or an answer to a proposal, is none
+    ("我们明天上午10点发布新版本。", [C]),
+    ("好的，周二下午两点我们准时到。", []),
+])
+def test_a_day_and_an_hour_put_forward(text: str, expected: list[Kind]) -> None:
+    assert [f.kind for f in run(text, CLIENT if "我们明天" not in text else US, "zh")] == expected
