@@ -982,6 +982,10 @@ def _join_sentences(drafts: list[_Draft], text: str, cues: Cues,
                 and not _list_item(text, draft.start):
             last.end = draft.end  # "接口需要贵方调整。请在月底前提供。": the deadline of the statement before it
             continue
+        if kind is Kind.FEEDBACK and last.label.kind is Kind.FEEDBACK and "\n" not in text[last.end:draft.start]:
+            last.end = draft.end  # one opinion over two sentences: "Huge improvement. The pages feel instant."
+            last.label = _merged(last.label, draft.label)
+            continue
         if (kind is last.label.kind and kind in _MERGEABLE and cues.continuation.match(lead.norm)) \
                 or (kind is Kind.MEETING and last.label.kind is Kind.MEETING and lead.slot
                     and lead.end == draft.end):

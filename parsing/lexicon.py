@@ -304,12 +304,13 @@ ZH = _cues(
     feedback=(r"(?P<neg>不太满意|不满意|不太喜欢|不喜欢|不好看|不太好|不太行|不够好|不理想|不专业|不协调|不统一|不清楚|"
               r"看不清|不符合|不对|有误|错别字|难看|一般般|一般(?!来说|情况|都|是|会|在|要|[\d一二两三四五六七八九十])|不是很好|不是特别|失望|粗糙|廉价|普通|单调|杂乱|拥挤|有点乱|太乱|丑|"
               r"(?<!不用)(?<!不要)(?<!别)(?:太|偏|有点|有些)(?!好|棒|漂亮|满意|感谢|谢谢)[\u4e00-\u9fff]|奇怪|怪怪的|不够[\u4e00-\u9fff]{1,2}|"
-              r"会糊|超预算|不高兴|踩着点|(?:比较|很|太|特别)多)|"
+              r"会糊|超预算|不高兴|踩着点|(?:比较|很|太|特别)多|太文气|缺少[\u4e00-\u9fff]{1,4}感|比较被动|被动|可惜)|"
               r"(?P<pos>漂亮|不错|很好|挺好|非常好|很棒|真棒|太棒|太好|完美|满意|喜欢|专业|清爽|大气|好看|惊艳|到位|出色|"
               r"精美|简洁|清晰|舒服|高级|有质感|符合预期|眼前一亮|用心|赞|优秀|顺畅|及时|高效|耐心|靠谱|细致|"
               r"顺利|流畅|好(?:很|了)?多|紧凑|清楚|没得说|对了|很有[\u4e00-\u9fff]{1,2}|👍|"
               r"强多了|进步(?:很|挺)?大|提升(?:很|挺)?(?:大|明显)|(?:明显)?变快了|响应(?:速度)?(?:很|非常|特别)?快|点个?赞|"
-              r"(?:整体|都|还|挺|基本|总体|大体)(?i:ok|okay)(?![A-Za-z]))"),
+              r"(?:整体|都|还|挺|基本|总体|大体)(?i:ok|okay)(?![A-Za-z])|很顺|认可|做得好|加分|超(?:出|过)[^，。]{0,6}预期|表扬|"
+              r"开心|进步|零事故|充分|很懂|能力很强)"),
     assent=r"^\s*(?:没有?问题|好的?|可以|OK|ok|Ok|行|嗯|对|是的|同意)\s*(?:[，,！!。]\s*)?$",
     work=_ZH_WORK,
     strong_feedback=_any("非常满意", "很满意", "不满意", "太棒了", "完美", "很失望", "非常失望", "很顺", "顺畅", "认可", "做得好",
@@ -690,14 +691,16 @@ EN = _cues(
               r"difficult to read|unhappy|disappointed|disappointing|messy|inconsistent|wrong|broken|"
               r"bland|dated|boring|poor|weak|harsh|awkward|odd|strange|unreadable|hate|dislike|"
               r"underwhelming|amateurish|clunky|cheap|cramped|slow(?:ly)?|late|too high|(?:not |un)acceptable|bumpy|"
-              r"too similar)\b)|"
+              r"too similar|heavy|frustrat\w*|rough|hiccups?|wobbles?|nervy|bumpier|weak spot)\b)|"
               r"(?P<pos>\b(?:great|good|nice|better|improved|lov(?:e|es|ed|ing)|like[sd]?|beautiful|excellent|perfect|amazing|awesome|"
               r"fantastic|clean|impressive|well done|nailed it|happy with|pleased with|brilliant|"
               r"spot on|elegant|fresh|professional|stunning|wonderful|lovely|gorgeous|superb|"
               r"outstanding|polished|sharp|slick|crisp|solid|smooth(?:ly)?|responsive|competent|productive|"
               r"complimented|exactly what we (?:need|wanted)|(?:gone|went) down (?:really |very )?well|worked|"
               r"works? (?:really |very )?well|working (?:really |very )?well|"
-              r"satisfied|impressed|on-brand|the best (?:agency|team|partner|vendor|studio))\b)"),
+              r"satisfied|impressed|on-brand|the best (?:agency|team|partner|vendor|studio)|(?:huge |big |real )?improvement|"
+              r"happier|top-notch|wow|instant|(?:very |so |really )?clear|well thought(?: through)?|(?:so |how )easy|"
+              r"best work|speak for themselves|work with you again|nails it|big step up)\b)"),
     work=(r"\b(?:design|designs|mockups?|mock-ups?|layout|colou?rs?|palette|fonts?|typography|"
           r"logo|page|pages|homepage|landing page|copy|draft|version|concept|work|illustrations?|"
           r"images?|photos?|icons?|banner|header|footer|menu|navigation|site|website|app|"

@@ -1092,3 +1092,15 @@ def test_a_named_colleague_promising_a_dated_delivery_is_the_writers_promise() -
 ])
 def test_a_day_and_an_hour_put_forward(text: str, expected: list[Kind]) -> None:
     assert [f.kind for f in run(text, CLIENT if "我们明天" not in text else US, "zh")] == expected
+
+
+@pytest.mark.parametrize(("text", "language", "sentiment"), [
+    ("Huge improvement. The room pages now feel instant, even on my phone.", "en", "positive"),  # one opinion
+    ("Couldn't be happier.", "en", "positive"),
+    ("It is clear and well thought through.", "en", "positive"),
+    ("The burgundy also feels a little heavy in the hero.", "en", "negative"),
+    ("主标语太文气了，缺少居住感。", "zh", "negative"),
+    ("整体合作很顺，这点很认可。", "zh", "positive"),
+])
+def test_opinions_in_clients_words(text: str, language: str, sentiment: str) -> None:
+    assert [(f.kind, f.sentiment) for f in run(text, CLIENT, language)] == [(F, sentiment)]
