@@ -49,7 +49,9 @@ STUDIO = "studio.invalid"  # the team's domain when the writer gave the studio a
 
 # set -> group -> floor on micro F1, clean share (and 0 findings from noise everywhere)
 FLOOR: dict[str, dict[str, dict[str, float]]] = {
-    "dev": {},
+    # first score 0.64 / 0.59 / 0.57 micro, 30% / 15% / 72% clean, before the rules read it
+    "dev": {"zh-Hans": {"micro": 0.71, "clean": 0.98}, "zh-Hant": {"micro": 0.70, "clean": 0.98},
+            "en": {"micro": 0.71, "clean": 0.98}},
     "heldout": {},
 }
 
