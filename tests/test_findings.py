@@ -1104,3 +1104,18 @@ def test_a_day_and_an_hour_put_forward(text: str, expected: list[Kind]) -> None:
 ])
 def test_opinions_in_clients_words(text: str, language: str, sentiment: str) -> None:
     assert [(f.kind, f.sentiment) for f in run(text, CLIENT, language)] == [(F, sentiment)]
+
+
+@pytest.mark.parametrize(("party", "text"), [
+    (US, "經朋友推薦聯繫您。"),  # an introduction
+    (CLIENT, "等我哋可以先做功課。"),  # "so that we can": a purpose
+    (US, "我會叫埋IT嘅Alan同合規部嘅莫Sir一齊。"),  # who comes along
+    (US, "開發同8月24日上線日期維持不變。"),  # a date kept, nothing new promised
+    (US, "轉寄印刷廠的通知給您參考。"),  # forwarded now
+])
+def test_courtesies_purposes_and_dates_kept_promise_nothing(party: Party, text: str) -> None:
+    assert C not in [f.kind for f in run(text, party, "zh")]
+
+
+def test_an_ask_in_cantonese_order_is_no_promise() -> None:
+    assert C not in [f.kind for f in run("聽日上午10點前俾份事故報告我。", CLIENT, "zh")]
