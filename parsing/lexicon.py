@@ -249,7 +249,7 @@ ZH = _cues(
                   "可以接受", "^同意(?:[，,。！!]|$)", "^确认(?:[，,。！!]|$)", "就按(?:你们|您|贵方)?说的",
                   "就用(?!了)", "可以(?i:finalize)",
                   # a date or a change put forward, accepted: "体验版顺延到27号我们能接受", "5月28日上线可行", "10月8日上线可以"
-                  "(?<!不)(?<!不太)能接受", "(?<!不)可行(?=[。！!，,]|$)", "[^，。？?]{2,}(?<![不也都])可以[。！!~～]*$", "(?:稿|方案|纪要|页|版)(?:都)?(?:没有?问题|OK|ok)(?:了)?[👌！!。]*$", "签(?:好|完)字", "已签字", "盖好章",
+                  "(?<!不)(?<!不太)能接受", "(?<!不)可行(?=[。！!，,]|$)", "(?<=[^，。？?\\s][^，。？?\\s])(?<![不也都])可以[。！!~～]{0,3}$", "(?:稿|方案|纪要|页|版)(?:都)?(?:没有?问题|OK|ok)(?:了)?[👌！!。]*$", "签(?:好|完)字", "已签字", "盖好章",
                   "^(?:那就)?上吧"),
     approval_negated=_any("不(?:同意|通过|批准)", "没(?:有)?(?:通过|同意|批准)", "未(?:通过|批准)", "暂不", "待",
                           "请", "麻烦", "能否", "可否", "是否"),
@@ -408,12 +408,14 @@ EN = _cues(
                         r"\bso (?:that )?(?:we|i) (?:can|could)\b(?! (?:get|send|give|have) (?:you|them|it)\b)", r"(?:'ll|will) be at\b", r"can(?:'t|not)\b", r"\bcan you\b",
                         r"\bcan we\b", r"\bcan i\b", r"\bwill you\b", r"\bwould\b", r"\bwe can meet\b",
                         r"(?:'ll|will) let you\b", r"(?:will|shall) (?:respond|reply|get back to you)\b[^.]{0,30}\bwithin\b",
-                        r"(?:'ll|will) bring\b", r"(?:'ll|will) (?:send|share|circulate) (?:the|a) (?:meeting |calendar |zoom |teams )?(?:link|invite|invitation)\b"),
+                        r"(?:'ll|will) bring\b", r"(?:'ll|will) (?:send|share|circulate) (?:the|a|an) (?:meeting |calendar |zoom |teams )?(?:link|invite|invitation)\b",
+                        r"(?:'ll|will) (?:join|attend|come to|come over)\b"),
     action=r"\b" + _EN_ACTION + r"\b",
     request=(r"\b(?:please|pls|plz|kindly|rsvp|(?:could|can|would|will) you|would you mind|do you mind|"
              r"(?:can|could|would|will) (?:someone|somebody|anyone|anybody|one of you|either of you|"
              r"(?:one or )?both of you|you guys|you all|y'all)|any chance (?:you|we|i) could|"
              r"(?:can|may|could) (?:i|we) (?:ask you|ask for|have|get)|"
+             r"(?:i|we) (?:also |still )?need (?:\w+ ){0,4}?(?:things? |items? )?from (?:you|your|\w+'s)\b|"
              r"appreciate it if|(?:i|we)(?:'d| would) (?:greatly |really |very much |truly |much )?"
              r"appreciate|(?:was|were|am|are|'m|'re) (?:just )?wondering (?:if|whether) (?:you|we|i) "
              r"(?:could|can|might|would)|(?:just )?a (?:quick |friendly |gentle )?reminder (?:to|that you)|"
@@ -487,7 +489,8 @@ EN = _cues(
             r"(?:can|could) (?:it|this|that|they|the [\w-]+(?: [\w-]+)?) be (?:a|an|more|less|bigger|smaller|"
             r"larger|shorter|longer|darker|lighter|bolder)|be (?:a bit |slightly |much |a little )?(?:bigger|smaller|"
             r"larger|darker|lighter|bolder|shorter|longer|brighter)|make\b[\w\s'-]{0,25}?\b(?:sticky|bold|visible|"
-            r"clickable|prominent|optional|mandatory)|reschedule|bring\b[\w\s']{0,25}?\bforward|extend|expand|reduce|cut|include|"
+            r"clickable|prominent|optional|mandatory)|reschedule|bring\b[\w\s']{0,25}?\bforward|extend|expand|reduce|"
+            r"(?<!revised )(?<!rough )(?<!final )(?<!first )(?<!new )(?<!the )cut(?! by\b)|include|"
             r"increase|decrease|enlarge|shrink|rename|(?<!any )(?<!an )update(?! on)|revise|tweak|adjust|rearrange|redesign|"
             r"reword|rework|make\b[\w\s']{0,30}?\b(?:bigger|smaller|larger|darker|lighter|bolder|"
             r"shorter|longer|brighter|simpler|cleaner|wider|narrower|punchier|more \w+|less \w+)|simplif(?:y|ied)|tone down|"
@@ -652,7 +655,9 @@ EN = _cues(
                      r"(?:will|shall|'ll) be (?:glad|happy|delighted|pleased) to (?:meet|join|see)|"
                      r"available to|it (?:would|might|may|will) be (?:good|great|nice|worth|useful|"
                      r"helpful|worthwhile|a good idea)|worth (?:taking|having)|^see you)\b"),
-    meeting_not=r"\b(?:notes|(?:the|meeting|call) minutes|minutes (?:of|from)|recording|thanks for|thank you for|yesterday|last week|earlier today)\b",
+    meeting_not=(r"\b(?:notes|(?:the|meeting|call) minutes|minutes (?:of|from)|recording|thanks for|thank you for|yesterday|last week|earlier today|"
+                 # a meeting named as a moment: "send the renders before the call"
+                 r"(?:before|after|ahead of|during) (?:the|our|this|that|tomorrow's|\w+day's) (?:call|meeting|review|workshop|session|kick-?off|demo))\b"),
     # a reply naming a slot: "Thursday works for me", "How about Tuesday at 3?" — what is
     # left of the clause once its time expressions (@) and these fillers are gone must be
     # empty (in a question or after how/what about) or match slot_fit
@@ -666,7 +671,9 @@ EN = _cues(
                  r"(?: time)?)\b"),
     go_ahead=r"^\s*(?:so\s+|and\s+)?(?:please\s+|pls\s+|kindly\s+)?(?:proceed|go ahead|carry on)\b",
     fix=(r"\b(?:typos?|misspel\w*|mistakes?|incorrect|wrong (?:price|number|date|name|link|address|phone|email|"
-         r"figure|amount|spelling|logo|image|file)|as an? (?:viewer|editor|admin|user|member|collaborator|guest))\b"),
+         r"figure|amount|spelling|logo|image|file)|as an? (?:viewer|editor|admin|user|member|collaborator|guest)|"
+         # material or access asked of the other side: "we also need two things from your IT"
+         r"need (?:\w+ ){0,4}?from (?:you|your|\w+'s))\b"),
     slot_counter=(r"\b(?:how about|what about|maybe|perhaps|or|either|instead|rather|prefer|suggest|"
                   r"propose|let's|would|could|move|push|reschedule)\b"),
     slot_fit=(r"(?:(?:ok|okay|yes|yeah|sure|great|fine)\s+)*(?:(?:is|are|would|will|should|could|does|do|that|it|also|still|probably|definitely|"

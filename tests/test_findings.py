@@ -1119,3 +1119,15 @@ def test_courtesies_purposes_and_dates_kept_promise_nothing(party: Party, text: 
 
 def test_an_ask_in_cantonese_order_is_no_promise() -> None:
     assert C not in [f.kind for f in run("聽日上午10點前俾份事故報告我。", CLIENT, "zh")]
+
+
+@pytest.mark.parametrize(("party", "text", "expected"), [
+    (CLIENT, "Can we have the revised cut by next Monday?", [R]),  # a film's cut is a deliverable
+    (CLIENT, "Could we cut the intro to 10 seconds?", [CR]),
+    (CLIENT, "Could you send the product renders and the spec sheet before the call?", [R]),
+    (CLIENT, "We also need two things from Raj's team by Friday 13 March: 1) admin access, 2) an export.", [R]),
+    (US, "I'll send an invite.", []),
+    (US, "Marco and I will join the partners' meeting by video.", []),
+])
+def test_english_asks_and_courtesies(party: Party, text: str, expected: list[Kind]) -> None:
+    assert [f.kind for f in run(text, party, "en")] == expected
