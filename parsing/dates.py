@@ -73,7 +73,14 @@ Conventions (CONTRACT.md, and the choices it leaves open)
 - More weekday forms: "the following Friday" is next week's (like "next Friday");
   "previous Monday" is last week's; "this past Monday" / "past Monday" is the latest one
   before the reference day; "next week on Tuesday", "Tuesday of last week" name the week.
-  A weekday beside an explicit date ("Friday, May 15", "5月15日，星期五") gives the date.
+  A weekday beside an explicit date ("Friday, May 15", "5月15日，星期五", "May/22(Tue)", "Thursday
+  (March 5)") gives the date. So does a day word beside a date written with its month ("tomorrow,
+  13/04/21", "明天，3月20日"): the written date wins. A day word beside another relative day
+  ("tomorrow, next Friday") is a list: two expressions.
+  - A weekday with month-day joined by a hyphen ("Friday 7-6") is that date when the day is over
+    12 or the date falls on that weekday; otherwise it is an hour range ("Monday 3-5").
+  - the 1st week of Oct. on Friday, the second week of April, Monday: the nth week is the month's
+    days 7n-6 to 7n, so this is the nth Friday (the last week: the last Friday).
 - Ranges: a yearless range under way is this year's (from 10/1 to 11/7 said on 24 October
   starts on 1 October, not next year); a year written at the end is the start's too
   (5/1-5/7/2026, Nov 18-Dec 19, 2026). "3:00 to 4:00 tomorrow" takes the day on the right.
@@ -90,6 +97,8 @@ Conventions (CONTRACT.md, and the choices it leaves open)
 - Durations from the reference day:
   - in two weeks / 两周后 / 两周内: +14 days; N天内 / within N days: +N days.
   - in two years, two years ago; "two days from tomorrow", "N days after today": from that day.
+  - in two years since 2011 (1 January 2011 + 2 years), in two weeks since the year 2011, in 10
+    days since March 1, 2025: counted from that year or day. "since 2011" alone names no day.
   - N个工作日内 / within N working days: the Nth Monday-to-Friday day after the reference
     day. Public holidays are unknown to parsing.
   - N天前 / N days ago: in the past.
@@ -103,7 +112,9 @@ Conventions (CONTRACT.md, and the choices it leaves open)
 - Counted from another day: "3 days from Tuesday", "two weeks after next Friday", "2 weeks
   before May 13", "two days before yesterday", 下周三后两天, 明天的后一天, 周五前两天: that day
   moved by the duration. A weekday beside a counted day names that day's week (Mon–Sun):
-  "Monday two weeks from now", "Thursday, two years from now".
+  "Monday two weeks from now", "Thursday, two years from now", "in 3 days on Friday". After a
+  count of months or years, "on" a weekday is the first such day after the counted day ("two
+  months from today on Tuesday"): months and years do not keep the week.
 - Times of day:
   - 下午/晚上/pm add 12 hours; 中午1点 is 13:00.
   - A bare hour from 1 to 6 without a part of the day (3点, at 3) is afternoon, because
@@ -113,6 +124,10 @@ Conventions (CONTRACT.md, and the choices it leaves open)
     bare hour range ("Monday 3-5", "between 3 and 5 on Friday", "tonight from 7 to 7:30"):
     the range gives its start time, with the 1-to-6 afternoon rule.
   - "at 9a" / "at 9p" are 9 am / 9 pm; "six pm" in words is 18:00; seconds are dropped.
+  - A bare hour right before tonight / this morning / this afternoon / this evening ("10,
+    tonight", "7 this evening") is that hour of that part of the day.
+  - A date and its time stay one expression across a comma, "at", "on" or "for" ("October 14 for
+    8am", "tomorrow, at 7 PM").
   - Times in words: half past seven, a quarter to nine, twenty past eight, thirty-six
     minutes past eight (not "ten to five": as often a range); nine thirty, seven
     twenty-seven, one thirty p m. Without am/pm an hour-and-minutes in words counts only
@@ -298,6 +313,8 @@ class _Atom:
     duration: _Duration | None = None  # SHIFT: the signed duration; DATE: counted from the reference moment
     clock: dt.time | None = None  # the time of day of a moment counted from the reference (in 5 minutes)
     relative: bool = False  # a day counted by a duration (in two weeks): a weekday beside it names its week
+    deictic: bool = False  # today, tomorrow, 明天: an explicit date beside it wins ("tomorrow, 13/04/21")
+    written: bool = False  # a date written with its month (13/04/21, March 20, 3月20日), set when joining
 
 
 _Handler = Callable[[re.Match[str], "dt.date | None"], "_Atom | None"]
@@ -588,7 +605,7 @@ def _cn_day_word(match: re.Match[str], ref: dt.date | None) -> _Atom | None:
     word = match.group(0)
     part = {"早": "am", "晨": "am", "晚": "night"}.get(word[-1])
     day = ref + dt.timedelta(days=_CN_DAY_WORDS[word]) if ref else None
-    return _date_atom(match, day, part=part)
+    return _date_atom(match, day, part=part, deictic=True)
 
 
 def _cn_weekday(match: re.Match[str], ref: dt.date | None) -> _Atom | None:
@@ -819,6 +836,14 @@ def _shift_atom(match: re.Match[str], _ref: dt.date | None, language: str) -> _A
     return _atom(SHIFT, match, duration=_signed(duration, sign), word=language)
 
 
+def _en_since_year(match: re.Match[str], _ref: dt.date | None) -> _Atom | None:
+    """in two years since 2011: the duration counted from 1 January of that year."""
+    duration, clock, _parts = _duration(match["dur"], "en")
+    if duration is None or clock:
+        return None
+    return _date_atom(match, _shift_day(dt.date(int(match["y"]), 1, 1), duration))
+
+
 def _cn_time(match: re.Match[str], _ref: dt.date | None) -> _Atom | None:
     hour = cn_number(match["h"])
     if hour is None or hour > 24:
@@ -989,7 +1014,10 @@ def _en_weekday_date(match: re.Match[str], ref: dt.date | None) -> _Atom | None:
         month, day = int(match["m"]), int(match["d"])
         if not (1 <= month <= 12 and 1 <= day <= 31):
             return None
-        atom = _date_atom(match, _month_day(ref, month, day), yearless=True)
+        found = _month_day(ref, month, day)
+        if match["s"] == "-" and day <= 12 and (found is None or found.weekday() != index):
+            return None  # Monday 3-5 is an hour range unless 5 March is a Monday (Friday 7-6 on 2018-07-06)
+        atom = _date_atom(match, found, yearless=True)
         before = _WEEKDAY_QUALIFIER.search(match.string, max(0, match.start() - 12), match.start())
         if before is not None:
             atom.start = before.start()  # this Friday 7/6: the date, and the words are one expression
@@ -1035,6 +1063,11 @@ def _en_nth_weekday(match: re.Match[str], ref: dt.date | None) -> _Atom | None:
     return _date_atom(match, dt.date(year, month, days[nth - 1 if nth > 0 else -1]))
 
 
+def _en_nth_week_day(match: re.Match[str], ref: dt.date | None) -> _Atom | None:
+    """1st week of Oct. on Friday: the nth week is the month's days 7n-6 to 7n, so its Friday is the nth Friday."""
+    return _en_nth_weekday(match, ref)
+
+
 def _en_day_word(match: re.Match[str], ref: dt.date | None) -> _Atom | None:
     word = " ".join(match.group(0).lower().split())
     if word.startswith("the "):
@@ -1044,7 +1077,7 @@ def _en_day_word(match: re.Match[str], ref: dt.date | None) -> _Atom | None:
              "this afternoon": 0, "this evening": 0, "this night": 0, "last night": -1}[word]
     part = {"tonight": "night", "tonite": "night", "this morning": "am", "this afternoon": "pm",
             "this evening": "night", "this night": "night", "last night": "night"}.get(word)
-    return _date_atom(match, ref + dt.timedelta(days=shift) if ref else None, part=part)
+    return _date_atom(match, ref + dt.timedelta(days=shift) if ref else None, part=part, deictic=True)
 
 
 def _en_weekend(match: re.Match[str], ref: dt.date | None) -> _Atom | None:
@@ -1180,6 +1213,12 @@ def _weak_range(match: re.Match[str], _ref: dt.date | None) -> _Atom | None:
     return _atom(TIME, match, hour=hour, minute=minute, weak=True)
 
 
+def _en_bare_hour(match: re.Match[str], _ref: dt.date | None) -> _Atom | None:
+    """10, tonight / 7 this evening: a bare hour before a day word that names the part of the day."""
+    minute = int(match["mi"]) if match["mi"] else 0
+    return _atom(TIME, match, hour=int(match["h"]), minute=minute, weak=True)
+
+
 def _en_noon(match: re.Match[str], _ref: dt.date | None) -> _Atom | None:
     midnight = match.group(0).lower() == "midnight"
     return _atom(TIME, match, hour=0 if midnight else 12, part="am" if midnight else "noon")
@@ -1215,6 +1254,9 @@ _EN_IN_DURATION = re.compile(r"\b(?:in|within|after)\s+(?:the\s+next\s+|another\
                 + r")(?:['’]s)?(?:\s+time)?\b", _I | re.A)
 _EN_DURATION_AGO = re.compile(r"\b(?P<dur>" + _EN_DUR + r")\s+(?P<dir>from\s+now|hence|later|after\s+now|ago|before\s+now|"
                 r"earlier)\b", _I | re.A)
+_EN_SINCE_YEAR = re.compile(r"\b(?:in|after)\s+(?P<dur>" + _EN_DUR + r")\s+since\s+(?:the\s+year\s+)?"
+                            r"(?P<y>1[89]\d\d|20\d\d)\b(?![/\-.]\d)", _I | re.A)
+_EN_SINCE = re.compile(r"\b(?:in|after)\s+(?P<dur>" + _EN_DUR + r")\s+(?P<dir>since)(?=\s)", _I | re.A)
 _EN_DURATION_FROM = re.compile(r"\b(?P<dur>" + _EN_DUR + r")\s+(?P<dir>from|after|before|prior\s+to)(?=\s)", _I | re.A)
 _EN_PAST_TO = re.compile(r"\b(?:(?P<q>half|(?:a\s+)?quarter)|(?P<mn>\d{1,2}|" + _WORDS_99 + r")\s+minutes?|(?P<mw>"
                 + _WORDS_99 + r"))\s+(?P<rel>past|after|to|before|till)\s+(?P<h>1[0-2]|[1-9]|" + _HOUR_WORDS
@@ -1227,6 +1269,8 @@ _GATES: dict[re.Pattern[str], re.Pattern[str]] = {
     _EN_IN_DURATION: re.compile(r"(?i)\b(?:in|within|after)\s"),
     _EN_DURATION_AGO: re.compile(r"(?i)\b(?:now|hence|later|ago|earlier)\b"),
     _EN_DURATION_FROM: re.compile(r"(?i)\b(?:from|after|before|prior)\s"),
+    _EN_SINCE_YEAR: re.compile(r"(?i)\bsince\s"),
+    _EN_SINCE: re.compile(r"(?i)\bsince\s"),
     _EN_PAST_TO: re.compile(r"(?i)\b(?:past|after|to|before|till)\s+(?:1[0-2]|[1-9]|" + _HOUR_WORDS[3:]),
 }
 
@@ -1342,13 +1386,17 @@ _EN: list[tuple[re.Pattern[str], _Handler]] = [
                 r"previous|following)\s+week))?", _I | re.A), _en_weekday),
     # Friday the 15th, Monday 21, Friday 7/6
     (re.compile(r"\b(?P<wd>" + _WD + r")\.?,?\s+(?:(?:the\s+)?(?P<dom>\d{1,2}|" + _DAYW + r")(?:st|nd|rd|th)?"
-                r"(?![\d/:\-]|\.\d|\s*(?:[ap]\.?m\b|o['’]?clock|-|to\s+\d))|(?P<m>\d{1,2})[./](?P<d>\d{1,2})"
-                r"(?![\d/.\-]|\s*[ap]\.?m\b))",
+                r"(?![\d/:\-]|\.\d|\s*(?:[ap]\.?m\b|o['’]?clock|-|to\s+\d))|(?P<m>\d{1,2})(?P<s>[./\-])(?P<d>\d{1,2})"
+                r"(?![\d/\-:]|\.\d|\s*[ap]\.?m\b))",
                 _I | re.A), _en_weekday_date),
     # the first Friday of next month, the last Monday of June
     (re.compile(r"\b(?:the\s+)?(?P<nth>first|second|third|fourth|fifth|last|1st|2nd|3rd|4th|5th)\s+"
                 r"(?P<wd>" + _WD + r")\s+(?:of|in)\s+(?:(?:the\s+)?(?P<rel>this|next|last|previous|the)\s+month|"
                 r"(?P<mon>" + _MON + r")(?:\s+(?P<y>20\d\d))?)\b", _I | re.A), _en_nth_weekday),
+    # 1st week of Oct. on Friday, the second week of next month, Monday
+    (re.compile(r"\b(?:the\s+)?(?P<nth>first|second|third|fourth|last|1st|2nd|3rd|4th)\s+week\s+(?:of|in)\s+"
+                r"(?:(?:the\s+)?(?P<rel>this|next|last|previous|the)\s+month|(?P<mon>" + _MON + r")\b\.?"
+                r"(?:\s+(?P<y>20\d\d))?)(?:\s*,\s*|\s+)(?:on\s+)?(?P<wd>" + _WD + r")\b", _I | re.A), _en_nth_week_day),
     (re.compile(r"\b(?:(?:the\s+)?day\s+(?:after\s+tomorrow|before\s+yesterday)|today|tonight|tonite|tomorrow|"
                 r"tmrw|tmr|yesterday|last\s+night|this\s+(?:morning|afternoon|evening|night))\b", _I | re.A),
      _en_day_word),
@@ -1381,6 +1429,9 @@ _EN: list[tuple[re.Pattern[str], _Handler]] = [
                 r"(?P<mon3>" + _MON + r"))\b", _I | re.A), _en_month_year_day),
     # in 5 minutes, within 2 hours, in an hour and a half, 30 minutes later, 1 year and 2 months later
     (_EN_IN_DURATION, _en_from_now),
+    # in two years since 2011, in two weeks since the year 2011; in 3 days since May 5 (a shift)
+    (_EN_SINCE_YEAR, _en_since_year),
+    (_EN_SINCE, lambda m, r: _shift_atom(m, r, "en")),
     (_EN_DURATION_AGO, _en_from_now),
     # 3 days from Tuesday, two weeks after next Friday, 2 weeks before May 13: counted from the day after it
     (_EN_DURATION_FROM, lambda m, r: _shift_atom(m, r, "en")),
@@ -1417,6 +1468,8 @@ _EN: list[tuple[re.Pattern[str], _Handler]] = [
     (re.compile(r"\bbetween\s+(?P<h>1[0-2]|0?[1-9])(?:[:.](?P<mi>[0-5]\d))?\s+and\s+(?P<h2>1[0-2]|0?[1-9])"
                 r"(?:[:.][0-5]\d)?\b(?![\d/.\-]|\s*[ap]\.?m\b|\s*(?:days?|weeks?|months?|years?|hours?|people|"
                 r"persons|pages|%))", _I | re.A), _weak_range),
+    (re.compile(r"(?<![\d:/.\-$€£])\b(?P<h>1[0-2]|[1-9])(?:[:.](?P<mi>[0-5]\d))?(?=,?\s?(?:tonight|tonite|"
+                r"this\s+(?:morning|afternoon|evening))\b)", _I | re.A), _en_bare_hour),
     (re.compile(r"\b(?:noon|midday|midnight)\b", _I | re.A), _en_noon),
     (re.compile(r"\b(?:in\s+the\s+)?(?:early\s+|late\s+)?(?P<p>morning|afternoon|evening|night)\b", _I | re.A),
      _en_part),
@@ -1461,9 +1514,13 @@ def _en_hour(match: re.Match[str], ref: dt.date | None) -> _Atom | None:
 # --- joining atoms into expressions --------------------------------------------------------
 
 _GAP_NONE = re.compile(r"\s*")
-_GAP_DATE_TIME = re.compile(r"\s*(?:(?:,|，|的|at|@|on|around|about)\s*)?|T")
+_GAP_DATE_TIME = re.compile(r"\s*(?:[,，]\s*)?(?:(?:的|at|@|on|around|about|for)\s*)?|T", _I)
 _GAP_TIME_DATE = re.compile(r"\s*(?:(?:,|，|on|the|of|on\s+the)\s*)?", _I)
 _GAP_DATES = re.compile(r"\s*(?:[,，]\s*)?(?:the\s+)?", _I)
+# a date written with its month: 13/04/21, 2026-03-10, 3月20日, March 20 (searched only inside a date's words)
+_WRITTEN = re.compile(r"\d\s*[/.\-]\s*\d|月|\b" + _MON + r"(?![a-z])", _I | re.A)
+_MONTHS_YEARS = re.compile(r"\b(?:months?|years?|yrs?)\b", _I | re.A)
+_GAP_ON = re.compile(r"\s*(?:,\s*)?on\s+", _I)
 _GAP_PRE = re.compile(r"\s*(?:the\s+)?(?:on\s+)?", _I)
 _CONTENT = {DATE, TIME, EOD}
 _LEADING_SEP = {"到", "至", "until", "till", "through", "thru"}
@@ -1515,6 +1572,11 @@ def _without_overlaps(atoms: list[_Atom]) -> list[_Atom]:
     return kept
 
 
+def _yields(atom: _Atom) -> bool:
+    """A bare weekday or a day word: an explicit date beside it gives the day."""
+    return atom.weekday or atom.deictic
+
+
 def _joins(group: list[_Atom], atom: _Atom, gap: str) -> bool:
     """Whether `atom` continues the expression `group` across the text `gap`."""
     last = group[-1]
@@ -1546,9 +1608,16 @@ def _joins(group: list[_Atom], atom: _Atom, gap: str) -> bool:
         return (atom.word in ("from", "between") and last.kind in (DATE, PART) and SEP not in kinds
                 and TIME not in kinds and _GAP_NONE.fullmatch(gap) is not None)
     side = kinds[kinds.index(SEP) + 1:] if SEP in kinds else kinds
-    if atom.kind == DATE and last.kind == DATE and (atom.weekday or last.weekday) \
-            and not (atom.weekday and last.weekday) and [a.kind for a in group].count(DATE) == 1:
-        return _GAP_DATES.fullmatch(gap) is not None  # Friday, May 15 / 5月15日，星期五
+    if atom.kind == DATE and atom.weekday and last.kind == DATE and (last.relative or SHIFT in kinds) and not last.weekday \
+            and [a.kind for a in group].count(DATE) == 1 and _GAP_ON.fullmatch(gap) is not None:
+        return True  # two months from today on Tuesday
+    if atom.kind == DATE and last.kind == DATE and _yields(atom) != _yields(last) \
+            and [a.kind for a in group].count(DATE) == 1:
+        # Friday, May 15 / 5月15日，星期五 / May/22(Tue) / tomorrow, 13/04/21: the explicit date wins
+        other = last if _yields(atom) else atom
+        if (atom if _yields(atom) else last).deictic and not other.written:
+            return False  # tomorrow, next Friday: a list of days
+        return _GAP_DATES.fullmatch(gap) is not None
     if atom.kind in side and atom.kind != PART:
         return False
     if atom.kind == PART:
@@ -1575,6 +1644,12 @@ def _groups(text: str, atoms: list[_Atom]) -> list[list[_Atom]]:
     groups: list[list[_Atom]] = []
     current: list[_Atom] = []
     for index, atom in enumerate(atoms):
+        if atom.kind == DATE:
+            atom.written = atom.date is not None and _WRITTEN.search(text, atom.start, atom.end) is not None
+        if current and atom.kind == DATE and current[-1].kind == DATE and _yields(atom) != _yields(current[-1]) \
+                and text[atom.start - 1:atom.start] == "(" and text[atom.end:atom.end + 1] == ")" \
+                and not text[current[-1].end:atom.start - 1].strip():
+            atom.start, atom.end = atom.start - 1, atom.end + 1  # May/22(Tue), Thursday (March 5): in brackets
         if current and (_joins(current, atom, text[current[-1].end:atom.start])
                         or _time_bound(text, current, atom, atoms[index + 1] if index + 1 < len(atoms) else None)):
             current.append(atom)
@@ -1615,7 +1690,7 @@ def _expression(text: str, group: list[_Atom], ref: dt.date | None) -> TimeExpre
         return None
     split = next((i for i, a in enumerate(group) if a.kind == SEP), len(group))
     left, right = group[:split], group[split + 1:]
-    dates = sorted((a for a in left if a.kind == DATE), key=lambda a: a.weekday)
+    dates = sorted((a for a in left if a.kind == DATE), key=lambda a: a.weekday or a.deictic)
     times = [a for a in left if a.kind == TIME]
     eods = [a for a in left if a.kind == EOD]
     right_dates = [a for a in right if a.kind == DATE]
@@ -1643,7 +1718,7 @@ def _expression(text: str, group: list[_Atom], ref: dt.date | None) -> TimeExpre
             earlier = _same_day_in(day, day.year - 1)
             if earlier is not None and earlier <= end_date:
                 day = earlier
-    day = _counted(left, dates, day)
+    day = _counted(text, left, dates, day)
     time = _hour(times[0], part) if times else (first.clock if first else None)
     if not dates and not times and not eods:
         return None
@@ -1662,9 +1737,11 @@ def _expression(text: str, group: list[_Atom], ref: dt.date | None) -> TimeExpre
     )
 
 
-def _counted(left: list[_Atom], dates: list[_Atom], day: dt.date | None) -> dt.date | None:
+def _counted(text: str, left: list[_Atom], dates: list[_Atom], day: dt.date | None) -> dt.date | None:
     """The day of an expression with a duration: "3 days from Tuesday" moves Tuesday; a weekday
-    beside a counted day names that day's week ("Monday two weeks from now", Thursday in two years)."""
+    beside a counted day names that day's week ("Monday two weeks from now", Thursday in two years);
+    after a count of months or years, "on" a weekday is the first such day after the counted day (two months
+    from today on Tuesday: months do not keep weeks), while "in 3 days on Friday" stays in that week."""
     anchor = None
     for index, atom in enumerate(left):
         if atom.kind != SHIFT or atom.duration is None:
@@ -1678,6 +1755,9 @@ def _counted(left: list[_Atom], dates: list[_Atom], day: dt.date | None) -> dt.d
     counted = anchor or dates[0]
     weekday = next((a for a in dates if a is not counted and a.weekday and a.date is not None), None)
     if weekday is not None and weekday.date is not None:
+        if weekday.start >= counted.end and _GAP_ON.fullmatch(text, counted.end, weekday.start) \
+                and _MONTHS_YEARS.search(text, left[0].start, counted.end):
+            return _weekday_after(day, weekday.date.weekday())
         return _monday(day) + dt.timedelta(days=weekday.date.weekday())
     return day
 

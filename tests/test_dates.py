@@ -457,3 +457,66 @@ COUNTED_NOT_DATES = [
 def test_counted_not_dates(text: str, dated: list[tuple[str, dt.date]]) -> None:
     found = find_times(text, reference=REF, language="mixed")
     assert [(f.text, f.date) for f in found if f.date is not None] == dated
+
+
+# A day and its time across brackets and words, a day word beside a written date, weekday month-day
+# with a hyphen, counts "since" a year, the nth week of a month, a weekday after a counted day.
+JOINED_FORMS = [
+    ("October 14 for 8:00:31am", "October 14 for 8:00:31am", D(2026, 10, 14), dt.time(8, 0)),
+    ("Monday for 10:00", "Monday for 10:00", D(2026, 3, 9), dt.time(10, 0)),
+    ("I'll leave on May/22(Tue)-11:30 AM PT.", "May/22(Tue)-11:30 AM", D(2026, 5, 22), dt.time(11, 30)),
+    ("March 5 (Thu) 10:00", "March 5 (Thu) 10:00", D(2026, 3, 5), dt.time(10, 0)),
+    ("Thursday (March 5) at 3pm", "Thursday (March 5) at 3pm", D(2026, 3, 5), dt.time(15, 0)),
+    ("I'll go back 10, tonight", "10, tonight", D(2026, 3, 4), dt.time(22, 0)),
+    ("see you 7 this evening", "7 this evening", D(2026, 3, 4), dt.time(19, 0)),
+    ("tomorrow, at 7 PM", "tomorrow, at 7 PM", D(2026, 3, 5), dt.time(19, 0)),
+    # a day word beside a written date: the written date wins
+    ("Tune in tomorrow, 13/04/21, at 7 PM CET", "tomorrow, 13/04/21, at 7 PM", D(2021, 4, 13), dt.time(19, 0)),
+    ("today, March 20", "today, March 20", D(2026, 3, 20), None),
+    ("明天，3月20日下午3点", "明天，3月20日下午3点", D(2026, 3, 20), dt.time(15, 0)),
+    # weekday and M-D with a hyphen: a date when it falls on that weekday or the day is over 12
+    ("sometime on Friday 3-6 with Jim.", "Friday 3-6", D(2026, 3, 6), None),
+    ("We met on Friday 3-6.", "Friday 3-6", D(2026, 3, 6), None),
+    ("Friday 3-13", "Friday 3-13", D(2026, 3, 13), None),
+    ("Friday 7-6", "Friday 7-6", D(2026, 3, 6), dt.time(7, 0)),  # 6 July 2026 is a Monday: hours
+    # counted since a year or a day
+    ("The event happened in two years since 2011.", "in two years since 2011", D(2013, 1, 1), None),
+    ("in two weeks since the year 2011", "in two weeks since the year 2011", D(2011, 1, 15), None),
+    ("in 10 days since March 1, 2025", "in 10 days since March 1, 2025", D(2025, 3, 11), None),
+    # the nth week of a month, on a weekday: the nth such weekday
+    ("1st week of Oct. on Friday.", "1st week of Oct. on Friday", D(2026, 10, 2), None),
+    ("the second week of April, Monday", "the second week of April, Monday", D(2026, 4, 13), None),
+    ("last week of June on Friday", "last week of June on Friday", D(2026, 6, 26), None),
+    # "on" a weekday after a counted day: after months or years the first one after it, else that week's
+    ("I'll go back two months from today on Tuesday.", "two months from today on Tuesday", D(2026, 5, 5), None),
+    ("2 months after May 5 on Tuesday", "2 months after May 5 on Tuesday", D(2026, 7, 7), None),
+    ("in 3 days on Friday", "in 3 days on Friday", D(2026, 3, 6), None),
+    ("in two weeks on Friday", "in two weeks on Friday", D(2026, 3, 20), None),
+]
+
+
+@pytest.mark.parametrize(("text", "words", "day", "time"), JOINED_FORMS, ids=[c[0] for c in JOINED_FORMS])
+def test_joined_forms(text: str, words: str, day: dt.date, time: dt.time | None) -> None:
+    found = only(text)
+    assert (found.text, found.date, found.time) == (words, day, time)
+
+
+def test_weekday_month_day_with_a_hyphen_on_the_reference_day() -> None:
+    friday = dt.datetime(2018, 7, 6, 12, 0, tzinfo=SHANGHAI)  # 6 July 2018 is a Friday
+    found = only("a Skype call on Friday 7-6 with Jim", reference=friday)
+    assert (found.text, found.date, found.time) == ("Friday 7-6", D(2018, 7, 6), None)
+
+
+JOINED_NOT = [
+    ("tomorrow, next Friday", [("tomorrow", D(2026, 3, 5)), ("next Friday", D(2026, 3, 13))]),  # a list
+    ("tomorrow, Friday", [("tomorrow", D(2026, 3, 5)), ("Friday", D(2026, 3, 6))]),
+    ("明天，下周五", [("明天", D(2026, 3, 5)), ("下周五", D(2026, 3, 13))]),
+    ("since 2011", []),  # a year alone names no day
+    ("two years since 2011", []),
+]
+
+
+@pytest.mark.parametrize(("text", "dated"), JOINED_NOT, ids=[c[0] for c in JOINED_NOT])
+def test_joined_not(text: str, dated: list[tuple[str, dt.date]]) -> None:
+    found = find_times(text, reference=REF, language="mixed")
+    assert [(f.text, f.date) for f in found if f.date is not None] == dated
