@@ -104,8 +104,8 @@ HELDOUT = ("heldout_zh", "heldout_en")
 # after pass 4: the honest figure, far below the development sets. Held at micro only; lower
 # it never, and never read its misses to raise it.
 HELDOUT_FLOOR: dict[str, dict[str, float]] = {
-    "heldout_zh": {"micro": 0.70},
-    "heldout_en": {"micro": 0.65},
+    "heldout_zh": {"micro": 0.71},  # 0.73 | 0.71 after issue 13 (zones, who owes what, feedback)
+    "heldout_en": {"micro": 0.69},
 }
 
 

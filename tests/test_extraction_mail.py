@@ -52,7 +52,9 @@ FLOOR: dict[str, dict[str, dict[str, float]]] = {
     # first score 0.64 / 0.59 / 0.57 micro, 30% / 15% / 72% clean, before the rules read it
     "dev": {"zh-Hans": {"micro": 0.71, "clean": 0.98}, "zh-Hant": {"micro": 0.70, "clean": 0.98},
             "en": {"micro": 0.71, "clean": 0.98}},
-    "heldout": {},
+    # scored once for issue 13's submission (the rules frozen first): 0.68 / 0.70 / 0.66 micro;
+    # the rules as they were before it scored 0.60 / 0.62 / 0.57 on the same files. Held at micro.
+    "heldout": {"zh-Hans": {"micro": 0.66}, "zh-Hant": {"micro": 0.68}, "en": {"micro": 0.64}},
 }
 
 
