@@ -57,6 +57,11 @@ def _now_option(help_text: str) -> Callable[[F], F]:
     return click.option("--now", "now_text", default=None, metavar="ISO", help=help_text)
 
 
+def counted(n: int, noun: str) -> str:
+    """"1 message", "2 messages": the English plural of the nouns the CLI counts."""
+    return f"{n} {noun}" if n == 1 else f"{n} {noun}s"
+
+
 def parse_now(text: str | None, settings: Settings | None) -> dt.datetime | None:
     """`--now`: an ISO 8601 date or date-time; without an offset it is in the team's zone.
     None without one: the service's clock decides."""
@@ -184,26 +189,35 @@ def _extraction_text(record: dict[str, Any]) -> str:
 @config_option
 def ingest(paths: tuple[str, ...], config_path: Path | None) -> None:
     """Feed .eml files, mbox files or Maildir folders into the plan, as if they came by IMAP."""
-    from mailbot.service import Mailbot
+    from mailbot.service import IngestReport, Mailbot
     from mailbot.sources import count_messages, read_sources
 
     settings = load(config_path)
+    report = IngestReport()
+    interrupted = False
     with Mailbot(settings, isolate=True) as bot:  # each message read in a worker with a deadline
         items = read_sources(paths, stdin=sys.stdin.buffer.read() if "-" in paths else None)
         total = count_messages(paths) if sys.stderr.isatty() else None
-        if total and total >= 20:
-            with click.progressbar(length=total, label="ingesting", file=sys.stderr) as bar:
-                report = bot.ingest(items, progress=lambda _: bar.update(1))
-        else:
-            report = bot.ingest(items)
+        try:
+            if total and total >= 20:
+                with click.progressbar(length=total, label="ingesting", file=sys.stderr) as bar:
+                    bot.ingest(items, progress=lambda _: bar.update(1), report=report)
+            else:
+                bot.ingest(items, report=report)
+        except KeyboardInterrupt:  # Ctrl-C: what was read stays read; what it queued still goes out
+            interrupted = True
         flushed = bot.flush()
     for outcome in report.errors:
         _report_bad_input(outcome.source, outcome.reason or "failed")
     click.echo(
-        f"{len(report.outcomes)} messages: {report.count('processed')} processed, {report.count('ignored')} ignored, "
+        f"{counted(len(report.outcomes), 'message')}: {report.count('processed')} processed, {report.count('ignored')} ignored, "
         f"{report.count('duplicate')} already known, {len(report.errors)} failed; "
         f"{flushed.sent + flushed.stored} outgoing ({flushed.sent} sent, {flushed.stored} kept in {settings.outbox.maildir})"
     )
+    if interrupted:
+        click.echo("interrupted: the messages above are in the plan; run the same command again for the rest "
+                   "(what is already known is skipped)", err=True)
+        sys.exit(130)
     if report.errors:
         sys.exit(1)
 
@@ -238,7 +252,7 @@ def run(once: bool, config_path: Path | None) -> None:
     for outcome in failed:
         _report_bad_input(outcome.source, outcome.reason or "failed")
     if once:
-        click.echo(f"{len(watcher.outcomes)} messages handled, {len(failed)} failed")
+        click.echo(f"{counted(len(watcher.outcomes), 'message')} handled, {len(failed)} failed")
     if failed:
         sys.exit(1)
 
@@ -297,7 +311,7 @@ def format_plan(snapshot: dict[str, Any]) -> str:
     """The plan as readable text, one section per project."""
     out: list[str] = []
     for project in snapshot["projects"]:
-        out.append(f"■ {project['name']} ({project['key']}), {project.get('messages', 0)} messages")
+        out.append(f"■ {project['name']} ({project['key']}), {counted(project.get('messages', 0), 'message')}")
         out += _section("Milestones", project["milestones"], lambda m: f"{m['due']}  {m['name']}  [{m['status']}]")
         out += _section("Commitments", project["commitments"], _item_line)
         out += _section("Requests", project["requests"], _item_line)
@@ -370,7 +384,7 @@ def digest(project_key: str | None, send: bool, now_text: str | None, config_pat
 
 
 @cli.command()
-@click.option("--project", "project_key", default=None, help="The project (needed when there are several).")
+@click.option("--project", "project_key", default=None, help="Only this project (default: every project).")
 @click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), default=None, help="Write the .ics here (default: stdout).")
 @config_option
 def calendar(project_key: str | None, output: Path | None, config_path: Path | None) -> None:
@@ -379,9 +393,9 @@ def calendar(project_key: str | None, output: Path | None, config_path: Path | N
     from mailbot.service import Mailbot
 
     settings = load(config_path)
-    project = settings.project(_one_project(settings, project_key))
-    with Mailbot(settings) as bot:
-        data = export(bot.store, settings, project, bot.clock())
+    projects = [settings.project(project_key)] if project_key is not None else list(settings.projects)
+    with Mailbot(settings) as bot:  # without --project: every project's dates in one calendar
+        data = export(bot.store, settings, projects, bot.clock())
     if output is None:
         click.echo(data.decode("utf-8"), nl=False)
     else:
@@ -472,7 +486,7 @@ def demo(directory: Path | None, as_json: bool) -> None:
         click.echo("Project summary (项目总结), the team's version:")
         click.echo(result.closing)
     click.echo("")
-    click.echo(f"Outgoing mail ({len(result.outgoing)} messages) was written to {result.maildir}:")
+    click.echo(f"Outgoing mail ({counted(len(result.outgoing), 'message')}) was written to {result.maildir}:")
     for path, subject in result.outgoing:
         click.echo(f"  {path.name}  {subject}")
     click.echo(f"\nEverything is in {result.directory} (plan: {result.directory / 'mailbot.db'}).")

@@ -20,6 +20,7 @@ from email.utils import format_datetime, make_msgid
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import jinja2
 
@@ -212,6 +213,7 @@ def render(name: str, lang: str, context: Mapping[str, Any]) -> Rendered:
 class Person:
     name: str
     address: str
+    timezone: str = ""  # the sender's zone: the Date header is written in it (+0800 for a team in Shanghai)
 
 
 def build_message(
@@ -239,7 +241,7 @@ def build_message(
     if cc:
         msg["Cc"] = [_header_address(p) for p in cc]
     msg["Subject"] = header_text(rendered.subject)
-    msg["Date"] = format_datetime(now)
+    msg["Date"] = format_datetime(_in_zone(now, sender.timezone))
     domain = sender.address.rpartition("@")[2] or "mailbot.invalid"
     msg["Message-ID"] = make_msgid(idstring=f"mailbot.{kind}", domain=domain)
     if in_reply_to and len(in_reply_to) <= MAX_MSGID:
@@ -263,7 +265,17 @@ def build_message(
 
 def team_person(team: Any) -> Person:
     """The project mailbox itself (`config.Team`): the sender, and ORGANIZER, of all mailbot's mail."""
-    return Person(team.name, team.address)
+    return Person(team.name, team.address, getattr(team, "timezone", ""))
+
+
+def _in_zone(moment: dt.datetime, zone: str) -> dt.datetime:
+    """`moment` on the sender's wall clock, when it has a known zone; else as given."""
+    if not zone or moment.tzinfo is None:
+        return moment
+    try:
+        return moment.astimezone(ZoneInfo(zone))
+    except (ZoneInfoNotFoundError, ValueError):
+        return moment
 
 
 def team_people(team: Any, project: Any) -> list[Person]:

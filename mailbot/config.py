@@ -243,7 +243,7 @@ def load(path: Path | str | None = None, env: Mapping[str, str] | None = None) -
     data: dict[str, Any] = {}
     if path.exists():
         try:
-            data = tomllib.loads(path.read_text(encoding="utf-8"))
+            data = tomllib.loads(path.read_text(encoding="utf-8-sig"))  # a BOM from Notepad is no statement
         except tomllib.TOMLDecodeError as exc:
             raise ConfigError(str(path), f"not valid TOML: {exc}") from exc
         except (OSError, UnicodeDecodeError) as exc:
@@ -251,6 +251,9 @@ def load(path: Path | str | None = None, env: Mapping[str, str] | None = None) -
     elif explicit:
         raise ConfigError(str(path), "file not found (give --config PATH)")
     _apply_env(data, env)
+    if not path.exists() and "team" not in data:
+        raise ConfigError(str(path), f"no configuration file at {path.resolve()} (create it, see README "
+                          "'Configuration', or give --config PATH)")
     base = path.resolve().parent if path.exists() else Path.cwd()
     return _build(data, base, source=path.resolve() if path.exists() else None)
 

@@ -577,21 +577,24 @@ def _description(project: Project, milestone: Milestone | None) -> str:
     return f"{project.name}: review of the milestone {milestone.name} due {milestone.due}"
 
 
-def export(store: Store, settings: Settings, project: Project, now: dt.datetime) -> bytes:
-    """The project's meetings (agreed, invited or held: every meeting both sides agreed) and its
-    milestone dates as one subscribable .ics feed."""
+def export(store: Store, settings: Settings, projects: Project | Sequence[Project], now: dt.datetime) -> bytes:
+    """The projects' meetings (agreed, invited or held: every meeting both sides agreed) and
+    milestone dates as one subscribable .ics feed, named after the project when there is one."""
+    chosen = [projects] if isinstance(projects, Project) else list(projects)
     scheduler = Scheduler(store, settings, now)
     events: list[ical.Invite | ical.MilestoneDate] = []
-    agreed = [m for m in store.meetings.of_project(project.key)
-              if m.status in (MeetingStatus.AGREED, MeetingStatus.INVITED, MeetingStatus.HELD) and m.start]
-    for meeting in sorted(agreed, key=lambda m: m.start or ""):
-        events.append(scheduler.feed_event(project, meeting))
-    for milestone in store.milestones.of_project(project.key, include_dropped=False):
-        events.append(
-            ical.MilestoneDate(
-                uid=ical.milestone_uid(project.key, milestone.id, scheduler.domain),
-                summary=f"{milestone.name}（{project.name}）" if project.language == "zh" else f"{milestone.name} ({project.name})",
-                day=dt.date.fromisoformat(milestone.due),
+    for project in chosen:
+        agreed = [m for m in store.meetings.of_project(project.key)
+                  if m.status in (MeetingStatus.AGREED, MeetingStatus.INVITED, MeetingStatus.HELD) and m.start]
+        for meeting in sorted(agreed, key=lambda m: m.start or ""):
+            events.append(scheduler.feed_event(project, meeting))
+        for milestone in store.milestones.of_project(project.key, include_dropped=False):
+            events.append(
+                ical.MilestoneDate(
+                    uid=ical.milestone_uid(project.key, milestone.id, scheduler.domain),
+                    summary=f"{milestone.name}（{project.name}）" if project.language == "zh" else f"{milestone.name} ({project.name})",
+                    day=dt.date.fromisoformat(milestone.due),
+                )
             )
-        )
-    return ical.export_ics(events, project.name, dtstamp=now, timezone=settings.team.timezone)
+    name = chosen[0].name if len(chosen) == 1 else "mailbot"
+    return ical.export_ics(events, name, dtstamp=now, timezone=settings.team.timezone)

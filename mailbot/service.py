@@ -152,10 +152,12 @@ class Mailbot:
         *,
         answer_since: dt.datetime | None = None,
         progress: Callable[[Outcome], None] | None = None,
+        report: IngestReport | None = None,
     ) -> IngestReport:
         """Process every item; mail dated before `answer_since` (default: `self.answer_since`)
-        is read into the plan but never answered."""
-        report = IngestReport()
+        is read into the plan but never answered. `report`: where outcomes go as they come,
+        so that a caller interrupted half-way still knows what was done."""
+        report = IngestReport() if report is None else report
         since = answer_since or self.answer_since
         for item in items:
             outcome = self.ingest_one(item, answer_since=since)
@@ -294,7 +296,7 @@ class Mailbot:
                 project_key, reason, queued = Scheduler(self.store, self.settings, now).apply_reply(email, self.settings.projects)
                 where = Route(project_key or where.project_key, "calendar")
             elif extraction.category is not Category.NORMAL:
-                state, reason = MessageState.IGNORED, _IGNORED_BECAUSE[extraction.category]
+                state, reason = MessageState.IGNORED, _ignored_because(extraction)
             elif where.project_key is None:
                 reason = "no project matches its thread or participants" if where.how == "none" else "several projects match its participants"
             elif (heard := echo.recognise(self.store, email, extraction.body, received)).machine_made:
@@ -715,6 +717,16 @@ _IGNORED_BECAUSE = {
     Category.CALENDAR_REPLY: "calendar reply",
     Category.OWN: "mailbot's own mail",
 }
+
+
+
+def _ignored_because(extraction: Extraction) -> str:
+    """Why a message is not acted on, in words: a renewal notice is not an out-of-office."""
+    auto = (extraction.email.header("auto-submitted") or "").strip().lower()
+    if extraction.category is Category.AUTO_REPLY and auto.startswith("auto-generated"):
+        return "machine-generated notice (Auto-Submitted: auto-generated)"
+    return _IGNORED_BECAUSE[extraction.category]
+
 
 _HEADER_PARSER = BytesHeaderParser(policy=compat32)
 

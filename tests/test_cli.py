@@ -142,3 +142,91 @@ def test_digest_prints_and_sends(tmp_path: Path, config_file: Path) -> None:
 def test_run_without_imap_is_a_configuration_error(config_file: Path) -> None:
     result = CliRunner().invoke(cli, ["run", "--once", "--config", str(config_file)])
     assert result.exit_code == 2 and "imap" in result.output and "mailbot ingest" in result.output
+
+
+# --- rough edges a new user met (issue 14) -----------------------------------------------------
+
+
+def test_no_configuration_file_says_so_and_where(tmp_path: Path, monkeypatch: "object") -> None:
+    monkeypatch.chdir(tmp_path)  # type: ignore[attr-defined]
+    result = CliRunner().invoke(cli, ["plan"])
+    assert result.exit_code == 2
+    assert "no configuration file at" in result.output and "mailbot.toml" in result.output
+    assert "is required" not in result.output
+
+
+def test_a_byte_order_mark_is_read_past(tmp_path: Path, config_file: Path) -> None:
+    config_file.write_bytes(b"\xef\xbb\xbf" + config_file.read_bytes())
+    result = invoke("plan", "--config", str(config_file))
+    assert result.exit_code == 0, result.output
+    assert "Invalid statement" not in result.output
+
+
+def test_calendar_without_project_holds_every_project(tmp_path: Path, config_file: Path) -> None:
+    import icalendar
+
+    result = invoke("calendar", "--config", str(config_file))
+    assert result.exit_code == 0, result.output
+    events = [e for e in icalendar.Calendar.from_ical(result.output).walk("VEVENT")]
+    summaries = {str(e["SUMMARY"]) for e in events}
+    assert any("华锦零售官网改版" in s for s in summaries) and any("Acme app" in s for s in summaries)
+    only = invoke("calendar", "--project", "acme-app", "--config", str(config_file))
+    assert "华锦" not in only.output and "Acme app" in only.output
+
+
+def test_counts_are_english(tmp_path: Path, config_file: Path) -> None:
+    eml = tmp_path / "cr.eml"
+    eml.write_bytes(CLIENT_CR)
+    result = invoke("ingest", "--config", str(config_file), str(eml))
+    assert result.output.startswith("1 message: 1 processed"), result.output
+
+
+def test_ctrl_c_during_ingest_reports_what_was_done_and_sends_what_it_queued(tmp_path: Path, config_file: Path,
+                                                                           monkeypatch: "object") -> None:
+    from mailbot.service import Mailbot
+
+    real = Mailbot.ingest_one
+    calls = {"n": 0}
+
+    def interrupted_after_one(self: Mailbot, *args: "object", **kwargs: "object") -> "object":
+        calls["n"] += 1
+        if calls["n"] == 2:
+            raise KeyboardInterrupt
+        return real(self, *args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(Mailbot, "ingest_one", interrupted_after_one)  # type: ignore[attr-defined]
+    eml = tmp_path / "cr.eml"
+    eml.write_bytes(CLIENT_CR)
+    second = tmp_path / "cr2.eml"
+    second.write_bytes(CLIENT_CR.replace(b"cr-1@", b"cr-2@"))
+    result = CliRunner().invoke(cli, ["ingest", "--config", str(config_file), str(eml), str(second)])
+    assert result.exit_code == 130
+    assert "1 message: 1 processed" in result.output and "interrupted" in result.output
+    assert "1 sent" in result.output or "1 kept" in result.output  # the acknowledgement it queued went out
+
+
+def test_a_renewal_notice_is_not_called_an_out_of_office(tmp_path: Path, config_file: Path) -> None:
+    notice = (b"From: Cloud Billing <billing@cloud.example>\r\nTo: project@studio.example\r\n"
+              b"Subject: Your subscription renews on 1 April\r\nDate: Wed, 04 Mar 2026 10:15:00 +0800\r\n"
+              b"Message-ID: <renew-1@cloud.example>\r\nAuto-Submitted: auto-generated\r\n"
+              b"Content-Type: text/plain; charset=utf-8\r\n\r\nYour plan renews on 1 April.\r\n")
+    eml = tmp_path / "renew.eml"
+    eml.write_bytes(notice)
+    invoke("ingest", "--config", str(config_file), str(eml))
+    import sqlite3
+
+    with sqlite3.connect(tmp_path / "mailbot.db") as db:
+        (reason,) = db.execute("SELECT reason FROM messages WHERE message_id LIKE '%renew-1%'").fetchone()
+    assert "machine-generated notice" in reason and "out-of-office" not in reason
+
+
+def test_acknowledgements_are_dated_in_the_teams_zone(tmp_path: Path, config_file: Path) -> None:
+    import email
+    from email import policy
+
+    eml = tmp_path / "cr.eml"
+    eml.write_bytes(CLIENT_CR)
+    invoke("ingest", "--config", str(config_file), str(eml))
+    (sent,) = sorted((tmp_path / "outbox" / "new").iterdir())
+    ack = email.message_from_bytes(sent.read_bytes(), policy=policy.default)
+    assert ack["Date"].endswith("+0800"), ack["Date"]  # the team is in Asia/Shanghai
