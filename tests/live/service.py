@@ -106,6 +106,7 @@ def outbox_rows(config: LiveConfig) -> list[dict[str, Any]]:
     db = sqlite3.connect(Path(config.path.parent / "mailbot.db"))
     db.row_factory = sqlite3.Row
     try:
-        return [dict(r) for r in db.execute("SELECT id, kind, dedupe_key, status, message_id, in_reply_to, in_doubt, recipients FROM outbox ORDER BY id")]
+        return [dict(r) for r in db.execute("SELECT id, kind, dedupe_key, status, message_id, in_reply_to, in_doubt, recipients, attempts, last_error, sent_at "
+                                                 "FROM outbox ORDER BY id")]
     finally:
         db.close()
