@@ -322,12 +322,33 @@ def format_plan(snapshot: dict[str, Any]) -> str:
         out += _section("Risks", project["risks"], lambda r: f"{r['text']}  [{r['status']}]")
         out += _section("Surveys", project["surveys"], lambda s: f"{s['address']}: {s['score'] if s['score'] is not None else '-'}  [{s['status']}]")
         out.append("")
+    listed = snapshot.get("messages", {})
     out.append(f"Unassigned messages: {snapshot['unassigned']}")
-    if snapshot.get("ignored"):
-        out += _section("Ignored", snapshot["ignored"], lambda m: f"{m['subject'] or m['message_id']}: {m['reason']}")
-    if snapshot.get("failed"):
-        out += _section("Failed", snapshot["failed"], lambda m: f"{m['source']}: {m['reason']}")
+    out += _messages(listed.get("unassigned", []), "mailbot assign MESSAGE-ID PROJECT")
+    for ghost in snapshot.get("unconfigured", []):
+        out.append(f"Not in the configuration: {ghost['key']} ({counted(ghost['items'], 'item')} kept; "
+                   "put the key back in mailbot.toml to see them, or leave it to keep them out of view)")
+    if listed.get("ignored"):
+        out.append(f"Ignored messages: {len(listed['ignored'])}")
+        out += _messages(listed["ignored"], None)
+    if listed.get("failed"):
+        out.append(f"Failed messages: {len(listed['failed'])}")
+        out += _messages(listed["failed"], "mailbot retry MESSAGE-ID")
     return "\n".join(out)
+
+
+SHOWN = 10  # messages listed per kind in the text; plan --json has them all
+
+
+def _messages(rows: list[dict[str, Any]], hint: str | None) -> list[str]:
+    """Who, what, when and why for each message that made no plan, and what to do about it."""
+    out = [f"    {(m['date'] or '')[:16]:<16}  {m['from'] or '?'}  {m['subject'] or m['source'] or ''}\n"
+           f"        {m['message_id']}: {m['reason'] or ''}" for m in rows[:SHOWN]]
+    if len(rows) > SHOWN:
+        out.append(f"    … and {len(rows) - SHOWN} more (mailbot plan --json, messages)")
+    if rows and hint:
+        out.append(f"    ({hint})")
+    return out
 
 
 def _meeting_line(meeting: dict[str, Any]) -> str:
@@ -449,6 +470,26 @@ def assign(message: str, project_key: str, config_path: Path | None) -> None:
         outcome = bot.assign(found, project_key)
         bot.flush()
     click.echo(f"{found.message_id or found.source}: {outcome.state} in {project_key}, {outcome.findings} finding(s), {outcome.queued} mail(s) queued")
+
+
+@cli.command()
+@click.argument("message")
+@config_option
+def retry(message: str, config_path: Path | None) -> None:
+    """Read a failed message (its Message-ID, or words of its subject or file) again and apply it."""
+    from mailbot.service import Mailbot
+
+    settings = load(config_path)
+    with Mailbot(settings, isolate=True) as bot:
+        found = bot.find_failed(message)
+        if isinstance(found, str):
+            raise click.ClickException(f"{message!r}: {found} (see 'mailbot plan --json', messages.failed)")
+        outcome = bot.retry(found)
+        bot.flush()
+    click.echo(f"{found.message_id or found.source}: {outcome.state}"
+               + (f" ({outcome.reason})" if outcome.reason else f" in {outcome.project_key or 'no project'}"))
+    if outcome.state == "failed":
+        sys.exit(1)
 
 
 def _one_project(settings: Settings, project_key: str | None) -> str:

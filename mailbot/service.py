@@ -251,15 +251,27 @@ class Mailbot:
     def find_unassigned(self, reference: str) -> StoredMessage | str:
         """The unassigned message `reference` names (its Message-ID, or words of its subject), or
         why there is none."""
-        unassigned = self.store.messages.unassigned()
-        wanted = reference.strip().strip("<>").lower()
-        by_id = [m for m in unassigned if (m.message_id or "").strip("<>").lower() == wanted]
-        words = wanted.split()
-        by_words = [m for m in unassigned if words and all(w in (m.subject or "").lower() for w in words)]
-        found = by_id or by_words
-        if len(found) == 1:
-            return found[0]
-        return "no unassigned message matches" if not found else f"{len(found)} unassigned messages match; give its Message-ID"
+        return _find(self.store.messages.unassigned(), reference, "unassigned")
+
+    def find_failed(self, reference: str) -> StoredMessage | str:
+        """The failed message `reference` names (its Message-ID, its key, or words of its
+        subject or source), or why there is none."""
+        return _find(self.store.messages.in_state(MessageState.FAILED), reference, "failed")
+
+    def retry(self, message: StoredMessage) -> Outcome:
+        """Read a failed message again from its kept bytes and apply it (`mailbot retry`): after a
+        fix, or to give one "too slow to read" another chance; it fails again with the reason if
+        it still cannot be read."""
+        row = self.store.one("SELECT raw, received_at FROM messages WHERE id = ?", [message.id])
+        assert row is not None
+        received = dt.datetime.fromisoformat(row["received_at"]) if row["received_at"] else None
+        item = RawItem(message.source or message.key, row["raw"], received)
+        kept = (message, message.key, message.message_id)
+        try:
+            extraction = self.reader.read(item.raw, item.received)
+        except Exception as exc:  # noqa: BLE001 - reported as the message's failure, as on first reading
+            return self._not_read(kept, item, exc)
+        return self._read(kept, item, extraction, None)
 
     def assign(self, message: StoredMessage, project_key: str, *, answer: bool = True) -> Outcome:
         """Apply an unassigned message to `project_key`, as if it had been routed there."""
@@ -693,7 +705,8 @@ class Mailbot:
         if project_key is not None:
             self.settings.project(project_key)  # raises ConfigError naming the known keys
         today = now.astimezone(self.settings.team.zone).date()
-        return snapshot(self.store, today=today, project_key=project_key)
+        return snapshot(self.store, today=today, project_key=project_key,
+                        configured=[p.key for p in self.settings.projects])
 
 
 # What the service does with each decision the plan takes, by the decision's type.
@@ -718,6 +731,19 @@ _IGNORED_BECAUSE = {
     Category.OWN: "mailbot's own mail",
 }
 
+
+
+def _find(messages: list[StoredMessage], reference: str, which: str) -> StoredMessage | str:
+    """The one message of `messages` that `reference` names, by Message-ID or key, else by the
+    words of its subject or source; or why there is not exactly one."""
+    wanted = reference.strip().strip("<>").lower()
+    by_id = [m for m in messages if wanted in ((m.message_id or "").strip("<>").lower(), m.key.lower())]
+    words = wanted.split()
+    by_words = [m for m in messages if words and all(w in f"{m.subject or ''} {m.source or ''}".lower() for w in words)]
+    found = by_id or by_words
+    if len(found) == 1:
+        return found[0]
+    return f"no {which} message matches" if not found else f"{len(found)} {which} messages match; give its Message-ID"
 
 
 def _ignored_because(extraction: Extraction) -> str:

@@ -230,3 +230,62 @@ def test_acknowledgements_are_dated_in_the_teams_zone(tmp_path: Path, config_fil
     (sent,) = sorted((tmp_path / "outbox" / "new").iterdir())
     ack = email.message_from_bytes(sent.read_bytes(), policy=policy.default)
     assert ack["Date"].endswith("+0800"), ack["Date"]  # the team is in Asia/Shanghai
+
+
+def test_every_message_that_made_no_plan_is_listed_with_who_what_when_and_why(tmp_path: Path, config_file: Path) -> None:
+    stranger = CLIENT_CR.replace(b"li.wei@huajin.example", b"someone@elsewhere.example").replace(b"cr-1@", b"x-1@")
+    renewal = (b"From: Cloud <billing@cloud.example>\r\nTo: project@studio.example\r\nSubject: Renewal\r\n"
+               b"Date: Wed, 04 Mar 2026 11:00:00 +0800\r\nMessage-ID: <renew-2@cloud.example>\r\n"
+               b"Auto-Submitted: auto-generated\r\nContent-Type: text/plain\r\n\r\nRenews soon.\r\n")
+    files = []
+    for name, raw in (("stranger.eml", stranger), ("renewal.eml", renewal), ("broken.eml", b"\x00\x01 not mail")):
+        (tmp_path / name).write_bytes(raw)
+        files.append(str(tmp_path / name))
+    invoke("ingest", "--config", str(config_file), *files)
+    snapshot = json.loads(invoke("plan", "--json", "--config", str(config_file)).output)
+    listed = snapshot["messages"]
+    assert snapshot["unassigned"] == len(listed["unassigned"]) == 1
+    (unassigned,) = listed["unassigned"]
+    assert unassigned["message_id"] == "<x-1@huajin.example>" and unassigned["from"] == "someone@elsewhere.example"
+    assert unassigned["subject"] == "首页颜色" and unassigned["date"] and unassigned["reason"]
+    assert [m["subject"] for m in listed["ignored"]] == ["Renewal"] and listed["ignored"][0]["reason"]
+    assert len(listed["failed"]) == 1 and listed["failed"][0]["reason"]
+    text = invoke("plan", "--config", str(config_file)).output
+    assert "someone@elsewhere.example" in text and "mailbot assign MESSAGE-ID PROJECT" in text
+    assert "Renewal" in text and "Failed messages: 1" in text and "mailbot retry MESSAGE-ID" in text
+
+
+def test_retry_reads_a_failed_message_again(tmp_path: Path, config_file: Path, monkeypatch: "object") -> None:
+    from mailbot.config import load
+    from mailbot.reader import Reader
+    from mailbot.service import Mailbot
+    from mailbot.sources import RawItem
+
+    def broken(self: Reader, raw: bytes, received: "object" = None) -> "object":
+        raise RuntimeError("a bug in a rule")
+
+    with Mailbot(load(config_file)) as bot, monkeypatch.context() as patch:  # type: ignore[attr-defined]
+        patch.setattr(Reader, "read", broken)
+        (outcome,) = bot.ingest([RawItem("cr.eml", CLIENT_CR)]).outcomes
+    assert outcome.state == "failed" and "a bug in a rule" in (outcome.reason or "")
+    result = CliRunner().invoke(cli, ["retry", "--config", str(config_file), "<cr-1@huajin.example>"])
+    assert result.exit_code == 0, result.output
+    assert "processed in huajin-web" in result.output
+    snapshot = json.loads(invoke("plan", "--json", "--config", str(config_file)).output)
+    assert snapshot["messages"]["failed"] == []
+    (huajin,) = [p for p in snapshot["projects"] if p["key"] == "huajin-web"]
+    assert [c["message_id"] for c in huajin["change_requests"]] == ["<cr-1@huajin.example>"]
+    again = CliRunner().invoke(cli, ["retry", "--config", str(config_file), "<cr-1@huajin.example>"])
+    assert again.exit_code == 1 and "no failed message matches" in again.output
+
+
+def test_a_renamed_project_key_leaves_no_ghost_project(tmp_path: Path, config_file: Path) -> None:
+    eml = tmp_path / "cr.eml"
+    eml.write_bytes(CLIENT_CR)
+    invoke("ingest", "--config", str(config_file), str(eml))
+    config_file.write_text(config_file.read_text(encoding="utf-8").replace('key = "huajin-web"', 'key = "huajin-site"'),
+                           encoding="utf-8")
+    snapshot = json.loads(invoke("plan", "--json", "--config", str(config_file)).output)
+    assert sorted(p["key"] for p in snapshot["projects"]) == ["acme-app", "huajin-site"]
+    assert snapshot["unconfigured"] == [{"key": "huajin-web", "items": 1}]  # kept, named, out of view
+    assert "Not in the configuration: huajin-web (1 item kept" in invoke("plan", "--config", str(config_file)).output

@@ -12,14 +12,33 @@ from mailbot.store import Store
 from mailbot.store.records import Item, Meeting, Source, StoredMessage
 
 
-def snapshot(store: Store, *, today: dt.date, project_key: str | None = None) -> dict[str, Any]:
-    keys = [project_key] if project_key else store.projects.keys()
+def snapshot(store: Store, *, today: dt.date, project_key: str | None = None,
+             configured: list[str] | None = None) -> dict[str, Any]:
+    """The plan as `plan --json` gives it. `configured`: the project keys of the configuration;
+    a project in the store under another key (a key renamed, a project removed) is listed under
+    "unconfigured" with what it holds, never shown as a project of its own."""
+    stored = store.projects.keys()
+    keys = [project_key] if project_key else [k for k in stored if configured is None or k in configured]
+    others = [k for k in stored if configured is not None and k not in configured and not project_key]
     return {
         "projects": [_project(store, key, today) for key in keys],
+        "unconfigured": [{"key": key, "items": len(store.items.of_project(key)) + len(store.changes.of_project(key))}
+                         for key in others],
         "unassigned": store.messages.unassigned_count(),
         "ignored": [_ignored(m) for m in store.messages.in_state(MessageState.IGNORED)],
         "failed": [{"message_id": m.key, "source": m.source, "reason": m.reason} for m in store.messages.in_state(MessageState.FAILED)],
+        # every message that made no plan, with who, what, when and why (CONTRACT: plan --json)
+        "messages": {
+            "unassigned": [_listed(m) for m in store.messages.unassigned()],
+            "ignored": [_listed(m) for m in store.messages.in_state(MessageState.IGNORED)],
+            "failed": [_listed(m) for m in store.messages.in_state(MessageState.FAILED)],
+        },
     }
+
+
+def _listed(message: StoredMessage) -> dict[str, Any]:
+    return {"message_id": message.message_id or message.key, "from": message.sender, "subject": message.subject,
+            "date": message.date, "reason": message.reason, "source": message.source}
 
 
 def _ignored(message: StoredMessage) -> dict[str, Any]:
