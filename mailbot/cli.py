@@ -492,6 +492,46 @@ def retry(message: str, config_path: Path | None) -> None:
         sys.exit(1)
 
 
+@cli.command()
+@click.option("--json", "as_json", is_flag=True, help="One JSON object.")
+@config_option
+def status(as_json: bool, config_path: Path | None) -> None:
+    """What the service is doing: IMAP and IDLE, the last message, the outbox, the next digests.
+    Exit 0 when a healthy 'mailbot run' holds the store, 1 otherwise (fit for a health check)."""
+    from mailbot import status as service_status
+    from mailbot.store import open_store
+
+    settings = load(config_path)
+    if not settings.store_path.exists():
+        raise click.ClickException(f"no plan at {settings.store_path} yet: start 'mailbot run' or 'mailbot ingest' first")
+    store = open_store(settings.store_path)
+    try:
+        found = service_status.report(store, settings)
+    finally:
+        store.close()
+    if as_json:
+        click.echo(json.dumps(found, ensure_ascii=False, indent=2))
+    else:
+        click.echo(_status_text(found))
+    sys.exit(0 if found["healthy"] else 1)
+
+
+def _status_text(found: dict[str, Any]) -> str:
+    service, imap, outbox, last = found["service"], found["imap"], found["outbox"], found["last_message"]
+    lines = [("healthy" if found["healthy"] else "NOT HEALTHY: " + "; ".join(found["problems"])),
+             f"service: {'running, ' + (service['holder'] or '') if service['running'] else 'not running'}"
+             f"; state {service['state'] or 'unknown'} since {service['since'] or '-'}"
+             f"; heartbeat {service['heartbeat_age_s'] if service['heartbeat_age_s'] is not None else '-'} s ago",
+             f"imap: {'connected' if imap['connected'] else 'not connected'}"
+             f"{'' if imap['idle'] is None else ('; IDLE' if imap['idle'] else '; polling (no IDLE)')}",
+             "last message: " + (f"{last['received_at']}  {last['from'] or '?'}  {last['subject'] or last['message_id']}" if last else "none yet"),
+             f"outbox: {outbox['queued']} queued, {outbox['failed']} failed, {outbox['sent']} sent"
+             + (f"; next retry {outbox['next_retry']}" if outbox["next_retry"] else "")]
+    lines += [f"next digest: {key} {at}" for key, at in found["next_digests"].items()]
+    lines += [f"warning: {w}" for w in found["warnings"]]
+    return "\n".join(lines)
+
+
 def _one_project(settings: Settings, project_key: str | None) -> str:
     if project_key is not None:
         return project_key

@@ -97,6 +97,11 @@ class ImapMailbox:
     _can_idle: bool = field(default=False, init=False)
     _keywords_ok: bool = field(default=True, init=False)
 
+    @property
+    def can_idle(self) -> bool:
+        """Whether the server offered IDLE on the last connection (else mailbot polls)."""
+        return self._can_idle
+
     def _create_client(self) -> IMAPClient:
         """The one seam for tests that want another client (cf. TestableIMAPClient)."""
         s = self.settings

@@ -40,6 +40,7 @@ import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
+from mailbot import status
 from mailbot.errors import MailboxError
 from mailbot.imap import ImapMailbox, LoginError, Mailbox
 from mailbot.outbox import next_attempt
@@ -102,6 +103,11 @@ class Watcher:
         assert self.clock is not None
         return self.clock()
 
+    def _enter(self, state: State) -> None:
+        """Move to `state` and leave word of it in the store, for `mailbot status`."""
+        self.state = state
+        status.record(self.bot.store, state.value, idle=getattr(self.mailbox, "can_idle", None))
+
     async def run(self, *, once: bool = False) -> None:
         """Watch until `stop` is set (or, with `once`, until the folder has been handled)."""
         failures = 0
@@ -130,17 +136,17 @@ class Watcher:
         finally:
             if self._warm is not None and not self._warm.done():
                 self._warm.cancel()  # stopped before any mail came: nothing waits for it
-            self.state = State.STOPPING
+            self._enter(State.STOPPING)
             await self._housekeeping(force_tick=False)
             self.mailbox.close()
-            self.state = State.STOPPED
+            self._enter(State.STOPPED)
 
     async def _session(self, once: bool) -> None:
-        self.state = State.CONNECTING
+        self._enter(State.CONNECTING)
         await asyncio.to_thread(self.mailbox.connect)
         uidvalidity = await asyncio.to_thread(self.mailbox.select, self.folder)
         self.backoff.reset()
-        self.state = State.CATCHING_UP
+        self._enter(State.CATCHING_UP)
         checkpoint = self._checkpoint()
         after = 0
         if checkpoint is not None and checkpoint[0] == uidvalidity:
@@ -161,7 +167,7 @@ class Watcher:
                 continue
             if once:
                 break
-            self.state = State.WAITING
+            self._enter(State.WAITING)
             await asyncio.to_thread(self.mailbox.wait, self._wait_seconds(), self.stop)
             await self._housekeeping(force_tick=False)
 
@@ -169,7 +175,7 @@ class Watcher:
         for uid in uids:
             if self.stop.is_set():
                 return  # the message in hand was finished; the rest waits for the next start
-            self.state = State.PROCESSING
+            self._enter(State.PROCESSING)
             if self._warm is not None:
                 await self._warm  # the parsing chain, loading since start-up
             fetched = await asyncio.to_thread(self.mailbox.fetch, uid)
@@ -192,6 +198,7 @@ class Watcher:
                 await self._flush()
 
     async def _housekeeping(self, *, force_tick: bool) -> None:
+        status.heartbeat(self.bot.store)
         now = self.now()
         if force_tick or self._next_tick is None or now >= self._next_tick:
             queued = self.bot.tick(now)

@@ -115,6 +115,15 @@ class Messages:
     def by_message_id(self, message_id: str) -> StoredMessage | None:
         return self.core.record(StoredMessage, f"SELECT {_COLUMNS} FROM messages WHERE message_id = ? ORDER BY id LIMIT 1", [message_id])
 
+    def last_received(self) -> dict[str, str | None] | None:
+        """The message that came in last: its Message-ID, subject, sender and arrival."""
+        row = self.core.fetch_one("SELECT message_id, key, subject, sender, received_at FROM messages "
+                                  "ORDER BY received_at DESC, id DESC LIMIT 1")
+        if row is None:
+            return None
+        return {"message_id": row["message_id"] or row["key"], "subject": row["subject"], "from": row["sender"],
+                "received_at": row["received_at"]}
+
     def unassigned(self) -> list[StoredMessage]:
         return self.core.records(
             StoredMessage, f"SELECT {_COLUMNS} FROM messages WHERE project_key IS NULL AND state = ? ORDER BY id", [str(MessageState.PROCESSED)]

@@ -111,6 +111,10 @@ class OutboxTable:
             return False
         return self.core.transition("outbox", OUTBOX, row.id, OutboxStatus.CANCELLED, cause, at, {"reason": reason})
 
+    def counts(self) -> dict[str, int]:
+        """How many outgoing messages are in each status (`mailbot status`)."""
+        return {str(r["status"]): int(r["n"]) for r in self.core.fetch("SELECT status, COUNT(*) AS n FROM outbox GROUP BY status")}
+
     def next_retry(self) -> str | None:
         value = self.core.scalar("SELECT MIN(next_attempt_at) FROM outbox WHERE status = ?", [str(OutboxStatus.FAILED)])
         return str(value) if value else None

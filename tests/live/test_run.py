@@ -226,3 +226,27 @@ def test_mail_arriving_during_a_search_is_not_left_until_the_next_tick(dovecot: 
         assert box.pending(0) == [1]
     finally:
         box.close()
+
+
+def test_status_is_healthy_while_the_service_watches_and_not_after_it_stops(tmp_path: Path, dovecot: Dovecot,
+                                                                            smtp_relay: SmtpRelay) -> None:
+    import json
+
+    cfg = config(tmp_path, dovecot, smtp_relay)
+    bot = MailbotProcess(cfg)
+    try:
+        bot.wait_for(r"ready, 0 new message")
+        dovecot.deliver(PROJECT, change_request(7))
+        (ack,) = wait_for_mail(dovecot, CLIENT, "ack", 1, timeout=30)
+        result = mailbot(cfg, "status", "--json")
+        found = json.loads(result.stdout)
+        assert result.returncode == 0, found
+        assert found["healthy"] and found["service"]["running"] and found["imap"]["connected"]
+        assert found["imap"]["idle"] is True  # Dovecot offers IDLE
+        assert found["last_message"]["message_id"] == "<cr-7@huajin.example>"
+        assert found["outbox"]["sent"] >= 1 and found["outbox"]["failed"] == 0
+        assert set(found["next_digests"]) == {p["key"] for p in plan(cfg)["projects"]}
+    finally:
+        assert bot.stop() == 0, bot.log()
+    stopped = mailbot(cfg, "status")
+    assert stopped.returncode == 1 and "no 'mailbot run' holds the store" in stopped.stdout
