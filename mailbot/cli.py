@@ -78,7 +78,9 @@ def parse_now(text: str | None, settings: Settings | None) -> dt.datetime | None
 @click.group(cls=MailbotGroup, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="mailbot")
 @click.option("-v", "--verbose", count=True, help="More log output on stderr (-v info, -vv debug).")
-def cli(verbose: int) -> None:
+@click.option("--log-format", type=click.Choice(["text", "json"]), default="text", show_default=True,
+              help="Log lines as text, or as JSON objects one per line (for a log collector).")
+def cli(verbose: int, log_format: str) -> None:
     """mailbot: the project's own email address.
 
     It reads the project mail (Chinese and English), keeps the plan in SQLite and writes back:
@@ -88,6 +90,21 @@ def cli(verbose: int) -> None:
     """
     level = logging.WARNING if verbose == 0 else logging.INFO if verbose == 1 else logging.DEBUG
     logging.basicConfig(level=level, format="%(asctime)s %(levelname)s %(name)s: %(message)s", stream=sys.stderr)
+    formatter = JsonLines() if log_format == "json" else logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s")
+    for handler in logging.getLogger().handlers:
+        handler.setFormatter(formatter)
+
+
+class JsonLines(logging.Formatter):
+    """One JSON object per log line: time (UTC, ISO 8601), level, logger, message, and the
+    exception's text when there is one."""
+
+    def format(self, record: logging.LogRecord) -> str:
+        line = {"time": dt.datetime.fromtimestamp(record.created, dt.timezone.utc).isoformat(timespec="milliseconds"),
+                "level": record.levelname.lower(), "logger": record.name, "message": record.getMessage()}
+        if record.exc_info:
+            line["exception"] = self.formatException(record.exc_info)
+        return json.dumps(line, ensure_ascii=False)
 
 
 # -- extract ----------------------------------------------------------------------------------

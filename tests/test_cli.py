@@ -289,3 +289,39 @@ def test_a_renamed_project_key_leaves_no_ghost_project(tmp_path: Path, config_fi
     assert sorted(p["key"] for p in snapshot["projects"]) == ["acme-app", "huajin-site"]
     assert snapshot["unconfigured"] == [{"key": "huajin-web", "items": 1}]  # kept, named, out of view
     assert "Not in the configuration: huajin-web (1 item kept" in invoke("plan", "--config", str(config_file)).output
+
+
+def test_logs_as_json_lines(tmp_path: Path, config_file: Path) -> None:
+    import subprocess
+    import sys
+
+    eml = tmp_path / "cr.eml"
+    eml.write_bytes(CLIENT_CR)
+    done = subprocess.run([sys.executable, "-m", "mailbot", "-v", "--log-format", "json", "ingest", "--config",
+                           str(config_file), str(eml)], capture_output=True, text=True, timeout=120, cwd=tmp_path)
+    assert done.returncode == 0, done.stderr
+    lines = [json.loads(line) for line in done.stderr.splitlines() if line.strip()]
+    assert lines and all({"time", "level", "logger", "message"} <= set(line) for line in lines)
+    assert any("outcome=processed" in line["message"] for line in lines)
+
+
+def test_the_systemd_unit_verifies(tmp_path: Path) -> None:
+    import shutil
+    import subprocess
+
+    import pytest
+
+    if shutil.which("systemd-analyze") is None:
+        pytest.skip("systemd-analyze is not installed here")
+    unit = (ROOT / "contrib" / "mailbot.service").read_text(encoding="utf-8")
+    assert "ProtectSystem=strict" in unit and "NoNewPrivileges=yes" in unit and "mailbot status" in unit
+    # verify needs the ExecStart binary to exist: point it at a stand-in in tmp_path
+    binary = tmp_path / "mailbot"
+    binary.write_text("#!/bin/sh\nexit 0\n")
+    binary.chmod(0o755)
+    local = tmp_path / "mailbot.service"
+    local.write_text(unit.replace("/srv/mailbot/.venv/bin/mailbot", str(binary)), encoding="utf-8")
+    done = subprocess.run(["systemd-analyze", "verify", "--man=no", str(local)], capture_output=True, text=True, timeout=60)
+    problems = [line for line in (done.stdout + done.stderr).splitlines()
+                if "mailbot.service" in line and "Unknown" in line or "Invalid" in line or "Failed to parse" in line]
+    assert done.returncode == 0 and not problems, done.stdout + done.stderr
