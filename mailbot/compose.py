@@ -156,11 +156,24 @@ def reply_subject(subject: str | None, tag: str | None = None, project_tag: str 
     return " ".join(part for part in parts if part)
 
 
-@lru_cache(maxsize=None)
+_OVERRIDES: list[Path] = []  # `[templates] dir`: one process serves one configuration
+
+
+def use_templates(directory: Path | None) -> None:
+    """Look for each template first in `directory` (`[templates] dir`), then among the bundled
+    ones: a file there replaces the bundled file of the same name, and only that one."""
+    _OVERRIDES[:] = [directory] if directory is not None else []
+
+
 def environment(lang: str, html: bool) -> jinja2.Environment:
-    """One Jinja2 environment per language and part, with mailbot's filters."""
+    """One Jinja2 environment per language, part and template folder, with mailbot's filters."""
+    return _environment(lang, html, tuple(_OVERRIDES))
+
+
+@lru_cache(maxsize=None)
+def _environment(lang: str, html: bool, overrides: tuple[Path, ...]) -> jinja2.Environment:
     env = jinja2.Environment(
-        loader=jinja2.FileSystemLoader(TEMPLATE_DIR),
+        loader=jinja2.FileSystemLoader([*overrides, TEMPLATE_DIR]),
         autoescape=html,
         trim_blocks=True,
         lstrip_blocks=True,

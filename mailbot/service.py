@@ -102,6 +102,9 @@ class Mailbot:
         """`isolate`: read each message in a worker process with a deadline (the service, ingest)."""
         self.settings = settings
         self.isolate = isolate
+        compose.use_templates(settings.templates_dir)
+        if settings.templates_dir is not None and not settings.templates_dir.is_dir():
+            logger.warning("templates.dir %s is not a folder: the bundled templates are used", settings.templates_dir)
         self._reader: Reader | None = None
         self.clock: Clock = clock or system_clock
         self.wall_clock: Clock = wall_clock or system_clock

@@ -325,3 +325,28 @@ def test_the_systemd_unit_verifies(tmp_path: Path) -> None:
     problems = [line for line in (done.stdout + done.stderr).splitlines()
                 if "mailbot.service" in line and "Unknown" in line or "Invalid" in line or "Failed to parse" in line]
     assert done.returncode == 0 and not problems, done.stdout + done.stderr
+
+
+def test_a_template_folder_overrides_the_bundled_templates_per_file(tmp_path: Path, config_file: Path) -> None:
+    import email
+    from email import policy
+
+    folder = tmp_path / "my-templates"
+    folder.mkdir()
+    bundled = (ROOT / "templates" / "ack.zh.txt").read_text(encoding="utf-8")
+    (folder / "ack.zh.txt").write_text(bundled.replace("{% block body %}", "{% block body %}【本工作室定制】\n", 1)
+                                       if "{% block body %}" in bundled else bundled + "\n【本工作室定制】\n", encoding="utf-8")
+    config_file.write_text(config_file.read_text(encoding="utf-8") + '\n[templates]\ndir = "my-templates"\n', encoding="utf-8")
+    eml = tmp_path / "cr.eml"
+    eml.write_bytes(CLIENT_CR)
+    assert invoke("ingest", "--config", str(config_file), str(eml)).exit_code == 0
+    (sent,) = sorted((tmp_path / "outbox" / "new").iterdir())
+    ack = email.message_from_bytes(sent.read_bytes(), policy=policy.default)
+    assert "【本工作室定制】" in ack.get_body(("plain",)).get_content()  # the folder's text part
+    assert ack.get_body(("html",)) is not None  # the bundled HTML part, which the folder does not replace
+    config_file.write_text(config_file.read_text(encoding="utf-8").replace("my-templates", "absent"), encoding="utf-8")
+    second = tmp_path / "cr2.eml"
+    second.write_bytes(CLIENT_CR.replace(b"cr-1@", b"cr-2@").replace("主色调".encode(), "字体".encode()))
+    assert invoke("ingest", "--config", str(config_file), str(second)).exit_code == 0  # a folder gone: the bundled ones
+    newest = max((tmp_path / "outbox" / "new").iterdir(), key=lambda p: p.stat().st_mtime)
+    assert "【本工作室定制】" not in email.message_from_bytes(newest.read_bytes(), policy=policy.default).get_body(("plain",)).get_content()
