@@ -549,6 +549,37 @@ def _status_text(found: dict[str, Any]) -> str:
     return "\n".join(lines)
 
 
+@cli.command()
+@click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
+@click.option("--port", type=int, default=8001, show_default=True, help="Port to listen on.")
+@click.option("--open/--no-open", "open_browser", default=True, help="Open a browser on it.")
+@config_option
+def browse(host: str, port: int, open_browser: bool, config_path: Path | None) -> None:
+    """Browse the plan read-only in Datasette: facets, canned queries (needs 'mailbot[browse]')."""
+    import importlib.util
+    import subprocess
+    import tempfile
+
+    from mailbot import browse as browsing
+
+    if importlib.util.find_spec("datasette") is None:
+        raise click.ClickException("Datasette is not installed: pip install 'mailbot[browse]'")
+    settings = load(config_path)
+    if not settings.store_path.exists():
+        raise click.ClickException(f"no plan at {settings.store_path} yet: start 'mailbot run' or 'mailbot ingest' first")
+    today = dt.datetime.now(settings.team.zone).date()
+    with tempfile.TemporaryDirectory(prefix="mailbot-browse-") as folder:
+        meta = Path(folder) / "metadata.json"
+        meta.write_text(json.dumps(browsing.metadata(settings, today), ensure_ascii=False), encoding="utf-8")
+        command = [sys.executable, "-m", "datasette", "serve", str(settings.store_path), "--metadata", str(meta),
+                   "--host", host, "--port", str(port), "--setting", "default_page_size", "50"]
+        click.echo(f"the plan at http://{host}:{port}/{settings.store_path.stem} (read-only; Ctrl-C to stop)", err=True)
+        try:
+            sys.exit(subprocess.call(command + (["--open"] if open_browser else [])))
+        except KeyboardInterrupt:
+            sys.exit(0)
+
+
 def _one_project(settings: Settings, project_key: str | None) -> str:
     if project_key is not None:
         return project_key
