@@ -408,7 +408,9 @@ class Scheduler:
             start=slot.start.astimezone(self.zone),
             end=slot.end.astimezone(self.zone),
             dtstamp=self.now,
-            description=_description(project, milestone),
+            description=self._agenda_text(project, milestone),
+            location=project.location,
+            url=project.meeting_url,
             rrule=rrule,
             exdates=exdates,
             rdates=rdates,
@@ -469,6 +471,7 @@ class Scheduler:
         attendees = tuple(
             ical.Attendee(a.address, a.name or "", a.role or "REQ-PARTICIPANT") for a in self.store.meetings.attendees(meeting.id)
         )
+        location, url, description = self._where_and_what(meeting)
         return ical.Invite(
             uid=meeting.uid or "",
             sequence=meeting.sequence,
@@ -479,7 +482,18 @@ class Scheduler:
             end=self._local(meeting.end or ""),
             dtstamp=self.now,
             rrule=meeting.rrule or "",
+            location=location,
+            url=url,
+            description=description,
         )
+
+    def _where_and_what(self, meeting: Meeting) -> tuple[str, str, str]:
+        """LOCATION, URL and DESCRIPTION of a meeting of a configured project, as first sent."""
+        project = next((p for p in self.settings.projects if p.key == meeting.project_key), None)
+        if project is None:
+            return "", "", ""
+        milestone = next((m for m in self.store.milestones.of_project(project.key) if m.id == meeting.milestone_id), None)
+        return project.location, project.meeting_url, self._agenda_text(project, milestone)
 
     def _send(
         self,
@@ -504,6 +518,10 @@ class Scheduler:
                 "previous": self._meeting_context(previous) if previous else None,
                 "proposed": (context or {}).get("proposed"),
                 "recurring": bool(invite.rrule),
+                "zones": self._zones(project, invite, meeting),
+                "location": invite.location or project.location,
+                "meeting_url": invite.url or project.meeting_url,
+                "agenda": self._agenda(project, meeting.milestone_id),
             },
         )
         message = compose.build_message(
@@ -525,6 +543,46 @@ class Scheduler:
         return 1
 
     # -- helpers ------------------------------------------------------------------------------
+
+    def _zones(self, project: Project, invite: ical.Invite, meeting: Meeting) -> list[dict[str, Any]]:
+        """The meeting's time in the team's zone, then in each other zone an attendee reads
+        mail in (a stakeholder's `timezone`): "10:00 北京时间 / 20:00 CST Chicago"."""
+        start, end = self._local(meeting.start or ""), self._local(meeting.end or "")
+        wanted = [self.settings.team.timezone]
+        invited = {a.address.lower() for a in invite.attendees}
+        wanted += [s.timezone for s in project.stakeholders if s.timezone and s.address.lower() in invited]
+        zones = []
+        for name in dict.fromkeys(wanted):
+            zone = ZoneInfo(name)
+            local_start, local_end = start.astimezone(zone), end.astimezone(zone)
+            zones.append({"label": zone_label(name, local_start, project.language), "start": local_start, "end": local_end,
+                          "team": name == self.settings.team.timezone})
+        return zones
+
+    def _agenda(self, project: Project, milestone_id: int | None) -> list[str]:
+        """What the meeting is for, from the plan: the milestone and its deliverables, the open
+        items and change requests that touch it."""
+        if milestone_id is None:
+            return []
+        milestone = next((m for m in self.store.milestones.of_project(project.key) if m.id == milestone_id), None)
+        if milestone is None:
+            return []
+        zh = project.language == "zh"
+        lines = [f"评审「{milestone.name}」（{milestone.due}截止）" if zh else f"Review of {milestone.name} (due {milestone.due})"]
+        for item in self.store.items.of_project(project.key):
+            if item.milestone_id == milestone_id and item.status == "open":
+                lines.append(("待办：" if zh else "Open: ") + item.text[:120])
+        for change in self.store.changes.of_project(project.key):
+            if change.milestone_id == milestone_id and change.status in ("received", "acknowledged", "assessed", "accepted"):
+                lines.append(f"{change.number}：{change.text[:120]}" if zh else f"{change.number}: {change.text[:120]}")
+        return lines[:12]
+
+    def _agenda_text(self, project: Project, milestone: Milestone | None) -> str:
+        """The .ics DESCRIPTION: the agenda, then the video link for clients that ignore URL."""
+        lines = self._agenda(project, milestone.id if milestone else None) or [_description(project, milestone)]
+        if project.meeting_url:
+            lines.append(("会议链接：" if project.language == "zh" else "Join: ") + project.meeting_url)
+        return "\n".join(lines)
 
     def _meeting_context(self, meeting: Meeting) -> dict[str, Any]:
         return {"title": meeting.title, "start": self._local(meeting.start or ""), "end": self._local(meeting.end or ""), "uid": meeting.uid}
@@ -567,6 +625,22 @@ def meeting_title(project: Project) -> str:
 
 def _review_title(project: Project, milestone: str) -> str:
     return f"{milestone} 评审会（{project.name}）" if project.language == "zh" else f"{milestone} review ({project.name})"
+
+
+# names people know a zone by; other zones by their city ("America/Chicago": Chicago)
+_ZONE_NAMES = {"Asia/Shanghai": ("北京时间", "Beijing time"), "Asia/Taipei": ("台北时间", "Taipei time"),
+               "Asia/Hong_Kong": ("香港时间", "Hong Kong time"), "Asia/Tokyo": ("东京时间", "Tokyo time"),
+               "Europe/London": ("伦敦时间", "London time")}
+
+
+def zone_label(name: str, moment: dt.datetime, language: str) -> str:
+    """How a zone is written beside a time: "北京时间", "CST Chicago", "CET Berlin"."""
+    known = _ZONE_NAMES.get(name)
+    if known:
+        return known[0] if language == "zh" else known[1]
+    city = name.rpartition("/")[2].replace("_", " ")
+    abbreviation = moment.strftime("%Z")
+    return f"{abbreviation} {city}" if abbreviation and not abbreviation.startswith(("+", "-")) else city
 
 
 def _description(project: Project, milestone: Milestone | None) -> str:

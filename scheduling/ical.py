@@ -129,6 +129,7 @@ class Invite:
     method: Method = "REQUEST"
     description: str = ""
     location: str = ""
+    url: str = ""  # the meeting's video link: URL, and in the description for clients that ignore URL
     rrule: str = ""
     exdates: tuple[dt.datetime, ...] = ()
     rdates: tuple[dt.datetime, ...] = ()
@@ -362,6 +363,8 @@ def _event(invite: Invite, *, with_attendees: bool) -> icalendar.Event:
         event.add("description", invite.description)
     if invite.location:
         event.add("location", invite.location)
+    if invite.url:
+        event.add("url", invite.url)
     event.add("organizer", _address(invite.organizer.address, invite.organizer.name))
     if with_attendees:
         for attendee in invite.attendees:

@@ -299,3 +299,50 @@ def test_calendar_export_holds_meetings_and_milestones(config: Path) -> None:
     all_day = [e for e in cal.walk("VEVENT") if not isinstance(e.decoded("DTSTART"), dt.datetime)]
     assert sorted(e.decoded("DTSTART") for e in all_day) == [dt.date(2026, 10, 9), dt.date(2026, 10, 13)]
     assert json.loads(CliRunner().invoke(cli, ["plan", "--json", "--config", str(config)]).output)["projects"][0]["meetings"]
+
+
+CHICAGO = CONFIG.replace('''  { name = "李伟", address = "li.wei@huajin.example", party = "client" },''',
+                         '''  { name = "李伟", address = "li.wei@huajin.example", party = "client" },
+  { name = "Tom Baker", address = "tom@huajin.example", party = "client", timezone = "America/Chicago" },''').replace(
+    'digest = false', 'digest = false\nlocation = "华锦大厦 18楼会议室"\nmeeting_url = "https://meeting.example/huajin"')
+
+
+def test_an_invitation_a_client_in_chicago_can_act_on(tmp_path: Path) -> None:
+    """The time in the team's zone and the Chicago reader's, the place, the link and an agenda
+    from the plan, in the text and HTML parts and in the .ics, read by two iCalendar parsers."""
+    with open_bot(write_config(tmp_path, CHICAGO)) as bot:
+        bot.tick(NOW)
+        first = min(outbox(bot), key=lambda m: str(m["Subject"]))
+    text = first.get_body(("plain",)).get_content()
+    html = first.get_body(("html",)).get_content()
+    # 2026-09-30 10:00 in Shanghai is 21:00 the day before in Chicago (CDT, UTC-5)
+    assert "10:00–11:00（北京时间）" in text and "21:00–22:00（CDT Chicago）" in text
+    assert "地点：华锦大厦 18楼会议室" in text and "会议链接：https://meeting.example/huajin" in text
+    assert "议程：" in text and "评审「" in text
+    assert "CDT Chicago" in html and 'href="https://meeting.example/huajin"' in html and "<li" in html
+    assert "\n\n请在邮件中的日历邀请里" in text  # a blank line before the closing request
+    _, cal, vcal = calendar_of(first)
+    (event,) = cal.walk("VEVENT")
+    assert str(event["LOCATION"]) == "华锦大厦 18楼会议室" == vcal.vevent.location.value
+    assert str(event["URL"]) == "https://meeting.example/huajin" == vcal.vevent.url.value
+    assert "评审「" in str(event["DESCRIPTION"]) and "https://meeting.example/huajin" in vcal.vevent.description.value
+
+
+def test_an_invitation_without_a_place_or_other_zones_says_only_the_time(config: Path) -> None:
+    with open_bot(config) as bot:
+        bot.tick(NOW)
+        text = outbox(bot)[0].get_body(("plain",)).get_content()
+    assert "（北京时间）" in text and "地点" not in text and "会议链接" not in text
+
+
+@pytest.mark.skipif(__import__("browser").CHROMIUM is None, reason="no Chromium here (scripts/ci-system-deps.sh installs it)")
+def test_the_invitation_draws_in_a_real_browser_without_overflow(tmp_path: Path) -> None:
+    from browser import draw, png_size
+
+    with open_bot(write_config(tmp_path, CHICAGO)) as bot:
+        bot.tick(NOW)
+        first = min(outbox(bot), key=lambda m: str(m["Subject"]))
+    html = first.get_body(("html",)).get_content()
+    raw, fits = draw(html, tmp_path, width=600, height=900, name="invite")
+    assert png_size(raw) == (600, 900) and len(raw) > 15_000  # drawn, with content
+    assert fits, "text overflows a 600 px mail column"

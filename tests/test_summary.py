@@ -4,13 +4,11 @@ HTML drawn by a real browser (headless Chromium) to a PNG."""
 from __future__ import annotations
 
 import datetime as dt
-import shutil
-import struct
-import subprocess
 from pathlib import Path
 from typing import Any
 
 import pytest
+from browser import CHROMIUM, draw, png_size  # noqa: E402  (tests/browser.py)
 from click.testing import CliRunner
 
 from mailbot import summary
@@ -18,8 +16,6 @@ from mailbot.cli import cli
 from mailbot.config import load
 from mailbot.demo import DemoResult, run_demo
 from mailbot.service import Mailbot
-
-CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser") or shutil.which("google-chrome")
 
 
 @pytest.fixture(scope="module")
@@ -65,14 +61,6 @@ def test_the_summary_html_draws_in_a_real_browser(demo: DemoResult, tmp_path: Pa
         html = summary.render(bot.store, settings, settings.projects[0], demo.now + dt.timedelta(hours=3)).html
     for section in ("里程碑：计划与实际", "变更需求", "承诺兑现率", "未完成事项", "客户反馈（按主题）", "满意度调查", 'id="timeline"', "&#9671;"):
         assert section in html, section
-    page = tmp_path / "summary.html"
-    page.write_text(html, encoding="utf-8")
-    png = tmp_path / "summary.png"
-    subprocess.run([str(CHROMIUM), "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                    "--disable-component-update", "--disable-sync", "--no-first-run", f"--user-data-dir={tmp_path / 'profile'}",
-                    "--hide-scrollbars", "--window-size=900,2200", f"--screenshot={png}", page.as_uri()],
-                   check=True, capture_output=True, timeout=120)
-    raw = png.read_bytes()
-    assert raw[:8] == b"\x89PNG\r\n\x1a\n" and len(raw) > 20_000  # a page with content, not a blank one
-    width, height = struct.unpack(">II", raw[16:24])
-    assert (width, height) == (900, 2200)
+    raw, fits = draw(html, tmp_path, width=900, height=2200, name="summary")
+    assert png_size(raw) == (900, 2200) and len(raw) > 20_000  # a page with content, not a blank one
+    assert fits, "the summary's text overflows its width"
