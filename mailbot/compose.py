@@ -95,6 +95,12 @@ def format_day(day: dt.date | str | None, lang: str, today: dt.date | str | None
     return f"{weekday} {day.day} {_MONTHS_EN[day.month - 1]}" + (f" {day.year}" if other_year else "")
 
 
+def script(text: str | None) -> str:
+    """The language a text is written in, for marking rows of the other one: "zh" when it has
+    Chinese characters, else "en"."""
+    return "zh" if text and any("\u4e00" <= c <= "\u9fff" for c in text) else "en"
+
+
 def format_month_day(day: dt.date | str, lang: str, with_month: bool = True) -> str:
     """3月16日 / 16 Mar (or just 16, for the first day of a range within one month)."""
     if isinstance(day, str):
@@ -186,6 +192,7 @@ def _environment(lang: str, html: bool, overrides: tuple[Path, ...]) -> jinja2.E
     env.filters["sentiment"] = lambda value: _SENTIMENT[lang].get(value or "", value or "")
     env.filters["md"] = lambda value, with_month=True: format_month_day(value, lang, with_month)
     env.filters["wrap"] = wrap
+    env.filters["script"] = script
     env.filters["hm"] = lambda value: value.strftime("%H:%M") if value else ""
     env.globals["reply_subject"] = reply_subject
     return env

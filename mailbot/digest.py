@@ -91,7 +91,10 @@ def build(store: Store, project_key: str, period: Period, now: dt.datetime, zone
         if state == MilestoneStatus.DROPPED:
             continue
         due: str = milestone_due.get(m.id) or _first_milestone_due(store, m.id, m.due)
-        milestones.append({"id": m.ref, "name": m.name, "due": due, "status": state})
+        planned = (m.config_due or _first_milestone_due(store, m.id, m.due))[:10]
+        actual = _local_day(m.done_at, zone) if state == MilestoneStatus.DONE and m.done_at and m.done_at <= at else None
+        milestones.append({"id": m.ref, "name": m.name, "due": due, "status": state, "planned": planned, "actual": actual,
+                           "late": (actual or due)[:10] > planned})
         if m.id in signed:
             done.append({"id": m.ref, "kind": "milestone", "text": m.name, "by": "us", "who": "", "due": due, "status": "approved"})
     upcoming = [i for i in open_items if i["due"] and i["due"] >= today.isoformat()]
@@ -120,12 +123,39 @@ def build(store: Store, project_key: str, period: Period, now: dt.datetime, zone
         "overdue": sorted((i for i in open_items if i["status"] == "overdue"), key=lambda i: i["due"]),
         "unconfirmed": sorted(unconfirmed, key=lambda i: i["due"] or ""),
         "milestones": [{**m, "status": "approved" if m["status"] == MilestoneStatus.DONE else m["status"]} for m in milestones],
+        "timeline": timeline(milestones, today),
         "plan_changes": _plan_changes(store, project_key, since, until),
         "change_requests": change_requests,
         "risks": risks,
         "feedback": feedback,
         "surveys": survey_results(store, project_key, until=at),
     }
+
+
+def timeline(milestones: list[dict[str, Any]], today: dt.date | None = None) -> dict[str, Any]:
+    """Weeks (Mondays) from the first to the last date, and per milestone the weeks of its
+    planned, current and actual dates, late or not: what the HTML timeline table draws (the
+    digest's and the summary's). `today` adds the week of today, marked."""
+    dates = [dt.date.fromisoformat(d) for m in milestones for d in (m["planned"], m["actual"] or m["due"]) if d]
+    if today is not None and dates:
+        dates.append(today)
+    if not dates:
+        return {"weeks": [], "rows": [], "today": None}
+    first = min(dates) - dt.timedelta(days=min(dates).weekday())
+    weeks: list[str] = []
+    week = first
+    while week <= max(dates) and len(weeks) < 60:
+        weeks.append(week.isoformat())
+        week += dt.timedelta(days=7)
+
+    def column(value: str | None) -> int | None:
+        if not value:
+            return None
+        return min((dt.date.fromisoformat(value[:10]) - first).days // 7, len(weeks) - 1)
+
+    rows = [{"name": m["name"], "planned": column(m["planned"]), "actual": column(m["actual"]), "open": m["actual"] is None,
+             "due": column(m["due"]), "late": bool(m.get("late"))} for m in milestones]
+    return {"weeks": weeks, "rows": rows, "today": column(today.isoformat()) if today is not None else None}
 
 
 def _tidy(value: float) -> float | int:

@@ -26,7 +26,7 @@ from typing import Any
 
 from mailbot import compose, outbox
 from mailbot.config import Project, Settings
-from mailbot.digest import survey_results
+from mailbot.digest import survey_results, timeline
 from mailbot.lifecycle import Cause, ChangeStatus, ItemStatus, MilestoneStatus
 from mailbot.meetings import work_calendar
 from mailbot.store import Store, iso
@@ -99,7 +99,7 @@ def build(store: Store, settings: Settings, project: Project, now: dt.datetime) 
                     "finished_at": day(record.finished_at) if record else None},
         "as_of": now.astimezone(zone).date().isoformat(),
         "milestones": milestones,
-        "timeline": _timeline(milestones),
+        "timeline": timeline([{**m, "late": int(m["slip_working_days"] or 0) > 0} for m in milestones]),
         "change_requests": changes,
         "change_requests_decided": len(decided),
         "promises": promises,
@@ -112,29 +112,6 @@ def build(store: Store, settings: Settings, project: Project, now: dt.datetime) 
 def _first_due(store: Store, milestone_id: int) -> str | None:
     moves = [h for h in store.history("milestones", milestone_id) if h.field == "due"]
     return moves[0].old if moves and moves[0].old else None
-
-
-def _timeline(milestones: list[dict[str, Any]]) -> dict[str, Any]:
-    """Weeks (Mondays) from the first to the last date, and per milestone the weeks of its
-    planned and actual dates: what the HTML table draws."""
-    dates = [dt.date.fromisoformat(d) for m in milestones for d in (m["planned"], m["actual"] or m["due"]) if d]
-    if not dates:
-        return {"weeks": [], "rows": []}
-    first = min(dates) - dt.timedelta(days=min(dates).weekday())
-    weeks: list[str] = []
-    week = first
-    while week <= max(dates) and len(weeks) < 60:
-        weeks.append(week.isoformat())
-        week += dt.timedelta(days=7)
-
-    def column(value: str | None) -> int | None:
-        if not value:
-            return None
-        return min((dt.date.fromisoformat(value) - first).days // 7, len(weeks) - 1)
-
-    rows = [{"name": m["name"], "planned": column(m["planned"]), "actual": column(m["actual"]), "open": m["actual"] is None,
-             "due": column(m["due"]), "late": (m["slip_working_days"] or 0) > 0} for m in milestones]
-    return {"weeks": weeks, "rows": rows}
 
 
 def render(store: Store, settings: Settings, project: Project, now: dt.datetime, *, audience: str = "team") -> compose.Rendered:
