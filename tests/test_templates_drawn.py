@@ -11,8 +11,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-
 from browser import CHROMIUM, draw, png_size  # tests/browser.py
+
 from mailbot.compose import render
 
 TEAM = {"name": "Bluebridge", "address": "project@bluebridge.example"}
