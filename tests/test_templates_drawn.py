@@ -55,3 +55,34 @@ def test_the_digest_draws_in_a_real_browser_without_overflow(lang: str, tmp_path
     raw, fits = draw(html, tmp_path, width=600, height=1400, name=f"digest-{lang}")
     assert png_size(raw) == (600, 1400) and len(raw) > 20_000
     assert fits, "the digest's text overflows a 600 px mail column"
+
+
+@pytest.fixture(scope="module")
+def demo_mail(tmp_path_factory: pytest.TempPathFactory) -> dict[str, str]:
+    """The HTML part of the first message of each kind the demo sends."""
+    import email
+    from email import policy
+
+    from mailbot.demo import run_demo
+
+    result = run_demo(tmp_path_factory.mktemp("demo"))
+    found: dict[str, str] = {}
+    for path, _ in result.outgoing:
+        message = email.message_from_bytes(path.read_bytes(), policy=policy.default)
+        kind = str(message["X-Mailbot"] or "").split(";")[0].strip()
+        html = message.get_body(("html",))
+        if kind and html is not None and kind not in found:
+            found[kind] = html.get_content()
+    return found
+
+
+@pytest.mark.skipif(CHROMIUM is None, reason="no Chromium here (scripts/ci-system-deps.sh installs it)")
+def test_every_kind_the_demo_sends_draws_without_overflow(demo_mail: dict[str, str], tmp_path: Path) -> None:
+    assert {"ack", "invite", "digest", "reminder", "survey"} <= set(demo_mail), sorted(demo_mail)
+    spills = []
+    for kind, html in sorted(demo_mail.items()):
+        raw, fits = draw(html, tmp_path, width=600, height=1100, name=kind)
+        assert png_size(raw) == (600, 1100) and len(raw) > 10_000, kind
+        if not fits:
+            spills.append(kind)
+    assert not spills, f"text overflows a 600 px mail column in: {spills}"
