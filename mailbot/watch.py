@@ -104,7 +104,11 @@ class Watcher:
         return self.clock()
 
     def _enter(self, state: State) -> None:
-        """Move to `state` and leave word of it in the store, for `mailbot status`."""
+        """Move to `state` and leave word of it in the store, for `mailbot status`: on a change
+        of state (one small write), else only the heartbeat, at most every few seconds."""
+        if state is self.state and state in (State.PROCESSING, State.WAITING):
+            status.heartbeat(self.bot.store)
+            return
         self.state = state
         status.record(self.bot.store, state.value, idle=getattr(self.mailbox, "can_idle", None))
 
