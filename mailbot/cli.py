@@ -12,6 +12,7 @@ import asyncio
 import datetime as dt
 import json
 import logging
+import os
 import signal
 import sys
 from collections.abc import Callable
@@ -557,8 +558,6 @@ def _status_text(found: dict[str, Any]) -> str:
 def browse(host: str, port: int, open_browser: bool, config_path: Path | None) -> None:
     """Browse the plan read-only in Datasette: facets, canned queries (needs 'mailbot[browse]')."""
     import importlib.util
-    import subprocess
-    import tempfile
 
     from mailbot import browse as browsing
 
@@ -568,16 +567,14 @@ def browse(host: str, port: int, open_browser: bool, config_path: Path | None) -
     if not settings.store_path.exists():
         raise click.ClickException(f"no plan at {settings.store_path} yet: start 'mailbot run' or 'mailbot ingest' first")
     today = dt.datetime.now(settings.team.zone).date()
-    with tempfile.TemporaryDirectory(prefix="mailbot-browse-") as folder:
-        meta = Path(folder) / "metadata.json"
-        meta.write_text(json.dumps(browsing.metadata(settings, today), ensure_ascii=False), encoding="utf-8")
-        command = [sys.executable, "-m", "datasette", "serve", str(settings.store_path), "--metadata", str(meta),
-                   "--host", host, "--port", str(port), "--setting", "default_page_size", "50"]
-        click.echo(f"the plan at http://{host}:{port}/{settings.store_path.stem} (read-only; Ctrl-C to stop)", err=True)
-        try:
-            sys.exit(subprocess.call(command + (["--open"] if open_browser else [])))
-        except KeyboardInterrupt:
-            sys.exit(0)
+    meta = settings.store_path.with_name(settings.store_path.stem + ".browse.json")  # beside the plan, rewritten each time
+    meta.write_text(json.dumps(browsing.metadata(settings, today), ensure_ascii=False), encoding="utf-8")
+    command = [sys.executable, "-m", "datasette", "serve", str(settings.store_path), "--metadata", str(meta),
+               "--host", host, "--port", str(port), "--setting", "default_page_size", "50"]
+    click.echo(f"the plan at http://{host}:{port}/{settings.store_path.stem} (read-only; Ctrl-C to stop)", err=True)
+    sys.stderr.flush()
+    # Datasette becomes this process: a signal to it (Ctrl-C, systemd, a test's terminate) is its own
+    os.execv(sys.executable, command + (["--open"] if open_browser else []))
 
 
 def _one_project(settings: Settings, project_key: str | None) -> str:
