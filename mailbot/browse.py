@@ -2,10 +2,10 @@
 
 Datasette is made for exactly this: browsing a SQLite file with facets, search and SQL in a
 browser. mailbot only gives it metadata that names the tables and columns in plain words,
-facets by project, status and owner, hides what is for machines (raw bytes, migrations,
-checkpoints), and adds canned queries a PM asks for: what is overdue, which change requests
-wait for a decision, how the surveys scored. The file is opened read-only (`mode=ro`; a running service may go on writing
-it), and this metadata adds no writable canned query.
+facets by project, status and owner, hides the tables that are for machines (migrations,
+checkpoints, line counts), and adds canned queries a PM asks for: what is overdue, which
+change requests wait for a decision, how the surveys scored. Datasette reads the file with
+`mode=ro` (a running service may go on writing it), and no canned query here writes.
 """
 
 from __future__ import annotations
