@@ -90,8 +90,9 @@ def build(store: Store, project_key: str, period: Period, now: dt.datetime, zone
         state = milestone_status.get(m.id, m.status)
         if state == MilestoneStatus.DROPPED:
             continue
-        due: str = milestone_due.get(m.id) or _first_milestone_due(store, m.id, m.due)
-        planned = (m.config_due or _first_milestone_due(store, m.id, m.due))[:10]
+        first_due = _first_milestone_due(store, m.id, m.due)
+        due: str = milestone_due.get(m.id) or first_due
+        planned = (m.config_due or first_due)[:10]
         actual = _local_day(m.done_at, zone) if state == MilestoneStatus.DONE and m.done_at and m.done_at <= at else None
         milestones.append({"id": m.ref, "name": m.name, "due": due, "status": state, "planned": planned, "actual": actual,
                            "late": (actual or due)[:10] > planned})

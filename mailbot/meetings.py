@@ -492,8 +492,7 @@ class Scheduler:
         project = next((p for p in self.settings.projects if p.key == meeting.project_key), None)
         if project is None:
             return "", "", ""
-        milestone = next((m for m in self.store.milestones.of_project(project.key) if m.id == meeting.milestone_id), None)
-        return project.location, project.meeting_url, self._agenda_text(project, milestone)
+        return project.location, project.meeting_url, self._agenda_text(project, self._milestone_of(meeting))
 
     def _send(
         self,
@@ -521,7 +520,7 @@ class Scheduler:
                 "zones": self._zones(project, invite, meeting),
                 "location": invite.location or project.location,
                 "meeting_url": invite.url or project.meeting_url,
-                "agenda": self._agenda(project, meeting.milestone_id),
+                "agenda": self._agenda(project, self._milestone_of(meeting)),
             },
         )
         message = compose.build_message(
@@ -559,27 +558,27 @@ class Scheduler:
                           "team": name == self.settings.team.timezone})
         return zones
 
-    def _agenda(self, project: Project, milestone_id: int | None) -> list[str]:
+    def _milestone_of(self, meeting: Meeting) -> Milestone | None:
+        return self.store.milestones.get(meeting.milestone_id) if meeting.milestone_id is not None else None
+
+    def _agenda(self, project: Project, milestone: Milestone | None) -> list[str]:
         """What the meeting is for, from the plan: the milestone and its deliverables, the open
         items and change requests that touch it."""
-        if milestone_id is None:
-            return []
-        milestone = next((m for m in self.store.milestones.of_project(project.key) if m.id == milestone_id), None)
         if milestone is None:
             return []
         zh = project.language == "zh"
         lines = [f"评审「{milestone.name}」（{milestone.due}截止）" if zh else f"Review of {milestone.name} (due {milestone.due})"]
         for item in self.store.items.of_project(project.key):
-            if item.milestone_id == milestone_id and item.status == "open":
+            if item.milestone_id == milestone.id and item.status == "open":
                 lines.append(("待办：" if zh else "Open: ") + item.text[:120])
         for change in self.store.changes.of_project(project.key):
-            if change.milestone_id == milestone_id and change.status in ("received", "acknowledged", "assessed", "accepted"):
+            if change.milestone_id == milestone.id and change.status in ("received", "acknowledged", "assessed", "accepted"):
                 lines.append(f"{change.number}：{change.text[:120]}" if zh else f"{change.number}: {change.text[:120]}")
         return lines[:12]
 
     def _agenda_text(self, project: Project, milestone: Milestone | None) -> str:
         """The .ics DESCRIPTION: the agenda, then the video link for clients that ignore URL."""
-        lines = self._agenda(project, milestone.id if milestone else None) or [_description(project, milestone)]
+        lines = self._agenda(project, milestone) or [_description(project, milestone)]
         if project.meeting_url:
             lines.append(("会议链接：" if project.language == "zh" else "Join: ") + project.meeting_url)
         return "\n".join(lines)

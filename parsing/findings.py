@@ -953,8 +953,7 @@ def _enumeration(drafts: list[_Draft], text: str, start: int, end: int) -> list[
     return [first]
 
 
-def _join_sentences(drafts: list[_Draft], text: str, cues: Cues,
-                    times: list[TimeExpression] = []) -> list[_Draft]:  # noqa: B006 - read only
+def _join_sentences(drafts: list[_Draft], text: str, cues: Cues, times: list[TimeExpression]) -> list[_Draft]:
     """Findings that go on into the next sentence become one.
 
     - feedback, approval or risk followed by a sentence of the same kind that opens with a
