@@ -3,7 +3,7 @@
     python bench/extract.py [--corpora PATH] [--messages N] [--seed S]
 
 1. Start-up: in a fresh interpreter (so that no module cache hides anything), the time to
-   import `parsing.pipeline` (spaCy comes with it) and to build the zh and the en findings
+   import `parsing.pipeline` (its patterns compile then) and to build the zh and the en findings
    pipelines, then the first `find_findings` call of each language. Median of 3 children.
 2. Throughput of `parsing.extract` (mime → category → quotes → language → findings) in
    messages per second, one figure per mix:

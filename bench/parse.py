@@ -70,7 +70,7 @@ def _one_pass(func: Callable[[bytes], object], messages: list[bytes]) -> tuple[f
 
 
 def _best_of(func: Callable[[bytes], object], messages: list[bytes], repeat: int) -> tuple[float, int]:
-    _one_pass(func, messages)  # warm-up: imports, spaCy pipelines, regex caches
+    _one_pass(func, messages)  # warm-up: imports, pipelines, regex caches
     runs = [_one_pass(func, messages) for _ in range(repeat)]
     return min(r[0] for r in runs), runs[0][1]
 

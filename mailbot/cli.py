@@ -117,7 +117,7 @@ class JsonLines(logging.Formatter):
 @config_option
 def extract(files: tuple[str, ...], as_json: bool, config_path: Path | None) -> None:
     """Parse message files (- for stdin) and print what they say. No store, no side effects."""
-    from mailbot.service import parsing_context
+    from mailbot.config import parsing_context
     from mailbot.sources import read_sources
     from parsing import ParseError
     from parsing.mime import read_email

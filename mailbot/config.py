@@ -17,10 +17,13 @@ import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from mailbot.errors import ConfigError
+
+if TYPE_CHECKING:
+    from parsing.pipeline import Context
 
 DEFAULT_PATH = Path("mailbot.toml")
 ENV_PREFIX = "MAILBOT_"
@@ -672,3 +675,16 @@ def _status_meeting(raw: Any, key: str) -> StatusMeeting:
         minutes=_int(raw.get("minutes", 30), f"{key}.minutes", 15, 480),
         weeks=_int(raw.get("weeks", 26), f"{key}.weeks", 1, 104),
     )
+
+
+def parsing_context(settings: Settings) -> Context:
+    """What parsing needs to know of the team: its domains, zone and address, and the zones
+    of stakeholders who write from elsewhere."""
+    from parsing.pipeline import Context
+
+    team = settings.team
+    zones = tuple((person.address, person.timezone) for project in settings.projects for person in project.stakeholders
+                  if person.address and person.timezone and person.timezone != team.timezone)
+    ours = tuple(person.address for project in settings.projects for person in project.stakeholders if person.party == "us")
+    return Context(team_domains=team.domains, timezone=team.timezone, own_addresses=(team.address,), writer_zones=zones,
+                   team_addresses=ours)

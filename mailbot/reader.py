@@ -120,7 +120,7 @@ class Reader:
         process.start()
         theirs.close()
         started = time.monotonic()
-        if not ours.poll(120):  # loading spaCy's pipelines: seconds, not minutes
+        if not ours.poll(120):  # loading the parsing chain: a second, not minutes
             process.kill()
             raise RuntimeError("the reading worker did not start")
         ours.recv()

@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING, Any
 
 from mailbot import alerts, commands, compose, digest, echo, outbox, summary, surveys, trust
 from mailbot.clock import Clock, system_clock
-from mailbot.config import Project, Settings
+from mailbot.config import Project, Settings, parsing_context
 from mailbot.lifecycle import Cause, ChangeStatus, MessageState
 from mailbot.meetings import Scheduler
 from mailbot.plan import (
@@ -77,19 +77,6 @@ class IngestReport:
         return [o for o in self.outcomes if o.state in ("failed", "unreadable")]
 
 
-def parsing_context(settings: Settings) -> Context:
-    """What parsing needs to know of the team: its domains, zone and address, and the zones
-    of stakeholders who write from elsewhere."""
-    from parsing.pipeline import Context
-
-    team = settings.team
-    zones = tuple((person.address, person.timezone) for project in settings.projects for person in project.stakeholders
-                  if person.address and person.timezone and person.timezone != team.timezone)
-    ours = tuple(person.address for project in settings.projects for person in project.stakeholders if person.party == "us")
-    return Context(team_domains=team.domains, timezone=team.timezone, own_addresses=(team.address,), writer_zones=zones,
-                   team_addresses=ours)
-
-
 class Mailbot:
     """The service: settings plus the open plan. Close it (or use `with`) when done.
 
@@ -143,7 +130,7 @@ class Mailbot:
         return self._reader
 
     def warm_up(self) -> None:
-        """Load the parsing chain (spaCy pipelines, word lists) now rather than on the first
+        """Load the parsing chain (pipelines, word lists, patterns) now rather than on the first
         message; the service does this in a worker thread while it connects."""
         self.reader.warm_up()
 

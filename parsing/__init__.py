@@ -19,7 +19,7 @@ from parsing.model import (
 
 
 def __getattr__(name: str) -> object:
-    # The pipeline pulls in spaCy; load it on first use so that `parsing.model` and
+    # The pipeline compiles some thousand patterns; load it on first use so that `parsing.model` and
     # `parsing.errors` stay cheap to import (the CLI's --help, configuration errors).
     if name in ("Context", "extract", "extract_email"):
         from parsing import pipeline

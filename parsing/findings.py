@@ -1,18 +1,19 @@
 """Findings: what a message promises, asks, changes, approves, proposes, fears or scores.
 
-`find_findings(text, language=..., reference=..., party=...)` runs a spaCy pipeline per
-language and turns the spans it leaves in `doc.spans["findings"]` into `Finding` values.
+`find_findings(text, language=..., reference=..., party=...)` runs a pipeline per language
+and turns what it leaves in `doc.findings` into the message's findings.
 
 The pipelines
 -------------
-The Chinese one is `spacy.blank("zh")`, segmented by character; the English one is
-`spacy.blank("en")`. Both run three custom components:
+A pipeline is a list of named components, each a function from `Doc` to `Doc` (the text, the
+message's reference time, party and zone, and what the components leave). The Chinese and
+the English one run the same three, with their own cue lists:
 
 1. `mailbot_sentencizer` splits sentences at 。！？!?；; and at line breaks. A line that
    looks hard-wrapped (long, no closing punctuation, and the next line goes on in lower
-   case) is joined to the next one. It sets the tokens' sentence starts in one array write
-   and keeps the character offsets in `doc._.sentence_starts` for the findings component.
-2. `mailbot_times` stores `parsing.dates.find_times` of the whole text in `doc._.times`.
+   case) is joined to the next one. It keeps the character offsets in
+   `doc.sentence_starts`.
+2. `mailbot_times` stores `parsing.dates.find_times` of the whole text in `doc.times`.
 3. `mailbot_findings` does the rest:
    - It splits each sentence into clauses at ，,;； and before contrast words (但是,
      不过, but, however) and "and/so" followed by a new subject or a modal.
@@ -28,12 +29,15 @@ The Chinese one is `spacy.blank("zh")`, segmented by character; the English one 
      "… won't be ready. That'll push back testing"), a meeting proposal to a next sentence
      that only names a slot, and a bare "您看可以吗？" / "Would that work?" to the finding
      before it (a commitment that changes something becomes a change request).
-   - It writes a span per finding, with the kind as label and Span extensions `by`, `due`,
-     `due_text`, `sentiment`, `score`, `start` and `text` (the characters as written; the
-     span itself may have grown to token edges in mixed text).
+   - It writes a `Finding` per finding, its text cut from the characters as written.
 
-The pipelines are built once, on first use. A trained component can later replace
-`mailbot_findings` without touching callers. For "mixed" text, each run of sentences goes
+Nothing is tokenised. These were spaCy's blank `zh` and `en` pipelines until every rule had
+come to read characters and clauses, not tokens: the tokenizer then only cost time (its
+import alone, which pulls in spaCy's command line, took 0.6–0.8 s of every `mailbot extract`,
+and it was quadratic on long runs of punctuation). The seam stays: a trained component can
+replace `mailbot_findings` with `Pipeline.replace_pipe` without touching callers.
+
+The pipelines are built once, on first use. For "mixed" text, each run of sentences goes
 to the pipeline of its script: Chinese if CJK characters are at least a third as many as
 Latin letters.
 
@@ -129,16 +133,9 @@ from __future__ import annotations
 import datetime as dt
 import logging
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field, replace
-from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
-
-import numpy
-import spacy
-from spacy.attrs import IDX, SENT_START
-from spacy.language import Language
-from spacy.tokens import Doc, Span
 
 from parsing.dates import cn_number, find_times, is_deadline
 from parsing.hanzi import simplified
@@ -147,9 +144,8 @@ from parsing.model import Finding, Kind, Party, Signal, SignalKind, TimeExpressi
 
 logger = logging.getLogger(__name__)
 
-__all__ = ["Reading", "find_findings", "pipeline", "read_text"]
+__all__ = ["Doc", "Pipeline", "Reading", "find_findings", "pipeline", "read_text"]
 
-SPAN_KEY = "findings"
 _SENTENCE_END = "。！？!?；;"
 _CJK = re.compile(r"[\u3400-\u9fff]")
 _LATIN = re.compile(r"[A-Za-z]")
@@ -157,15 +153,57 @@ _MERGEABLE = {Kind.FEEDBACK, Kind.APPROVAL, Kind.RISK}
 _DUE_KINDS = {Kind.COMMITMENT, Kind.REQUEST, Kind.CHANGE_REQUEST}
 _MERGEABLE_CLAUSES = _MERGEABLE | {Kind.MEETING}  # one sentence proposing a meeting is one meeting
 
-# --- extensions ----------------------------------------------------------------------------
+# --- the document and the pipeline -----------------------------------------------------------
 
-for _name in ("reference", "writer_zone", "party", "times", "sentence_starts", "completions", "receipts", "signals",
-              "answers_survey"):
-    if not Doc.has_extension(_name):
-        Doc.set_extension(_name, default=None)
-for _name in ("by", "due", "due_text", "sentiment", "score", "start", "text"):
-    if not Span.has_extension(_name):
-        Span.set_extension(_name, default=None)
+
+@dataclass(slots=True, eq=False)
+class Doc:
+    """One text on its way through a pipeline: what the components read, and what they leave.
+
+    The components read `text` by character offset; nothing here is tokenised, because the
+    rules work on clauses cut by punctuation and cue words, and every finding's text is cut
+    from what was written."""
+
+    text: str
+    lang: str  # zh or en: which cue lists read it
+    reference: dt.datetime | None = None  # the message's Date in the team's zone
+    writer_zone: ZoneInfo | None = None  # the writer's zone, where it is not the reference's
+    party: Party = Party.CLIENT  # the sender's side
+    answers_survey: bool = False  # the quoted history asks a survey's question
+    sentence_starts: list[int] | None = None  # set by mailbot_sentencizer
+    times: list[TimeExpression] = field(default_factory=list)  # set by mailbot_times
+    findings: list[Finding] = field(default_factory=list)  # set by mailbot_findings, in text order
+    completions: list[str] = field(default_factory=list)
+    receipts: list[str] = field(default_factory=list)
+    signals: list[Signal] = field(default_factory=list)
+
+
+Component = Callable[[Doc], Doc]
+
+
+class Pipeline:
+    """Named components run in order over a `Doc`; one can be swapped for another (a trained
+    findings component for the rules) without touching callers."""
+
+    def __init__(self, lang: str, components: list[tuple[str, Component]]) -> None:
+        self.lang = lang
+        self.pipeline = list(components)
+
+    @property
+    def pipe_names(self) -> list[str]:
+        return [name for name, _component in self.pipeline]
+
+    def make_doc(self, text: str) -> Doc:
+        return Doc(text, self.lang)
+
+    def replace_pipe(self, name: str, component: Component) -> None:
+        """Put `component` in the place of the one called `name`."""
+        self.pipeline[self.pipe_names.index(name)] = (name, component)  # ValueError if there is none
+
+    def __call__(self, doc: Doc) -> Doc:
+        for _name, component in self.pipeline:
+            doc = component(doc)
+        return doc
 
 
 # --- sentences -----------------------------------------------------------------------------
@@ -234,41 +272,18 @@ def _soft_wrap(line: str, following: str) -> bool:
 _CLOSING = re.compile(r"[ \t]*(?:hi|hello|dear|thanks|thank you|best|regards|cheers)\b", re.I)
 
 
-def _text(doc: Doc) -> str:
-    """`doc.text`, read once: spaCy rebuilds it from the tokens on every access."""
-    text = doc.user_data.get("mailbot_text")
-    if text is None:  # the components don't retokenize, so one read serves the pipeline
-        text = doc.user_data["mailbot_text"] = doc.text
-    return text
-
-
-@Language.component("mailbot_sentencizer")
 def sentencizer(doc: Doc) -> Doc:
-    """Set sentence starts from `sentence_starts` (mixed zh/en punctuation and line breaks).
-
-    The character offsets also go to `doc._.sentence_starts`, which the findings component
-    reads instead of walking `doc.sents` token by token. The flags are written in one
-    `from_array` call: setting `token.is_sent_start` one token at a time rescans the whole
-    doc on every call, which is quadratic on long mail.
-    """
-    text = _text(doc)
-    starts = sentence_starts(text)
-    doc._.sentence_starts = starts
-    if len(doc):
-        offsets = doc.to_array(IDX).astype(numpy.int64)
-        first_tokens = numpy.searchsorted(offsets, numpy.asarray(starts, dtype=numpy.int64))
-        flags = numpy.full((len(doc), 1), -1, dtype=numpy.int64)
-        flags[first_tokens[first_tokens < len(doc)], 0] = 1
-        flags[0, 0] = 1
-        doc.from_array([SENT_START], flags.astype(numpy.uint64))  # type: ignore[arg-type]  # thinc's Ints2d is a numpy array
+    """Sentence starts (`sentence_starts`: mixed zh/en punctuation and line breaks) as
+    character offsets in `doc.sentence_starts`."""
+    doc.sentence_starts = sentence_starts(doc.text)
     return doc
 
 
 def _sentence_bounds(doc: Doc, text: str) -> list[tuple[int, int]]:
     """(start, end) character offsets of the sentences, without the trailing white space."""
-    starts = doc._.sentence_starts
-    if starts is None:  # the sentencizer was replaced: fall back on spaCy's sentences
-        return [(s.start_char, s.end_char) for s in doc.sents]
+    starts = doc.sentence_starts
+    if starts is None:  # the sentencizer was replaced by one that left none
+        starts = sentence_starts(text)
     bounds = []
     for a, b in zip(starts, starts[1:] + [len(text)]):
         while b > a and text[b - 1].isspace():
@@ -280,10 +295,9 @@ def _sentence_bounds(doc: Doc, text: str) -> list[tuple[int, int]]:
     return bounds
 
 
-@Language.component("mailbot_times")
 def times_component(doc: Doc) -> Doc:
-    """Store the time expressions of the whole text in `doc._.times`."""
-    doc._.times = find_times(_text(doc), reference=doc._.reference, language=doc.lang_)
+    """Store the time expressions of the whole text in `doc.times`."""
+    doc.times = find_times(doc.text, reference=doc.reference, language=doc.lang)
     return doc
 
 
@@ -330,8 +344,8 @@ _EN_SPLIT = re.compile(
 
 def _clauses(doc: Doc, text: str, start: int, end: int, cues: Cues,
              english: bool) -> list[_Clause]:
-    times = [t for t in doc._.times or [] if start <= t.start < end]  # this sentence's
-    today = doc._.reference.date() if doc._.reference else None
+    times = [t for t in doc.times if start <= t.start < end]  # this sentence's
+    today = doc.reference.date() if doc.reference else None
     inside = [(t.start, t.end) for t in times] + _bracketed(text, start, end)
     splitter = _EN_SPLIT if english else _ZH_SPLIT
     cuts = [start]
@@ -1122,7 +1136,7 @@ _EXPLICIT_DAY = re.compile(r"\d{1,2}\s*月\s*\d{1,2}|\d{1,2}\s*[日号]|\d{1,2}[
 
 
 def _meeting_start(times: list[TimeExpression], text: str, doc: Doc) -> dt.datetime | None:
-    reference, writer = doc._.reference, doc._.writer_zone
+    reference, writer = doc.reference, doc.writer_zone
     both = next((t for t in times if t.date and t.time), None)
     if both and both.date and both.time:
         return _in_team_zone(dt.datetime.combine(both.date, both.time), text, both.end, reference, writer)
@@ -1162,9 +1176,9 @@ _LEADING_JOINER = re.compile(r"(?:and|so|then|also)\s+", re.I)
 _OLD_DAY = re.compile(r"(?:由|从|原定|原来|原本|原计划|\b(?:from|instead of|rather than|originally|was due))\s*(?:on\s+)?$", re.I)
 
 
-def _span(doc: Doc, text: str, draft: _Draft, party: Party, moved: bool = False) -> Span | None:
-    """The finding's span with its extensions; `moved`: the draft moves a date, and its due is
-    the new day, not the one it moves from."""
+def _span(doc: Doc, text: str, draft: _Draft, party: Party, moved: bool = False) -> Finding | None:
+    """The finding a draft makes; `moved`: the draft moves a date, and its due is the new day,
+    not the one it moves from."""
     start, end = _trim(text, draft.start, draft.end)
     joiner = _LEADING_JOINER.match(text, start, end)
     if joiner:
@@ -1172,50 +1186,50 @@ def _span(doc: Doc, text: str, draft: _Draft, party: Party, moved: bool = False)
     marker = _LIST_ITEM.match(text, start, end) if _line_start(text, start) else None
     if marker and marker.end() < end:
         start = marker.end()  # "2. 3月12日提测" is the item "3月12日提测"
-    span = doc.char_span(start, end, label=str(draft.label.kind), alignment_mode="expand")
-    if span is None:
+    written = text[start:end].strip()
+    if not written:
         return None
     kind = draft.label.kind
-    inside = [t for t in doc._.times if start <= t.start and t.end <= end]
+    inside = [t for t in doc.times if start <= t.start and t.end <= end]
     if moved:
         inside = [t for t in inside if not _OLD_DAY.search(text[max(start, t.start - 16):t.start])]
-    today = doc._.reference.date() if doc._.reference else None
+    today = doc.reference.date() if doc.reference else None
     due = _choose_due([t for t in inside if not (today and t.date and t.date < today)], kind)
     other = Party.CLIENT if party is Party.US else Party.US
-    span._.by = other if kind in (Kind.REQUEST, Kind.CHANGE_REQUEST, Kind.MEETING) else party
+    day: dt.date | None = None
+    due_text: str | None = None
     if due is not None and kind is not Kind.SURVEY_RESPONSE:
-        span._.due = due.end_date if kind is Kind.CHANGE_REQUEST and due.end_date else due.date
-        span._.due_text = due.text
+        day = due.end_date if kind is Kind.CHANGE_REQUEST and due.end_date else due.date
+        due_text = due.text
         if _anchored(text, due) or (_BARE_NEXT_WEEK.fullmatch(due.text) and kind in _DUE_KINDS):
-            span._.due = None
+            day = None
     recurring = _RECURRING.search(text, start, end) if kind is not Kind.MEETING else None
     if recurring is not None and (due is None or not is_deadline(due) or _anchored(text, due)):
-        span._.due, span._.due_text = None, recurring.group(0)  # 每周五前: no one day
-    span._.text = text[start:end]  # as written: the span may have grown to token edges
-    span._.sentiment = draft.label.sentiment
-    span._.score = draft.label.score
-    if kind is Kind.MEETING:
-        span._.start = _meeting_start(inside, text, doc)
-    return span
-
-
-@Language.factory("mailbot_findings", default_config={"english": False})
-def make_findings(nlp: Language, name: str, english: bool) -> _FindingsComponent:
-    return _FindingsComponent(english)
+        day, due_text = None, recurring.group(0)  # 每周五前: no one day
+    return Finding(
+        kind=kind,
+        text=written,
+        by=other if kind in (Kind.REQUEST, Kind.CHANGE_REQUEST, Kind.MEETING) else party,
+        due=day,
+        due_text=due_text,
+        sentiment=draft.label.sentiment,
+        score=draft.label.score,
+        start=_meeting_start(inside, text, doc) if kind is Kind.MEETING else None,
+    )
 
 
 class _FindingsComponent:
-    """Clauses → labels → spans in `doc.spans["findings"]` (label = kind, extensions set)."""
+    """Clauses → labels → `doc.findings`, with the completions, receipts and signals."""
 
     def __init__(self, english: bool) -> None:
         self.english = english
         self.cues = EN if english else ZH
 
     def __call__(self, doc: Doc) -> Doc:
-        party: Party = doc._.party or Party.CLIENT
-        spans: list[Span] = []
-        text = _text(doc)
-        survey = bool(doc._.answers_survey) or self.cues.survey_doc.search(text.lower() if self.english else text) is not None
+        party = doc.party
+        found: list[Finding] = []
+        text = doc.text
+        survey = doc.answers_survey or self.cues.survey_doc.search(text.lower() if self.english else text) is not None
         drafts: list[_Draft] = []
         completions: list[str] = []
         receipts: list[str] = []
@@ -1238,41 +1252,42 @@ class _FindingsComponent:
             signals.extend(_signals(clauses, self.cues))
             if survey and any(label and label.kind is Kind.SURVEY_RESPONSE for label in labels):
                 clauses, labels = _split_scores(clauses, labels, self.cues)
-            drafts.extend(_enumeration(_drafts(clauses, labels, self.cues, doc._.times or []), text, start, end))
-        for draft in _join_sentences(drafts, text, self.cues, doc._.times or []):
+            drafts.extend(_enumeration(_drafts(clauses, labels, self.cues, doc.times), text, start, end))
+        for draft in _join_sentences(drafts, text, self.cues, doc.times):
             if draft.label.accept:
                 # an accepted slot that joined no proposal: no proposal, but a yes to one made before
-                inside = [t for t in doc._.times if draft.start <= t.start and t.end <= draft.end]
+                inside = [t for t in doc.times if draft.start <= t.start and t.end <= draft.end]
                 start, end = _trim(text, draft.start, draft.end)
                 signals.append(Signal(SignalKind.AGREED, text[start:end], _meeting_start(inside, text, doc)))
                 continue
-            span = _span(doc, text, draft, party)
-            if span is not None:
-                spans.append(span)
-            if span is not None and draft.label.twin:
+            finding = _span(doc, text, draft, party)
+            if finding is not None and draft.label.twin:
+                # a slip that is also our promise: both name the day it moves to, not the one it leaves
                 twin = _span(doc, text, replace(draft, label=_Label(Kind.COMMITMENT)), party, moved=True)
-                if twin is not None and twin._.due is not None:
-                    spans.append(twin)
-        doc.spans[SPAN_KEY] = spans
-        doc._.completions = completions
-        doc._.receipts = receipts
-        doc._.signals = signals
+                if twin is not None and twin.due is not None:
+                    found += [replace(finding, due=twin.due, due_text=twin.due_text), twin]
+                else:
+                    found.append(finding)  # no day to move to: no promise
+            elif finding is not None:
+                found.append(finding)
+        doc.findings = found
+        doc.completions = completions
+        doc.receipts = receipts
+        doc.signals = signals
         return doc
 
 
 # --- the pipelines and the public function -------------------------------------------------
 
-_PIPELINES: dict[str, Language] = {}
+_PIPELINES: dict[str, Pipeline] = {}
 
 
-def pipeline(language: str) -> Language:
-    """The spaCy pipeline of `zh` or `en`, built on first use."""
+def pipeline(language: str) -> Pipeline:
+    """The pipeline of `zh` or `en`, built on first use."""
     nlp = _PIPELINES.get(language)
     if nlp is None:
-        nlp = spacy.blank(language)
-        nlp.add_pipe("mailbot_sentencizer")
-        nlp.add_pipe("mailbot_times")
-        nlp.add_pipe("mailbot_findings", config={"english": language == "en"})
+        nlp = Pipeline(language, [("mailbot_sentencizer", sentencizer), ("mailbot_times", times_component),
+                                  ("mailbot_findings", _FindingsComponent(english=language == "en"))])
         _PIPELINES[language] = nlp
         logger.debug("built the %s findings pipeline", language)
     return nlp
@@ -1301,32 +1316,6 @@ def _chunks(text: str, language: str) -> Iterator[tuple[str, str]]:
             run_language, run_start = script, a
     if run_language:
         yield run_language, text[run_start:]
-
-
-def _finding(span: Span) -> Finding:
-    extensions: Any = span._
-    return Finding(
-        kind=Kind(span.label_),
-        text=(extensions.text or span.text).strip(),
-        by=extensions.by,
-        due=extensions.due,
-        due_text=extensions.due_text,
-        sentiment=extensions.sentiment,
-        score=extensions.score,
-        start=extensions.start,
-    )
-
-
-_RULE_RUN = re.compile(r"([^\w\s])\1{5,}")
-
-
-def _blank_rules(text: str) -> str:
-    """Runs of one symbol ("=====", "-----", "*****") become spaces of the same length.
-
-    They carry no finding, and spaCy's tokenizer splits them one affix at a time, which is
-    quadratic in the run's length (3,000 '=' took about 4 s); offsets are kept, so finding
-    texts are still exactly what was written."""
-    return _RULE_RUN.sub(lambda m: " " * len(m.group(0)), text)
 
 
 def _unwrap(text: str) -> str:
@@ -1362,16 +1351,6 @@ class Reading:
     signals: list[Signal] = field(default_factory=list)  # withdrawn, refused, cancelled, agreed
 
 
-# spaCy's tokenizer strips a token's prefixes and suffixes one at a time, rescanning the token
-# each time: a run of 12,000 '_' or ')' took 16 s. A run of this many characters without a
-# space (outside CJK, which is written without spaces) is no word: it is read with a space in
-# place of every LONG_RUN-th character, offset for offset.
-LONG_RUN = 200
-_NOT_SPACE_OR_CJK = r"[^\s\u2e80-\u9fff\uac00-\ud7af\uf900-\ufaff\uff00-\uffef]"
-_LONG_RUN = re.compile(r"(%s{%d})%s" % (_NOT_SPACE_OR_CJK, LONG_RUN - 1, _NOT_SPACE_OR_CJK))
-_LONG_RUN_SPLIT = r"\1 "
-
-
 def read_text(text: str, *, language: str, reference: dt.datetime | None, party: Party,
               writer_zone: ZoneInfo | None = None, history: str = "") -> Reading:
     """`find_findings`, the completions and the receipts, from one run of the pipelines.
@@ -1388,7 +1367,7 @@ def read_text(text: str, *, language: str, reference: dt.datetime | None, party:
     receipts: list[str] = []
     signals: list[Signal] = []
     original = text
-    text = _unwrap(_blank_rules(text))  # offset for offset: what was written is `original`
+    text = _unwrap(text)  # offset for offset: what was written is `original`
     cursor = 0  # the chunks follow each other: where this one starts
     for chunk_language, chunk in _chunks(text, language):
         cursor = text.find(chunk, cursor)
@@ -1396,15 +1375,12 @@ def read_text(text: str, *, language: str, reference: dt.datetime | None, party:
         cursor += len(chunk)
         nlp = pipeline(chunk_language)
         plain = simplified(chunk) if chunk_language == "zh" else chunk  # 繁體 and Cantonese read as 简体, offset for offset
-        plain = _LONG_RUN.sub(_LONG_RUN_SPLIT, plain)
         doc = nlp.make_doc(plain)
-        doc.user_data["mailbot_text"] = plain  # make_doc keeps the text exactly: see _text
-        doc._.reference = reference
-        doc._.writer_zone = writer_zone if reference is not None and writer_zone != reference.tzinfo else None
-        doc._.party = party
-        doc._.answers_survey = answers_survey
-        for _name, component in nlp.pipeline:
-            doc = component(doc)
+        doc.reference = reference
+        doc.writer_zone = writer_zone if reference is not None and writer_zone != reference.tzinfo else None
+        doc.party = party
+        doc.answers_survey = answers_survey
+        doc = nlp(doc)
 
         def written(said: str, plain: str = plain, source: str = source) -> str:
             """What was written where the reading said `said`: the original characters, line
@@ -1413,8 +1389,8 @@ def read_text(text: str, *, language: str, reference: dt.datetime | None, party:
             return source[at:at + len(said)] if at >= 0 else said
 
         found.extend(replace(f, text=written(f.text), due_text=written(f.due_text) if f.due_text else f.due_text)
-                     for f in map(_finding, doc.spans[SPAN_KEY]))
-        completions.extend(map(written, doc._.completions or []))
-        receipts.extend(map(written, doc._.receipts or []))
-        signals.extend(replace(s, text=written(s.text)) for s in doc._.signals or [])
+                     for f in doc.findings)
+        completions.extend(map(written, doc.completions))
+        receipts.extend(map(written, doc.receipts))
+        signals.extend(replace(s, text=written(s.text)) for s in doc.signals)
     return Reading(found, completions, receipts, signals)

@@ -7,13 +7,16 @@ nothing expect an empty list.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import re
+import subprocess
+import sys
 from zoneinfo import ZoneInfo
 
 import pytest
 
-from parsing.findings import find_findings, pipeline, read_text, sentence_starts
+from parsing.findings import Doc, find_findings, pipeline, read_text, sentence_starts
 from parsing.model import Finding, Kind, Party
 
 REF = dt.datetime(2026, 3, 4, 10, 15, tzinfo=ZoneInfo("Asia/Shanghai"))
@@ -313,20 +316,48 @@ def test_short_lines_list_items_and_answers_are_no_wraps() -> None:
         assert text.index(second) in sentence_starts(text), text
 
 
-def test_spans_carry_the_extensions() -> None:
+def test_the_pipeline_runs_its_components_over_a_doc() -> None:
     nlp = pipeline("en")
+    assert nlp.pipe_names == ["mailbot_sentencizer", "mailbot_times", "mailbot_findings"]
     doc = nlp.make_doc("Please send us the logo files by Monday.")
-    doc._.reference, doc._.party = REF, CLIENT
-    for _name, component in nlp.pipeline:
-        doc = component(doc)
-    [span] = list(doc.spans["findings"])
-    assert span.label_ == "request"
-    assert (span._.by, span._.due, span._.due_text) == (US, D(2026, 3, 9), "by Monday")
+    doc.reference, doc.party = REF, CLIENT
+    doc = nlp(doc)
+    [finding] = doc.findings
+    assert (finding.kind, finding.by, finding.due, finding.due_text) == (R, US, D(2026, 3, 9), "by Monday")
+
+
+def test_a_component_can_be_replaced_without_touching_callers() -> None:
+    """The seam for a trained component: read_text runs whatever the pipeline holds."""
+    nlp = pipeline("en")
+    rules = dict(nlp.pipeline)["mailbot_findings"]
+
+    def everything_is_feedback(doc: Doc) -> Doc:
+        doc = rules(doc)
+        doc.findings = [dataclasses.replace(f, kind=Kind.FEEDBACK) for f in doc.findings]
+        return doc
+
+    nlp.replace_pipe("mailbot_findings", everything_is_feedback)
+    try:
+        [finding] = run("Please send us the logo files by Monday.", CLIENT, "en")
+    finally:
+        nlp.replace_pipe("mailbot_findings", rules)
+    assert finding.kind is Kind.FEEDBACK
+    assert [f.kind for f in run("Please send us the logo files by Monday.", CLIENT, "en")] == [R]
+    with pytest.raises(ValueError):
+        nlp.replace_pipe("no such component", rules)
 
 
 def test_pipelines_are_built_once() -> None:
     assert pipeline("zh") is pipeline("zh")
     assert pipeline("en") is not pipeline("zh")
+
+
+def test_reading_mail_does_not_import_spacy() -> None:
+    """spaCy's import (its CLI, typer, pydantic…) cost 0.6-0.8 s of every `mailbot extract`."""
+    code = ("import sys, parsing.pipeline, mailbot.cli; "
+            "print(sorted(m for m in sys.modules if m.split('.')[0] in ('spacy', 'thinc', 'numpy')))")
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60, check=True)
+    assert done.stdout.strip() == "[]"
 
 
 # Everyday request and scheduling forms of real mail (Enron-style English, and the same
