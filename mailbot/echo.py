@@ -67,7 +67,7 @@ def recognise(store: Store, email: Email, body: str, received: dt.datetime | Non
     machine: str | None = None
     lines = {line for line in map(_normalise, body.splitlines()) if len(line) >= MIN_LINE}
     for row in rows:
-        ours = [line for line in map(_normalise, _text_of(row).splitlines()) if len(line) >= MIN_LINE]
+        ours = _lines_of(row)
         own.append(" ".join(ours))
         if machine is None and ours and arrived is not None:
             repeated = sum(1 for line in ours if line in lines) / len(ours)
@@ -90,11 +90,26 @@ def without_own_words(extraction: Extraction, echo: Echo) -> Extraction:
     return dataclasses.replace(extraction, findings=findings, completions=completions, receipts=receipts, signals=signals, notes=notes)
 
 
-def _text_of(row: OutboxRow) -> str:
-    try:
-        return read_email(row.raw).text
-    except ParseError:
-        return ""
+def _lines_of(row: OutboxRow) -> list[str]:
+    """The normalised lines of what mailbot sent, worth comparing; read once per message sent
+    (an outbox message never changes once queued, and every reply in its thread or from its
+    recipients asks for it again: parsing it each time made a bulk import quadratic)."""
+    key = (row.message_id or "", hash(row.raw))
+    cached = _LINES.get(key)
+    if cached is None:
+        try:
+            text = read_email(row.raw).text
+        except ParseError:
+            text = ""
+        cached = [line for line in map(_normalise, text.splitlines()) if len(line) >= MIN_LINE]
+        if len(_LINES) >= _LINES_KEPT:
+            _LINES.pop(next(iter(_LINES)))  # the oldest: mail quotes what was sent lately
+        _LINES[key] = cached
+    return cached
+
+
+_LINES: dict[tuple[str, int], list[str]] = {}  # (Message-ID, hash of the bytes) → its lines
+_LINES_KEPT = 2_000
 
 
 def _seconds_after(row: OutboxRow, arrived: dt.datetime) -> float | None:

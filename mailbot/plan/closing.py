@@ -117,7 +117,7 @@ def _best(ctx: Context, clause: str, owed_by: Party | None, kinds: tuple[str, ..
     subject = terms(_SUBJECT_PREFIX.sub("", ctx.email.subject or "")) - common
     thread = set(ctx.in_thread("items"))
     parent = set(ctx.replies_to("items"))
-    items = [i for i in ctx.store.items.open(ctx.project.key, by=str(owed_by) if owed_by else None)
+    items = [i for i in ctx.open_items(owed_by)
              if (i.message_id or "") != (ctx.message_id or "") and (not kinds or i.kind in kinds)]
     sources = ctx.store.sources.of_many("items", [i.id for i in items])
     in_parent = [i for i in items if i.id in parent]
@@ -164,16 +164,9 @@ def _unique(shared: set[str], item: Item, items: list[Item], sources: dict[int, 
 
 def common_terms(ctx: Context) -> set[str]:
     """Terms too common in this project's items to tell them apart ("小程序" in a mini-program
-    project): those in more than a fifth of its items, once it has a few."""
-    texts = [i.text for i in ctx.store.items.of_project(ctx.project.key)]
-    if len(texts) < 10:
-        return set()
-    counts: dict[str, int] = {}
-    for text in texts:
-        for term in terms(text):
-            counts[term] = counts.get(term, 0) + 1
-    limit = max(4, len(texts) // 5)
-    return {term for term, n in counts.items() if n > limit}
+    project): those in more than a fifth of its items, once it has ten (counted by the store
+    as items are added)."""
+    return ctx.store.items.common_terms(ctx.project.key)
 
 
 _OPINION = cue(r"意见|反馈|审核|批注|\b(?:feedback|comments?|review notes|thoughts|mark-?ups?)\b", re.I)
@@ -185,7 +178,7 @@ def opinions_given(ctx: Context) -> None:
     if not any(f.kind in (Kind.FEEDBACK, Kind.CHANGE_REQUEST) for f in ctx.extraction.findings):
         return
     thread = set(ctx.in_thread("items"))
-    for item in ctx.store.items.open(ctx.project.key, by=str(ctx.party)):
+    for item in ctx.open_items(ctx.party):
         if item.kind == "commitment" and _OPINION.search(item.text) and (item.id in thread or ctx.quotes(item.text)) \
                 and (item.message_id or "") != (ctx.message_id or ""):
             _close(ctx, item, ItemStatus.DONE, _first_sentence(ctx.extraction.body), "feedback given")
@@ -200,7 +193,7 @@ def answered(ctx: Context) -> None:
     parent = set(ctx.replies_to("items"))
     thread = set(ctx.in_thread("items"))
     spoken = set(ctx.store.sources.things_in("items", [ctx.message_id or ""]))  # what this message said of them already
-    for item in ctx.store.items.open(ctx.project.key, by=str(ctx.party)):
+    for item in ctx.open_items(ctx.party):
         if item.kind != "request" or item.id in spoken:
             continue
         if not (item.id in parent or (item.id in thread and ctx.quotes(item.text))):
@@ -216,7 +209,7 @@ def signed_off(ctx: Context, text: str) -> None:
     parent = set(ctx.replies_to("items"))
     thread = set(ctx.in_thread("items"))
     said = terms(text + " " + (ctx.email.subject or "")) - ACTION_TERMS
-    for item in ctx.store.items.open(ctx.project.key, by=str(ctx.party)):
+    for item in ctx.open_items(ctx.party):
         if (item.message_id or "") == (ctx.message_id or "") or not ASKS_SIGN_OFF.search(item.text):
             continue
         shared = len(said & (terms(item.text) - ACTION_TERMS))

@@ -8,11 +8,17 @@ from dataclasses import dataclass, field
 from mailbot.config import Project, Settings
 from mailbot.lifecycle import Cause
 from mailbot.plan.people import People
-from mailbot.plan.text import normal
-from mailbot.store import Store
+from mailbot.plan.text import normal, terms
+from mailbot.store import Store, iso
+from mailbot.store.records import Item
 from parsing.model import Email, Extraction, Finding, Party
 
 MAX_CONTEXT = 200_000  # characters of the whole text kept for "is it quoted here?"
+# An open item stated and due this long before a message is no candidate for what it says,
+# unless the message answers the mail that stated it: what mail can close stays bounded as
+# the plan grows (items that old and still open are the lifecycles' to settle: reminders,
+# the review list, sign-offs).
+HORIZON = dt.timedelta(days=180)
 
 
 @dataclass(frozen=True, slots=True)
@@ -80,6 +86,7 @@ class Context:
     decided: set[int] = field(default_factory=set)  # change requests this message has decided already
     deciding: list[str] = field(default_factory=list)  # the clauses that decided them: one clause decides one change
     _whole: str = ""
+    _said: set[str] | None = None
 
     @property
     def email(self) -> Email:
@@ -112,6 +119,22 @@ class Context:
             self._whole = normal(self.email.text[:MAX_CONTEXT]) or " "
         key = normal(text)[:60]
         return len(key) >= 6 and key in self._whole
+
+    def open_items(self, by: str | Party | None = None) -> list[Item]:
+        """The open items of the project (of side `by`) this message can speak of, by id: those
+        stated in its thread or in it, and those that share a term with anything it holds (its
+        subject, its new text and what was read in it, the history it quotes) and were stated or fall due within
+        HORIZON. Found through the store's term index: the cost follows the message, not the
+        plan. Asked afresh each time, since applying a message opens and closes items."""
+        if self._said is None:
+            extraction = self.extraction
+            clauses = [f.text for f in extraction.findings] + list(extraction.completions) + list(extraction.receipts) \
+                + [s.text for s in extraction.signals]
+            said = terms("\n".join([self.email.subject or "", extraction.body, self.email.text[:MAX_CONTEXT], *clauses]))
+            self._said = said - self.store.items.common_terms(self.project.key)
+        ids = set(self.in_thread("items")) | set(self.store.sources.things_in("items", [self.message_id or ""]))
+        return self.store.items.candidates(self.project.key, self._said, by=str(by) if by is not None else None, ids=ids,
+                                           since=iso(self.when - HORIZON))
 
     def in_thread(self, item: str) -> list[int]:
         """The `item` things stated in the messages this one answers, nearest first."""

@@ -217,7 +217,7 @@ def same_item(ctx: Context, finding: Finding, by: str | None, *, reschedule: boo
     parent = set(ctx.replies_to("items"))
     slipping = any(f.kind is Kind.RISK for f in ctx.extraction.findings) and finding.due is not None
     moving = reschedule or slipping or RESCHEDULE.search(text) is not None
-    open_items = [i for i in ctx.store.items.open(ctx.project.key) if i.by == by]
+    open_items = [i for i in ctx.open_items() if i.by == by]
     sources = ctx.store.sources.of_many("items", [i.id for i in open_items])
     best: Match | None = None
     for item in open_items:

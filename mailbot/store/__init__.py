@@ -90,11 +90,13 @@ def open_store(path: Path | str) -> Store:
                 conn, db = connect(path)
                 MIGRATIONS.apply(db)
                 autocommit(conn)
+                store = Store(conn, db, path)
+                store.items.reindex_terms()  # built by another reading of terms, or never: build it
             finally:
                 fcntl.flock(guard.fileno(), fcntl.LOCK_UN)
     except (sqlite3.Error, OSError) as exc:
         raise StoreError(f"cannot open the plan database {path}: {exc}") from exc
-    return Store(conn, db, path)
+    return store
 
 
 __all__ = ["MIGRATIONS", "SCHEMA_VERSION", "Store", "StoreError", "content_hash", "iso", "message_key", "open_store"]

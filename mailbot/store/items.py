@@ -3,12 +3,14 @@ approvals, feedback, risks and survey answers."""
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterable
 from dataclasses import dataclass
 
 from mailbot.lifecycle import CHANGE, ITEM, SURVEY, Cause, ChangeStatus, ItemStatus, RiskStatus, SurveyStatus
 from mailbot.store.core import Core
 from mailbot.store.records import Approval, ChangeRequest, Feedback, Item, Risk, Survey
+from mailbot.terms import TERMS_VERSION, terms
 
 _ITEM = "id, project_key, kind, number, text, by, who, due, due_text, status, message_id, finding_id, created_at, updated_at, internal, milestone_id"
 _CR = ("id, project_key, number, text, who, status, message_id, finding_id, received_at, updated_at, origin, milestone_id, new_due, "
@@ -29,6 +31,12 @@ class FindingRow:
     sentiment: str | None
     score: int | None
     start: str | None
+
+
+def index_terms(core: Core, project_key: str, item_id: int, found: Iterable[str]) -> None:
+    """Index item `item_id` under `found` (m009's `item_terms`)."""
+    core.conn.executemany("INSERT OR IGNORE INTO item_terms (project_key, term, item_id) VALUES (?, ?, ?)",
+                          [(project_key, term, item_id) for term in sorted(set(found))])
 
 
 class Findings:
@@ -100,7 +108,67 @@ class Items:
         self.core.record_history(project_key, "items", item_id, "status", None, ITEM.initial, Cause.message(message_id), at)
         self.core.insert("sources", {"project_key": project_key, "item": "items", "item_id": item_id, "message_id": message_id,
                                      "finding_id": finding_id, "text": text, "role": "stated", "at": at})
+        stated = terms(text)
+        self.index(project_key, item_id, stated)
+        self.core.conn.executemany(
+            "INSERT INTO project_terms (project_key, term, items) VALUES (?, ?, 1) ON CONFLICT DO UPDATE SET items = items + 1",
+            [(project_key, term) for term in sorted(stated | {""})])
         return item_id
+
+    # -- the term index (m009): what a clause may close, at a cost that does not grow with the plan
+
+    def index(self, project_key: str, item_id: int, found: Iterable[str]) -> None:
+        """Index item `item_id` under `found`, terms of its text or of a source stating it."""
+        index_terms(self.core, project_key, item_id, found)
+
+    def candidates(self, project_key: str, wanted: Iterable[str], *, by: str | None = None, ids: Iterable[int] = (),
+                   since: str | None = None) -> list[Item]:
+        """The open items of `project_key` (of side `by`) that share a term with `wanted`, or whose
+        id is in `ids`, by id. `since` (an instant, UTC ISO): of the items found by term, only
+        those stated or due since then; an item long past is no candidate for today's mail."""
+        side = " AND by = ?" if by is not None else ""
+        recent = " AND (created_at >= ? OR due >= ?)" if since else ""
+        sql = (f"SELECT {_ITEM} FROM items WHERE project_key = ? AND status = 'open'{side} AND ("
+               f"(id IN (SELECT item_id FROM item_terms WHERE project_key = ? AND term IN (SELECT value FROM json_each(?)))"
+               f"{recent}) OR id IN (SELECT value FROM json_each(?))) ORDER BY id")
+        params: list[object] = [project_key, *([by] if by is not None else []), project_key,
+                                json.dumps(sorted(set(wanted)), ensure_ascii=False), *([since, since[:10]] if since else []),
+                                json.dumps(sorted(set(ids)))]
+        return self.core.records(Item, sql, params)
+
+    def common_terms(self, project_key: str) -> set[str]:
+        """Terms too common in this project's items to tell them apart ("小程序" in a mini-program
+        project): stated by more than a fifth of its items, once it has ten."""
+        count = int(self.core.scalar("SELECT items FROM project_terms WHERE project_key = ? AND term = ''", [project_key]) or 0)
+        if count < 10:
+            return set()
+        rows = self.core.fetch("SELECT term FROM project_terms WHERE project_key = ? AND items > ? AND term != ''",
+                               [project_key, max(4, count // 5)])
+        return {str(row["term"]) for row in rows}
+
+    def reindex_terms(self) -> bool:
+        """Build the term index again when `mailbot.terms` reads text differently from the version
+        that built it (or it was never built); True when it did."""
+        current = "SELECT value FROM meta WHERE key = 'terms_version'"
+        if self.core.scalar(current) == str(TERMS_VERSION):
+            return False
+        with self.core.transaction():
+            if self.core.scalar(current) == str(TERMS_VERSION):
+                return False  # another process built it meanwhile
+            self.core.execute("DELETE FROM item_terms")
+            self.core.execute("DELETE FROM project_terms")
+            counts: dict[tuple[str, str], int] = {}
+            for row in self.core.fetch("SELECT project_key, text FROM items"):
+                for term in terms(row["text"] or "") | {""}:
+                    counts[(row["project_key"], term)] = counts.get((row["project_key"], term), 0) + 1
+            self.core.conn.executemany("INSERT INTO project_terms (project_key, term, items) VALUES (?, ?, ?)",
+                                       [(key, term, n) for (key, term), n in counts.items()])
+            for row in self.core.fetch("SELECT s.item_id, i.project_key, s.text FROM sources s JOIN items i ON i.id = s.item_id "
+                                       "WHERE s.item = 'items' AND s.role != 'closed' UNION ALL SELECT id, project_key, text FROM items"):
+                self.index(row["project_key"], row["item_id"], terms(row["text"] or ""))
+            self.core.execute("INSERT INTO meta (key, value) VALUES ('terms_version', ?) ON CONFLICT DO UPDATE SET value = excluded.value",
+                              [str(TERMS_VERSION)])
+        return True
 
     def get(self, item_id: int) -> Item | None:
         return self.core.record(Item, f"SELECT {_ITEM} FROM items WHERE id = ?", [item_id])

@@ -6,7 +6,9 @@ from collections.abc import Iterable, Sequence
 from typing import Any
 
 from mailbot.store.core import Core
+from mailbot.store.items import index_terms
 from mailbot.store.records import ReviewEntry, Source
+from mailbot.terms import terms
 
 
 class Sources:
@@ -22,6 +24,8 @@ class Sources:
             {"project_key": project_key, "item": item, "item_id": item_id, "message_id": message_id, "finding_id": finding_id,
              "text": text, "role": role, "at": at},
         )
+        if item == "items" and role != "closed" and text and project_key:
+            index_terms(self.core, project_key, item_id, terms(text))  # a restatement names the item too
 
     def of(self, item: str, item_id: int) -> list[Source]:
         return self.core.records(Source, "SELECT item, item_id, message_id, text, role, at FROM sources WHERE item = ? AND item_id = ? ORDER BY id",

@@ -446,4 +446,34 @@ def m008_surveys_sent(db: Database) -> None:
     db.table("surveys").add_column("scale", str)
 
 
+@MIGRATIONS()
+def m009_item_terms(db: Database) -> None:
+    """The index that keeps a reply's cost flat as the plan grows: the open items a clause can
+    close are found by the terms they share with it, not by reading every open item; and the
+    terms too common to tell a project's items apart are counted as items are added. Filled
+    (and refilled whenever `mailbot.terms.TERMS_VERSION` changes) by `Store.index_terms`."""
+    db.execute(
+        """
+        CREATE TABLE item_terms (
+            project_key TEXT NOT NULL,
+            term TEXT NOT NULL,          -- mailbot.terms.terms of the item's text and of every source but its closing
+            item_id INTEGER NOT NULL,
+            PRIMARY KEY (project_key, term, item_id)
+        ) WITHOUT ROWID
+        """
+    )
+    db.execute(
+        """
+        CREATE TABLE project_terms (
+            project_key TEXT NOT NULL,
+            term TEXT NOT NULL,          -- '' counts the project's items
+            items INTEGER NOT NULL,      -- how many of the project's items state it in their text
+            PRIMARY KEY (project_key, term)
+        ) WITHOUT ROWID
+        """
+    )
+    db.execute("CREATE INDEX project_terms_common ON project_terms (project_key, items)")
+    db.execute("CREATE INDEX messages_project ON messages (project_key, state)")
+
+
 SCHEMA_VERSION = len(MIGRATIONS._migrations)
