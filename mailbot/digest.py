@@ -49,12 +49,26 @@ def build(store: Store, project_key: str, period: Period, now: dt.datetime, zone
     def name(address: str | None) -> str:
         return names.get(address or "", "") or (address or "")
 
-    status = store.values_at("items", "status", at)
-    dues = store.values_at("items", "due", at)
-    visible = [i for i in store.items.of_project(project_key) if i.id in status and not i.internal]
+    # The plan as it stood at `at`, read from what it can show (the items open now, those that
+    # changed after `at`, those closed in the week) and never from the whole history: the rows
+    # are the state at `at` but for the things changed since, read back from their own history.
+    closed_in_week = _moved(store, "items", ItemStatus.DONE, since, until)
+    changed = set(store.changed_since("items", at))
+    things = {i.id: i for i in store.items.open(project_key)}
+    things.update((i.id, i) for i in store.items.get_many(changed | closed_in_week) if i.project_key == project_key)
+    status: dict[int, str | None] = {}
+    for item in things.values():
+        state = store.value_at("items", item.id, "status", at) if item.id in changed else item.status
+        if state is not None:  # None: stated after `at`
+            status[item.id] = state
+    visible = sorted((i for i in things.values() if i.id in status and not i.internal), key=lambda i: i.id)
 
     def due_of(item: Item) -> str | None:
-        return dues[item.id] if item.id in dues else _first_due(store, item)
+        if item.id not in changed:
+            return item.due
+        moves = [h for h in store.history("items", item.id) if h.field == "due"]
+        before = [h for h in moves if (h.at or "") <= at]
+        return before[-1].new if before else (moves[0].old if moves else item.due)
 
     def row(item: Item, state: str) -> dict[str, Any]:
         due = due_of(item)
@@ -79,7 +93,6 @@ def build(store: Store, project_key: str, period: Period, now: dt.datetime, zone
         quiet_since = max(filter(None, [said.get(item.id), shown["due"]]), default="")
         limit = quiet_overdue if shown["due"] else quiet_undated
         (open_items if quiet_since >= (today - limit).isoformat() else unconfirmed).append(shown)
-    closed_in_week = _moved(store, "items", ItemStatus.DONE, since, until)
     done = [row(i, ItemStatus.DONE) for i in visible if i.id in closed_in_week]
 
     milestone_status = store.values_at("milestones", "status", at)
@@ -102,10 +115,13 @@ def build(store: Store, project_key: str, period: Period, now: dt.datetime, zone
     upcoming += [{"id": m["id"], "kind": "milestone", "text": m["name"], "by": "us", "who": "", "due": m["due"], "status": m["status"]}
                  for m in milestones if m["status"] != MilestoneStatus.DONE and str(m["due"]) >= today.isoformat()]
 
-    change_status = store.values_at("change_requests", "status", at)
+    changes_since = set(store.changed_since("change_requests", at))
+    changes = {c.id: c for c in store.changes.of_project(project_key, PENDING_CHANGES)}
+    changes.update((c.id, c) for c in map(store.changes.get, sorted(changes_since)) if c is not None and c.project_key == project_key)
+    change_status = {i: store.value_at("change_requests", i, "status", at) if i in changes_since else c.status for i, c in changes.items()}
     change_requests = [
         {"id": c.ref, "number": c.ref, "text": c.text, "status": change_status[c.id], "received": _local_day(c.received_at or at, zone)}
-        for c in store.changes.of_project(project_key) if c.id in change_status and change_status[c.id] in PENDING_CHANGES
+        for c in sorted(changes.values(), key=lambda c: c.number) if change_status[c.id] in PENDING_CHANGES
     ]
     risks = [
         {"text": r.text, "who": name(r.who), "date": _local_day(r.at or "", zone)}
@@ -191,16 +207,10 @@ def _last_said(store: Store, items: list[Item], at: str) -> dict[int, str]:
 
 
 def _moved(store: Store, item: str, to: str, since: str, until: str) -> set[int]:
-    """The things of `item` that moved to `to` in [since, until) and are still there."""
-    before = store.values_at(item, "status", since)
-    after = store.values_at(item, "status", until)
-    return {i for i, value in after.items() if value == to and before.get(i) != to}
-
-
-def _first_due(store: Store, item: Item) -> str | None:
-    """An item's due before any change of it (the history holds changes, the row the latest)."""
-    moves = [h for h in store.history("items", item.id) if h.field == "due"]
-    return moves[0].old if moves else item.due
+    """The things of `item` that moved to `to` in [since, until) and are still there: read from
+    the week's history and each one's own, never the whole history."""
+    return {i for i in store.moved_in(item, "status", str(to), since, until)
+            if store.value_at(item, i, "status", until) == to and store.value_at(item, i, "status", since) != to}
 
 
 def _first_milestone_due(store: Store, milestone_id: int, due: str) -> str:

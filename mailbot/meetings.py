@@ -36,7 +36,7 @@ from dateutil.rrule import rrulestr
 
 from mailbot import compose, outbox, trust
 from mailbot.config import Project, Settings
-from mailbot.lifecycle import Cause, MeetingStatus, MilestoneStatus
+from mailbot.lifecycle import Cause, ChangeStatus, MeetingStatus, MilestoneStatus
 from mailbot.store import Store, iso
 from mailbot.store.records import Counter, Meeting, Milestone
 from parsing.model import Address, Email, Finding
@@ -568,11 +568,12 @@ class Scheduler:
             return []
         zh = project.language == "zh"
         lines = [f"评审「{milestone.name}」（{milestone.due}截止）" if zh else f"Review of {milestone.name} (due {milestone.due})"]
-        for item in self.store.items.of_project(project.key):
-            if item.milestone_id == milestone.id and item.status == "open":
+        for item in self.store.items.open(project.key):
+            if item.milestone_id == milestone.id:
                 lines.append(("待办：" if zh else "Open: ") + item.text[:120])
-        for change in self.store.changes.of_project(project.key):
-            if change.milestone_id == milestone.id and change.status in ("received", "acknowledged", "assessed", "accepted"):
+        waiting = [ChangeStatus.RECEIVED, ChangeStatus.ACKNOWLEDGED, ChangeStatus.ASSESSED, ChangeStatus.ACCEPTED]
+        for change in self.store.changes.of_project(project.key, waiting):
+            if change.milestone_id == milestone.id:
                 lines.append(f"{change.number}：{change.text[:120]}" if zh else f"{change.number}: {change.text[:120]}")
         return lines[:12]
 

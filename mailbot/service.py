@@ -10,7 +10,9 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import itertools
 import logging
+import os
 import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
@@ -126,7 +128,7 @@ class Mailbot:
     @property
     def reader(self) -> Reader:
         if self._reader is None:
-            self._reader = Reader(self.context, isolate=self.isolate)
+            self._reader = Reader(self.context, isolate=self.isolate, workers=READERS)
         return self._reader
 
     def warm_up(self) -> None:
@@ -149,31 +151,50 @@ class Mailbot:
         so that a caller interrupted half-way still knows what was done."""
         report = IngestReport() if report is None else report
         since = answer_since or self.answer_since
-        for item in items:
-            outcome = self.ingest_one(item, answer_since=since)
-            report.outcomes.append(outcome)
-            logger.info(
-                "message source=%s message_id=%s project=%s outcome=%s%s",
-                outcome.source,
-                outcome.message_id,
-                outcome.project_key,
-                outcome.state,
-                f" reason={outcome.reason}" if outcome.reason else "",
-            )
-            if progress:
-                progress(outcome)
-        return report
+        readings = self.reader.read_ahead(items, lambda item: None if item.error or not item.raw.strip() else (item.raw, item.received))
+        while True:
+            done: list[Outcome] = []
+            stopped: KeyboardInterrupt | None = None
+            with self.store.bulk():  # one commit per batch
+                try:
+                    for item, reading in itertools.islice(readings, BATCH):
+                        done.append(self._ingest_read(item, reading, since))
+                except KeyboardInterrupt as exc:  # Ctrl-C: the message in hand rolled back its savepoint; the rest is kept
+                    stopped = exc
+            for outcome in done:  # reported once committed: an interrupted batch is not "in the plan"
+                report.outcomes.append(outcome)
+                logger.info(
+                    "message source=%s message_id=%s project=%s outcome=%s%s",
+                    outcome.source,
+                    outcome.message_id,
+                    outcome.project_key,
+                    outcome.state,
+                    f" reason={outcome.reason}" if outcome.reason else "",
+                )
+                if progress:
+                    progress(outcome)
+            if stopped is not None:
+                raise stopped
+            if len(done) < BATCH:
+                return report
 
-    def ingest_one(self, item: RawItem, *, answer_since: dt.datetime | None = None) -> Outcome:
-        """Store, parse and apply one message; never raises for a bad message."""
+    def _ingest_read(self, item: RawItem, reading: Extraction | Exception | None, answer_since: dt.datetime) -> Outcome:
+        """`ingest_one` with the reading done already (read ahead, maybe in another process)."""
         kept = self._keep(item)
         if isinstance(kept, Outcome):
             return kept
-        try:
-            extraction = self.reader.read(item.raw, item.received)
-        except Exception as exc:  # noqa: BLE001 - one bad message must never stop the batch
-            return self._not_read(kept, item, exc)
-        return self._read(kept, item, extraction, answer_since)
+        if reading is None:  # nothing was read ahead: read it now
+            try:
+                reading = self.reader.read(item.raw, item.received)
+            except Exception as exc:  # noqa: BLE001 - one bad message must never stop the batch
+                reading = exc
+        if isinstance(reading, Exception):
+            return self._not_read(kept, item, reading)
+        return self._read(kept, item, reading, answer_since)
+
+    def ingest_one(self, item: RawItem, *, answer_since: dt.datetime | None = None) -> Outcome:
+        """Store, parse and apply one message; never raises for a bad message."""
+        return self._ingest_read(item, None, answer_since or self.answer_since)
 
     async def ingest_one_async(self, item: RawItem, *, answer_since: dt.datetime | None = None) -> Outcome:
         """`ingest_one` with the reading off the event loop (the service)."""
@@ -711,6 +732,10 @@ _CARRY_OUT: dict[type, Callable[[Mailbot, Project, Extraction, Decision, dt.date
 def _only_score(comment: str) -> bool:
     """A reply that is a score and nothing more ("5", "4分", "⭐⭐⭐⭐")."""
     return len(re.sub(r"[\s\d/分星⭐★.!！。,，]|points?|stars?|out of", "", comment, flags=re.I)) <= 2
+
+
+BATCH = 200  # messages of a bulk import committed together (`Store.bulk`)
+READERS = max(1, min(8, (os.cpu_count() or 1)))  # processes reading a bulk import, one per core
 
 
 _IGNORED_BECAUSE = {

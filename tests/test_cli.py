@@ -185,7 +185,7 @@ def test_ctrl_c_during_ingest_reports_what_was_done_and_sends_what_it_queued(tmp
                                                                            monkeypatch: "object") -> None:
     from mailbot.service import Mailbot
 
-    real = Mailbot.ingest_one
+    real = Mailbot._ingest_read
     calls = {"n": 0}
 
     def interrupted_after_one(self: Mailbot, *args: "object", **kwargs: "object") -> "object":
@@ -194,7 +194,7 @@ def test_ctrl_c_during_ingest_reports_what_was_done_and_sends_what_it_queued(tmp
             raise KeyboardInterrupt
         return real(self, *args, **kwargs)  # type: ignore[arg-type]
 
-    monkeypatch.setattr(Mailbot, "ingest_one", interrupted_after_one)  # type: ignore[attr-defined]
+    monkeypatch.setattr(Mailbot, "_ingest_read", interrupted_after_one)  # type: ignore[attr-defined]
     eml = tmp_path / "cr.eml"
     eml.write_bytes(CLIENT_CR)
     second = tmp_path / "cr2.eml"

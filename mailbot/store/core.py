@@ -85,6 +85,23 @@ class Core:
             self._rollback(depth)
             raise StoreError(f"{self.path}: {exc}") from exc
 
+    @contextmanager
+    def bulk(self) -> Iterator[None]:
+        """`transaction()` for a batch of many messages (bulk import): one commit for all, and
+        `synchronous=NORMAL` while it lasts. In WAL mode that is still crash-safe (a crash loses
+        at most the batch, which the import then reads again; the file is never corrupted); only
+        a power cut may lose the last batches. Back to FULL after it."""
+        if self._depth:
+            with self.transaction():
+                yield
+            return
+        self.conn.execute("PRAGMA synchronous = NORMAL")
+        try:
+            with self.transaction():
+                yield
+        finally:
+            self.conn.execute("PRAGMA synchronous = FULL")
+
     def _rollback(self, depth: int) -> None:
         if not self.conn.in_transaction:
             return  # the error already ended it
@@ -219,6 +236,23 @@ class Core:
             "SELECT item_id, new FROM history WHERE item = ? AND field = ? AND at <= ? ORDER BY at, id", [item, field, at]
         )
         return {int(row["item_id"]): row["new"] for row in rows}
+
+    def changed_since(self, item: str, at: str) -> list[int]:
+        """The `item` things changed after `at` (their rows are newer than the plan at `at`)."""
+        rows = self.fetch("SELECT DISTINCT item_id FROM history WHERE at > ? AND +item = ? ORDER BY item_id", [at, item])  # by time (history_at)
+        return [int(row["item_id"]) for row in rows]
+
+    def moved_in(self, item: str, field: str, new: str, since: str, until: str) -> list[int]:
+        """The `item` things whose `field` changed to `new` after `since` and by `until`, by id."""
+        rows = self.fetch("SELECT DISTINCT item_id FROM history WHERE item = ? AND field = ? AND at > ? AND at <= ? AND new = ? "
+                          "ORDER BY item_id", [item, field, since, until, new])
+        return [int(row["item_id"]) for row in rows]
+
+    def value_at(self, item: str, item_id: int, field: str, at: str) -> str | None:
+        """One thing's `field` as the history has it at `at` (None before it existed)."""
+        value = self.scalar("SELECT new FROM history WHERE item = ? AND item_id = ? AND +field = ? AND +at <= ? "  # by thing, not by field
+                            "ORDER BY at DESC, id DESC LIMIT 1", [item, item_id, field, at])
+        return None if value is None else str(value)
 
     def history(self, item: str, item_id: int) -> list[HistoryEntry]:
         return self.records(

@@ -170,6 +170,10 @@ class Items:
                               [str(TERMS_VERSION)])
         return True
 
+    def get_many(self, item_ids: Iterable[int]) -> list[Item]:
+        return self.core.records(Item, f"SELECT {_ITEM} FROM items WHERE id IN (SELECT value FROM json_each(?)) ORDER BY id",
+                                 [json.dumps(sorted(set(item_ids)))])
+
     def get(self, item_id: int) -> Item | None:
         return self.core.record(Item, f"SELECT {_ITEM} FROM items WHERE id = ?", [item_id])
 

@@ -49,7 +49,8 @@ class Sources:
             return []
         marks = ", ".join("?" * len(message_ids))
         rows = self.core.fetch(
-            f"SELECT item_id, MAX(id) AS last FROM sources WHERE item = ? AND message_id IN ({marks}) GROUP BY item_id ORDER BY last DESC",
+            # "+item": look up by message (idx_sources_message), never walk every source of that kind
+            f"SELECT item_id, MAX(id) AS last FROM sources WHERE +item = ? AND message_id IN ({marks}) GROUP BY item_id ORDER BY last DESC",
             [item, *message_ids],
         )
         return [int(row["item_id"]) for row in rows]

@@ -32,8 +32,9 @@ class OutboxTable:
         """How many messages (not held back by the limit) were queued to `address` since `since`."""
         return int(
             self.core.scalar(
-                "SELECT COUNT(*) FROM outbox WHERE created_at >= ? AND status != ? AND recipients LIKE ? ESCAPE '\\'",
-                [since, str(OutboxStatus.SUPPRESSED), f'%"{_like(address)}"%'],
+                "SELECT COUNT(*) FROM outbox_recipients r JOIN outbox o ON o.id = r.outbox_id WHERE r.address = ? AND r.created_at >= ? "
+                "AND o.status != ?",
+                [address.lower(), since, str(OutboxStatus.SUPPRESSED)],
             )
         )
 
@@ -70,6 +71,8 @@ class OutboxTable:
                 "created_at": at,
             },
         )
+        self.core.conn.executemany("INSERT OR IGNORE INTO outbox_recipients (address, created_at, outbox_id) VALUES (?, ?, ?)",
+                                   [(address.lower(), at, row_id) for address in recipients])
         self.core.record_history(project_key, "outbox", row_id, "status", None, status, cause, at)
         return row_id
 
@@ -149,15 +152,15 @@ class OutboxTable:
         marks = ", ".join("?" for _ in ids) or "NULL"
         return self.core.records(
             OutboxRow,
-            f"SELECT {_ROW} FROM outbox WHERE status != ? AND (message_id IN ({marks}) OR (created_at >= ? AND recipients LIKE ? ESCAPE '\\'))"
-            " ORDER BY id DESC LIMIT ?",
-            [str(OutboxStatus.SUPPRESSED), *ids, since, f'%"{_like(address or "")}"%' if address else "", limit],
+            f"SELECT {_ROW} FROM outbox WHERE status != ? AND (message_id IN ({marks}) "
+            "OR id IN (SELECT outbox_id FROM outbox_recipients WHERE address = ? AND created_at >= ?)) ORDER BY id DESC LIMIT ?",
+            [str(OutboxStatus.SUPPRESSED), *ids, (address or "").lower(), since, limit],
         )
 
     def created_with_prefix(self, prefix: str) -> list[str]:
         """When each message whose dedupe key starts with `prefix` was queued (held-back ones aside)."""
-        rows = self.core.fetch("SELECT created_at FROM outbox WHERE dedupe_key LIKE ? ESCAPE '\\' AND status != ? ORDER BY id",
-                               [_like(prefix) + "%", str(OutboxStatus.SUPPRESSED)])
+        rows = self.core.fetch("SELECT created_at FROM outbox WHERE dedupe_key >= ? AND dedupe_key < ? AND status != ? ORDER BY id",
+                               [prefix, prefix + "\U0010ffff", str(OutboxStatus.SUPPRESSED)])  # the prefix as a range of the unique index
         return [str(row["created_at"]) for row in rows]
 
     def count_kind_since(self, project_key: str, kind: str, since: str) -> int:
@@ -166,9 +169,3 @@ class OutboxTable:
 
     def of_kind(self, kind: str) -> list[OutboxRow]:
         return self.core.records(OutboxRow, f"SELECT {_ROW} FROM outbox WHERE kind = ? ORDER BY id", [kind])
-
-
-def _like(text: str) -> str:
-    """`text` as a literal inside a LIKE pattern (escape character backslash): an address may hold `_` or `%`."""
-    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-

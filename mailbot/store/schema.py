@@ -476,4 +476,41 @@ def m009_item_terms(db: Database) -> None:
     db.execute("CREATE INDEX messages_project ON messages (project_key, state)")
 
 
+@MIGRATIONS()
+def m010_indexes_for_reads(db: Database) -> None:
+    """An index for every lookup on the way of a message, a tick or a digest, so that each
+    costs what it finds, not what the plan holds (`tests/test_scale.py` looks at their query
+    plans); and the outbox's recipients in a table of their own, so that "what did we send this
+    address lately" is a range, not a LIKE over every message ever sent."""
+    for statement in (
+        "CREATE INDEX meetings_milestone ON meetings (milestone_id, kind)",
+        "CREATE INDEX meetings_project ON meetings (project_key, status)",
+        "CREATE INDEX meeting_counters_meeting ON meeting_counters (meeting_id)",
+        "CREATE INDEX meeting_attendees_address ON meeting_attendees (address, meeting_id)",
+        "CREATE INDEX meetings_status ON meetings (status, start)",
+        "CREATE INDEX surveys_message ON surveys (survey_message_id)",
+        "CREATE INDEX surveys_project ON surveys (project_key, address)",
+        "CREATE INDEX review_item ON review (item, item_id)",
+        "CREATE INDEX risks_project ON risks (project_key, status)",
+        "CREATE INDEX feedback_project ON feedback (project_key, at)",
+        "CREATE INDEX approvals_project ON approvals (project_key)",
+        "CREATE INDEX outbox_project ON outbox (project_key, kind, created_at)",
+        "CREATE INDEX outbox_kind ON outbox (kind)",
+        "CREATE INDEX history_field ON history (item, field, at)",  # what moved in a digest's week
+        "CREATE INDEX history_at ON history (at)",  # did anything change after a moment
+        "CREATE INDEX messages_date ON messages (project_key, date)",
+        """
+        CREATE TABLE outbox_recipients (
+            address TEXT NOT NULL,       -- lower case, as the outbox row lists it
+            created_at TEXT NOT NULL,    -- the outbox row's
+            outbox_id INTEGER NOT NULL,
+            PRIMARY KEY (address, created_at, outbox_id)
+        ) WITHOUT ROWID
+        """,
+        "INSERT OR IGNORE INTO outbox_recipients (address, created_at, outbox_id) "
+        "SELECT j.value, o.created_at, o.id FROM outbox o, json_each(o.recipients) j WHERE o.created_at IS NOT NULL",
+    ):
+        db.execute(statement)
+
+
 SCHEMA_VERSION = len(MIGRATIONS._migrations)
