@@ -8,7 +8,6 @@ with its path and the reason, and the exit status is 1 at the end.
 
 from __future__ import annotations
 
-import asyncio
 import datetime as dt
 import json
 import logging
@@ -263,6 +262,8 @@ def run(once: bool, config_path: Path | None) -> None:
     try:
         with RunLock(settings.store_path), Mailbot(settings, isolate=True) as bot:
             watcher = watcher_for(bot)
+            import asyncio  # only the service needs an event loop
+
             asyncio.run(_serve(watcher, once))
     except Held as exc:
         raise ConfigUsageError(str(exc)) from None
@@ -276,6 +277,8 @@ def run(once: bool, config_path: Path | None) -> None:
 
 
 async def _serve(watcher: Any, once: bool) -> None:
+    import asyncio
+
     loop = asyncio.get_running_loop()
     for signum in (signal.SIGTERM, signal.SIGINT):
         loop.add_signal_handler(signum, watcher.stop.set)
@@ -316,13 +319,15 @@ def tick(now_text: str | None, config_path: Path | None) -> None:
 @config_option
 def plan(as_json: bool, project_key: str | None, now_text: str | None, config_path: Path | None) -> None:
     """Print the plan: projects, milestones, commitments, change requests, feedback, meetings."""
-    from mailbot.plan import dumps
-    from mailbot.service import Mailbot
+    from mailbot.clock import system_clock
+    from mailbot.plan.snapshot import dumps, plan_as_of
+    from mailbot.plan.sync import open_plan
 
     settings = load(config_path)
-    with Mailbot(settings) as bot:
-        snapshot = bot.plan(now=parse_now(now_text, settings) or bot.clock(), project_key=project_key)
-    click.echo(dumps(snapshot) if as_json else format_plan(snapshot))
+    with open_plan(settings, system_clock()) as store:  # reading needs neither the appliers nor the service
+        snapshot = plan_as_of(store, settings, parse_now(now_text, settings) or system_clock(), project_key)
+    # indented for a person at a terminal; one line (the C encoder, fast on a large plan) for scripts
+    click.echo(dumps(snapshot, indent=2 if sys.stdout.isatty() else None) if as_json else format_plan(snapshot))
 
 
 def format_plan(snapshot: dict[str, Any]) -> str:

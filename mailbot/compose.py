@@ -123,21 +123,23 @@ def wrap(text: str | None, cols: int, indent: str = "    ") -> str:
 
     Latin words are never split, lines may break between any two CJK characters, and a line
     never starts with closing punctuation. Continuation lines start with `indent`, which
-    counts towards their width.
+    counts towards their width. Linear in the text: each token's width is measured once.
     """
     lines: list[str] = []
-    line = ""
+    line: list[str] = []
+    used = 0  # display columns of `line`
     for token in _TOKENS.findall(" ".join((text or "").split())):
         if token.isspace():
             token = " "
-        used = _width(line) + (len(indent) if lines else 0)
-        if line and used + _width(token) > cols and token != " " and token[0] not in _NO_LINE_START:
-            lines.append(line.rstrip())
-            line = ""
+        width = _width(token)
+        if line and used + (len(indent) if lines else 0) + width > cols and token != " " and token[0] not in _NO_LINE_START:
+            lines.append("".join(line).rstrip())
+            line, used = [], 0
         if line or token != " ":
-            line += token
-    if line.strip():
-        lines.append(line.rstrip())
+            line.append(token)
+            used += width
+    if "".join(line).strip():
+        lines.append("".join(line).rstrip())
     return ("\n" + indent).join(lines)
 
 

@@ -35,12 +35,13 @@ from mailbot.plan import (
     Route,
     apply,
     route,
-    snapshot,
     sync_projects,
 )
+from mailbot.plan.snapshot import plan_as_of
+from mailbot.plan.sync import open_plan
 from mailbot.reader import TOO_SLOW, Reader, TooSlow
 from mailbot.sources import RawItem
-from mailbot.store import Store, content_hash, iso, message_key, open_store
+from mailbot.store import Store, content_hash, iso, message_key
 from mailbot.store.messages import Processed
 from mailbot.store.records import StoredMessage
 from mailbot.teamloop import TeamLoop
@@ -97,8 +98,11 @@ class Mailbot:
         self._reader: Reader | None = None
         self.clock: Clock = clock or system_clock
         self.wall_clock: Clock = wall_clock or system_clock
-        self.store = store or open_store(settings.store_path)
-        sync_projects(self.store, settings, self.clock())
+        if store is None:
+            self.store = open_plan(settings, self.clock())
+        else:
+            self.store = store
+            sync_projects(self.store, settings, self.clock())
         self.first_started = dt.datetime.fromisoformat(self.store.bookkeeping.remember_once("first_started_at", iso(self.clock())))
         self._context: Context | None = None
 
@@ -713,11 +717,7 @@ class Mailbot:
     # -- reading ----------------------------------------------------------------------------
 
     def plan(self, *, now: dt.datetime, project_key: str | None = None) -> dict[str, Any]:
-        if project_key is not None:
-            self.settings.project(project_key)  # raises ConfigError naming the known keys
-        today = now.astimezone(self.settings.team.zone).date()
-        return snapshot(self.store, today=today, project_key=project_key,
-                        configured=[p.key for p in self.settings.projects])
+        return plan_as_of(self.store, self.settings, now, project_key)
 
 
 # What the service does with each decision the plan takes, by the decision's type.

@@ -15,10 +15,28 @@
     snapshot.py   plan → the contract's JSON
 """
 
-from mailbot.plan.appliers import AckDecision, Applied, CancelAck, CancelMeeting, Decision, MoveMeeting, ProposalDecision, apply
-from mailbot.plan.routing import Route, route
-from mailbot.plan.snapshot import dumps, snapshot
+from __future__ import annotations
+
+import importlib
+from typing import TYPE_CHECKING
+
+from mailbot.plan.snapshot import dumps, snapshot  # light, and bound here: the function, not its module, is mailbot.plan.snapshot
 from mailbot.plan.sync import sync_projects
+
+if TYPE_CHECKING:
+    from mailbot.plan.appliers import AckDecision, Applied, CancelAck, CancelMeeting, Decision, MoveMeeting, ProposalDecision, apply
+    from mailbot.plan.routing import Route, route
+
+# Loaded on first use: `mailbot plan` reads the plan with snapshot.py and sync.py alone, without
+# the appliers and the patterns they compile.
+_WHERE = {"AckDecision": "appliers", "Applied": "appliers", "CancelAck": "appliers", "CancelMeeting": "appliers", "Decision": "appliers",
+          "MoveMeeting": "appliers", "ProposalDecision": "appliers", "apply": "appliers", "Route": "routing", "route": "routing"}
+
+
+def __getattr__(name: str) -> object:
+    if name in _WHERE:
+        return getattr(importlib.import_module(f"mailbot.plan.{_WHERE[name]}"), name)
+    raise AttributeError(f"module 'mailbot.plan' has no attribute {name!r}")
 
 __all__ = ["AckDecision", "Applied", "CancelAck", "CancelMeeting", "Decision", "MoveMeeting", "ProposalDecision", "Route", "apply", "dumps",
            "route", "snapshot", "sync_projects"]

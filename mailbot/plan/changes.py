@@ -46,7 +46,6 @@ from mailbot.plan.text import (
 )
 from mailbot.store import Store
 from mailbot.store.records import ChangeRequest, Milestone
-from parsing.dates import find_times
 from parsing.model import Finding, Kind, Party, SignalKind
 
 # The studio asking the client to agree, rather than announcing or asking anything else.
@@ -228,6 +227,8 @@ def slip(ctx: Context, text: str, finding: Finding, finding_id: int) -> None:
 
 def new_date(text: str, ctx: Context, due: dt.date | None) -> str | None:
     """The date a move goes to: the one after "到/to", or before "instead of", else the last."""
+    from parsing.dates import find_times  # here: commands that only read the plan don't compile its patterns
+
     reference = ctx.when.astimezone(ctx.settings.team.zone)
     times = [t for t in find_times(text, reference=reference, language=ctx.extraction.language) if t.date]
     if not times:

@@ -7,6 +7,7 @@ import json
 from dataclasses import asdict
 from typing import Any
 
+from mailbot.config import Settings
 from mailbot.lifecycle import ItemStatus, MeetingStatus, MessageState
 from mailbot.store import Store
 from mailbot.store.records import Item, Meeting, Source, StoredMessage
@@ -141,5 +142,19 @@ def _meeting(store: Store, meeting: Meeting) -> dict[str, Any]:
     }
 
 
-def dumps(snapshot_: dict[str, Any]) -> str:
-    return json.dumps(snapshot_, ensure_ascii=False, indent=2)
+def plan_as_of(store: Store, settings: Settings, now: dt.datetime, project_key: str | None = None) -> dict[str, Any]:
+    """`plan --json` at `now`, for every configured project or one (ConfigError for a key the
+    configuration does not know)."""
+    if project_key is not None:
+        settings.project(project_key)  # raises ConfigError naming the known keys
+    return snapshot(store, today=now.astimezone(settings.team.zone).date(), project_key=project_key,
+                    configured=[p.key for p in settings.projects])
+
+
+def dumps(snapshot_: dict[str, Any], *, indent: int | None = None) -> str:
+    """The snapshot as JSON: by default one compact line, through the stdlib's C encoder; an
+    `indent` (for a person at a terminal) selects its pure-Python one, several times slower on
+    a large plan."""
+    if indent is not None:
+        return json.dumps(snapshot_, ensure_ascii=False, indent=indent)
+    return json.dumps(snapshot_, ensure_ascii=False, separators=(",", ":"))

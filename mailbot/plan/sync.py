@@ -13,7 +13,16 @@ import datetime as dt
 
 from mailbot.config import Project, Settings
 from mailbot.lifecycle import Cause, MilestoneStatus
-from mailbot.store import Store, iso
+from mailbot.store import Store, iso, open_store
+
+
+def open_plan(settings: Settings, now: dt.datetime) -> Store:
+    """The configuration's plan, open and up to date with the configuration (what every command
+    does first; `mailbot plan` does nothing else before it reads)."""
+    store = open_store(settings.store_path)
+    sync_projects(store, settings, now)
+    store.bookkeeping.remember_once("first_started_at", iso(now))
+    return store
 
 
 def sync_projects(store: Store, settings: Settings, now: dt.datetime) -> None:

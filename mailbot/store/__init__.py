@@ -25,28 +25,29 @@ asks the thing's lifecycle (`mailbot.lifecycle`) and writes the history. The sch
 from __future__ import annotations
 
 import fcntl
+import functools
 import sqlite3
 from pathlib import Path
-
-from sqlite_utils import Database
+from typing import TYPE_CHECKING
 
 from mailbot.errors import StoreError
-from mailbot.store.core import Core, autocommit, connect, content_hash, iso, message_key
+from mailbot.store.core import SCHEMA_VERSION, Core, applied_migrations, autocommit, connect, content_hash, iso, message_key
 from mailbot.store.items import ChangeRequests, Findings, Items, Reactions
 from mailbot.store.links import CommandLog, RecurringLines, ReviewList, Sources
 from mailbot.store.meetings import Meetings
 from mailbot.store.messages import Bookkeeping, Messages
 from mailbot.store.outbox import OutboxTable
 from mailbot.store.projects import Milestones, Projects
-from mailbot.store.schema import MIGRATIONS, SCHEMA_VERSION
+
+if TYPE_CHECKING:
+    from sqlite_utils import Database
 
 
 class Store(Core):
     """The open plan database. Use `transaction()` for every multi-row write."""
 
-    def __init__(self, conn: sqlite3.Connection, db: Database, path: Path) -> None:
+    def __init__(self, conn: sqlite3.Connection, path: Path) -> None:
         super().__init__(conn, path)
-        self.db = db  # sqlite-utils, for the migrations and for looking inside in tests
         self.messages = Messages(self)
         self.bookkeeping = Bookkeeping(self)
         self.projects = Projects(self)
@@ -73,7 +74,15 @@ class Store(Core):
 
     @property
     def schema_version(self) -> int:
-        return len(MIGRATIONS.applied(self.db))
+        return applied_migrations(self.conn)
+
+    @functools.cached_property
+    def db(self) -> Database:
+        """sqlite-utils over the same connection: for looking inside by hand and in tests (loaded
+        on first use: a command that only reads the plan does not pay for its import)."""
+        from sqlite_utils import Database
+
+        return Database(self.conn)
 
 
 def open_store(path: Path | str) -> Store:
@@ -87,16 +96,31 @@ def open_store(path: Path | str) -> Store:
         with open(path.with_name(path.name + ".open.lock"), "a+b") as guard:
             fcntl.flock(guard.fileno(), fcntl.LOCK_EX)
             try:
-                conn, db = connect(path)
-                MIGRATIONS.apply(db)
+                conn = connect(path)
+                if applied_migrations(conn) < SCHEMA_VERSION:  # sqlite-utils is loaded only to migrate
+                    from sqlite_utils import Database
+
+                    from mailbot.store.schema import MIGRATIONS
+
+                    MIGRATIONS.apply(Database(conn))
                 autocommit(conn)
-                store = Store(conn, db, path)
+                store = Store(conn, path)
                 store.items.reindex_terms()  # built by another reading of terms, or never: build it
             finally:
                 fcntl.flock(guard.fileno(), fcntl.LOCK_UN)
     except (sqlite3.Error, OSError) as exc:
         raise StoreError(f"cannot open the plan database {path}: {exc}") from exc
     return store
+
+
+
+
+def __getattr__(name: str) -> object:
+    if name == "MIGRATIONS":  # the migrations themselves, with sqlite-utils: loaded when asked for
+        from mailbot.store.schema import MIGRATIONS
+
+        return MIGRATIONS
+    raise AttributeError(f"module 'mailbot.store' has no attribute {name!r}")
 
 
 __all__ = ["MIGRATIONS", "SCHEMA_VERSION", "Store", "StoreError", "content_hash", "iso", "message_key", "open_store"]

@@ -17,8 +17,6 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
 
-from sqlite_utils import Database
-
 from mailbot.errors import StoreError
 from mailbot.lifecycle import Cause, Lifecycle
 from mailbot.store.records import HistoryEntry, from_row
@@ -262,14 +260,24 @@ class Core:
         )
 
 
-def connect(path: Path) -> tuple[sqlite3.Connection, Database]:
+SCHEMA_VERSION = 10  # the migrations in schema.py; it checks this when it is imported
+
+
+def connect(path: Path) -> sqlite3.Connection:
     """Open the file in WAL mode with foreign keys on, waiting (not failing) for other writers."""
     conn = sqlite3.connect(path, timeout=30)
-    db = Database(conn)
     conn.execute("PRAGMA foreign_keys = ON")
     conn.execute("PRAGMA busy_timeout = 30000")
-    db.enable_wal()
-    return conn, db
+    if conn.execute("PRAGMA journal_mode").fetchone()[0] != "wal":
+        conn.execute("PRAGMA journal_mode = WAL")
+    return conn
+
+
+def applied_migrations(conn: sqlite3.Connection) -> int:
+    """How many of mailbot's migrations this file has had (sqlite-utils' `_sqlite_migrations`)."""
+    if conn.execute("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = '_sqlite_migrations'").fetchone() is None:
+        return 0
+    return int(conn.execute("SELECT COUNT(*) FROM _sqlite_migrations WHERE migration_set = 'mailbot'").fetchone()[0])
 
 
 def autocommit(conn: sqlite3.Connection) -> None:

@@ -13,6 +13,8 @@ from __future__ import annotations
 from sqlite_utils import Database
 from sqlite_utils.migrations import Migrations
 
+from mailbot.store import core
+
 MIGRATIONS = Migrations("mailbot")
 
 
@@ -514,3 +516,5 @@ def m010_indexes_for_reads(db: Database) -> None:
 
 
 SCHEMA_VERSION = len(MIGRATIONS._migrations)
+if SCHEMA_VERSION != core.SCHEMA_VERSION:  # core's count decides whether a plan needs migrating
+    raise RuntimeError(f"mailbot.store.core.SCHEMA_VERSION is {core.SCHEMA_VERSION}; schema.py has {SCHEMA_VERSION} migrations")
