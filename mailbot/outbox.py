@@ -84,7 +84,7 @@ def queue(
     """
     recipients = [addr.lower() for _, addr in getaddresses(message.get_all("To", []) + message.get_all("Cc", []))]
     since = iso(now - dt.timedelta(hours=1))
-    busy = [a for a in recipients if store.outbox.sent_to_since(a, since) >= per_address_per_hour] if per_address_per_hour else []
+    busy = [a for a in recipients if store.outbox.sent_to_since(a, since, per_address_per_hour) >= per_address_per_hour] if per_address_per_hour else []
     existing = store.outbox.by_dedupe_key(dedupe_key)
     if existing is not None:
         if existing.status != OutboxStatus.SUPPRESSED or busy:

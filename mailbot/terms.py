@@ -17,7 +17,7 @@ from collections.abc import Callable, Iterator
 
 from parsing.hanzi import simplified
 
-TERMS_VERSION = 1
+TERMS_VERSION = 2  # 2: open items only
 
 
 class Cue:

@@ -104,9 +104,9 @@ def test_the_rate_limit_counts_an_address_literally_not_as_a_pattern(store: Stor
                              recipients=[address], subject="s", raw=b"x", status=OutboxStatus.QUEUED, reason=None,
                              cause=Cause.clock("test"), at="2026-03-09T01:00:00+00:00")
     since = "2026-03-09T00:00:00+00:00"
-    assert store.outbox.sent_to_since("li_wei@huajin.example", since) == 1
-    assert store.outbox.sent_to_since("a%b@huajin.example", since) == 1
-    assert store.outbox.sent_to_since("l%@huajin.example", since) == 0
+    assert store.outbox.sent_to_since("li_wei@huajin.example", since, 10) == 1
+    assert store.outbox.sent_to_since("a%b@huajin.example", since, 10) == 1
+    assert store.outbox.sent_to_since("l%@huajin.example", since, 10) == 0
 
 
 def test_queue_is_idempotent_per_decision(store: Store) -> None:

@@ -154,7 +154,7 @@ def test_no_statement_walks_a_table_that_grows_with_the_mail(traced: tuple[Corpu
             continue
         for row in bot.store.conn.execute("EXPLAIN QUERY PLAN " + sql):
             found = re.match(r"SCAN (\w+)", row[3])
-            if found and found.group(1) not in SMALL and "json_each" not in row[3]:
+            if found and found.group(1) not in SMALL | {"CONSTANT"} and "json_each" not in row[3]:
                 walks[f"{row[3]}: {_shape(sql)[:160]}"] += 1
     assert not walks, "statements that read a whole table:\n" + "\n".join(walks)
 

@@ -34,9 +34,11 @@ class FindingRow:
 
 
 def index_terms(core: Core, project_key: str, item_id: int, found: Iterable[str]) -> None:
-    """Index item `item_id` under `found` (m009's `item_terms`)."""
-    core.conn.executemany("INSERT OR IGNORE INTO item_terms (project_key, term, item_id) VALUES (?, ?, ?)",
-                          [(project_key, term, item_id) for term in sorted(set(found))])
+    """Index item `item_id` under `found` (m009's `item_terms`), while it is open: the index
+    holds open items only, so what a reply can close is looked up among them alone."""
+    core.conn.executemany("INSERT OR IGNORE INTO item_terms (project_key, term, item_id) SELECT ?, ?, ? "
+                          "WHERE EXISTS (SELECT 1 FROM items WHERE id = ? AND status = 'open')",
+                          [(project_key, term, item_id, item_id) for term in sorted(set(found))])
 
 
 class Findings:
@@ -126,14 +128,15 @@ class Items:
         """The open items of `project_key` (of side `by`) that share a term with `wanted`, or whose
         id is in `ids`, by id. `since` (an instant, UTC ISO): of the items found by term, only
         those stated or due since then; an item long past is no candidate for today's mail."""
-        side = " AND by = ?" if by is not None else ""
-        recent = " AND (created_at >= ? OR due >= ?)" if since else ""
-        sql = (f"SELECT {_ITEM} FROM items WHERE project_key = ? AND status = 'open'{side} AND ("
-               f"(id IN (SELECT item_id FROM item_terms WHERE project_key = ? AND term IN (SELECT value FROM json_each(?)))"
-               f"{recent}) OR id IN (SELECT value FROM json_each(?))) ORDER BY id")
-        params: list[object] = [project_key, *([by] if by is not None else []), project_key,
-                                json.dumps(sorted(set(wanted)), ensure_ascii=False), *([since, since[:10]] if since else []),
-                                json.dumps(sorted(set(ids)))]
+        side = " AND +by = ?" if by is not None else ""
+        recent = " OR created_at >= ? OR due >= ?" if since else " OR 1"
+        ids_json = json.dumps(sorted(set(ids)))
+        # driven by the index (open items only) and the ids; "+" keeps SQLite from walking the project's items instead
+        sql = (f"SELECT {_ITEM} FROM items WHERE id IN (SELECT item_id FROM item_terms WHERE project_key = ? AND term IN "
+               f"(SELECT value FROM json_each(?)) UNION SELECT value FROM json_each(?)) AND +project_key = ? AND +status = 'open'"
+               f"{side} AND (id IN (SELECT value FROM json_each(?)){recent}) ORDER BY id")
+        params: list[object] = [project_key, json.dumps(sorted(set(wanted)), ensure_ascii=False), ids_json, project_key,
+                                *([by] if by is not None else []), ids_json, *([since, since[:10]] if since else [])]
         return self.core.records(Item, sql, params)
 
     def common_terms(self, project_key: str) -> set[str]:
@@ -201,7 +204,14 @@ class Items:
         )
 
     def set_status(self, item: Item, status: ItemStatus, cause: Cause, at: str) -> bool:
-        return self.core.transition("items", ITEM, item.id, status, cause, at)
+        moved = self.core.transition("items", ITEM, item.id, status, cause, at)
+        if moved and status is not ItemStatus.OPEN:
+            self.core.execute("DELETE FROM item_terms WHERE item_id = ?", [item.id])  # closed: no longer a candidate
+        elif moved:  # open again (undo): a candidate again, under everything that states it
+            for row in self.core.fetch("SELECT text FROM sources WHERE item = 'items' AND item_id = ? AND role != 'closed'", [item.id]):
+                self.index(item.project_key, item.id, terms(row["text"] or ""))
+            self.index(item.project_key, item.id, terms(item.text))
+        return moved
 
     def reschedule(self, item: Item, due: str | None, due_text: str | None, cause: Cause, at: str) -> None:
         """A new date for the same thing: the old one stays in the history."""

@@ -28,13 +28,14 @@ class OutboxTable:
     def get(self, row_id: int) -> OutboxRow | None:
         return self.core.record(OutboxRow, f"SELECT {_ROW} FROM outbox WHERE id = ?", [row_id])
 
-    def sent_to_since(self, address: str, since: str) -> int:
-        """How many messages (not held back by the limit) were queued to `address` since `since`."""
+    def sent_to_since(self, address: str, since: str, at_most: int) -> int:
+        """How many messages (not held back by the limit) were queued to `address` since `since`,
+        counted up to `at_most` (what a limit needs to know, at a cost that does not grow)."""
         return int(
             self.core.scalar(
-                "SELECT COUNT(*) FROM outbox_recipients r JOIN outbox o ON o.id = r.outbox_id WHERE r.address = ? AND r.created_at >= ? "
-                "AND o.status != ?",
-                [address.lower(), since, str(OutboxStatus.SUPPRESSED)],
+                "SELECT COUNT(*) FROM (SELECT 1 FROM outbox_recipients r JOIN outbox o ON o.id = r.outbox_id "
+                "WHERE r.address = ? AND r.created_at >= ? AND o.status != ? LIMIT ?)",
+                [address.lower(), since, str(OutboxStatus.SUPPRESSED), at_most],
             )
         )
 
@@ -152,9 +153,9 @@ class OutboxTable:
         marks = ", ".join("?" for _ in ids) or "NULL"
         return self.core.records(
             OutboxRow,
-            f"SELECT {_ROW} FROM outbox WHERE status != ? AND (message_id IN ({marks}) "
-            "OR id IN (SELECT outbox_id FROM outbox_recipients WHERE address = ? AND created_at >= ?)) ORDER BY id DESC LIMIT ?",
-            [str(OutboxStatus.SUPPRESSED), *ids, (address or "").lower(), since, limit],
+            f"SELECT {_ROW} FROM outbox WHERE status != ? AND (message_id IN ({marks}) OR id IN (SELECT outbox_id FROM outbox_recipients "
+            "WHERE address = ? AND created_at >= ? ORDER BY created_at DESC LIMIT ?)) ORDER BY id DESC LIMIT ?",  # the latest, by index
+            [str(OutboxStatus.SUPPRESSED), *ids, (address or "").lower(), since, limit, limit],
         )
 
     def created_with_prefix(self, prefix: str) -> list[str]:

@@ -515,6 +515,12 @@ def m010_indexes_for_reads(db: Database) -> None:
         db.execute(statement)
 
 
+@MIGRATIONS()
+def m011_item_terms_by_item(db: Database) -> None:
+    """The term index holds open items only: an item that closes leaves it, by its id."""
+    db.execute("CREATE INDEX item_terms_item ON item_terms (item_id)")
+
+
 SCHEMA_VERSION = len(MIGRATIONS._migrations)
 if SCHEMA_VERSION != core.SCHEMA_VERSION:  # core's count decides whether a plan needs migrating
     raise RuntimeError(f"mailbot.store.core.SCHEMA_VERSION is {core.SCHEMA_VERSION}; schema.py has {SCHEMA_VERSION} migrations")
