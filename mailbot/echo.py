@@ -67,7 +67,7 @@ def recognise(store: Store, email: Email, body: str, received: dt.datetime | Non
     machine: str | None = None
     lines = {line for line in map(_normalise, body.splitlines()) if len(line) >= MIN_LINE}
     for row in rows:
-        ours = _lines_of(row)
+        ours = _lines_of(store, row)
         own.append(" ".join(ours))
         if machine is None and ours and arrived is not None:
             repeated = sum(1 for line in ours if line in lines) / len(ours)
@@ -90,15 +90,15 @@ def without_own_words(extraction: Extraction, echo: Echo) -> Extraction:
     return dataclasses.replace(extraction, findings=findings, completions=completions, receipts=receipts, signals=signals, notes=notes)
 
 
-def _lines_of(row: OutboxRow) -> list[str]:
+def _lines_of(store: Store, row: OutboxRow) -> list[str]:
     """The normalised lines of what mailbot sent, worth comparing; read once per message sent
     (an outbox message never changes once queued, and every reply in its thread or from its
     recipients asks for it again: parsing it each time made a bulk import quadratic)."""
-    key = (row.message_id or "", hash(row.raw))
+    key = (row.message_id or "", row.id, row.created_at or "")  # mailbot's Message-IDs are unique: time, process, randomness
     cached = _LINES.get(key)
     if cached is None:
         try:
-            text = read_email(row.raw).text
+            text = read_email(store.outbox.raw_of(row.id)).text
         except ParseError:
             text = ""
         cached = [line for line in map(_normalise, text.splitlines()) if len(line) >= MIN_LINE]
@@ -108,7 +108,7 @@ def _lines_of(row: OutboxRow) -> list[str]:
     return cached
 
 
-_LINES: dict[tuple[str, int], list[str]] = {}  # (Message-ID, hash of the bytes) → its lines
+_LINES: dict[tuple[str, int, str], list[str]] = {}  # (Message-ID, row, queued at) → its lines
 _LINES_KEPT = 2_000
 
 

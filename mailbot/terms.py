@@ -12,6 +12,7 @@ text, and a store whose index was built by another version rebuilds it when it o
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Callable, Iterator
 
@@ -79,7 +80,16 @@ _CJK_RUN = re.compile(r"[\u3400-\u9fff]+")
 
 
 def terms(text: str) -> set[str]:
-    """The content terms of `text`."""
+    """The content terms of `text` (a new set: the caller may change it). Those of a clause or
+    an item are remembered: the plan compares the same item texts with every message that might
+    speak of them (it was a third of applying a message); a whole mail is not kept."""
+    return set(_remembered(text) if len(text) <= REMEMBERED else _terms(text))
+
+
+REMEMBERED = 1_000  # characters: texts up to this long have their terms remembered
+
+
+def _terms(text: str) -> frozenset[str]:
     text = simplified(text)
     lowered = text.casefold()
     words = (w.replace("’", "'").split("'")[0].strip("-") for w in _LATIN_WORD.findall(lowered))  # "I'll" is "i", "Dana's" "dana"
@@ -87,4 +97,7 @@ def terms(text: str) -> set[str]:
     found.discard("")
     for run in _CJK_RUN.findall(_ZH_WHEN.sub(" ", text)):
         found.update(run[i:i + 2] for i in range(len(run) - 1) if not (set(run[i:i + 2]) & _FUNCTION_CHARS))
-    return found
+    return frozenset(found)
+
+
+_remembered = functools.lru_cache(maxsize=16_384)(_terms)

@@ -26,7 +26,7 @@ from mailbot.config import Project, Settings
 from mailbot.lifecycle import Cause, ItemStatus, MeetingStatus, MilestoneStatus
 from mailbot.plan import boilerplate, changes, closing, items, meetings, milestones
 from mailbot.plan.context import AckDecision, CancelAck, CancelMeeting, Context, Decision, MoveMeeting, ProposalDecision
-from mailbot.plan.people import People, internal
+from mailbot.plan.people import internal, people_of
 from mailbot.plan.text import APPROVES, CONDITION, RESCHEDULE, SIGN_OFF_SUBJECT, delivers, moves_dates, terms
 from mailbot.store import Store, iso
 from mailbot.store.items import FindingRow
@@ -80,7 +80,7 @@ def apply(store: Store, settings: Settings, project: Project, extraction: Extrac
         at=iso(when),
         who=email.sender.address if email.sender else "",
         internal=internal(email, settings),
-        people=People(settings, project, store.projects.contacts()),
+        people=people_of(settings, project, store.projects.contacts()),
     )
     for person in ([email.sender] if email.sender else []) + list(email.recipients):
         party = ctx.people.party_of(person.address) or ("us" if person.address == ctx.who and extraction.party is Party.US else "")

@@ -23,6 +23,9 @@ _THEM = re.compile(r"^(?:贵方|贵司|甲方|客户|客户方|client|customer)$
 _LEAD = re.compile(r"^\s*(?:[-*•·]\s*|\d{1,2}[.)、]\s*)?(?P<name>[^\s:：，,。]{1,20}(?: [A-Z][a-z]+)?)\s*[:：]\s*(?P<rest>\S.*)$", re.S)
 
 
+_KNOWN: dict[tuple[str, tuple[str, ...], Project, tuple[Contact, ...]], People] = {}
+
+
 @dataclass(frozen=True, slots=True)
 class Owner:
     """A person (or a side) named as the owner of a line."""
@@ -30,6 +33,17 @@ class Owner:
     party: str  # us | client
     address: str | None  # the person's address, when a person was named
     rest: str  # the line after the name
+
+
+def people_of(settings: Settings, project: Project, contacts: Sequence[Contact]) -> People:
+    """`People(...)`, built again only when the project's contacts change (every message asks)."""
+    key = (settings.team.name, settings.team.domains, project, tuple(contacts))
+    known = _KNOWN.get(key)
+    if known is None:
+        if len(_KNOWN) >= 64:
+            _KNOWN.clear()
+        known = _KNOWN[key] = People(settings, project, contacts)
+    return known
 
 
 class People:

@@ -6,6 +6,7 @@ items by term can reach them; they are re-exported here for the plan.
 
 from __future__ import annotations
 
+import functools
 import re
 
 from mailbot.terms import Cue as Cue  # the plan reads its word tools from here; terms live in mailbot.terms for the store's index
@@ -17,8 +18,16 @@ _NOISE = re.compile(r"[\W_]+", re.UNICODE)
 
 
 def normal(text: str) -> str:
-    """Letters and digits only, case folded: for "is this the same sentence?"."""
+    """Letters and digits only, case folded: for "is this the same sentence?" (a clause's or an
+    item's is remembered, a whole mail's is not)."""
+    return _normal_remembered(text) if len(text) <= 1_000 else _normal(text)
+
+
+def _normal(text: str) -> str:
     return _NOISE.sub("", simplified(text).casefold())
+
+
+_normal_remembered = functools.lru_cache(maxsize=16_384)(_normal)
 
 
 # Terms of asking and delivering that every item shares ("确认", "提交", "send"): never what makes two

@@ -94,23 +94,16 @@ class RecurringLines:
         """Count one message's distinct lines (digest → whether it stood at the foot) once, and
         return each line's (messages, at the foot) counts after this message."""
         out: dict[str, tuple[int, int]] = {}
-        for digest, tail in digests.items():
-            row = self.core.fetch_one("SELECT messages, tail, last_message FROM recurring_lines WHERE scope = ? AND digest = ?", [scope, digest])
-            if row is None:
-                self.core.execute(
-                    "INSERT INTO recurring_lines (scope, digest, messages, tail, last_message) VALUES (?, ?, 1, ?, ?)",
-                    [scope, digest, int(tail), message_key],
-                )
-                out[digest] = (1, int(tail))
-            elif row["last_message"] == message_key:
-                out[digest] = (int(row["messages"]), int(row["tail"]))  # the same message again: counted once
-            else:
-                messages, tails = int(row["messages"]) + 1, int(row["tail"]) + int(tail)
-                self.core.execute(
-                    "UPDATE recurring_lines SET messages = ?, tail = ?, last_message = ? WHERE scope = ? AND digest = ?",
-                    [messages, tails, message_key, scope, digest],
-                )
-                out[digest] = (messages, tails)
+        for digest, tail in digests.items():  # one statement a line; the same message again is counted once
+            row = self.core.fetch_one(
+                "INSERT INTO recurring_lines (scope, digest, messages, tail, last_message) VALUES (?, ?, 1, ?, ?) "
+                "ON CONFLICT (scope, digest) DO UPDATE SET messages = messages + (last_message IS NOT excluded.last_message), "
+                "tail = tail + CASE WHEN last_message IS NOT excluded.last_message THEN excluded.tail ELSE 0 END, "
+                "last_message = excluded.last_message RETURNING messages, tail",
+                [scope, digest, int(tail), message_key],
+            )
+            assert row is not None
+            out[digest] = (int(row["messages"]), int(row["tail"]))
         return out
 
 

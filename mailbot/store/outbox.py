@@ -14,6 +14,8 @@ _ROW = (
     "last_error, maildir_file, created_at, sent_at, next_attempt_at, reason, claimed_by, claimed_at, in_doubt"
 )
 
+_ROW_BUT_RAW = _ROW.replace(" raw,", " X'' AS raw,")  # for lookups that read a message's bytes only when they need them
+
 
 class OutboxTable:
     def __init__(self, core: Core) -> None:
@@ -27,6 +29,10 @@ class OutboxTable:
 
     def get(self, row_id: int) -> OutboxRow | None:
         return self.core.record(OutboxRow, f"SELECT {_ROW} FROM outbox WHERE id = ?", [row_id])
+
+    def raw_of(self, row_id: int) -> bytes:
+        value = self.core.scalar("SELECT raw FROM outbox WHERE id = ?", [row_id])
+        return bytes(value) if value is not None else b""
 
     def sent_to_since(self, address: str, since: str, at_most: int) -> int:
         """How many messages (not held back by the limit) were queued to `address` since `since`,
@@ -148,12 +154,13 @@ class OutboxTable:
 
     def answered_by(self, message_ids: tuple[str, ...], address: str | None, since: str, limit: int = 20) -> list[OutboxRow]:
         """What mailbot sent that a message may be quoting: the messages it names among its
-        Message-IDs, and the latest ones sent to its sender since `since`; at most `limit`."""
+        Message-IDs, and the latest ones sent to its sender since `since`; at most `limit`.
+        Without their bytes (`raw` is empty): `raw_of` reads those of a row not seen before."""
         ids = list(message_ids[:limit])
         marks = ", ".join("?" for _ in ids) or "NULL"
         return self.core.records(
             OutboxRow,
-            f"SELECT {_ROW} FROM outbox WHERE status != ? AND (message_id IN ({marks}) OR id IN (SELECT outbox_id FROM outbox_recipients "
+            f"SELECT {_ROW_BUT_RAW} FROM outbox WHERE status != ? AND (message_id IN ({marks}) OR id IN (SELECT outbox_id FROM outbox_recipients "
             "WHERE address = ? AND created_at >= ? ORDER BY created_at DESC LIMIT ?)) ORDER BY id DESC LIMIT ?",  # the latest, by index
             [str(OutboxStatus.SUPPRESSED), *ids, (address or "").lower(), since, limit, limit],
         )
