@@ -406,16 +406,23 @@ def _section(title: str, rows: list[dict[str, Any]], line: Any) -> list[str]:
 @config_option
 def digest(project_key: str | None, send: bool, now_text: str | None, config_path: Path | None) -> None:
     """Render the weekly digest of one project; with --send, queue and send it."""
-    from mailbot.service import Mailbot
-
     settings = load(config_path)
     project = settings.project(_one_project(settings, project_key))
+    if not send:  # reading and rendering only: neither the service nor the appliers
+        from mailbot import compose
+        from mailbot import digest as weekly
+        from mailbot.clock import system_clock
+        from mailbot.plan.sync import open_plan
+
+        compose.configure(settings.templates_dir, settings.store_path)
+        with open_plan(settings, system_clock()) as store:
+            rendered = weekly.render(store, settings, project, parse_now(now_text, settings) or system_clock())
+        click.echo(f"Subject: {rendered.subject}\n\n{rendered.text}")
+        return
+    from mailbot.service import Mailbot
+
     with Mailbot(settings) as bot:
         now = parse_now(now_text, settings) or bot.clock()
-        if not send:
-            rendered = bot.render_digest(project, now)
-            click.echo(f"Subject: {rendered.subject}\n\n{rendered.text}")
-            return
         if not bot.queue_digest(project, now):
             click.echo("this week's digest was already queued; nothing new to send")
         flushed = bot.flush()

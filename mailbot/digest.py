@@ -27,12 +27,32 @@ import datetime as dt
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from mailbot import compose
+from mailbot.config import Project, Settings
 from mailbot.lifecycle import ChangeStatus, ItemStatus, MilestoneStatus, RiskStatus
 from mailbot.store import Store, iso
 from mailbot.store.records import Item
+from scheduling import cadence
 from scheduling.cadence import Period
 
 PENDING_CHANGES = {s for s in ChangeStatus} - {ChangeStatus.APPLIED, ChangeStatus.REJECTED, ChangeStatus.WITHDRAWN}
+
+
+def period(settings: Settings, now: dt.datetime) -> Period:
+    """The week a digest made at `now` reports on: Monday to Sunday of the week before."""
+    return cadence.digest_period(now.astimezone(settings.team.zone).date())
+
+
+def context(store: Store, settings: Settings, project: Project, now: dt.datetime) -> dict[str, Any]:
+    """The client digest's template context as of `now` (the week before `now`'s)."""
+    quiet = settings.digest
+    found = build(store, project.key, period(settings, now), now, settings.team.zone,
+                  quiet_overdue=dt.timedelta(days=quiet.quiet_overdue_days), quiet_undated=dt.timedelta(days=quiet.quiet_undated_days))
+    return {**compose.base_context(settings.team, project), **found}
+
+
+def render(store: Store, settings: Settings, project: Project, now: dt.datetime) -> compose.Rendered:
+    return compose.render("digest", project.language, context(store, settings, project, now))
 
 
 def build(store: Store, project_key: str, period: Period, now: dt.datetime, zone: ZoneInfo, *,

@@ -20,7 +20,7 @@ from email.parser import BytesHeaderParser
 from email.policy import compat32
 from typing import TYPE_CHECKING, Any
 
-from mailbot import alerts, commands, compose, digest, echo, outbox, summary, surveys, trust
+from mailbot import alerts, compose, digest, echo, outbox, summary, surveys, trust
 from mailbot.clock import Clock, system_clock
 from mailbot.config import Project, Settings, parsing_context
 from mailbot.lifecycle import Cause, ChangeStatus, MessageState
@@ -46,11 +46,11 @@ from mailbot.store.messages import Processed
 from mailbot.store.records import StoredMessage
 from mailbot.teamloop import TeamLoop
 from parsing import ParseError
-from parsing.commands import Command
 from parsing.model import Category, Email, Extraction, Finding, Kind
 from scheduling import cadence
 
 if TYPE_CHECKING:
+    from parsing.commands import Command
     from parsing.pipeline import Context
 
 logger = logging.getLogger(__name__)
@@ -92,7 +92,7 @@ class Mailbot:
         """`isolate`: read each message in a worker process with a deadline (the service, ingest)."""
         self.settings = settings
         self.isolate = isolate
-        compose.use_templates(settings.templates_dir)
+        compose.configure(settings.templates_dir, settings.store_path)
         if settings.templates_dir is not None and not settings.templates_dir.is_dir():
             logger.warning("templates.dir %s is not a folder: the bundled templates are used", settings.templates_dir)
         self._reader: Reader | None = None
@@ -405,6 +405,8 @@ class Mailbot:
         if not trust.is_team_domain(self.settings, email.sender.address if email.sender else None) \
                 and not (email.sender and (person := project.stakeholder(email.sender.address)) and person.party == "us"):
             return []  # the client's "CR-3 accepted" is the client accepting: the plan reads it
+        from mailbot import commands  # mail commands and their date patterns: loaded when a team address writes
+
         if not commands.addressed_to_mailbot(self.store, project, extraction):
             return []
         return commands.commands_in(extraction, reference=(email.date or self.clock()).astimezone(self.settings.team.zone))
@@ -414,6 +416,8 @@ class Mailbot:
         email = extraction.email
         sender = email.sender.address if email.sender else ""
         message_id = email.message_id or f"<{content_hash(extraction.body.encode())}@mailbot.invalid>"
+        from mailbot import commands
+
         report = commands.Executor(self.store, self.settings, project, message_id, sender, now, thread=email.thread_ids,
                                    assign=self._assign_by_command).run(orders)
         if not report.results or not answerable or email.sender is None:
@@ -580,21 +584,14 @@ class Mailbot:
 
     def digest_period(self, now: dt.datetime) -> cadence.Period:
         """The week a digest made at `now` reports on: Monday to Sunday of the week before."""
-        return cadence.digest_period(now.astimezone(self.settings.team.zone).date())
+        return digest.period(self.settings, now)
 
     def digest_context(self, project: Project, now: dt.datetime) -> dict[str, Any]:
         """The client digest as of `now` (the week before `now`'s)."""
-        quiet = self.settings.digest
-        context = digest.build(self.store, project.key, self.digest_period(now), now, self.settings.team.zone,
-                               quiet_overdue=dt.timedelta(days=quiet.quiet_overdue_days),
-                               quiet_undated=dt.timedelta(days=quiet.quiet_undated_days))
-        return {
-            **compose.base_context(self.settings.team, project),
-            **context,
-        }
+        return digest.context(self.store, self.settings, project, now)
 
     def render_digest(self, project: Project, now: dt.datetime) -> compose.Rendered:
-        return compose.render("digest", project.language, self.digest_context(project, now))
+        return digest.render(self.store, self.settings, project, now)
 
     def digest_due(self, project: Project, now: dt.datetime) -> bool:
         """Whether `project` gets a digest at `now`: once its mail has begun, and until it finished

@@ -19,7 +19,6 @@ from __future__ import annotations
 import re
 import unicodedata
 
-from parsing.dates import cn_number
 from parsing.hanzi import simplified
 
 SCALES = {"1-5": (1, 5), "0-10": (0, 10)}
@@ -101,6 +100,8 @@ def _scores(text: str, low: int, high: int) -> set[int]:
     for match in _POINTS.finditer(text):
         add(int(match.group(1)))
     for match in _CN_POINTS.finditer(text):
+        from parsing.dates import cn_number  # here: the service's scheduler reads surveys without compiling date patterns
+
         add(cn_number(match.group(1)))
     for match in _GIVE.finditer(text):
         add(int(match.group(1)))

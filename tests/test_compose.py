@@ -2,6 +2,7 @@ import datetime as dt
 import email
 import textwrap
 from email.policy import default
+from pathlib import Path
 
 import pytest
 
@@ -207,3 +208,22 @@ def test_wrap_measures_each_token_once(monkeypatch: pytest.MonkeyPatch) -> None:
     tokens = len(compose._TOKENS.findall(" ".join(text.split())))
     assert calls[0] == tokens
     assert all(real(line) <= 40 for line in wrapped.split("\n"))
+
+
+def test_compiled_templates_are_kept_and_an_edited_one_is_compiled_again(tmp_path: Path) -> None:
+    """Compiled templates live beside the plan between runs; Jinja2 checks each against its
+    source, so an edited override is what the next run renders."""
+    folder, plan = tmp_path / "mine", tmp_path / "mailbot.db"
+    folder.mkdir()
+    (folder / "concern.en.txt").write_text("first {{ 1 + 1 }}\n", encoding="utf-8")
+    try:
+        compose.configure(folder, plan)
+        assert compose.environment("en", False).get_template("concern.en.txt").render() == "first 2\n"
+        assert list((tmp_path / ".mailbot-cache" / "templates" / "text").iterdir())  # kept for the next run
+        compose._environment.cache_clear()  # the next run: a fresh environment, the same cache folder
+        (folder / "concern.en.txt").write_text("second {{ 2 + 2 }}\n", encoding="utf-8")
+        assert compose.environment("en", False).get_template("concern.en.txt").render() == "second 4\n"
+    finally:
+        compose.configure(None, plan)
+        compose.keep_compiled(None)
+        compose._environment.cache_clear()
