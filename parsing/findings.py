@@ -139,7 +139,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from parsing.dates import cn_number, find_times, is_deadline
 from parsing.hanzi import simplified
-from parsing.lexicon import EN, ZH, Cues
+from parsing.lexicon import Cues, cues
 from parsing.model import Finding, Kind, Party, Signal, SignalKind, TimeExpression
 
 logger = logging.getLogger(__name__)
@@ -1223,7 +1223,7 @@ class _FindingsComponent:
 
     def __init__(self, english: bool) -> None:
         self.english = english
-        self.cues = EN if english else ZH
+        self.cues = cues("en" if english else "zh")
 
     def __call__(self, doc: Doc) -> Doc:
         party = doc.party
@@ -1361,7 +1361,7 @@ def read_text(text: str, *, language: str, reference: dt.datetime | None, party:
     scale of 1 to 5, how satisfied…"), a bare "5, mate." answers it.
     """
     answers_survey = bool(history) and any(
-        cues.survey_doc.search(simplified(history[:4000]).lower()) is not None for cues in (ZH, EN))
+        lists.survey_doc.search(simplified(history[:4000]).lower()) is not None for lists in map(cues, ("zh", "en")))
     found: list[Finding] = []
     completions: list[str] = []
     receipts: list[str] = []

@@ -87,7 +87,10 @@ def _module_names() -> list[str]:
 
 def _import(name: str) -> types.ModuleType:
     if name.rsplit(".", 1)[-1] != "__main__":
-        return importlib.import_module(name)
+        module = importlib.import_module(name)
+        for attribute in getattr(module, "__lazy__", ()):  # what a module builds on first use, built now
+            getattr(module, attribute)
+        return module
     # A __main__ module runs its program when imported (mailbot/__main__.py calls the CLI
     # unguarded): execute it as `prog --help`, quietly, and keep the namespace it built.
     spec = importlib.util.find_spec(name)
