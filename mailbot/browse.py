@@ -50,7 +50,8 @@ _TABLES: dict[str, dict[str, Any]] = {
 }
 # for machines only: raw bytes, schema bookkeeping, checkpoints
 _HIDDEN = ("_sqlite_migrations", "meta", "folders", "recurring_lines", "findings", "sources", "meeting_attendees",
-           "meeting_counters", "project_contacts", "contacts", "digests", "commands", "review")
+           "meeting_counters", "project_contacts", "contacts", "digests", "commands", "review", "message_raw", "item_terms",
+           "project_terms", "outbox_recipients")
 
 
 def metadata(settings: Settings, today: dt.date) -> dict[str, Any]:

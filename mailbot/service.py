@@ -277,10 +277,9 @@ class Mailbot:
         """Read a failed message again from its kept bytes and apply it (`mailbot retry`): after a
         fix, or to give one "too slow to read" another chance; it fails again with the reason if
         it still cannot be read."""
-        row = self.store.one("SELECT raw, received_at FROM messages WHERE id = ?", [message.id])
-        assert row is not None
-        received = dt.datetime.fromisoformat(row["received_at"]) if row["received_at"] else None
-        item = RawItem(message.source or message.key, row["raw"], received)
+        raw, received_at = self.store.messages.raw(message.id)
+        received = dt.datetime.fromisoformat(received_at) if received_at else None
+        item = RawItem(message.source or message.key, raw, received)
         kept = (message, message.key, message.message_id)
         try:
             extraction = self.reader.read(item.raw, item.received)
@@ -291,10 +290,9 @@ class Mailbot:
     def assign(self, message: StoredMessage, project_key: str, *, answer: bool = True) -> Outcome:
         """Apply an unassigned message to `project_key`, as if it had been routed there."""
         self.settings.project(project_key)  # raises ConfigError naming the known keys
-        raw = self.store.one("SELECT raw, received_at FROM messages WHERE id = ?", [message.id])
-        assert raw is not None
-        received = dt.datetime.fromisoformat(raw["received_at"]) if raw["received_at"] else None
-        extraction = self.reader.read(raw["raw"], received)
+        raw, received_at = self.store.messages.raw(message.id)
+        received = dt.datetime.fromisoformat(received_at) if received_at else None
+        extraction = self.reader.read(raw, received)
         answerable = answer and (extraction.email.date or received or self.clock()) >= self.answer_since
         sender = extraction.email.sender.address.lower() if extraction.email.sender else ""
         if sender and not trust.is_team_domain(self.settings, sender):

@@ -52,7 +52,7 @@ def test_the_service_keeps_a_message_too_slow_to_read_and_never_reads_it_again(c
         bot.reader.deadline = 0.001
         (outcome,) = bot.ingest([RawItem("slow.eml", MAIL)]).outcomes
         assert outcome.state == "failed" and "too slow to read" in (outcome.reason or "")
-        kept = bot.store.one("SELECT raw, state FROM messages WHERE key = '<r1@huajin.example>'")
+        kept = bot.store.one("SELECT r.raw, m.state FROM messages m JOIN message_raw r ON r.message = m.id WHERE m.key = '<r1@huajin.example>'")
         assert kept["raw"] == MAIL and kept["state"] == "failed"
         assert [r["kind"] for r in bot.store.rows("SELECT kind FROM review")] == ["unread"]
         bot.reader.deadline = 30

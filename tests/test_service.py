@@ -35,7 +35,7 @@ def test_broken_message_is_kept_and_reported_and_the_batch_goes_on(bot: Mailbot)
     report = bot.ingest([RawItem("broken.msg", OLE2), RawItem("cr.eml", CR % b"1"), RawItem("gone.eml", b"", error="no such file or folder")])
     assert [o.state for o in report.outcomes] == ["failed", "processed", "unreadable"]
     assert "Outlook .msg" in (report.outcomes[0].reason or "")
-    kept = bot.store.one("SELECT raw, state, reason FROM messages WHERE source = 'broken.msg'")
+    kept = bot.store.one("SELECT r.raw, m.state, m.reason FROM messages m JOIN message_raw r ON r.message = m.id WHERE m.source = 'broken.msg'")
     assert kept["raw"] == OLE2 and kept["state"] == "failed" and "Outlook" in kept["reason"]
     assert bot.plan(now=_now())["failed"][0]["source"] == "broken.msg"
 
@@ -44,7 +44,7 @@ def test_raw_bytes_are_stored_verbatim_and_findings_keep_their_message(bot: Mail
     raw = CR % b"2"
     (outcome,) = bot.ingest([RawItem("cr.eml", raw)]).outcomes
     assert (outcome.state, outcome.project_key, outcome.queued) == ("processed", "acme-app", 1)
-    assert bot.store.one("SELECT raw FROM messages WHERE key = '<2@acme.example>'")["raw"] == raw
+    assert bot.store.one("SELECT r.raw FROM message_raw r JOIN messages m ON m.id = r.message WHERE m.key = '<2@acme.example>'")["raw"] == raw
     (cr,) = bot.plan(now=_now(), project_key="acme-app")["projects"][0]["change_requests"]
     assert (cr["number"], cr["message_id"], cr["status"]) == ("CR-1", "<2@acme.example>", "acknowledged")
     assert cr["text"] == "Can we add a login page to the beta?"

@@ -63,3 +63,27 @@ def test_message_key_without_message_id_survives_a_rewritten_body() -> None:
     assert message_key(None, b"body", headers) == message_key(None, b"body [scanned: clean]", headers)
     assert message_key(None, b"body", headers).startswith("headers:")
     assert message_key(None, b"body", headers) != message_key(None, b"body", headers[:4] + ("other",))
+
+
+def test_a_plan_of_the_previous_schema_is_migrated_with_its_bytes_and_its_term_index(tmp_path: Path) -> None:
+    """A plan written before m012 (raw bytes inside `messages`) and before the term index was
+    filled: opening it moves every message's bytes to `message_raw` and indexes its open items."""
+    from sqlite_utils import Database
+
+    path = tmp_path / "plan.db"
+    old = sqlite3.connect(path)
+    MIGRATIONS.apply(Database(old), stop_before="m012_raw_apart")
+    old.execute("INSERT INTO projects (key, name, language) VALUES ('p', 'P', 'zh')")
+    old.execute("INSERT INTO messages (key, message_id, content_hash, raw, state, project_key) "
+                "VALUES ('<a@x>', '<a@x>', 'h', ?, 'processed', 'p')", [b"From: a@x\r\n\r\nbody"])
+    old.execute("INSERT INTO items (project_key, kind, number, text, status) VALUES ('p', 'commitment', 1, '我们周五前提交首页设计稿', 'open')")
+    old.execute("INSERT INTO items (project_key, kind, number, text, status) VALUES ('p', 'commitment', 2, '物料清单已经发给您了', 'done')")
+    old.commit()
+    old.close()
+    with open_store(path) as store:
+        assert store.schema_version == SCHEMA_VERSION
+        message = store.messages.by_key("<a@x>")
+        assert message is not None and store.messages.raw(message.id)[0] == b"From: a@x\r\n\r\nbody"
+        assert "raw" not in {column.name for column in store.db["messages"].columns}
+        assert [i.number for i in store.items.candidates("p", {"首页", "设计"})] == [1]  # the open one, found by its terms
+        assert store.items.candidates("p", {"物料", "清单"}) == []  # a closed item is no candidate

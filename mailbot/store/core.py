@@ -260,7 +260,7 @@ class Core:
         )
 
 
-SCHEMA_VERSION = 11  # the migrations in schema.py; it checks this when it is imported
+SCHEMA_VERSION = 12  # the migrations in schema.py; it checks this when it is imported
 
 
 def connect(path: Path) -> sqlite3.Connection:

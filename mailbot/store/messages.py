@@ -7,6 +7,7 @@ import json
 from dataclasses import dataclass
 from typing import Any
 
+from mailbot.errors import StoreError
 from mailbot.lifecycle import MessageState
 from mailbot.store.core import Core
 from mailbot.store.records import StoredMessage
@@ -47,21 +48,29 @@ class Messages:
             known = self.by_key(key)
             if known is not None:
                 return known
-            self.core.insert(
+            row_id = self.core.insert(
                 "messages",
                 {
                     "key": key,
                     "message_id": message_id,
                     "content_hash": content_hash,
-                    "raw": raw,
                     "source": source,
                     "received_at": received_at,
                     "state": str(MessageState.NEW),
                 },
             )
+            self.core.insert("message_raw", {"message": row_id, "raw": raw})
             stored = self.by_key(key)
         assert stored is not None
         return stored
+
+    def raw(self, row_id: int) -> tuple[bytes, str | None]:
+        """A kept message's bytes, and when it was received (UTC ISO, None when unknown)."""
+        row = self.core.fetch_one("SELECT r.raw, m.received_at FROM message_raw r JOIN messages m ON m.id = r.message WHERE r.message = ?",
+                                  [row_id])
+        if row is None:
+            raise StoreError(f"{self.core.path}: no bytes kept for message {row_id}")
+        return bytes(row["raw"]), row["received_at"]
 
     def mark_failed(self, row_id: int, reason: str, at: str) -> None:
         self.core.update("messages", row_id, {"state": str(MessageState.FAILED), "reason": reason, "processed_at": at})
