@@ -10,7 +10,7 @@ from typing import Any
 from mailbot.config import Settings
 from mailbot.lifecycle import ItemStatus, MeetingStatus, MessageState
 from mailbot.store import Store
-from mailbot.store.records import Item, Meeting, Source, StoredMessage
+from mailbot.store.records import Attendee, Counter, Item, Meeting, Source, StoredMessage
 
 
 def snapshot(store: Store, *, today: dt.date, project_key: str | None = None,
@@ -62,26 +62,33 @@ def _project(store: Store, key: str, today: dt.date) -> dict[str, Any]:
                 "review": _review(review) if review is not None and review.status != MeetingStatus.CANCELLED else None,
             }
         )
-    item_sources = store.sources.of_many("items", [i.id for i in store.items.of_project(key)])
-    change_sources = store.sources.of_many("change_requests", [c.id for c in store.changes.of_project(key)])
+    items = store.items.of_project(key)  # read once, each table in one statement: the JSON of a large plan is megabytes
+    changes = store.changes.of_project(key)
+    meetings = store.meetings.of_project(key)
+    item_sources = store.sources.of_many("items", [i.id for i in items])
+    change_sources = store.sources.of_many("change_requests", [c.id for c in changes])
+    meeting_ids = [m.id for m in meetings]
+    meeting_sources = store.sources.of_many("meetings", meeting_ids)
+    attendees = store.meetings.attendees_of_many(meeting_ids)
+    counters = store.meetings.counters_of_many(meeting_ids)
     return {
         "key": project.key,
         "name": project.name,
         "language": project.language,
         "status": project.status,
         "milestones": milestones,
-        "commitments": [_item(i, today, item_sources.get(i.id, [])) for i in store.items.of_project(key, "commitment")],
-        "requests": [_item(i, today, item_sources.get(i.id, [])) for i in store.items.of_project(key, "request")],
+        "commitments": [_item(i, today, item_sources.get(i.id, [])) for i in items if i.kind == "commitment"],
+        "requests": [_item(i, today, item_sources.get(i.id, [])) for i in items if i.kind == "request"],
         "change_requests": [
             {"id": c.ref, "number": c.ref, "text": c.text, "who": c.who, "status": c.status, "origin": c.origin,
              "received_at": c.received_at, "message_id": c.message_id, "sources": _sources(change_sources.get(c.id, []))}
-            for c in store.changes.of_project(key)
+            for c in changes
         ],
         "approvals": [{"text": a.text, "who": a.who, "at": a.at, "message_id": a.message_id} for a in store.reactions.approvals(key)],
         "feedback": [
             {"text": f.text, "sentiment": f.sentiment, "who": f.who, "at": f.at, "message_id": f.message_id} for f in store.reactions.feedback(key)
         ],
-        "meetings": [_meeting(store, m) for m in store.meetings.of_project(key)],
+        "meetings": [_meeting(m, meeting_sources[m.id], attendees[m.id], counters[m.id]) for m in meetings],
         "risks": [{"text": r.text, "who": r.who, "status": r.status, "at": r.at, "message_id": r.message_id} for r in store.reactions.risks(key)],
         "surveys": [
             {"address": s.address, "status": s.status, "score": s.score, "comment": s.comment, "sent_at": s.sent_at,
@@ -122,7 +129,7 @@ def _item(item: Item, today: dt.date, sources: list[Source]) -> dict[str, Any]:
     return out
 
 
-def _meeting(store: Store, meeting: Meeting) -> dict[str, Any]:
+def _meeting(meeting: Meeting, sources: list[Source], attendees: list[Attendee], counters: list[Counter]) -> dict[str, Any]:
     return {
         "id": meeting.ref,
         "kind": meeting.kind,
@@ -134,10 +141,10 @@ def _meeting(store: Store, meeting: Meeting) -> dict[str, Any]:
         "status": meeting.status,
         "rrule": meeting.rrule,
         "message_id": meeting.message_id,
-        "sources": _sources(store.sources.of("meetings", meeting.id)),
-        "attendees": [{"address": a.address, "name": a.name, "partstat": a.partstat} for a in store.meetings.attendees(meeting.id)],
+        "sources": _sources(sources),
+        "attendees": [{"address": a.address, "name": a.name, "partstat": a.partstat} for a in attendees],
         "counters": [
-            {k: v for k, v in asdict(c).items() if k in ("address", "start", "end", "comment", "message_id")} for c in store.meetings.counters(meeting.id)
+            {k: v for k, v in asdict(c).items() if k in ("address", "start", "end", "comment", "message_id")} for c in counters
         ],
     }
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterable, Sequence
 from typing import Any
 
@@ -36,9 +37,9 @@ class Sources:
         found: dict[int, list[Source]] = {i: [] for i in ids}
         if not ids:
             return found
-        marks = ", ".join("?" * len(ids))
-        for source in self.core.records(
-            Source, f"SELECT item, item_id, message_id, text, role, at FROM sources WHERE item = ? AND item_id IN ({marks}) ORDER BY id", [item, *ids]
+        for source in self.core.records(  # json_each: no limit on how many (a large plan's JSON asks for all)
+            Source, "SELECT item, item_id, message_id, text, role, at FROM sources WHERE item = ? AND item_id IN (SELECT value FROM json_each(?)) "
+            "ORDER BY id", [item, json.dumps(ids)]
         ):
             found[source.item_id].append(source)
         return found
