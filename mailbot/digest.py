@@ -73,7 +73,7 @@ def build(store: Store, project_key: str, period: Period, now: dt.datetime, zone
     # changed after `at`, those closed in the week) and never from the whole history: the rows
     # are the state at `at` but for the things changed since, read back from their own history.
     closed_in_week = _moved(store, "items", ItemStatus.DONE, since, until)
-    changed = set(store.changed_since("items", at))
+    changed = set(store.changed_since("items", at, project_key))
     things = {i.id: i for i in store.items.open(project_key)}
     things.update((i.id, i) for i in store.items.get_many(changed | closed_in_week) if i.project_key == project_key)
     status: dict[int, str | None] = {}
@@ -135,9 +135,9 @@ def build(store: Store, project_key: str, period: Period, now: dt.datetime, zone
     upcoming += [{"id": m["id"], "kind": "milestone", "text": m["name"], "by": "us", "who": "", "due": m["due"], "status": m["status"]}
                  for m in milestones if m["status"] != MilestoneStatus.DONE and str(m["due"]) >= today.isoformat()]
 
-    changes_since = set(store.changed_since("change_requests", at))
+    changes_since = set(store.changed_since("change_requests", at, project_key))
     changes = {c.id: c for c in store.changes.of_project(project_key, PENDING_CHANGES)}
-    changes.update((c.id, c) for c in map(store.changes.get, sorted(changes_since)) if c is not None and c.project_key == project_key)
+    changes.update((c.id, c) for c in store.changes.of_project(project_key) if c.id in changes_since)
     change_status = {i: store.value_at("change_requests", i, "status", at) if i in changes_since else c.status for i, c in changes.items()}
     change_requests = [
         {"id": c.ref, "number": c.ref, "text": c.text, "status": change_status[c.id], "received": _local_day(c.received_at or at, zone)}

@@ -235,9 +235,10 @@ class Core:
         )
         return {int(row["item_id"]): row["new"] for row in rows}
 
-    def changed_since(self, item: str, at: str) -> list[int]:
-        """The `item` things changed after `at` (their rows are newer than the plan at `at`)."""
-        rows = self.fetch("SELECT DISTINCT item_id FROM history WHERE at > ? AND +item = ? ORDER BY item_id", [at, item])  # by time (history_at)
+    def changed_since(self, item: str, at: str, project_key: str) -> list[int]:
+        """The `item` things of a project changed after `at` (their rows are newer than the plan at `at`)."""
+        rows = self.fetch("SELECT DISTINCT item_id FROM history WHERE at > ? AND +item = ? AND +project_key = ? ORDER BY item_id",
+                          [at, item, project_key])  # by time (history_at)
         return [int(row["item_id"]) for row in rows]
 
     def moved_in(self, item: str, field: str, new: str, since: str, until: str) -> list[int]:
