@@ -53,6 +53,8 @@ logger = logging.getLogger(__name__)
 BACKOFF_FIRST = 1.0
 BACKOFF_MAX = 60.0
 ONCE_ATTEMPTS = 3  # `run --once` gives up after this many failed connections
+BACKLOG = 50  # more new messages than this at once (a first start, a long stop): bulk, in batches
+BACKFILL_BATCH = 200  # messages of a backlog read ahead and committed together
 
 
 class State(enum.Enum):
@@ -176,6 +178,8 @@ class Watcher:
             await self._housekeeping(force_tick=False)
 
     async def _process(self, uids: list[int], uidvalidity: int) -> None:
+        while len(uids) > BACKLOG and not self.stop.is_set():  # a first start on a full mailbox: bulk, as `mailbot ingest`
+            uids = await self._process_batch(uids[:BACKFILL_BATCH], uidvalidity) + uids[BACKFILL_BATCH:]
         for uid in uids:
             if self.stop.is_set():
                 return  # the message in hand was finished; the rest waits for the next start
@@ -200,6 +204,34 @@ class Watcher:
             self._save_checkpoint(uidvalidity, uid)
             if outcome_queued(self.outcomes):
                 await self._flush()
+
+    async def _process_batch(self, uids: list[int], uidvalidity: int) -> list[int]:
+        """A backlog's messages read ahead and committed together (`Mailbot.ingest`), then
+        marked and the checkpoint moved: a crash before the commit reads them all again, one
+        after it finds them known. Returns the UIDs it did not get to (none unless stopped). The
+        batch is applied on the loop's thread, so a stop is handled once it is done."""
+        self._enter(State.PROCESSING)
+        if self._warm is not None:
+            await self._warm
+        fetched: list[tuple[int, RawItem]] = []
+        for uid in uids:
+            if self.stop.is_set():
+                break
+            got = await asyncio.to_thread(self.mailbox.fetch, uid)
+            fetched.append((uid, RawItem(source=f"imap:{self.folder}/{uidvalidity}/{uid}", raw=got.raw, received=got.arrived)
+                            if got is not None else RawItem(source=f"imap:{self.folder}/{uidvalidity}/{uid}", raw=b"", error="gone")))
+        # on the loop's thread, which owns the plan's connection: a stop waits for this batch (a second or two)
+        report = self.bot.ingest([item for _, item in fetched if not item.error])
+        self.outcomes.extend(report.outcomes)
+        for uid, item in fetched:
+            if not item.error:
+                await asyncio.to_thread(self.mailbox.mark_processed, uid)
+        if fetched:
+            self._save_checkpoint(uidvalidity, fetched[-1][0])
+        logger.info("%s/%s: %d message(s) of the backlog read in one batch", self.account, self.folder, len(report.outcomes))
+        if outcome_queued(self.outcomes) or any(o.queued for o in report.outcomes):
+            await self._flush()
+        return uids[len(fetched):]
 
     async def _housekeeping(self, *, force_tick: bool) -> None:
         status.heartbeat(self.bot.store)

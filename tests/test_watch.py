@@ -120,3 +120,34 @@ def test_backoff_grows_with_jitter_and_resets() -> None:
     assert all(0 <= d <= cap for d, cap in zip(delays, [1, 2, 4, 8, 8, 8], strict=True))
     backoff.reset()
     assert backoff.attempts == 0
+
+
+def test_a_backlog_is_read_in_batches_with_the_plan_one_by_one_reading_leaves(bot: Mailbot, config_file: Path,
+                                                                                 monkeypatch: pytest.MonkeyPatch) -> None:
+    """A first start on a full mailbox goes through the bulk path (batches committed together),
+    marks and checkpoints every message, and ends with the plan the same mail read one message
+    at a time leaves; new mail after the backlog goes one by one again."""
+    from mailbot import watch
+
+    monkeypatch.setattr(watch, "BACKLOG", 4)
+    monkeypatch.setattr(watch, "BACKFILL_BATCH", 5)
+    box = FakeMailbox(uidvalidity=3)
+    for n in range(12):
+        box.deliver(cr(n))
+    w = watcher(bot, box)
+    asyncio.run(w.run(once=True))
+    assert [o.state for o in w.outcomes] == ["processed"] * 12
+    assert box.processed == set(range(1, 13))
+    assert bot.store.one("SELECT uidvalidity, last_uid FROM folders") == {"uidvalidity": 3, "last_uid": 12}
+    other = config_file.parent / "one-by-one"
+    other.mkdir()
+    (other / "mailbot.toml").write_text(config_file.read_text(encoding="utf-8"), encoding="utf-8")
+    with Mailbot(load(other / "mailbot.toml", env={})) as single:
+        single_box = FakeMailbox(uidvalidity=3)
+        for n in range(12):
+            single_box.deliver(cr(n))
+        asyncio.run(watcher(single, single_box).run(once=True))
+        keep = "SELECT number, text, status FROM change_requests ORDER BY id"
+        assert bot.store.rows(keep) == single.store.rows(keep) and len(bot.store.rows(keep)) == 12
+        acks = "SELECT kind, subject, status FROM outbox ORDER BY id"
+        assert bot.store.rows(acks) == single.store.rows(acks)
