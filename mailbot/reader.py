@@ -24,7 +24,7 @@ import logging
 import multiprocessing
 import multiprocessing.connection
 import time
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Generator, Iterable
 from multiprocessing.process import BaseProcess
 from typing import TYPE_CHECKING, Any, TypeVar
 
@@ -149,7 +149,7 @@ class Reader:
         return answer
 
     def read_ahead(self, items: Iterable[T], raw: Callable[[T], tuple[bytes, dt.datetime | None] | None],
-                   depth: int = 2) -> Iterator[tuple[T, Extraction | Exception | None]]:
+                   depth: int = 2) -> Generator[tuple[T, Extraction | Exception | None], None, None]:
         """Each item with its reading, in the order given, read by all the workers at once (up to
         `depth` messages in each worker's pipe). `raw(item)` gives what to read, or None for an
         item with nothing to read (its reading is None). A reading that fails is its exception;
@@ -168,42 +168,47 @@ class Reader:
         turn = 0
         source = iter(items)
         exhausted = False
-        while True:
-            while not exhausted and len(pending) < count * depth:
-                try:
-                    item = next(source)
-                except StopIteration:
-                    exhausted = True
-                    break
-                what = raw(item)
+        try:
+            while True:
+                while not exhausted and len(pending) < count * depth:
+                    try:
+                        item = next(source)
+                    except StopIteration:
+                        exhausted = True
+                        break
+                    what = raw(item)
+                    if what is None:
+                        pending.append((item, None, -1))
+                        continue
+                    index = turn % count
+                    turn += 1
+                    if queued[index] == 0:
+                        since[index] = time.monotonic()
+                    self._workers[index].ready().send(what)
+                    queued[index] += 1
+                    pending.append((item, what, index))
+                if not pending:
+                    return
+                item, what, index = pending.popleft()
                 if what is None:
-                    pending.append((item, None, -1))
+                    yield item, None
                     continue
-                index = turn % count
-                turn += 1
-                if queued[index] == 0:
-                    since[index] = time.monotonic()
-                self._workers[index].ready().send(what)
-                queued[index] += 1
-                pending.append((item, what, index))
-            if not pending:
-                return
-            item, what, index = pending.popleft()
-            if what is None:
-                yield item, None
-                continue
-            worker = self._workers[index]
-            answer = worker.answer(self.deadline - (time.monotonic() - since[index]))
-            queued[index] -= 1
-            since[index] = time.monotonic()
-            if isinstance(answer, TooSlow) and queued[index]:
-                # the worker is gone with the messages behind this one: a fresh one reads them again
-                behind = [entry for entry in pending if entry[2] == index]
-                connection = worker.ready()
-                for _item, again, _index in behind:
-                    connection.send(again)
+                worker = self._workers[index]
+                answer = worker.answer(self.deadline - (time.monotonic() - since[index]))
+                queued[index] -= 1
                 since[index] = time.monotonic()
-            yield item, answer
+                if isinstance(answer, TooSlow) and queued[index]:
+                    # the worker is gone with the messages behind this one: a fresh one reads them again
+                    behind = [entry for entry in pending if entry[2] == index]
+                    connection = worker.ready()
+                    for _item, again, _index in behind:
+                        connection.send(again)
+                    since[index] = time.monotonic()
+                yield item, answer
+        finally:  # left before the end (Ctrl-C, an error in the caller): answers still in a pipe would be read as the next message's
+            for index, waiting in enumerate(queued):
+                if waiting:
+                    self._workers[index].kill()
 
     def _caught(self, what: tuple[bytes, dt.datetime | None]) -> Extraction | Exception:
         try:

@@ -14,7 +14,7 @@ import itertools
 import logging
 import os
 import re
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from email.parser import BytesHeaderParser
 from email.policy import compat32
@@ -156,6 +156,13 @@ class Mailbot:
         report = IngestReport() if report is None else report
         since = answer_since or self.answer_since
         readings = self.reader.read_ahead(items, lambda item: None if item.error or not item.raw.strip() else (item.raw, item.received))
+        try:
+            return self._ingest_batches(readings, since, report, progress)
+        finally:
+            readings.close()  # stopped half-way: the readers drop what they still hold
+
+    def _ingest_batches(self, readings: Iterator[tuple[RawItem, Extraction | Exception | None]], since: dt.datetime,
+                        report: IngestReport, progress: Callable[[Outcome], None] | None) -> IngestReport:
         while True:
             done: list[Outcome] = []
             stopped: KeyboardInterrupt | None = None

@@ -89,6 +89,10 @@ class _Slow:
     def ready(self) -> "_Slow":
         return self
 
+    def kill(self) -> None:
+        self.queue.clear()
+        self.killed = getattr(self, "killed", 0) + 1
+
     def send(self, what: tuple[bytes, dt.datetime | None]) -> None:
         self.queue.append(what[0])
 
@@ -111,6 +115,18 @@ def test_reading_ahead_keeps_the_order_past_a_message_too_slow() -> None:
     assert [r if r is None or isinstance(r, str) else type(r).__name__ for _, r in got] == \
         [f"m{i}" for i in range(4)] + ["TooSlow"] + [f"m{i}" for i in range(5, 12)] + [None]
     assert [w.restarts for w in workers] == [0, 1, 0]  # m4 was the second worker's
+
+
+def test_reading_ahead_left_half_way_leaves_no_answer_in_a_pipe() -> None:
+    """Ctrl-C in the middle of a bulk import: the workers still holding messages are stopped, so
+    the next reading cannot take a stale answer for its own."""
+    reader = Reader(Context(), isolate=True, workers=3)
+    workers = [_Slow(b"none") for _ in range(3)]
+    reader._workers = workers  # type: ignore[assignment]
+    readings = reader.read_ahead([f"m{i}" for i in range(12)], lambda i: (i.encode(), None))
+    assert [next(readings)[1], next(readings)[1]] == ["m0", "m1"]
+    readings.close()
+    assert [getattr(w, "killed", 0) for w in workers] == [1, 1, 1] and not any(w.queue for w in workers)
 
 
 def test_reading_ahead_in_worker_processes_reads_what_one_process_reads() -> None:
