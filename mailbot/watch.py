@@ -228,6 +228,7 @@ class Watcher:
                 await asyncio.to_thread(self.mailbox.mark_processed, uid)
         if fetched:
             self._save_checkpoint(uidvalidity, fetched[-1][0])
+        status.heartbeat(self.bot.store)  # a long backlog is work, not a hang: `mailbot status` stays healthy
         logger.info("%s/%s: %d message(s) of the backlog read in one batch", self.account, self.folder, len(report.outcomes))
         if outcome_queued(self.outcomes) or any(o.queued for o in report.outcomes):
             await self._flush()
