@@ -35,13 +35,12 @@ from mailbot.plan import (
     Route,
     apply,
     route,
-    sync_projects,
 )
 from mailbot.plan.snapshot import plan_as_of
-from mailbot.plan.sync import open_plan
+from mailbot.plan.sync import prepare
 from mailbot.reader import TOO_SLOW, Reader, TooSlow
 from mailbot.sources import RawItem
-from mailbot.store import Store, content_hash, iso, message_key
+from mailbot.store import Store, content_hash, iso, message_key, open_store
 from mailbot.store.messages import Processed
 from mailbot.store.records import StoredMessage
 from mailbot.teamloop import TeamLoop
@@ -98,12 +97,8 @@ class Mailbot:
         self._reader: Reader | None = None
         self.clock: Clock = clock or system_clock
         self.wall_clock: Clock = wall_clock or system_clock
-        if store is None:
-            self.store = open_plan(settings, self.clock())
-        else:
-            self.store = store
-            sync_projects(self.store, settings, self.clock())
-        self.first_started = dt.datetime.fromisoformat(self.store.bookkeeping.remember_once("first_started_at", iso(self.clock())))
+        self.store = store or open_store(settings.store_path)
+        self.first_started = prepare(self.store, settings, self.clock())
         self._context: Context | None = None
 
     @property

@@ -84,14 +84,14 @@ class _Slow:
     """A stand-in worker: answers its messages in order, one of them too slow."""
 
     def __init__(self, slow: bytes) -> None:
-        self.slow, self.queue, self.restarts = slow, collections.deque[bytes](), 0
+        self.slow, self.queue, self.restarts, self.killed = slow, collections.deque[bytes](), 0, 0
 
     def ready(self) -> "_Slow":
         return self
 
     def kill(self) -> None:
         self.queue.clear()
-        self.killed = getattr(self, "killed", 0) + 1
+        self.killed += 1
 
     def send(self, what: tuple[bytes, dt.datetime | None]) -> None:
         self.queue.append(what[0])
@@ -126,7 +126,7 @@ def test_reading_ahead_left_half_way_leaves_no_answer_in_a_pipe() -> None:
     readings = reader.read_ahead([f"m{i}" for i in range(12)], lambda i: (i.encode(), None))
     assert [next(readings)[1], next(readings)[1]] == ["m0", "m1"]
     readings.close()
-    assert [getattr(w, "killed", 0) for w in workers] == [1, 1, 1] and not any(w.queue for w in workers)
+    assert [w.killed for w in workers] == [1, 1, 1] and not any(w.queue for w in workers)
 
 
 def test_reading_ahead_in_worker_processes_reads_what_one_process_reads() -> None:

@@ -87,7 +87,6 @@ class Context:
     deciding: list[str] = field(default_factory=list)  # the clauses that decided them: one clause decides one change
     _whole: str = ""
     _said: set[str] | None = None
-    _open: dict[str, tuple[int, list[Item]]] = field(default_factory=dict)  # by side: (rows changed then, the items)
 
     @property
     def email(self) -> Email:
@@ -126,13 +125,7 @@ class Context:
         stated in its thread or in it, and those that share a term with anything it holds (its
         subject, its new text and what was read in it, the history it quotes) and were stated or fall due within
         HORIZON. Found through the store's term index: the cost follows the message, not the
-        plan. Asked again once anything in the store has changed (SQLite's count of changed rows),
-        since applying a message opens and closes items."""
-        side = str(by) if by is not None else ""
-        changes = self.store.conn.total_changes
-        known = self._open.get(side)
-        if known is not None and known[0] == changes:
-            return list(known[1])
+        plan. Asked afresh each time, since applying a message opens and closes items."""
         if self._said is None:
             extraction = self.extraction
             clauses = [f.text for f in extraction.findings] + list(extraction.completions) + list(extraction.receipts) \
@@ -140,10 +133,8 @@ class Context:
             said = terms("\n".join([self.email.subject or "", extraction.body, self.email.text[:MAX_CONTEXT], *clauses]))
             self._said = said - self.store.items.common_terms(self.project.key)
         ids = set(self.in_thread("items")) | set(self.store.sources.things_in("items", [self.message_id or ""]))
-        found = self.store.items.candidates(self.project.key, self._said, by=str(by) if by is not None else None, ids=ids,
-                                            since=iso(self.when - HORIZON))
-        self._open[side] = (changes, found)
-        return list(found)
+        return self.store.items.candidates(self.project.key, self._said, by=str(by) if by is not None else None, ids=ids,
+                                           since=iso(self.when - HORIZON))
 
     def in_thread(self, item: str) -> list[int]:
         """The `item` things stated in the messages this one answers, nearest first."""

@@ -20,9 +20,14 @@ def open_plan(settings: Settings, now: dt.datetime) -> Store:
     """The configuration's plan, open and up to date with the configuration (what every command
     does first; `mailbot plan` does nothing else before it reads)."""
     store = open_store(settings.store_path)
-    sync_projects(store, settings, now)
-    store.bookkeeping.remember_once("first_started_at", iso(now))
+    prepare(store, settings, now)
     return store
+
+
+def prepare(store: Store, settings: Settings, now: dt.datetime) -> dt.datetime:
+    """Bring an open plan up to date with the configuration; returns when mailbot first ran on it."""
+    sync_projects(store, settings, now)
+    return dt.datetime.fromisoformat(store.bookkeeping.remember_once("first_started_at", iso(now)))
 
 
 def sync_projects(store: Store, settings: Settings, now: dt.datetime) -> None:

@@ -11,8 +11,9 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import json
 import sqlite3
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
@@ -142,6 +143,16 @@ class Core:
 
     def records(self, cls: type[R], sql: str, params: Params = ()) -> list[R]:
         return [from_row(cls, row) for row in self.fetch(sql, params)]
+
+    def grouped(self, cls: type[R], sql: str, ids: Iterable[int], key: str, params: Sequence[Any] = ()) -> dict[int, list[R]]:
+        """`records` of many things in one statement, by the id in attribute `key`; every id is
+        there, with [] when it has none. `sql` takes `params`, then the ids as a JSON list
+        (`IN (SELECT value FROM json_each(?))`: no limit on how many)."""
+        found: dict[int, list[R]] = {i: [] for i in ids}
+        if found:
+            for record in self.records(cls, sql, [*params, json.dumps(sorted(found))]):
+                found[getattr(record, key)].append(record)
+        return found
 
     def record(self, cls: type[R], sql: str, params: Params = ()) -> R | None:
         row = self.fetch_one(sql, params)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterable, Sequence
 from typing import Any
 
@@ -33,16 +32,8 @@ class Sources:
                                  [item, item_id])
 
     def of_many(self, item: str, item_ids: Iterable[int]) -> dict[int, list[Source]]:
-        ids = list(item_ids)
-        found: dict[int, list[Source]] = {i: [] for i in ids}
-        if not ids:
-            return found
-        for source in self.core.records(  # json_each: no limit on how many (a large plan's JSON asks for all)
-            Source, "SELECT item, item_id, message_id, text, role, at FROM sources WHERE item = ? AND item_id IN (SELECT value FROM json_each(?)) "
-            "ORDER BY id", [item, json.dumps(ids)]
-        ):
-            found[source.item_id].append(source)
-        return found
+        return self.core.grouped(Source, "SELECT item, item_id, message_id, text, role, at FROM sources WHERE item = ? "
+                                 "AND item_id IN (SELECT value FROM json_each(?)) ORDER BY id", item_ids, "item_id", [item])
 
     def things_in(self, item: str, message_ids: Sequence[str]) -> list[int]:
         """The ids of the `item` things stated in any of `message_ids` (a thread), newest first."""

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterable, Sequence
 from typing import Any
 
@@ -119,18 +118,12 @@ class Meetings:
 
     def attendees_of_many(self, meeting_ids: Iterable[int]) -> dict[int, list[Attendee]]:
         """`attendees` of many meetings in one statement (the plan's JSON lists every meeting's)."""
-        found: dict[int, list[Attendee]] = {i: [] for i in meeting_ids}
-        for attendee in self.core.records(Attendee, "SELECT meeting_id, address, name, role, partstat FROM meeting_attendees "
-                                          "WHERE meeting_id IN (SELECT value FROM json_each(?)) ORDER BY rowid", [json.dumps(sorted(found))]):
-            found[attendee.meeting_id].append(attendee)
-        return found
+        return self.core.grouped(Attendee, "SELECT meeting_id, address, name, role, partstat FROM meeting_attendees "
+                                 "WHERE meeting_id IN (SELECT value FROM json_each(?)) ORDER BY rowid", meeting_ids, "meeting_id")
 
     def counters_of_many(self, meeting_ids: Iterable[int]) -> dict[int, list[Counter]]:
-        found: dict[int, list[Counter]] = {i: [] for i in meeting_ids}
-        for counter in self.core.records(Counter, "SELECT meeting_id, address, start, \"end\", comment, message_id, at FROM meeting_counters "
-                                         "WHERE meeting_id IN (SELECT value FROM json_each(?)) ORDER BY id", [json.dumps(sorted(found))]):
-            found[counter.meeting_id].append(counter)
-        return found
+        return self.core.grouped(Counter, "SELECT meeting_id, address, start, \"end\", comment, message_id, at FROM meeting_counters "
+                                 "WHERE meeting_id IN (SELECT value FROM json_each(?)) ORDER BY id", meeting_ids, "meeting_id")
 
     def invite_attendee(self, meeting_id: int, address: str, name: str, role: str, at: str) -> None:
         self.core.execute(
