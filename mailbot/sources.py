@@ -9,7 +9,6 @@ and the like, sorted by name).
 from __future__ import annotations
 
 import datetime as dt
-import mailbox
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -86,6 +85,8 @@ def _looks_like_mbox(path: Path) -> bool:
 
 
 def _read_mbox(path: Path, name: str) -> Iterator[RawItem]:
+    import mailbox  # here: only an mbox needs it (some 10 ms of start-up)
+
     box = mailbox.mbox(path, create=False)
     try:
         for index, key in enumerate(box.iterkeys(), start=1):
