@@ -27,6 +27,7 @@ never a new decision: that is the whole of what a client of SMTP can promise.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import datetime as dt
 import logging
 import os
@@ -162,51 +163,55 @@ async def flush_async(store: Store, settings: Settings, now: dt.datetime | None 
     now = now or clock()
     report = FlushReport()
     files = []
-    for row in store.outbox.due(iso(now)):
-        if row.status == OutboxStatus.SENDING and not _abandoned(row, clock()):
-            continue  # another process is sending it right now
-        if settings.smtp is not None and not store.outbox.claim(row, _claimant(), iso(clock())):
-            continue
-        path = Path(row.maildir_file) if row.maildir_file else None
-        if path is None or not path.exists():
-            path = write_maildir(settings.outbox.maildir, row.id, row.created_at, row.raw)
-            store.outbox.set_file(row.id, str(path))
-        files.append(path)
-        if settings.smtp is None:
-            store.outbox.finish(row, OutboxStatus.STORED, Cause.clock(iso(now), "no SMTP configured: the Maildir copy is the delivery"), iso(now))
-            report.stored += 1
-            continue
-        if row.status == OutboxStatus.SENDING:
-            logger.warning(
-                "outbox %s: the send by %s was interrupted; sending it again with the same Message-ID (the server may have taken the first one)",
-                row.id,
-                row.claimed_by,
-            )
-            report.in_doubt += 1
-        attempts = row.attempts + 1
-        sending = store.outbox.get(row.id)
-        assert sending is not None
-        _in_flight.add(row.id)
-        try:
-            await send(settings.smtp, settings.team.address, row.recipients, row.raw, settings.timeouts)
-        except DeliveryError as exc:
-            delay = min(settings.timeouts.retry * 2 ** (attempts - 1), RETRY_MAX) * random.uniform(0.8, 1.2)
-            store.outbox.finish(
-                sending,
-                OutboxStatus.FAILED,
-                Cause.clock(iso(now), str(exc)),
-                iso(now),
-                attempts=attempts,
-                last_error=str(exc),
-                next_attempt_at=iso(now + dt.timedelta(seconds=delay)),
-            )
-            logger.warning("outbox %s: %s (attempt %d; next try in %.0f s)", row.id, exc, attempts, delay)
-            report.failed += 1
-        else:
-            store.outbox.finish(sending, OutboxStatus.SENT, Cause.clock(iso(now)), iso(now), attempts=attempts, sent_at=iso(clock()), last_error=None)
-            report.sent += 1
-        finally:
-            _in_flight.discard(row.id)
+    # Without SMTP the Maildir copy is the delivery and nothing waits on a network: one commit
+    # for the whole batch (not two a message). A file is named by its row, so a process that
+    # dies before the commit leaves rows the next flush writes again, over the same files.
+    with store.transaction() if settings.smtp is None else contextlib.nullcontext():
+        for row in store.outbox.due(iso(now)):
+            if row.status == OutboxStatus.SENDING and not _abandoned(row, clock()):
+                continue  # another process is sending it right now
+            if settings.smtp is not None and not store.outbox.claim(row, _claimant(), iso(clock())):
+                continue
+            path = Path(row.maildir_file) if row.maildir_file else None
+            if path is None or not path.exists():
+                path = write_maildir(settings.outbox.maildir, row.id, row.created_at, row.raw)
+                store.outbox.set_file(row.id, str(path))
+            files.append(path)
+            if settings.smtp is None:
+                store.outbox.finish(row, OutboxStatus.STORED, Cause.clock(iso(now), "no SMTP configured: the Maildir copy is the delivery"), iso(now))
+                report.stored += 1
+                continue
+            if row.status == OutboxStatus.SENDING:
+                logger.warning(
+                    "outbox %s: the send by %s was interrupted; sending it again with the same Message-ID (the server may have taken the first one)",
+                    row.id,
+                    row.claimed_by,
+                )
+                report.in_doubt += 1
+            attempts = row.attempts + 1
+            sending = store.outbox.get(row.id)
+            assert sending is not None
+            _in_flight.add(row.id)
+            try:
+                await send(settings.smtp, settings.team.address, row.recipients, row.raw, settings.timeouts)
+            except DeliveryError as exc:
+                delay = min(settings.timeouts.retry * 2 ** (attempts - 1), RETRY_MAX) * random.uniform(0.8, 1.2)
+                store.outbox.finish(
+                    sending,
+                    OutboxStatus.FAILED,
+                    Cause.clock(iso(now), str(exc)),
+                    iso(now),
+                    attempts=attempts,
+                    last_error=str(exc),
+                    next_attempt_at=iso(now + dt.timedelta(seconds=delay)),
+                )
+                logger.warning("outbox %s: %s (attempt %d; next try in %.0f s)", row.id, exc, attempts, delay)
+                report.failed += 1
+            else:
+                store.outbox.finish(sending, OutboxStatus.SENT, Cause.clock(iso(now)), iso(now), attempts=attempts, sent_at=iso(clock()), last_error=None)
+                report.sent += 1
+            finally:
+                _in_flight.discard(row.id)
     report.files = tuple(files)
     return report
 

@@ -646,6 +646,8 @@ class Mailbot:
         """Queue what is due at `now`, once: review invitations (new, moved, cancelled), the
         status meeting series, the weekly digests. Returns what was queued."""
         queued = []
+        # One transaction for the whole tick: one commit (one fsync) rather than one a message,
+        # and a tick that fails part-way queues nothing; the next one does it all again.
         with self.store.transaction():
             scheduler = Scheduler(self.store, self.settings, now)
             for project in self.settings.projects:
@@ -668,24 +670,24 @@ class Mailbot:
                     queued.append(f"reminders:{project.key}:{count}")
                 if loop.send_review_list(project):
                     queued.append(f"review:{project.key}")
-        for project in self.settings.projects:
-            schedule = project.digest
-            if not schedule.enabled:
-                continue
-            zone = self.settings.team.zone
-            if self.settings.digest.review:
-                coming = cadence.last_due(schedule.weekday, schedule.time, zone, now + dt.timedelta(hours=self.settings.digest.review_hours))
-                if coming > now and coming >= self.answer_since and self.digest_due(project, coming) and self.queue_draft(project, coming, now):
-                    queued.append(f"draft:{project.key}:{self.digest_period(coming).start}")
-            due = cadence.last_due(schedule.weekday, schedule.time, zone, now)
-            if due < self.answer_since:
-                continue  # due before mailbot started on this mailbox: no backlog of old digests
-            if not self.digest_due(project, due):
-                continue  # finished before that week: the summary was its last word
-            if self.store.bookkeeping.fact(f"digest_hold:{project.key}:{self.digest_period(due).start}"):
-                continue  # the PM answered the draft "hold"
-            if self.queue_digest(project, due):
-                queued.append(f"digest:{project.key}:{self.digest_period(due).start}")
+            for project in self.settings.projects:
+                schedule = project.digest
+                if not schedule.enabled:
+                    continue
+                zone = self.settings.team.zone
+                if self.settings.digest.review:
+                    coming = cadence.last_due(schedule.weekday, schedule.time, zone, now + dt.timedelta(hours=self.settings.digest.review_hours))
+                    if coming > now and coming >= self.answer_since and self.digest_due(project, coming) and self.queue_draft(project, coming, now):
+                        queued.append(f"draft:{project.key}:{self.digest_period(coming).start}")
+                due = cadence.last_due(schedule.weekday, schedule.time, zone, now)
+                if due < self.answer_since:
+                    continue  # due before mailbot started on this mailbox: no backlog of old digests
+                if not self.digest_due(project, due):
+                    continue  # finished before that week: the summary was its last word
+                if self.store.bookkeeping.fact(f"digest_hold:{project.key}:{self.digest_period(due).start}"):
+                    continue  # the PM answered the draft "hold"
+                if self.queue_digest(project, due):
+                    queued.append(f"digest:{project.key}:{self.digest_period(due).start}")
         return queued
 
     def queue_draft(self, project: Project, due: dt.datetime, now: dt.datetime) -> bool:

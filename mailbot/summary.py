@@ -75,13 +75,15 @@ def build(store: Store, settings: Settings, project: Project, now: dt.datetime) 
 
     kept: dict[str, dict[str, int]] = {}
     open_items = []
-    for item in store.items.of_project(project.key):
+    items = store.items.of_project(project.key)
+    done = store.last_moved("items", "status", ItemStatus.DONE, (i.id for i in items if i.status == ItemStatus.DONE and i.due))
+    for item in items:
         side = item.by or "us"
         if item.status == ItemStatus.OPEN:
             open_items.append({"id": item.ref, "text": item.text, "by": side, "due": (item.due or "")[:10] or None})
         if item.status != ItemStatus.DONE or not item.due:
             continue
-        done_at = next((h.at for h in reversed(store.history("items", item.id)) if h.field == "status" and h.new == ItemStatus.DONE), None)
+        done_at = done.get(item.id)
         tally = kept.setdefault(side, {"done": 0, "on_time": 0})
         tally["done"] += 1
         tally["on_time"] += int(bool(done_at) and (day(done_at) or "") <= item.due[:10])
@@ -115,7 +117,10 @@ def _first_due(store: Store, milestone_id: int) -> str | None:
 
 
 def render(store: Store, settings: Settings, project: Project, now: dt.datetime, *, audience: str = "team") -> compose.Rendered:
-    data = build(store, settings, project, now)
+    return _render(build(store, settings, project, now), settings, project, now, audience)
+
+
+def _render(data: dict[str, Any], settings: Settings, project: Project, now: dt.datetime, audience: str) -> compose.Rendered:
     language = project.language
     base = compose.base_context(settings.team, project)
     return compose.render("summary", language, {**base, **data, "project": {**base["project"], **data["project"]}, "audience": audience,
@@ -127,11 +132,13 @@ def send(store: Store, settings: Settings, project: Project, now: dt.datetime) -
     queued = 0
     team = compose.team_people(settings.team, project)
     clients = [compose.Person(s.name, s.address) for s in project.stakeholders if s.party == "client"]
+    data: dict[str, Any] | None = None  # built once for both audiences
     for audience, people in (("team", team), ("client", clients)):
         key = f"summary:{project.key}:{audience}"
         if not people or store.outbox.has(key):
             continue
-        rendered = render(store, settings, project, now, audience=audience)
+        data = data or build(store, settings, project, now)
+        rendered = _render(data, settings, project, now, audience)
         message = compose.build_message(rendered=rendered, sender=compose.team_person(settings.team), to=people, kind="summary",
                                         reply=False, now=now)
         row = outbox.queue(store, project_key=project.key, kind="summary", dedupe_key=key, message=message, now=now,

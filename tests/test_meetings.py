@@ -18,6 +18,7 @@ import icalendar
 import pytest
 import vobject
 
+from mailbot import service
 from mailbot.config import load
 from mailbot.service import Mailbot
 from mailbot.sources import RawItem
@@ -112,6 +113,21 @@ def test_the_same_moment_twice_sends_nothing_twice(config: Path) -> None:
     with open_bot(config) as bot:
         bot.tick(NOW)
         assert bot.tick(NOW + dt.timedelta(minutes=1)) == []
+        assert len(outbox(bot)) == 2
+
+
+def test_a_tick_that_fails_part_way_queues_nothing_and_the_next_one_queues_it_all(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A tick is one transaction: the invitations queued before a failure go with it."""
+    with open_bot(write_config(tmp_path, CONFIG.replace("digest = false\n", ""))) as bot:
+        def broken(*_args: object) -> bool:
+            raise RuntimeError("template broken")
+
+        monkeypatch.setattr(service.cadence, "last_due", broken)  # after the invitations: when is the digest due
+        with pytest.raises(RuntimeError):
+            bot.tick(NOW)
+        assert outbox(bot) == []
+        monkeypatch.undo()
+        assert bot.tick(NOW) == ["meetings:huajin-web:2"]
         assert len(outbox(bot)) == 2
 
 

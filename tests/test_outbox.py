@@ -129,6 +129,36 @@ def test_flush_without_smtp_keeps_the_maildir_copy(store: Store, tmp_path: Path)
     assert outbox.flush(store, settings(tmp_path, None)).files == ()  # nothing twice
 
 
+def test_flush_without_smtp_commits_once_and_a_flush_that_dies_part_way_leaves_no_second_copy(
+        store: Store, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    with store.transaction():
+        for n in range(3):
+            enqueue(store, project_key=None, kind="digest", dedupe_key=f"k{n}", message=message(f"Hello {n}"))
+    real_write = outbox.write_maildir
+    written: list[int] = []
+
+    def dies_at_the_third(maildir: Path, row_id: int, created_at: str, raw: bytes) -> Path:
+        if len(written) == 2:
+            raise OSError("disk gone")
+        written.append(row_id)
+        return real_write(maildir, row_id, created_at, raw)
+
+    monkeypatch.setattr(outbox, "write_maildir", dies_at_the_third)
+    with pytest.raises(OSError):
+        outbox.flush(store, settings(tmp_path, None))
+    assert [r["status"] for r in store.rows("SELECT status FROM outbox")] == ["queued"] * 3  # nothing recorded
+    monkeypatch.setattr(outbox, "write_maildir", real_write)
+    statements: list[str] = []
+    store.conn.set_trace_callback(statements.append)
+    report = outbox.flush(store, settings(tmp_path, None))
+    store.conn.set_trace_callback(None)
+    assert report.stored == 3
+    assert sum(s.strip().upper() == "COMMIT" for s in statements) == 1  # one commit for the batch
+    files = sorted((tmp_path / "outbox" / "new").iterdir())
+    assert len(files) == 3  # the two written before the failure were written again over themselves
+    assert sorted(email.message_from_bytes(f.read_bytes(), policy=default)["Subject"] for f in files) == ["Hello 0", "Hello 1", "Hello 2"]
+
+
 def test_flush_sends_over_smtp_to_every_recipient(store: Store, tmp_path: Path, smtp_server: tuple[Box, int]) -> None:
     box, port = smtp_server
     with store.transaction():

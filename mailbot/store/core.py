@@ -258,6 +258,17 @@ class Core:
                           "ORDER BY item_id", [item, field, since, until, new])
         return [int(row["item_id"]) for row in rows]
 
+    def last_moved(self, item: str, field: str, new: str, ids: Iterable[int]) -> dict[int, str]:
+        """When each of the `item` things `ids` last had its `field` changed to `new` (its history's
+        latest such row), by id; one statement for all of them. Ids that never did are left out."""
+        wanted = sorted(set(ids))
+        if not wanted:
+            return {}
+        rows = self.fetch("SELECT item_id, at FROM history WHERE id IN (SELECT MAX(id) FROM history WHERE item = ? "
+                          "AND item_id IN (SELECT value FROM json_each(?)) AND field = ? AND new = ? GROUP BY item_id)",
+                          [item, json.dumps(wanted), field, new])
+        return {int(row["item_id"]): str(row["at"]) for row in rows}
+
     def value_at(self, item: str, item_id: int, field: str, at: str) -> str | None:
         """One thing's `field` as the history has it at `at` (None before it existed)."""
         value = self.scalar("SELECT new FROM history WHERE item = ? AND item_id = ? AND +field = ? AND +at <= ? "  # by thing, not by field
