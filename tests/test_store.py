@@ -87,3 +87,21 @@ def test_a_plan_of_the_previous_schema_is_migrated_with_its_bytes_and_its_term_i
         assert "raw" not in {column.name for column in store.db["messages"].columns}
         assert [i.number for i in store.items.candidates("p", {"首页", "设计"})] == [1]  # the open one, found by its terms
         assert store.items.candidates("p", {"物料", "清单"}) == []  # a closed item is no candidate
+
+
+def test_records_are_built_by_column_name_whatever_the_order_and_a_missing_column_is_named(tmp_path: Path) -> None:
+    from mailbot.store.records import Source
+
+    store = open_store(tmp_path / "plan.db")
+    try:
+        in_order = store.records(Source, "SELECT 'items' AS item, 7 AS item_id, '<m@x>' AS message_id, '周五前发' AS text, "
+                                          "'stated' AS role, NULL AS at")
+        shuffled = store.records(Source, "SELECT NULL AS at, 'stated' AS role, 99 AS extra, '周五前发' AS text, "
+                                          "'<m@x>' AS message_id, 7 AS item_id, 'items' AS item")
+        assert in_order == shuffled == [Source(item="items", item_id=7, message_id="<m@x>", text="周五前发", role="stated", at=None)]
+        assert store.record(Source, "SELECT * FROM (SELECT 'x' AS item, 1 AS item_id, NULL AS message_id, NULL AS text, "
+                                    "'ack' AS role, NULL AS at) WHERE 0") is None
+        with pytest.raises(KeyError, match="Source: the query has no column role"):
+            store.records(Source, "SELECT 'x' AS item, 1 AS item_id, NULL AS message_id, NULL AS text, NULL AS at")
+    finally:
+        store.close()

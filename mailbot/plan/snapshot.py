@@ -21,18 +21,19 @@ def snapshot(store: Store, *, today: dt.date, project_key: str | None = None,
     stored = store.projects.keys()
     keys = [project_key] if project_key else [k for k in stored if configured is None or k in configured]
     others = [k for k in stored if configured is not None and k not in configured and not project_key]
+    ignored, failed = store.messages.in_state(MessageState.IGNORED), store.messages.in_state(MessageState.FAILED)
     return {
         "projects": [_project(store, key, today) for key in keys],
         "unconfigured": [{"key": key, "items": len(store.items.of_project(key)) + len(store.changes.of_project(key))}
                          for key in others],
         "unassigned": store.messages.unassigned_count(),
-        "ignored": [_ignored(m) for m in store.messages.in_state(MessageState.IGNORED)],
-        "failed": [{"message_id": m.key, "source": m.source, "reason": m.reason} for m in store.messages.in_state(MessageState.FAILED)],
+        "ignored": [_ignored(m) for m in ignored],
+        "failed": [{"message_id": m.key, "source": m.source, "reason": m.reason} for m in failed],
         # every message that made no plan, with who, what, when and why (CONTRACT: plan --json)
         "messages": {
             "unassigned": [_listed(m) for m in store.messages.unassigned()],
-            "ignored": [_listed(m) for m in store.messages.in_state(MessageState.IGNORED)],
-            "failed": [_listed(m) for m in store.messages.in_state(MessageState.FAILED)],
+            "ignored": [_listed(m) for m in ignored],
+            "failed": [_listed(m) for m in failed],
         },
     }
 
@@ -50,9 +51,11 @@ def _project(store: Store, key: str, today: dt.date) -> dict[str, Any]:
     project = store.projects.get(key)
     if project is None:
         return {"key": key, "name": None, "missing": True}
+    meetings = store.meetings.of_project(key)  # by id: a milestone's review is its latest
+    reviews = {m.milestone_id: m for m in meetings if m.kind == "review" and m.milestone_id is not None}
     milestones = []
     for milestone in store.milestones.of_project(key):
-        review = store.meetings.review_of(milestone.id)
+        review = reviews.get(milestone.id)
         milestones.append(
             {
                 "id": milestone.ref,
@@ -64,7 +67,6 @@ def _project(store: Store, key: str, today: dt.date) -> dict[str, Any]:
         )
     items = store.items.of_project(key)  # read once, each table in one statement: the JSON of a large plan is megabytes
     changes = store.changes.of_project(key)
-    meetings = store.meetings.of_project(key)
     item_sources = store.sources.of_many("items", [i.id for i in items])
     change_sources = store.sources.of_many("change_requests", [c.id for c in changes])
     meeting_ids = [m.id for m in meetings]

@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 
 from mailbot.errors import StoreError
 from mailbot.lifecycle import Cause, Lifecycle
-from mailbot.store.records import HistoryEntry, from_row
+from mailbot.store.records import HistoryEntry, row_builder
 
 if TYPE_CHECKING:
     from enum import StrEnum
@@ -142,7 +142,13 @@ class Core:
         return row[0] if row is not None else None
 
     def records(self, cls: type[R], sql: str, params: Params = ()) -> list[R]:
-        return [from_row(cls, row) for row in self.fetch(sql, params)]
+        try:
+            cursor = self.conn.execute(sql, params)  # plain tuples: `row_builder` picks the fields by index
+            rows = cursor.fetchall()
+        except sqlite3.Error as exc:
+            raise StoreError(f"{self.path}: {exc}") from exc
+        build = row_builder(cls, tuple(column[0] for column in cursor.description))
+        return [build(row) for row in rows]
 
     def grouped(self, cls: type[R], sql: str, ids: Iterable[int], key: str, params: Sequence[Any] = ()) -> dict[int, list[R]]:
         """`records` of many things in one statement, by the id in attribute `key`; every id is
@@ -155,8 +161,8 @@ class Core:
         return found
 
     def record(self, cls: type[R], sql: str, params: Params = ()) -> R | None:
-        row = self.fetch_one(sql, params)
-        return from_row(cls, row) if row is not None else None
+        found = self.records(cls, sql, params)
+        return found[0] if found else None
 
     def rows(self, sql: str, params: Params = ()) -> list[dict[str, Any]]:
         """Rows as dicts: for tests and for looking inside by hand, not for mailbot's code."""

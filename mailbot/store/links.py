@@ -33,7 +33,8 @@ class Sources:
 
     def of_many(self, item: str, item_ids: Iterable[int]) -> dict[int, list[Source]]:
         return self.core.grouped(Source, "SELECT item, item_id, message_id, text, role, at FROM sources WHERE item = ? "
-                                 "AND item_id IN (SELECT value FROM json_each(?)) ORDER BY id", item_ids, "item_id", [item])
+                                 "AND item_id IN (SELECT value FROM json_each(?)) ORDER BY item_id, id",  # idx_sources_item's order: no sort
+                                 item_ids, "item_id", [item])
 
     def things_in(self, item: str, message_ids: Sequence[str]) -> list[int]:
         """The ids of the `item` things stated in any of `message_ids` (a thread), newest first."""

@@ -9,7 +9,9 @@ from __future__ import annotations
 
 import dataclasses
 import json
+import operator
 import sqlite3
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, TypeVar
 
@@ -29,6 +31,29 @@ def _names(cls: type) -> tuple[str, ...]:
 def from_row(cls: type[R], row: sqlite3.Row) -> R:
     """The record `cls` from a row that has (at least) a column for each of its fields."""
     return cls(**{name: row[name] for name in _names(cls)})
+
+
+_BUILDERS: dict[tuple[type, tuple[str, ...]], Callable[[tuple[Any, ...]], Any]] = {}  # one per query shape in the code
+
+
+def row_builder(cls: type[R], columns: tuple[str, ...]) -> Callable[[tuple[Any, ...]], R]:
+    """How to make `cls` from a plain row of a query with these `columns`: positionally, the
+    fields picked by index once per query shape (half the cost of `from_row` by name, which
+    counts when a plan read builds tens of thousands of records)."""
+    build = _BUILDERS.get((cls, columns))
+    if build is None:
+        fields = _names(cls)
+        missing = [name for name in fields if name not in columns]
+        if missing:
+            raise KeyError(f"{cls.__name__}: the query has no column {', '.join(missing)}")
+        at = tuple(columns.index(name) for name in fields)
+        if at == tuple(range(len(columns))):
+            build = _BUILDERS[cls, columns] = lambda row: cls(*row)
+        else:
+            (first, *_) = at  # itemgetter of one index gives the value, not a 1-tuple
+            pick = operator.itemgetter(*at) if len(at) > 1 else lambda row: (row[first],)
+            build = _BUILDERS[cls, columns] = lambda row: cls(*pick(row))
+    return build
 
 
 @dataclass(frozen=True, slots=True)
