@@ -192,13 +192,10 @@ class Scheduler:
 
     def mark_held(self, project: Project) -> None:
         """Meetings whose time is over were held (a series is never over)."""
-        for status in (MeetingStatus.INVITED, MeetingStatus.AGREED):
-            for meeting in self.store.meetings.of_project(project.key, status=status):
-                if meeting.rrule or not meeting.start:
-                    continue
-                end = self._local(meeting.end) if meeting.end else self._local(meeting.start)
-                if end < self.now:
-                    self.store.meetings.set_status(meeting.id, MeetingStatus.HELD, self.cause, self.stamp)
+        over = [meeting.id for status in (MeetingStatus.INVITED, MeetingStatus.AGREED)
+                for meeting in self.store.meetings.of_project(project.key, status=status)
+                if not meeting.rrule and meeting.start and self._local(meeting.end or meeting.start) < self.now]
+        self.store.meetings.set_status_many(over, MeetingStatus.HELD, self.cause, self.stamp)
 
     def move_meeting(self, project: Project, meeting_id: int, start: str, cause: Cause) -> int:
         """Move a meeting to a time agreed in mail (an update, same UID, higher SEQUENCE)."""

@@ -105,3 +105,30 @@ def test_records_are_built_by_column_name_whatever_the_order_and_a_missing_colum
             store.records(Source, "SELECT 'x' AS item, 1 AS item_id, NULL AS message_id, NULL AS text, NULL AS at")
     finally:
         store.close()
+
+
+def test_many_rows_move_in_one_transition_with_a_history_row_each_or_none_move(tmp_path: Path) -> None:
+    from mailbot.lifecycle import Cause, LifecycleError, MeetingStatus
+
+    store = open_store(tmp_path / "plan.db")
+    try:
+        cause, at = Cause.clock("2026-03-28T00:00:00+00:00"), "2026-03-28T00:00:00+00:00"
+        with store.transaction():
+            ids = [store.meetings.add({"project_key": None, "kind": "review", "status": status, "title": f"m{n}",
+                                       "start": "2026-03-27T10:00", "created_at": at}, cause, at)
+                   for n, status in enumerate(["invited", "agreed", "held", "proposed"])]
+        invited, agreed, held, proposed = ids
+        with pytest.raises(LifecycleError):  # proposed → held is no move: nothing moves
+            store.meetings.set_status_many(ids, MeetingStatus.HELD, cause, at)
+        assert [store.meetings.get(i).status for i in ids] == ["invited", "agreed", "held", "proposed"]
+        with pytest.raises(StoreError, match="no rows \\[999\\] in meetings"):
+            store.meetings.set_status_many([invited, 999], MeetingStatus.HELD, cause, at)
+        assert store.meetings.set_status_many([agreed, invited, held], MeetingStatus.HELD, cause, at) == 2
+        assert [store.meetings.get(i).status for i in ids] == ["held", "held", "held", "proposed"]
+        moved = store.rows("SELECT item_id, old, new, cause, at FROM history WHERE item = 'meetings' AND field = 'status' "
+                           "AND new = 'held' AND old IS NOT NULL ORDER BY id")  # not the rows' creation
+        assert moved == [{"item_id": invited, "old": "invited", "new": "held", "cause": "clock", "at": at},
+                         {"item_id": agreed, "old": "agreed", "new": "held", "cause": "clock", "at": at}]
+        assert store.one("SELECT updated_at FROM meetings WHERE id = ?", [invited])["updated_at"] == at
+    finally:
+        store.close()

@@ -233,6 +233,34 @@ class Core:
         self.record_history(row["project_key"], table, row_id, "status", old, new, cause, at)
         return True
 
+    def transition_many(self, table: str, lifecycle: Lifecycle[Any], row_ids: Iterable[int], to: StrEnum | str, cause: Cause,
+                        at: str) -> int:
+        """`transition` of many rows to one state, in three statements (a first tick after a long
+        import marks a thousand past meetings held). Every row is checked before any moves; the
+        rows already in `to` are left as they are. Returns how many moved."""
+        wanted = sorted(set(row_ids))
+        if not wanted:
+            return 0
+        rows = self.fetch(f"SELECT id, project_key, status FROM {table} WHERE id IN (SELECT value FROM json_each(?)) ORDER BY id",
+                          [json.dumps(wanted)])
+        if len(rows) != len(wanted):
+            missing = sorted(set(wanted) - {int(r["id"]) for r in rows})
+            raise StoreError(f"{self.path}: no rows {missing} in {table}")
+        new = str(to)
+        moving = [row for row in rows if lifecycle.check(row["status"], new) != row["status"]]
+        stamp = f", {_STAMPED[table]} = ?" if table in _STAMPED else ""
+        try:
+            self.conn.executemany(f"UPDATE {table} SET status = ?{stamp} WHERE id = ?",
+                                  [(new, *([at] if stamp else []), row["id"]) for row in moving])
+            self.conn.executemany(
+                "INSERT INTO history (project_key, item, item_id, field, old, new, cause, reason, note, at) "
+                "VALUES (?, ?, ?, 'status', ?, ?, ?, ?, ?, ?)",
+                [(row["project_key"], table, row["id"], row["status"], new, str(cause.kind), cause.reason, cause.note or None, at)
+                 for row in moving])
+        except sqlite3.Error as exc:
+            raise StoreError(f"{self.path}: {exc}") from exc
+        return len(moving)
+
     def put_back(self, table: str, row_id: int, column: str, old: str | None, now: str | None, project_key: str | None, cause: Cause,
                  at: str) -> None:
         """Undo one change the history holds: `column` of the row goes back to `old` (lifecycles

@@ -50,6 +50,10 @@ class Meetings:
         self.core.transition("meetings", MEETING, meeting_id, status, cause, at, extra)
         return self.get(meeting_id)
 
+    def set_status_many(self, meeting_ids: Iterable[int], status: MeetingStatus, cause: Cause, at: str) -> int:
+        """`set_status` of many meetings at once; how many moved."""
+        return self.core.transition_many("meetings", MEETING, meeting_ids, status, cause, at)
+
     def record_move(self, meeting: Meeting, start: str, cause: Cause, at: str) -> None:
         self.core.record_history(meeting.project_key, "meetings", meeting.id, "start", meeting.start, start, cause, at)
 
