@@ -48,10 +48,13 @@ class TooSlow(Exception):
 
 
 def read(raw: bytes, context: Context, received: dt.datetime | None) -> Extraction:
+    """The message read, with its whole text's terms (`mailbot.terms.Extracted`): the plan needs
+    them, and a worker has the time that the process applying messages lacks."""
+    from mailbot.terms import extracted
     from parsing.mime import read_email
     from parsing.pipeline import extract_email
 
-    return extract_email(read_email(raw, fallback_date=received), context)
+    return extracted(extract_email(read_email(raw, fallback_date=received), context))
 
 
 def _serve(connection: multiprocessing.connection.Connection, context: Context) -> None:

@@ -15,8 +15,10 @@ from __future__ import annotations
 import functools
 import re
 from collections.abc import Callable, Iterator
+from dataclasses import dataclass, fields
 
 from parsing.hanzi import simplified
+from parsing.model import Extraction
 
 TERMS_VERSION = 2  # 2: open items only
 
@@ -101,3 +103,33 @@ def _terms(text: str) -> frozenset[str]:
 
 
 _remembered = functools.lru_cache(maxsize=16_384)(_terms)
+
+
+# -- a whole message's terms, worked out where it is read --------------------------------------
+
+MAX_CONTEXT = 200_000  # characters of a message's whole text (the history it quotes) the plan reads
+
+
+@dataclass(frozen=True, slots=True)
+class Extracted(Extraction):
+    """An extraction with the terms of the whole message beside it, worked out by the reading
+    workers (`mailbot.reader`), several at once, rather than by the one process that applies
+    messages to the plan, where they were a seventh of its time (the history a reply quotes is
+    the longest text the plan reads). Pickles with the extraction; `dataclasses.replace` keeps it."""
+
+    whole_terms: frozenset[str] = frozenset()  # `whole_terms` of subject, new text and quoted history
+
+
+def extracted(extraction: Extraction) -> Extracted:
+    """`extraction` with its whole message's terms."""
+    values = {f.name: getattr(extraction, f.name) for f in fields(Extraction)}
+    return Extracted(**values, whole_terms=whole_terms(extraction))
+
+
+def whole_terms(extraction: Extraction) -> frozenset[str]:
+    """The terms of a message's subject, new text and whole text (the history it quotes, up to
+    MAX_CONTEXT characters); the reader's if it worked them out."""
+    if isinstance(extraction, Extracted):
+        return extraction.whole_terms
+    email = extraction.email
+    return _terms("\n".join([email.subject or "", extraction.body, email.text[:MAX_CONTEXT]]))

@@ -35,6 +35,22 @@ def test_a_message_read_in_the_worker_is_the_same_as_read_here(reader: Reader) -
         reader.read(b"\x00\x01 not mail at all")
 
 
+def test_the_worker_brings_the_whole_messages_terms_the_plan_would_work_out_itself(reader: Reader) -> None:
+    import dataclasses
+
+    from mailbot.terms import Extracted, whole_terms
+    from parsing.mime import read_email
+    from parsing.pipeline import extract_email
+
+    mail = MAIL.replace(b"Subject: hi", "Subject: 门店查询页 / store finder".encode())
+    read = reader.read(mail)
+    plain = extract_email(read_email(mail), reader.context)
+    assert isinstance(read, Extracted) and not isinstance(plain, Extracted)
+    assert read.whole_terms == whole_terms(plain) and {"门店", "store", "finder"} <= read.whole_terms
+    trimmed = dataclasses.replace(read, findings=())  # as the echo check does: the terms stay with it
+    assert isinstance(trimmed, Extracted) and whole_terms(trimmed) == read.whole_terms
+
+
 def test_a_message_past_the_deadline_is_not_read_and_the_next_one_is(reader: Reader) -> None:
     slow = Reader(reader.context, isolate=True, deadline=0.001)
     slow.warm_up()

@@ -143,7 +143,7 @@ def _count_lines(ctx: Context) -> None:
     if not ctx.boilerplate:
         return
     cause = Cause.message(ctx.message_id, "a line that recurs in the sender's mail")
-    for item in ctx.open_items():  # an item stating a line of this message shares its terms
+    for item in ctx.open_items(about="\n".join(ctx.boilerplate)):  # an item stating one of these lines shares its terms
         if any(boilerplate.inside(item.text, line) for line in ctx.boilerplate):
             ctx.store.items.set_status(item, ItemStatus.DROPPED, cause, ctx.at)
     for meeting in ctx.store.meetings.of_project(ctx.project.key, status=MeetingStatus.PROPOSED):

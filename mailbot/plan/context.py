@@ -11,9 +11,9 @@ from mailbot.plan.people import People
 from mailbot.plan.text import normal, terms
 from mailbot.store import Store, iso
 from mailbot.store.records import Item
+from mailbot.terms import MAX_CONTEXT, whole_terms
 from parsing.model import Email, Extraction, Finding, Party
 
-MAX_CONTEXT = 200_000  # characters of the whole text kept for "is it quoted here?"
 # An open item stated and due this long before a message is no candidate for what it says,
 # unless the message answers the mail that stated it: what mail can close stays bounded as
 # the plan grows (items that old and still open are the lifecycles' to settle: reminders,
@@ -120,20 +120,22 @@ class Context:
         key = normal(text)[:60]
         return len(key) >= 6 and key in self._whole
 
-    def open_items(self, by: str | Party | None = None) -> list[Item]:
+    def open_items(self, by: str | Party | None = None, *, about: str | None = None) -> list[Item]:
         """The open items of the project (of side `by`) this message can speak of, by id: those
         stated in its thread or in it, and those that share a term with anything it holds (its
         subject, its new text and what was read in it, the history it quotes) and were stated or fall due within
         HORIZON. Found through the store's term index: the cost follows the message, not the
-        plan. Asked afresh each time, since applying a message opens and closes items."""
+        plan. Asked afresh each time, since applying a message opens and closes items. With
+        `about` (a part of the message), only those sharing a term with that part, and the thread's."""
         if self._said is None:
             extraction = self.extraction
             clauses = [f.text for f in extraction.findings] + list(extraction.completions) + list(extraction.receipts) \
                 + [s.text for s in extraction.signals]
-            said = terms("\n".join([self.email.subject or "", extraction.body, self.email.text[:MAX_CONTEXT], *clauses]))
+            said = set(whole_terms(extraction)).union(*(terms(clause) for clause in clauses))
             self._said = said - self.store.items.common_terms(self.project.key)
+        wanted = self._said if about is None else self._said & terms(about)
         ids = set(self.in_thread("items")) | set(self.store.sources.things_in("items", [self.message_id or ""]))
-        return self.store.items.candidates(self.project.key, self._said, by=str(by) if by is not None else None, ids=ids,
+        return self.store.items.candidates(self.project.key, wanted, by=str(by) if by is not None else None, ids=ids,
                                            since=iso(self.when - HORIZON))
 
     def in_thread(self, item: str) -> list[int]:
