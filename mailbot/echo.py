@@ -97,10 +97,12 @@ def _lines_of(store: Store, row: OutboxRow) -> list[str]:
     key = (row.message_id or "", row.id, row.created_at or "")  # mailbot's Message-IDs are unique: time, process, randomness
     cached = _LINES.get(key)
     if cached is None:
-        try:
-            text = read_email(store.outbox.raw_of(row.id)).text
-        except ParseError:
-            text = ""
+        text = store.outbox.text_of(row.id)  # kept when it was queued
+        if text is None:  # queued before mailbot kept the text (schema 13): read from the bytes sent
+            try:
+                text = read_email(store.outbox.raw_of(row.id)).text
+            except ParseError:
+                text = ""
         cached = [line for line in map(_normalise, text.splitlines()) if len(line) >= MIN_LINE]
         if len(_LINES) >= _LINES_KEPT:
             _LINES.pop(next(iter(_LINES)))  # the oldest: mail quotes what was sent lately

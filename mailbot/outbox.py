@@ -48,6 +48,8 @@ from mailbot.errors import DeliveryError
 from mailbot.lifecycle import Cause, OutboxStatus
 from mailbot.store import Store, iso
 from mailbot.store.records import OutboxRow
+from parsing import ParseError
+from parsing.mime import read_email
 
 logger = logging.getLogger(__name__)
 
@@ -90,13 +92,15 @@ def queue(
     if existing is not None:
         if existing.status != OutboxStatus.SUPPRESSED or busy:
             return None  # queued before; or held back, and still over the limit
-        store.outbox.release(existing.id, message_id=str(message["Message-ID"]), raw=bytes(message), cause=cause, at=iso(now))
+        raw = bytes(message)
+        store.outbox.release(existing.id, message_id=str(message["Message-ID"]), raw=raw, text=plain_text(raw), cause=cause, at=iso(now))
         return existing.id
     status, reason = OutboxStatus.QUEUED, None
     if busy:
         status = OutboxStatus.SUPPRESSED
         reason = f"rate limit: {per_address_per_hour} messages in the last hour to {', '.join(busy)}"
         logger.warning("outbox: %s not sent: %s", dedupe_key, reason)
+    raw = bytes(message)
     return store.outbox.add(
         project_key=project_key,
         kind=kind,
@@ -105,7 +109,8 @@ def queue(
         in_reply_to=str(message["In-Reply-To"] or "") or None,
         recipients=recipients,
         subject=str(message["Subject"]),
-        raw=bytes(message),
+        raw=raw,
+        text=plain_text(raw),
         status=status,
         reason=reason,
         cause=cause,
@@ -126,6 +131,15 @@ def maildir_file(maildir: Path, row_id: int, created_at: str) -> Path:
     """The Maildir `new/` file of outbox row `row_id` (a stable, unique name)."""
     stamp = int(dt.datetime.fromisoformat(created_at).timestamp())
     return maildir / "new" / f"{stamp}.M{row_id}.mailbot"
+
+
+def plain_text(raw: bytes) -> str:
+    """The text of a message mailbot sends, read as a reply quoting it will be compared with it
+    (`mailbot.echo`): once, when it is queued."""
+    try:
+        return read_email(raw).text
+    except ParseError:
+        return ""
 
 
 def write_maildir(maildir: Path, row_id: int, created_at: str, raw: bytes) -> Path:

@@ -100,3 +100,31 @@ def test_an_echo_without_references_is_known_by_its_text(bot: Mailbot, clock: Cl
     (outcome,) = bot.ingest([RawItem("echo.eml", echo)]).outcomes
     assert outcome.state == "ignored" and "machine-made" in (outcome.reason or "")
     assert len(change_requests(bot)) == 1
+
+
+def test_the_text_of_what_mailbot_sends_is_kept_and_one_queued_before_it_was_is_read_from_its_bytes(
+        bot: Mailbot, clock: Clock, acknowledged: tuple[str, str], monkeypatch: pytest.MonkeyPatch) -> None:
+    from mailbot import echo as echo_module
+
+    _, ack_text = acknowledged
+    (row,) = bot.store.rows("SELECT text FROM outbox WHERE kind = 'ack'")
+    assert row["text"] == ack_text  # kept when queued, as read_email reads the bytes
+
+    def no_parsing(_raw: bytes) -> None:
+        raise AssertionError("the kept text is there: nothing to parse")
+
+    monkeypatch.setattr(echo_module, "_LINES", {})
+    monkeypatch.setattr(echo_module, "read_email", no_parsing)
+    clock.now += dt.timedelta(seconds=15)
+    first = mail("li.wei@huajin.example", f"自动回复确认：\r\n{ack_text}", at=clock.now, message_id="<t3@huajin.example>", subject="收到：首页")
+    (outcome,) = bot.ingest([RawItem("echo.eml", first)]).outcomes
+    assert outcome.state == "ignored" and "machine-made" in (outcome.reason or "")
+
+    monkeypatch.undo()
+    monkeypatch.setattr(echo_module, "_LINES", {})
+    with bot.store.transaction():
+        bot.store.execute("UPDATE outbox SET text = NULL")  # as queued before schema 13
+    clock.now += dt.timedelta(seconds=5)
+    second = mail("li.wei@huajin.example", f"自动回复确认：\r\n{ack_text}", at=clock.now, message_id="<t4@huajin.example>", subject="收到：首页")
+    (outcome,) = bot.ingest([RawItem("echo.eml", second)]).outcomes
+    assert outcome.state == "ignored" and "machine-made" in (outcome.reason or "")

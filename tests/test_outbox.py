@@ -101,7 +101,7 @@ def test_the_rate_limit_counts_an_address_literally_not_as_a_pattern(store: Stor
     with store.transaction():
         for n, address in enumerate(["li_wei@huajin.example", "lixwei@huajin.example", "a%b@huajin.example", "azzzb@huajin.example"]):
             store.outbox.add(project_key=None, kind="ack", dedupe_key=f"k{n}", message_id=f"<k{n}@x>", in_reply_to=None,
-                             recipients=[address], subject="s", raw=b"x", status=OutboxStatus.QUEUED, reason=None,
+                             recipients=[address], subject="s", raw=b"x", text="x", status=OutboxStatus.QUEUED, reason=None,
                              cause=Cause.clock("test"), at="2026-03-09T01:00:00+00:00")
     since = "2026-03-09T00:00:00+00:00"
     assert store.outbox.sent_to_since("li_wei@huajin.example", since, 10) == 1

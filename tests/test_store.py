@@ -85,6 +85,7 @@ def test_a_plan_of_the_previous_schema_is_migrated_with_its_bytes_and_its_term_i
         message = store.messages.by_key("<a@x>")
         assert message is not None and store.messages.raw(message.id)[0] == b"From: a@x\r\n\r\nbody"
         assert "raw" not in {column.name for column in store.db["messages"].columns}
+        assert "text" in {column.name for column in store.db["outbox"].columns}  # m013: what was queued before has none
         assert [i.number for i in store.items.candidates("p", {"首页", "设计"})] == [1]  # the open one, found by its terms
         assert store.items.candidates("p", {"物料", "清单"}) == []  # a closed item is no candidate
 

@@ -317,7 +317,7 @@ class Core:
         )
 
 
-SCHEMA_VERSION = 12  # the migrations in schema.py; it checks this when it is imported
+SCHEMA_VERSION = 13  # the migrations in schema.py; it checks this when it is imported
 
 
 def connect(path: Path) -> sqlite3.Connection:

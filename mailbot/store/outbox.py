@@ -30,6 +30,12 @@ class OutboxTable:
     def get(self, row_id: int) -> OutboxRow | None:
         return self.core.record(OutboxRow, f"SELECT {_ROW} FROM outbox WHERE id = ?", [row_id])
 
+    def text_of(self, row_id: int) -> str | None:
+        """The plain text of what was sent, as `parsing.mime.read_email` reads it; None for a
+        message queued before mailbot kept it (schema 13)."""
+        value = self.core.scalar("SELECT text FROM outbox WHERE id = ?", [row_id])
+        return None if value is None else str(value)
+
     def raw_of(self, row_id: int) -> bytes:
         value = self.core.scalar("SELECT raw FROM outbox WHERE id = ?", [row_id])
         return bytes(value) if value is not None else b""
@@ -56,6 +62,7 @@ class OutboxTable:
         recipients: list[str],
         subject: str,
         raw: bytes,
+        text: str,
         status: OutboxStatus,
         reason: str | None,
         cause: Cause,
@@ -72,6 +79,7 @@ class OutboxTable:
                 "recipients": json.dumps(recipients),
                 "subject": subject,
                 "raw": raw,
+                "text": text,
                 "status": str(status),
                 "reason": reason,
                 "attempts": 0,
@@ -132,10 +140,10 @@ class OutboxTable:
     def sent_not_copied(self) -> list[OutboxRow]:
         return self.core.records(OutboxRow, f"SELECT {_ROW} FROM outbox WHERE status = ? AND copied_at IS NULL ORDER BY id", [str(OutboxStatus.SENT)])
 
-    def release(self, row_id: int, *, message_id: str, raw: bytes, cause: Cause, at: str) -> bool:
+    def release(self, row_id: int, *, message_id: str, raw: bytes, text: str, cause: Cause, at: str) -> bool:
         """A message held back by the per-address limit goes out after all, as written now."""
         return self.core.transition("outbox", OUTBOX, row_id, OutboxStatus.QUEUED, cause, at,
-                                    {"message_id": message_id, "raw": raw, "reason": None})
+                                    {"message_id": message_id, "raw": raw, "text": text, "reason": None})
 
     def mark_copied(self, row_id: int, at: str) -> None:
         self.core.update("outbox", row_id, {"copied_at": at})
