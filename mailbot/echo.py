@@ -28,10 +28,9 @@ import re
 import unicodedata
 from dataclasses import dataclass
 
+from mailbot.outbox import plain_text
 from mailbot.store import Store, iso
 from mailbot.store.records import OutboxRow
-from parsing import ParseError
-from parsing.mime import read_email
 from parsing.model import Email, Extraction
 
 MACHINE_SECONDS = 90  # a reply this soon after mailbot's message, repeating most of it, is a robot's
@@ -99,10 +98,7 @@ def _lines_of(store: Store, row: OutboxRow) -> list[str]:
     if cached is None:
         text = store.outbox.text_of(row.id)  # kept when it was queued
         if text is None:  # queued before mailbot kept the text (schema 13): read from the bytes sent
-            try:
-                text = read_email(store.outbox.raw_of(row.id)).text
-            except ParseError:
-                text = ""
+            text = plain_text(store.outbox.raw_of(row.id))
         cached = [line for line in map(_normalise, text.splitlines()) if len(line) >= MIN_LINE]
         if len(_LINES) >= _LINES_KEPT:
             _LINES.pop(next(iter(_LINES)))  # the oldest: mail quotes what was sent lately

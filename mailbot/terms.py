@@ -114,8 +114,8 @@ MAX_CONTEXT = 200_000  # characters of a message's whole text (the history it qu
 class Extracted(Extraction):
     """An extraction with the terms of the whole message beside it, worked out by the reading
     workers (`mailbot.reader`), several at once, rather than by the one process that applies
-    messages to the plan, where they were a seventh of its time (the history a reply quotes is
-    the longest text the plan reads). Pickles with the extraction; `dataclasses.replace` keeps it."""
+    messages to the plan, where they were about a tenth of its time in a profile (the history a
+    reply quotes is the longest text the plan reads). Pickles with the extraction; `dataclasses.replace` keeps it."""
 
     whole_terms: frozenset[str] = frozenset()  # `whole_terms` of subject, new text and quoted history
 

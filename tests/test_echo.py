@@ -114,7 +114,7 @@ def test_the_text_of_what_mailbot_sends_is_kept_and_one_queued_before_it_was_is_
         raise AssertionError("the kept text is there: nothing to parse")
 
     monkeypatch.setattr(echo_module, "_LINES", {})
-    monkeypatch.setattr(echo_module, "read_email", no_parsing)
+    monkeypatch.setattr(echo_module, "plain_text", no_parsing)
     clock.now += dt.timedelta(seconds=15)
     first = mail("li.wei@huajin.example", f"自动回复确认：\r\n{ack_text}", at=clock.now, message_id="<t3@huajin.example>", subject="收到：首页")
     (outcome,) = bot.ingest([RawItem("echo.eml", first)]).outcomes

@@ -32,6 +32,15 @@ Params = Sequence[Any]
 _STAMPED = {"items": "updated_at", "change_requests": "updated_at", "milestones": "updated_at", "meetings": "updated_at"}
 
 
+_HISTORY_INSERT = "INSERT INTO history (project_key, item, item_id, field, old, new, cause, reason, note, at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+
+
+def _history_row(project_key: str | None, item: str, item_id: int, field: str, old: Any, new: Any, cause: Cause,
+                 at: str) -> tuple[Any, ...]:
+    """One history row, for `_HISTORY_INSERT`: what changed, from what to what, why and when."""
+    return (project_key, item, item_id, field, None if old is None else str(old), None if new is None else str(new),
+            str(cause.kind), cause.reason, cause.note or None, at)
+
 def iso(moment: dt.datetime) -> str:
     """An aware instant as the ISO string in UTC that the tables hold."""
     return moment.astimezone(dt.timezone.utc).isoformat(timespec="seconds")
@@ -188,21 +197,7 @@ class Core:
     def record_history(
         self, project_key: str | None, item: str, item_id: int, field: str, old: Any, new: Any, cause: Cause, at: str
     ) -> None:
-        self.insert(
-            "history",
-            {
-                "project_key": project_key,
-                "item": item,
-                "item_id": item_id,
-                "field": field,
-                "old": None if old is None else str(old),
-                "new": None if new is None else str(new),
-                "cause": str(cause.kind),
-                "reason": cause.reason,
-                "note": cause.note or None,
-                "at": at,
-            },
-        )
+        self.execute(_HISTORY_INSERT, _history_row(project_key, item, item_id, field, old, new, cause, at))
 
     def transition(
         self,
@@ -252,11 +247,8 @@ class Core:
         try:
             self.conn.executemany(f"UPDATE {table} SET status = ?{stamp} WHERE id = ?",
                                   [(new, *([at] if stamp else []), row["id"]) for row in moving])
-            self.conn.executemany(
-                "INSERT INTO history (project_key, item, item_id, field, old, new, cause, reason, note, at) "
-                "VALUES (?, ?, ?, 'status', ?, ?, ?, ?, ?, ?)",
-                [(row["project_key"], table, row["id"], row["status"], new, str(cause.kind), cause.reason, cause.note or None, at)
-                 for row in moving])
+            self.conn.executemany(_HISTORY_INSERT, [_history_row(row["project_key"], table, row["id"], "status", row["status"], new, cause, at)
+                                                    for row in moving])
         except sqlite3.Error as exc:
             raise StoreError(f"{self.path}: {exc}") from exc
         return len(moving)

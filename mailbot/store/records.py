@@ -38,8 +38,8 @@ _BUILDERS: dict[tuple[type, tuple[str, ...]], Callable[[tuple[Any, ...]], Any]] 
 
 def row_builder(cls: type[R], columns: tuple[str, ...]) -> Callable[[tuple[Any, ...]], R]:
     """How to make `cls` from a plain row of a query with these `columns`: positionally, the
-    fields picked by index once per query shape (half the cost of `from_row` by name, which
-    counts when a plan read builds tens of thousands of records)."""
+    fields picked by index once per query shape (about half the cost of `from_row` by name in
+    a profile of `plan --json`, which builds tens of thousands of records)."""
     build = _BUILDERS.get((cls, columns))
     if build is None:
         fields = _names(cls)
