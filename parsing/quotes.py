@@ -455,16 +455,16 @@ def strip_signature(text: str, names: frozenset[str] = frozenset()) -> str:
 _SIGNATURE_STRONG = re.compile(
     r"(?<![\d ()./+-])\+?\(?\d[\d ()./-]{6,24}\d|(?<![\w-])@[\w-]{1,63}\.|https?://|www\.|"
     r"(?<![\w-])[\w-]{2,63}\.(?:com|cn|io|net|org|co|tw|hk|uk|de|au|sg|jp|nz|nl|ie|in|ca|studio|design|agency|app)\b|"
-    r"\b(?:tel|t|m|p|f|e|w|ph|phone|mobile|mob|cell|fax|email|e-mail|direct|office|wechat|skype|linkedin|web)\s?[:：]|"
+    r"\b(?=[\w-]{1,8}\s?[:：])(?:tel|t|m|p|f|e|w|ph|phone|mobile|mob|cell|fax|email|e-mail|direct|office|wechat|skype|linkedin|web)\s?[:：]|"
     r"电话|手机|传真|邮箱|地址|微信|网址|分机|统编|统一编号|\bext\.|"
-    r"(?:有限公司|集团|事务所|工作室|设计|数字|数位|科技|顾问|\bInc\.?|\bLtd\.?|\bLLC|\bGmbH|\bCo\.|\bStudios?|"
+    r"(?=[\u4e00-\u9fff]|[a-z]{2})(?:有限公司|集团|事务所|工作室|设计|数字|数位|科技|顾问|\bInc\.?|\bLtd\.?|\bLLC|\bGmbH|\bCo\.|\bStudios?|"
     r"\bAgency|\bGroup|\bLimited|\bPty|\bDigital|\bConsulting|(?<=[\u4e00-\u9fff])(?:部|中心|办公室|课|科|处))"
     r"\s*(?:[（(][^（）()]{1,12}[）)])?\s*$|"
     r"经理|总监|主管|课长|科长|主任|专员|设计师|工程师|顾问|负责人|总经理|副总|董事|合伙人|创始人|创办人|"
-    r"\b(?:manager|director|lead|head of|vp|ceo|cto|coo|cfo|founder|co-founder|designer|engineer|producer|"
+    r"\b(?=[a-z]{2})(?:manager|director|lead|head of|vp|ceo|cto|coo|cfo|founder|co-founder|designer|engineer|producer|"
     r"coordinator|officer|partner|consultant|specialist|strategist|president|associate|executive|principal|"
     r"analyst|developer|architect|administrator|assistant|account\s+\w+)\b|"
-    r"\d\s?(?:号|楼|室|层)|[路街道]\s?\d|\b(?:road|rd|street|st|avenue|ave|suite|floor|fl|blvd|district)\b\.?,?|"
+    r"\d\s?(?:号|楼|室|层)|[路街道]\s?\d|\b(?=[a-z]{2})(?:road|rd|street|st|avenue|ave|suite|floor|fl|blvd|district)\b\.?,?|"
     r"\s[|｜·]\s",
     re.IGNORECASE,
 )
