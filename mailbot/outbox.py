@@ -93,7 +93,7 @@ def queue(
         if existing.status != OutboxStatus.SUPPRESSED or busy:
             return None  # queued before; or held back, and still over the limit
         raw = bytes(message)
-        store.outbox.release(existing.id, message_id=str(message["Message-ID"]), raw=raw, text=plain_text(raw), cause=cause, at=iso(now))
+        store.outbox.release(existing.id, message_id=str(message["Message-ID"]), raw=raw, text=sent_text(message, raw), cause=cause, at=iso(now))
         return existing.id
     status, reason = OutboxStatus.QUEUED, None
     if busy:
@@ -110,7 +110,7 @@ def queue(
         recipients=recipients,
         subject=str(message["Subject"]),
         raw=raw,
-        text=plain_text(raw),
+        text=sent_text(message, raw),
         status=status,
         reason=reason,
         cause=cause,
@@ -131,6 +131,15 @@ def maildir_file(maildir: Path, row_id: int, created_at: str) -> Path:
     """The Maildir `new/` file of outbox row `row_id` (a stable, unique name)."""
     stamp = int(dt.datetime.fromisoformat(created_at).timestamp())
     return maildir / "new" / f"{stamp}.M{row_id}.mailbot"
+
+
+def sent_text(message: EmailMessage, raw: bytes) -> str:
+    """`plain_text` of a message mailbot composed, taken from its text part as built rather than
+    by parsing the bytes again (that parse was a sixth of a tick's time)."""
+    body = message.get_body(preferencelist=("plain",))
+    if body is None or body.get_content_maintype() != "text":
+        return plain_text(raw)
+    return str(body.get_content()).replace("\r\n", "\n").replace("\r", "\n").strip("\n")  # as `read_email` gives it
 
 
 def plain_text(raw: bytes) -> str:

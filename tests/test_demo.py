@@ -19,6 +19,7 @@ from click.testing import CliRunner
 
 from mailbot.cli import cli
 from mailbot.demo import DemoResult, run_demo, sample_messages
+from mailbot.outbox import plain_text
 from mailbot.store import open_store
 
 
@@ -206,3 +207,13 @@ def test_demo_command_prints_the_plan_and_the_outbox(tmp_path: Path) -> None:
     assert "华锦零售官网改版" in result.output and "CR-1" in result.output
     assert str(tmp_path / "d" / "outbox") in result.output
     assert len(list((tmp_path / "d" / "outbox" / "new").iterdir())) >= 2
+
+
+def test_the_text_kept_of_each_message_sent_is_what_reading_its_bytes_gives(demo: DemoResult) -> None:
+    """`outbox.sent_text` takes the text from the message as built, not by parsing what was
+    sent: for every kind the demo writes, in both of its languages' templates, the two agree."""
+    with open_store(demo.directory / "mailbot.db") as store:
+        rows = store.outbox.written()
+        assert len({row.kind for row in rows}) >= 5  # acks, invitations, digests, reminders, surveys …
+        for row in rows:
+            assert store.outbox.text_of(row.id) == plain_text(store.outbox.raw_of(row.id)), row.kind
