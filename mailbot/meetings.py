@@ -41,7 +41,7 @@ from mailbot.store import Store, iso
 from mailbot.store.records import Counter, Meeting, Milestone
 from parsing.model import Address, Email, Finding
 from scheduling import ical, slots
-from scheduling.calendar import CalendarError, Interval, WorkCalendar
+from scheduling.calendar import CalendarError, Interval, WorkCalendar, keep_tables
 
 logger = logging.getLogger(__name__)
 
@@ -50,6 +50,8 @@ LOCAL = "%Y-%m-%dT%H:%M"
 
 
 def work_calendar(settings: Settings) -> WorkCalendar:
+    """The team's calendar; its holiday tables kept beside the plan between runs."""
+    keep_tables(settings.store_path.parent / ".mailbot-cache" / "holidays")
     c = settings.calendar
     return WorkCalendar(
         timezone=settings.team.timezone,

@@ -5,7 +5,10 @@ due date?" and "is 15:00–16:00 inside working hours?" for one team. Public hol
 make-up working days come from the `holidays` library (for China, 调休: the Saturdays and
 Sundays worked to bridge a Golden Week are its ``weekend_workdays``), never from a hand
 table. The library's tables are read once per (country, subdivision, language, year) and
-cached for the life of the process; that is memoisation of a pure function, not state.
+cached for the life of the process; that is memoisation of a pure function, not state. With
+`keep_tables(directory)` each table is also kept there as a small JSON file named by the
+library's installed version, so a short-lived process (a `tick` from cron) neither imports the
+library, which loads every country it knows (0.15–0.2 s), nor computes the year again.
 
 Coverage: the library knows each country from its own ``start_year`` to ``end_year``; outside
 that range a year has no public holidays and only the weekend is off. Within the range, a
@@ -20,15 +23,18 @@ returns datetimes in that zone. Naive datetimes are refused with a `CalendarErro
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
+import importlib.util
+import json
+import os
 from collections.abc import Collection, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from functools import lru_cache
+from pathlib import Path
 from types import MappingProxyType
 from typing import Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
-
-import holidays as holidays_lib
 
 TimeRange = tuple[dt.time, dt.time]
 
@@ -270,9 +276,30 @@ class WorkCalendar:
 _NO_COUNTRY = _YearTable(MappingProxyType({}), frozenset(), frozenset({5, 6}), False)
 
 
+_KEPT: list[Path] = []  # where year tables are kept between runs; none: in memory only
+
+
+def keep_tables(directory: Path | None) -> None:
+    """Keep each year's table in `directory` as well (see the module docstring); None: in
+    memory only. A file that cannot be read or written there is computed again, never fatal."""
+    _KEPT[:] = [directory] if directory is not None else []
+
+
 @lru_cache(maxsize=512)
 def _library_table(country: str, subdivision: str, language: str, year: int) -> _YearTable:
     """One year of one country's holidays, read from the holidays library (cached)."""
+    path = _kept_file(country, subdivision, language, year)
+    table = _read_kept(path) if path is not None else None
+    if table is None:
+        table = _compute_table(country, subdivision, language, year)
+        if path is not None:
+            _write_kept(path, table)
+    return table
+
+
+def _compute_table(country: str, subdivision: str, language: str, year: int) -> _YearTable:
+    import holidays as holidays_lib  # here: importing it loads every country it knows
+
     cls = holidays_lib.country_holidays(country, subdiv=subdivision or None, years=[])
     # Never let the library fall back to the process locale (LANG): names must not depend on it.
     supported = tuple(cls.supported_languages)
@@ -289,6 +316,54 @@ def _library_table(country: str, subdivision: str, language: str, year: int) -> 
     days = {day: name for day, name in table.items() if day.year == year}
     workdays = frozenset(d for d in getattr(table, "weekend_workdays", ()) if d.year == year)
     return _YearTable(MappingProxyType(days), workdays, frozenset(table.weekend), True)
+
+
+@lru_cache(maxsize=1)
+def _library_version() -> str | None:
+    """The installed holidays distribution ("holidays-0.60"), from its metadata folder's name:
+    found without importing the library (or `importlib.metadata`, itself 40 ms)."""
+    spec = importlib.util.find_spec("holidays")
+    if spec is None or spec.origin is None:
+        return None
+    found = sorted(Path(spec.origin).parent.parent.glob("holidays-*.dist-info"))
+    return found[-1].name.removesuffix(".dist-info") if len(found) == 1 else None  # several: which is loaded is unclear
+
+
+def _kept_file(country: str, subdivision: str, language: str, year: int) -> Path | None:
+    version = _library_version() if _KEPT else None
+    if version is None:
+        return None
+    return _KEPT[0] / version / f"{country}-{subdivision or '_'}-{language or '_'}-{year}.json"
+
+
+def _read_kept(path: Path) -> _YearTable | None:
+    try:
+        kept = json.loads(path.read_text(encoding="utf-8"))
+        return _YearTable(
+            MappingProxyType({dt.date.fromisoformat(day): str(name) for day, name in kept["holidays"].items()}),
+            frozenset(dt.date.fromisoformat(day) for day in kept["weekend_workdays"]),
+            frozenset(int(day) for day in kept["weekend"]),
+            bool(kept["covered"]),
+        )
+    except (OSError, ValueError, KeyError, TypeError, AttributeError):
+        return None  # not there yet, or damaged: computed again and rewritten
+
+
+def _write_kept(path: Path, table: _YearTable) -> None:
+    kept = {
+        "holidays": {day.isoformat(): name for day, name in sorted(table.holidays.items())},
+        "weekend_workdays": sorted(day.isoformat() for day in table.weekend_workdays),
+        "weekend": sorted(table.weekend),
+        "covered": table.covered,
+    }
+    partial = path.with_name(f"{path.name}.{os.getpid()}.tmp")  # this process's own: two writers never meet
+    try:
+        path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+        partial.write_text(json.dumps(kept, ensure_ascii=False), encoding="utf-8")
+        os.replace(partial, path)
+    except OSError:  # a read-only place: computed in each process, as before
+        with contextlib.suppress(OSError):
+            partial.unlink(missing_ok=True)
 
 
 def _named_days(value: Mapping[dt.date, str] | Collection[dt.date] | Iterable[dt.date]) -> dict[dt.date, str]:

@@ -1,6 +1,10 @@
 """WorkCalendar on real dates: China's Golden Weeks and 调休, the US, configured days off."""
 
 import datetime as dt
+import json
+import subprocess
+import sys
+from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -195,3 +199,50 @@ def test_interval() -> None:
         Interval(at(D(2026, 3, 9), 11), at(D(2026, 3, 9), 10))
     with pytest.raises(CalendarError, match="no time zone"):
         Interval(dt.datetime(2026, 3, 9, 10), dt.datetime(2026, 3, 9, 11))
+
+
+_YEAR_OF = """
+import datetime as dt, json, sys
+from pathlib import Path
+from scheduling.calendar import WorkCalendar, keep_tables
+keep_tables(Path(sys.argv[1]))
+cal = WorkCalendar(country="CN", language=sys.argv[2])
+year = [dt.date(2026, 1, 1) + dt.timedelta(days=n) for n in range(365)]
+print(json.dumps({"working": [cal.is_working_day(d) for d in year], "names": [cal.holiday_name(d) for d in year],
+                  "makeup": [cal.is_makeup_working_day(d) for d in year], "coverage": str(cal.coverage(2026)),
+                  "library": "holidays" in sys.modules}))
+"""
+
+
+def _year_in_a_new_process(kept: Path, language: str = "zh_CN") -> dict[str, object]:
+    done = subprocess.run([sys.executable, "-c", _YEAR_OF, str(kept), language], capture_output=True, text=True, check=True)
+    return json.loads(done.stdout)  # type: ignore[no-any-return]
+
+
+def test_kept_tables_spare_a_new_process_the_library_and_answer_the_same(tmp_path: Path) -> None:
+    first = _year_in_a_new_process(tmp_path)
+    assert first["library"] is True  # nothing kept yet: read from the library, then kept
+    (folder,) = tmp_path.iterdir()
+    assert folder.name.startswith("holidays-")  # named by the installed version: an upgrade reads afresh
+    assert sorted(p.name for p in folder.iterdir()) == ["CN-_-zh_CN-2000.json", "CN-_-zh_CN-2026.json"]
+    again = _year_in_a_new_process(tmp_path)
+    assert again["library"] is False
+    assert {k: v for k, v in again.items() if k != "library"} == {k: v for k, v in first.items() if k != "library"}
+    assert first["names"][dt.date(2026, 10, 1).timetuple().tm_yday - 1] == "国庆节"  # type: ignore[index]
+
+
+def test_a_damaged_kept_table_is_read_from_the_library_again_and_rewritten(tmp_path: Path) -> None:
+    first = _year_in_a_new_process(tmp_path)
+    (folder,) = tmp_path.iterdir()
+    (folder / "CN-_-zh_CN-2026.json").write_text('{"holidays": {"2026-13-01": 1', encoding="utf-8")
+    again = _year_in_a_new_process(tmp_path)
+    assert again["library"] is True
+    assert again["working"] == first["working"] and again["names"] == first["names"]
+    assert json.loads((folder / "CN-_-zh_CN-2026.json").read_text(encoding="utf-8"))["covered"] is True
+
+
+def test_a_place_where_tables_cannot_be_kept_only_costs_time(tmp_path: Path) -> None:
+    blocked = tmp_path / "file"
+    blocked.write_text("not a folder", encoding="utf-8")
+    assert _year_in_a_new_process(blocked)["working"] == _year_in_a_new_process(tmp_path)["working"]
+    assert blocked.read_text(encoding="utf-8") == "not a folder"
