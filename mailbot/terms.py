@@ -28,10 +28,19 @@ class Cue:
     Traditional Chinese and Cantonese too: the text is matched in Simplified characters, which
     have the same length, so the spans found are spans of what was written."""
 
-    __slots__ = ("pattern",)
+    __slots__ = ("_flags", "_source", "pattern")
+    pattern: re.Pattern[str]  # compiled on first use (`__getattr__`), a plain slot from then on
 
     def __init__(self, pattern: str, flags: int = 0) -> None:
-        self.pattern = re.compile(pattern, flags)
+        self._source, self._flags = pattern, flags
+
+    def __getattr__(self, name: str) -> re.Pattern[str]:
+        """Called only while `pattern` is unset: a process that never reads a message (a `tick`,
+        `plan`) does not compile the plan's hundred-odd word lists (some 40 ms)."""
+        if name != "pattern":
+            raise AttributeError(f"{type(self).__name__!r} object has no attribute {name!r}")
+        self.pattern = re.compile(self._source, self._flags)
+        return self.pattern
 
     def search(self, text: str, pos: int = 0) -> re.Match[str] | None:
         return self.pattern.search(simplified(text), pos)
