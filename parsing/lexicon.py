@@ -10,95 +10,120 @@ from __future__ import annotations
 
 import functools
 import re
-from dataclasses import dataclass
+from typing import ClassVar
 
 __all__ = ["Cues", "cues"]  # and ZH, EN: cues("zh"), cues("en"), through __getattr__
 
 _NEVER = re.compile(r"(?!)")
 
 
-@dataclass(frozen=True, slots=True)
 class Cues:
-    """The cues of one language; a cue a language does not use never matches."""
+    """The cues of one language; a cue a language does not use never matches. Each is compiled
+    the first time it is read: a message meets only some of them (a reply that is no survey
+    answer never asks for the survey's), and compiling all of a language's is 50-80 ms of a
+    command that reads one message."""
 
-    first_person: re.Pattern[str] = _NEVER
-    own_side: re.Pattern[str] = _NEVER  # the writer's side named ("我们", "our team"): a new subject
-    commitment: re.Pattern[str] = _NEVER
-    commitment_not: re.Pattern[str] = _NEVER
-    gives_to_you: re.Pattern[str] = _NEVER
-    action: re.Pattern[str] = _NEVER
-    request: re.Pattern[str] = _NEVER
-    request_imperative: re.Pattern[str] = _NEVER
-    request_not: re.Pattern[str] = _NEVER
-    boilerplate: re.Pattern[str] = _NEVER
-    question: re.Pattern[str] = _NEVER
-    change: re.Pattern[str] = _NEVER
-    change_marker: re.Pattern[str] = _NEVER
-    change_imperative: re.Pattern[str] = _NEVER
-    change_norm: re.Pattern[str] = _NEVER  # how the work ought to be: "the logo needs to be bigger"
-    risk: re.Pattern[str] = _NEVER
-    risk_weak: re.Pattern[str] = _NEVER
-    risk_over: re.Pattern[str] = _NEVER  # the trouble is behind us: "已经追回来了", "back on track"
-    to_sender: re.Pattern[str] = _NEVER  # the work comes to the writer: "月底前给我们一个方案", "get it to us"
-    plan_heading: re.Pattern[str] = _NEVER  # a heading over the writer's plan: "下周计划：", "Next week:"
-    delivered: re.Pattern[str] = _NEVER  # work reported done: "首页设计稿已经发给您了", "Attached is the plan"
-    received: re.Pattern[str] = _NEVER  # the other side's work acknowledged: "素材收到了", "Thanks for the GA export"
-    withdrawn: re.Pattern[str] = _NEVER  # an earlier ask or change no longer wanted: "这个不用了", "no need for that anymore"
-    refused: re.Pattern[str] = _NEVER  # a proposal or change turned down: "超出合同范围", "we can't accept that"
-    cancelled: re.Pattern[str] = _NEVER  # a meeting called off: "明天的会取消", "let's cancel Thursday's call"
-    agreed: re.Pattern[str] = _NEVER  # yes to what was put forward: "没问题", "可以接受", "sounds good", "go ahead"
-    other_side: re.Pattern[str] = _NEVER  # the reader named: "贵方", "you"
-    approval: re.Pattern[str] = _NEVER
-    approval_negated: re.Pattern[str] = _NEVER
-    approval_polite: re.Pattern[str] = _NEVER
-    meeting: re.Pattern[str] = _NEVER
-    meeting_propose: re.Pattern[str] = _NEVER
-    meeting_not: re.Pattern[str] = _NEVER
-    slot_filler: re.Pattern[str] = _NEVER
-    slot_fit: re.Pattern[str] = _NEVER
-    go_ahead: re.Pattern[str] = _NEVER  # "please go ahead with …" right after an approval is part of it
-    fix: re.Pattern[str] = _NEVER  # a change that mends an error or grants access: a request
-    slot_counter: re.Pattern[str] = _NEVER  # a slot put forward, not accepted ("那就周五吧", "how about")
-    past: re.Pattern[str] = _NEVER
-    done_tail: re.Pattern[str] = _NEVER
-    negation: re.Pattern[str] = _NEVER
-    conditional: re.Pattern[str] = _NEVER
-    survey: re.Pattern[str] = _NEVER
-    survey_fraction: re.Pattern[str] = _NEVER
-    survey_context: re.Pattern[str] = _NEVER
-    plan_subject: re.Pattern[str] = _NEVER  # a dated action with no subject is the sender's plan
-    perfective: re.Pattern[str] = _NEVER  # done, not planned
-    tail_question: re.Pattern[str] = _NEVER  # "您看可以吗？", "Would that work?": asks about the clause before
-    continuation: re.Pattern[str] = _NEVER  # a sentence that goes on with the finding before it
-    survey_doc: re.Pattern[str] = _NEVER  # the message answers a survey
+    first_person: re.Pattern[str]
+    own_side: re.Pattern[str]  # the writer's side named ("我们", "our team"): a new subject
+    commitment: re.Pattern[str]
+    commitment_not: re.Pattern[str]
+    gives_to_you: re.Pattern[str]
+    action: re.Pattern[str]
+    request: re.Pattern[str]
+    request_imperative: re.Pattern[str]
+    request_not: re.Pattern[str]
+    boilerplate: re.Pattern[str]
+    question: re.Pattern[str]
+    change: re.Pattern[str]
+    change_marker: re.Pattern[str]
+    change_imperative: re.Pattern[str]
+    change_norm: re.Pattern[str]  # how the work ought to be: "the logo needs to be bigger"
+    risk: re.Pattern[str]
+    risk_weak: re.Pattern[str]
+    risk_over: re.Pattern[str]  # the trouble is behind us: "已经追回来了", "back on track"
+    to_sender: re.Pattern[str]  # the work comes to the writer: "月底前给我们一个方案", "get it to us"
+    plan_heading: re.Pattern[str]  # a heading over the writer's plan: "下周计划：", "Next week:"
+    delivered: re.Pattern[str]  # work reported done: "首页设计稿已经发给您了", "Attached is the plan"
+    received: re.Pattern[str]  # the other side's work acknowledged: "素材收到了", "Thanks for the GA export"
+    withdrawn: re.Pattern[str]  # an earlier ask or change no longer wanted: "这个不用了", "no need for that anymore"
+    refused: re.Pattern[str]  # a proposal or change turned down: "超出合同范围", "we can't accept that"
+    cancelled: re.Pattern[str]  # a meeting called off: "明天的会取消", "let's cancel Thursday's call"
+    agreed: re.Pattern[str]  # yes to what was put forward: "没问题", "可以接受", "sounds good", "go ahead"
+    other_side: re.Pattern[str]  # the reader named: "贵方", "you"
+    approval: re.Pattern[str]
+    approval_negated: re.Pattern[str]
+    approval_polite: re.Pattern[str]
+    meeting: re.Pattern[str]
+    meeting_propose: re.Pattern[str]
+    meeting_not: re.Pattern[str]
+    slot_filler: re.Pattern[str]
+    slot_fit: re.Pattern[str]
+    go_ahead: re.Pattern[str]  # "please go ahead with …" right after an approval is part of it
+    fix: re.Pattern[str]  # a change that mends an error or grants access: a request
+    slot_counter: re.Pattern[str]  # a slot put forward, not accepted ("那就周五吧", "how about")
+    past: re.Pattern[str]
+    done_tail: re.Pattern[str]
+    negation: re.Pattern[str]
+    conditional: re.Pattern[str]
+    survey: re.Pattern[str]
+    survey_fraction: re.Pattern[str]
+    survey_context: re.Pattern[str]
+    plan_subject: re.Pattern[str]  # a dated action with no subject is the sender's plan
+    perfective: re.Pattern[str]  # done, not planned
+    tail_question: re.Pattern[str]  # "您看可以吗？", "Would that work?": asks about the clause before
+    continuation: re.Pattern[str]  # a sentence that goes on with the finding before it
+    survey_doc: re.Pattern[str]  # the message answers a survey
     # Chinese runs one change over comma clauses ("专题页先不做了，预算挪到视频上"); English
     # lists separate edits with commas ("swap the cover, cut the letter, and …")
-    joins_changes: bool = False
-    survey_item: re.Pattern[str] = _NEVER  # a bare score after its label, in a survey answer
-    survey_not: re.Pattern[str] = _NEVER  # the survey's scale, not an answer
-    feedback: re.Pattern[str] = _NEVER
-    feedback_not: re.Pattern[str] = _NEVER
-    work: re.Pattern[str] = _NEVER
-    strong_feedback: re.Pattern[str] = _NEVER
-    assent: re.Pattern[str] = _NEVER
-    chitchat: re.Pattern[str] = _NEVER
+    joins_changes: bool
+    survey_item: re.Pattern[str]  # a bare score after its label, in a survey answer
+    survey_not: re.Pattern[str]  # the survey's scale, not an answer
+    feedback: re.Pattern[str]
+    feedback_not: re.Pattern[str]
+    work: re.Pattern[str]
+    strong_feedback: re.Pattern[str]
+    assent: re.Pattern[str]
+    chitchat: re.Pattern[str]
     # a date that moves: "由5月22日延至6月5日", "will now be ready on the 12th instead of the 5th"
-    slip_move: re.Pattern[str] = _NEVER
+    slip_move: re.Pattern[str]
     # work that will be late: "要晚几天", "最早4月才能给到", "won't be with you until", "at the earliest"
-    slip_late: re.Pattern[str] = _NEVER
+    slip_late: re.Pattern[str]
     # what happens if a condition fails: "…只能先上简化版", "…would slip", "…会往后推"
-    degrade: re.Pattern[str] = _NEVER
-    conditional_unmet: re.Pattern[str] = _NEVER  # the condition is a failure: "如果周五前还拿不到", "if they arrive later"
+    degrade: re.Pattern[str]
+    conditional_unmet: re.Pattern[str]  # the condition is a failure: "如果周五前还拿不到", "if they arrive later"
     # a fault in delivered work, as its users meet it: "PDF中文乱码", "the search page freezes on iPads"
-    defect: re.Pattern[str] = _NEVER
+    defect: re.Pattern[str]
     # a heading that only announces a risk: "风险", "【风险】", "Risk:", "A risk I want to flag early."
-    risk_heading: re.Pattern[str] = _NEVER
-    thanks: re.Pattern[str] = _NEVER  # thanks for something: a courtesy, not an opinion of the work
+    risk_heading: re.Pattern[str]
+    thanks: re.Pattern[str]  # thanks for something: a courtesy, not an opinion of the work
+    __lazy__: ClassVar[tuple[str, ...]] = ()  # every cue's name (set below), for tests/test_patterns_bounded.py
+
+    def __init__(self, sources: _Sources) -> None:
+        unknown = set(sources) - _NAMES - {"joins_changes"}
+        if unknown:
+            raise TypeError(f"unknown cue(s): {', '.join(sorted(unknown))}")
+        self._sources = sources
+        self.joins_changes = bool(sources.get("joins_changes", False))
+
+    def __getattr__(self, name: str) -> re.Pattern[str]:
+        """Only for a cue not compiled yet: compiled now, a plain attribute from then on."""
+        if name not in _NAMES:
+            raise AttributeError(f"{type(self).__name__!r} object has no attribute {name!r}")
+        source = self._sources.get(name)
+        pattern = re.compile(source) if isinstance(source, str) else _NEVER
+        setattr(self, name, pattern)
+        return pattern
 
 
-def _cues(*, joins_changes: bool = False, **patterns: str) -> Cues:
-    compiled = {name: re.compile(pattern) for name, pattern in patterns.items()}
-    return Cues(joins_changes=joins_changes, **compiled)
+_NAMES = frozenset(name for name, kind in Cues.__annotations__.items() if "Pattern" in str(kind))
+Cues.__lazy__ = tuple(sorted(_NAMES))
+
+
+_Sources = dict[str, str | bool]  # a language's cues as written: name → pattern (and joins_changes)
+
+
+def _cues(**patterns: str | bool) -> _Sources:
+    return patterns
 
 
 def _any(*words: str) -> str:
@@ -127,7 +152,7 @@ _ZH_WORK = _any("设计", "稿", "页面", "首页", "方案", "效果", "颜色
 
 _ZH_MORE_ACTIONS = _any("寄出", "寄回", "到货", "盖章", "付款", "支付", "提测", "切图", "解决", "进棚", "走流程", "安排", "搭")
 
-def _zh() -> Cues:
+def _zh() -> _Sources:
     return _cues(
         first_person=_ZH_FIRST_PERSON,
         joins_changes=True,
@@ -381,7 +406,7 @@ _EN_ACTION = _any("send", "share", "deliver", "provide", "submit", "upload", "fi
                   "deploy", "add", "remove", "change", "revise", "make", "do", "handle", "take",
                   "grant", "create", "organize", "organise", "resend", "clarify", "explain")
 
-def _en() -> Cues:
+def _en() -> _Sources:
     return _cues(
         own_side=_EN_SUBJECT,
         tail_question=(r"^\s*(?:(?:would|will|does|could) (?:that|this|it) work(?: for you)?|(?:is )?(?:that|this) "
@@ -774,9 +799,8 @@ __lazy__ = ("ZH", "EN")  # built on first use (tests/test_patterns_bounded.py as
 
 @functools.cache
 def cues(language: str) -> Cues:
-    """The cue lists of `zh` or `en`, compiled the first time a message of that language is
-    read (some 50 ms each): a command that reads one message compiles one language."""
-    found = _zh() if language == "zh" else _en()
+    """The cues of `zh` or `en`; each compiled when it is first read (`Cues`)."""
+    found = Cues(_zh() if language == "zh" else _en())
     globals()["ZH" if language == "zh" else "EN"] = found  # from now on a plain attribute
     return found
 

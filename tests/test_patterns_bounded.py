@@ -184,6 +184,8 @@ def _walk(obj: object, name: str, depth: int, seen: set[int]) -> Iterator[tuple[
                 with contextlib.suppress(AttributeError):
                     attrs[slot] = getattr(obj, slot)
     attrs.update(getattr(obj, "__dict__", {}) or {})
+    for lazy in getattr(type(obj), "__lazy__", ()):  # what an instance builds on first use (lexicon.Cues), built now
+        attrs[lazy] = getattr(obj, lazy)
     for key, value in attrs.items():
         yield from _walk(value, f"{name}.{key}", depth + 1, seen)
 
