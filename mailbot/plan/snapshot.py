@@ -10,7 +10,7 @@ from typing import Any
 from mailbot.config import Settings
 from mailbot.lifecycle import ItemStatus, MeetingStatus, MessageState
 from mailbot.store import Store
-from mailbot.store.records import Attendee, Counter, Item, Meeting, Source, StoredMessage
+from mailbot.store.records import Attendee, Counter, Item, Meeting, StoredMessage
 
 
 def snapshot(store: Store, *, today: dt.date, project_key: str | None = None,
@@ -67,10 +67,10 @@ def _project(store: Store, key: str, today: dt.date) -> dict[str, Any]:
         )
     items = store.items.of_project(key)  # read once, each table in one statement: the JSON of a large plan is megabytes
     changes = store.changes.of_project(key)
-    item_sources = store.sources.of_many("items", [i.id for i in items])
-    change_sources = store.sources.of_many("change_requests", [c.id for c in changes])
+    item_sources = store.sources.cited_of_many("items", [i.id for i in items])
+    change_sources = store.sources.cited_of_many("change_requests", [c.id for c in changes])
     meeting_ids = [m.id for m in meetings]
-    meeting_sources = store.sources.of_many("meetings", meeting_ids)
+    meeting_sources = store.sources.cited_of_many("meetings", meeting_ids)
     attendees = store.meetings.attendees_of_many(meeting_ids)
     counters = store.meetings.counters_of_many(meeting_ids)
     return {
@@ -109,12 +109,12 @@ def _review(meeting: Meeting) -> dict[str, Any]:
             "status": meeting.status}
 
 
-def _sources(sources: list[Source]) -> list[dict[str, Any]]:
+def _sources(sources: list[tuple[str, str | None, str]]) -> list[dict[str, Any]]:
     """Where a thing is stated ("says who?"): each message and its words."""
-    return [{"message_id": s.message_id, "text": s.text, "role": s.role} for s in sources if s.message_id]
+    return [{"message_id": message_id, "text": text, "role": role} for message_id, text, role in sources]
 
 
-def _item(item: Item, today: dt.date, sources: list[Source]) -> dict[str, Any]:
+def _item(item: Item, today: dt.date, sources: list[tuple[str, str | None, str]]) -> dict[str, Any]:
     out: dict[str, Any] = {
         "id": item.ref,
         "text": item.text,
@@ -131,7 +131,7 @@ def _item(item: Item, today: dt.date, sources: list[Source]) -> dict[str, Any]:
     return out
 
 
-def _meeting(meeting: Meeting, sources: list[Source], attendees: list[Attendee], counters: list[Counter]) -> dict[str, Any]:
+def _meeting(meeting: Meeting, sources: list[tuple[str, str | None, str]], attendees: list[Attendee], counters: list[Counter]) -> dict[str, Any]:
     return {
         "id": meeting.ref,
         "kind": meeting.kind,

@@ -150,6 +150,13 @@ class Core:
         row = self.fetch_one(sql, params)
         return row[0] if row is not None else None
 
+    def tuples(self, sql: str, params: Params = ()) -> list[tuple[Any, ...]]:
+        """Plain rows, for a caller that unpacks them at once (no `sqlite3.Row` per row)."""
+        try:
+            return self.conn.execute(sql, params).fetchall()
+        except sqlite3.Error as exc:
+            raise StoreError(f"{self.path}: {exc}") from exc
+
     def records(self, cls: type[R], sql: str, params: Params = ()) -> list[R]:
         try:
             cursor = self.conn.execute(sql, params)  # plain tuples: `row_builder` picks the fields by index

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterable, Sequence
 from typing import Any
 
@@ -35,6 +36,18 @@ class Sources:
         return self.core.grouped(Source, "SELECT item, item_id, message_id, text, role, at FROM sources WHERE item = ? "
                                  "AND item_id IN (SELECT value FROM json_each(?)) ORDER BY item_id, id",  # idx_sources_item's order: no sort
                                  item_ids, "item_id", [item])
+
+    def cited_of_many(self, item: str, item_ids: Iterable[int]) -> dict[int, list[tuple[str, str | None, str]]]:
+        """`of_many` as (message_id, text, role) of each source that names a message, for
+        `plan --json`: a large plan has tens of thousands, and building records of them was a
+        third of its time."""
+        found: dict[int, list[tuple[str, str | None, str]]] = {i: [] for i in item_ids}
+        if found:
+            for item_id, message_id, text, role in self.core.tuples(
+                    "SELECT item_id, message_id, text, role FROM sources WHERE item = ? AND item_id IN (SELECT value FROM json_each(?)) "
+                    "AND message_id IS NOT NULL ORDER BY item_id, id", [item, json.dumps(sorted(found))]):
+                found[item_id].append((message_id, text, role))
+        return found
 
     def things_in(self, item: str, message_ids: Sequence[str]) -> list[int]:
         """The ids of the `item` things stated in any of `message_ids` (a thread), newest first."""
