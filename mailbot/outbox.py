@@ -61,6 +61,14 @@ CLAIM_TTL = dt.timedelta(minutes=10)  # a send claim this old is abandoned whoev
 _in_flight: set[int] = set()
 
 
+def settled(store: Store, dedupe_key: str) -> bool:
+    """Whether `queue` would do nothing with a message under `dedupe_key`: one was queued and
+    not held back by the rate limit. A caller asks before composing what is costly to compose
+    (a digest every tick of its week)."""
+    row = store.outbox.by_dedupe_key(dedupe_key)
+    return row is not None and row.status != OutboxStatus.SUPPRESSED
+
+
 def held_back(store: Store, dedupe_key: str) -> bool:
     """Whether the message queued under `dedupe_key` was held back by the per-address limit: the
     caller must not record it as sent (an acknowledgement suppressed acknowledges nothing)."""

@@ -606,6 +606,9 @@ class Mailbot:
     def queue_digest(self, project: Project, now: dt.datetime) -> bool:
         """Queue the digest of the week before `now` for `project` once; False if it was already queued."""
         period = self.digest_period(now)
+        key = f"digest:{project.key}:{period.start}"
+        if outbox.settled(self.store, key):
+            return False  # queued at an earlier tick: not composed again
         context = self.digest_context(project, now)
         recipients = [compose.Person(s.name, s.address) for s in project.stakeholders] or [
             compose.team_person(self.settings.team)
@@ -624,7 +627,7 @@ class Mailbot:
                 self.store,
                 project_key=project.key,
                 kind="digest",
-                dedupe_key=f"digest:{project.key}:{period.start}",
+                dedupe_key=key,
                 message=message,
                 now=now,
                 cause=Cause.clock(iso(now), f"digest {period.start}–{period.end}"),

@@ -100,8 +100,9 @@ class TeamLoop:
             people = self._client_owner(project, item)
         else:
             people = self._team_owner(project, item)
-        if not people:
-            return 0
+        key = f"reminder:{project.key}:{item.ref}:{self.today.isoformat()}"
+        if not people or outbox.settled(self.store, key):
+            return 0  # no one to remind, or reminded at an earlier tick today: not composed again
         origin = self.store.messages.by_message_id(item.message_id) if item.message_id else None
         language = project.language
         rendered = compose.render("reminder", language, {
@@ -115,7 +116,6 @@ class TeamLoop:
         message = compose.build_message(rendered=rendered, sender=compose.team_person(self.settings.team), to=people, kind="reminder",
                                         reply=False, now=self.now, in_reply_to=item.message_id,
                                         references=[item.message_id] if item.message_id else [])
-        key = f"reminder:{project.key}:{item.ref}:{self.today.isoformat()}"
         row = outbox.queue(self.store, project_key=project.key, kind="reminder", dedupe_key=key, message=message, now=self.now,
                            cause=Cause.clock(iso(self.now), f"{item.ref} due {item.due}"),
                            per_address_per_hour=self.settings.outbox.per_address_per_hour)

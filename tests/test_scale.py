@@ -237,3 +237,22 @@ def test_statements_per_message_and_per_digest_do_not_grow_with_the_store(tmp_pa
     assert late[1] <= early[1] * 1.5, f"{early[1]:.1f}k SQLite steps per message at 60 stored, {late[1]:.1f}k at 360"
     assert digest_late[0] <= digest_early[0] * 1.5, f"{digest_early[0]} statements per digest at 120 stored, {digest_late[0]} at 420"
     assert digest_late[1] <= digest_early[1] * 1.5, f"{digest_early[1]}k SQLite steps per digest at 120 stored, {digest_late[1]}k at 420"
+
+
+def test_a_tick_after_the_digests_went_composes_nothing(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A digest is queued once a week, and every tick of that week asks again: one already
+    queued is not built, rendered and composed again to be thrown away (a quarter of a second
+    for seven projects on a large plan, every few minutes)."""
+    corpus, bot = corpus_and_bot(tmp_path, "ticks", 120)
+    with bot:
+        bot.ingest(items_of(corpus, corpus.messages))
+        now = corpus.messages[-1].date + dt.timedelta(days=7)
+        first = [q for q in bot.tick(now) if q.startswith("digest:")]
+        assert first, "the generated mail should make digests due"
+        rendered: list[str] = []
+        real = service.compose.render
+        monkeypatch.setattr(service.compose, "render", lambda name, *a, **k: rendered.append(name) or real(name, *a, **k))
+        built: list[str] = []
+        monkeypatch.setattr(service.digest, "context", lambda store, settings, project, *a: built.append(project.key) or {})
+        assert bot.tick(now + dt.timedelta(minutes=5)) == []
+        assert (rendered, built) == ([], [])
