@@ -51,14 +51,15 @@ def email(sender: str, *, to: tuple[str, ...] = ("project@studio.example",), sub
 class Mail:
     """Messages of one thread of the huajin-web project, applied in order."""
 
-    def __init__(self, store: Store, settings: Settings, project: str = "huajin-web") -> None:
+    def __init__(self, store: Store, settings: Settings, project: str = "huajin-web", thread: str = "") -> None:
         self.store, self.settings, self.project = store, settings, settings.project(project)
         self.ids: list[str] = []
+        self.thread = thread  # in the Message-IDs: several threads in one test
 
     def send(self, sender: str, *findings: Finding, reply: bool = True, subject: str = "Re: 首页", day: int = 4,
              completions: tuple[str, ...] = (), receipts: tuple[str, ...] = (), signals: tuple[Signal, ...] = (),
              body: str = "", to: tuple[str, ...] = (CLIENT, "project@studio.example")) -> Applied:
-        message_id = f"<m{len(self.ids) + 1}@x>"
+        message_id = f"<m{len(self.ids) + 1}{self.thread}@x>"
         parent = self.ids[-1] if reply and self.ids else None
         mail = email(sender, to=to, subject=subject, message_id=message_id, in_reply_to=parent,
                      references=tuple(self.ids) if parent else (), day=day, text=body)
@@ -632,3 +633,28 @@ def test_the_client_digest_leaves_what_mail_is_silent_about_to_the_team(store: S
     mail.send(US, Finding(Kind.REQUEST, "门店照片还没收到，麻烦尽快发一下", by=Party.CLIENT), day=28, reply=False)  # chased: said again
     context = digest.build(store, "huajin-web", digest_period(now.date()), now, ZoneInfo("Asia/Shanghai"))
     assert [i["text"] for i in context["overdue"]] == ["门店照片3月5日前发给你们", "门店清单3月16日前发给你们"]
+
+
+def test_deciding_a_change_costs_the_same_statements_however_many_changes_are_open(store: Store, settings: Settings) -> None:
+    """A yes looks up the message it answers once, not once per open change of the project
+    (changes accumulate over a project's life: that was a statement per change per reply)."""
+    def yes_to(request: str, thread: str) -> int:
+        mail = Mail(store, settings, thread=thread)
+        mail.send(CLIENT, Finding(Kind.CHANGE_REQUEST, request, by=Party.US), reply=False)
+        statements: list[str] = []
+        store.conn.set_trace_callback(statements.append)
+        try:
+            mail.send(US, Finding(Kind.APPROVAL, "没问题，可以做", by=Party.US), signals=(Signal(SignalKind.AGREED, "没问题，可以做"),))
+        finally:
+            store.conn.set_trace_callback(None)
+        return len(statements)
+
+    few = yes_to("能否增加一个门店查询页？", "a")
+    for n, request in enumerate(("能否增加会员积分兑换入口？", "能否把导航栏改成吸顶？", "能否在页脚加上微信二维码？", "能否增加英文版切换？",
+                                 "能否把轮播图换成视频？", "能否给产品详情加放大镜功能？", "能否增加在线客服浮窗？", "能否把字体换成思源黑体？",
+                                 "能否加一个招聘页面？", "能否支持暗色模式？", "能否增加门店预约表单？", "能否在首页加新闻动态模块？")):
+        Mail(store, settings, thread=f"open{n}").send(CLIENT, Finding(Kind.CHANGE_REQUEST, request, by=Party.US), reply=False)
+    many = yes_to("能否增加一个品牌故事页？", "b")
+    changes = store.changes.of_project("huajin-web")
+    assert len([c for c in changes if c.status == "received"]) >= 10 and [c.status for c in changes if c.text.endswith(("查询页？", "故事页？"))] == ["accepted"] * 2
+    assert many == few

@@ -274,19 +274,25 @@ def _same_change(ctx: Context, text: str, milestone: Milestone | None = None, ne
 # -- deciding -----------------------------------------------------------------------------------
 
 
+_DECIDED_ROLES = {str(status) for status in (ChangeStatus.ACCEPTED, ChangeStatus.REJECTED, ChangeStatus.WITHDRAWN, ChangeStatus.APPLIED)}
+
+
 def _candidates(ctx: Context, clause: str) -> list[ChangeRequest]:
     """The changes a clause may decide, best first: those it names (shared terms), then, for a
     clause that names nothing, the one change of the thread it answers."""
     open_changes = ctx.store.changes.of_project(ctx.project.key, UNDECIDED_CHANGES | {ChangeStatus.ACCEPTED})
     if not open_changes:
         return []
-    answered = [c for c in open_changes if c.id in set(ctx.replies_to("change_requests"))]
+    parent = set(ctx.replies_to("change_requests"))  # once: in the comprehension it was a statement per open change
+    answered = [c for c in open_changes if c.id in parent]
     thread = ctx.in_thread("change_requests")
     sources = ctx.store.sources.of_many("change_requests", [c.id for c in open_changes])
     wanted = terms(clause)
     scored = []
     for change in open_changes:
-        known = set().union(*(terms(t) for t in [change.text] + [s.text or "" for s in sources.get(change.id, [])]))
+        # what names the change: its words and restatements, never the words that decided it
+        # ("没问题，可以做" accepted CR-1 and named it for every later bare yes, in any thread)
+        known = set().union(*(terms(t) for t in [change.text] + [s.text or "" for s in sources.get(change.id, []) if s.role not in _DECIDED_ROLES]))
         shared = len(wanted & known)
         near = change.id in thread
         if shared >= 2 or (shared >= 1 and near):

@@ -144,7 +144,7 @@ def _yes(ctx: Context, start: str | None, clause: str = "") -> None:
         exact = [m for m in proposals if m.start == start]
         same_day = [m for m in proposals if (m.start or "")[:10] == start[:10]]
         proposals = exact or (same_day if len(same_day) == 1 else [])  # "10am works" for "4pm UK / 10am CT"
-    elif ctx.decided or any(m.id not in set(ctx.replies_to("meetings")) for m in proposals):
+    elif ctx.decided or (proposals and not {m.id for m in proposals} <= set(ctx.replies_to("meetings"))):
         return  # a bare yes agrees a proposal only in a direct answer to it that decides nothing else
     else:
         said = terms(clause) - _YES_WORDS
