@@ -90,3 +90,14 @@ def test_a_rolled_back_transaction_leaves_no_history(store: Store) -> None:
                         message_id=None, finding_id=None, at=AT)
         store.conn.execute("INSERT INTO projects (key, name, language) VALUES ('p', 'again', 'en')")
     assert store.items.of_project("p") == [] and store.history("items", 1) == []
+
+
+def test_what_a_message_may_decide_is_every_undecided_change_and_those_accepted_within_the_horizon(store: Store) -> None:
+    old, recent, pending = (store.changes.add(project_key="p", text=f"change {n}", who=None, message_id=None, finding_id=None, at=AT)
+                            for n in range(3))
+    store.changes.set_status(old, ChangeStatus.ACCEPTED, Cause.message("<yes1@x>"), "2025-01-10T02:00:00+00:00")
+    store.changes.set_status(recent, ChangeStatus.ACCEPTED, Cause.message("<yes2@x>"), "2025-09-10T02:00:00+00:00")
+    undecided = {ChangeStatus.RECEIVED, ChangeStatus.ACKNOWLEDGED}
+    assert [c.ref for c in store.changes.decidable("p", undecided, accepted_since="2025-06-01T00:00:00+00:00")] == [recent.ref, pending.ref]
+    assert [c.ref for c in store.changes.decidable("p", undecided, accepted_since="2024-06-01T00:00:00+00:00")] == [old.ref, recent.ref,
+                                                                                                                     pending.ref]

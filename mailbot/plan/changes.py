@@ -27,7 +27,7 @@ import re
 
 from mailbot.lifecycle import UNDECIDED_CHANGES, Cause, ChangeStatus, MilestoneStatus
 from mailbot.plan import milestones
-from mailbot.plan.context import AckDecision, CancelAck, Context
+from mailbot.plan.context import HORIZON, AckDecision, CancelAck, Context
 from mailbot.plan.text import (
     ASKS_ASSESS,
     ASKS_MORE,
@@ -44,7 +44,7 @@ from mailbot.plan.text import (
     similarity,
     terms,
 )
-from mailbot.store import Store
+from mailbot.store import Store, iso
 from mailbot.store.records import ChangeRequest, Milestone
 from parsing.model import Finding, Kind, Party, SignalKind
 
@@ -280,7 +280,7 @@ _DECIDED_ROLES = {str(status) for status in (ChangeStatus.ACCEPTED, ChangeStatus
 def _candidates(ctx: Context, clause: str) -> list[ChangeRequest]:
     """The changes a clause may decide, best first: those it names (shared terms), then, for a
     clause that names nothing, the one change of the thread it answers."""
-    open_changes = ctx.store.changes.of_project(ctx.project.key, UNDECIDED_CHANGES | {ChangeStatus.ACCEPTED})
+    open_changes = ctx.store.changes.decidable(ctx.project.key, UNDECIDED_CHANGES, accepted_since=iso(ctx.when - HORIZON))
     if not open_changes:
         return []
     parent = set(ctx.replies_to("change_requests"))  # once: in the comprehension it was a statement per open change

@@ -284,6 +284,17 @@ class ChangeRequests:
             ChangeRequest, f"SELECT {_CR} FROM change_requests WHERE project_key = ? AND status IN ({marks}) ORDER BY number", [project_key, *wanted]
         )
 
+    def decidable(self, project_key: str, undecided: Iterable[ChangeStatus], accepted_since: str) -> list[ChangeRequest]:
+        """The changes a message may decide: every undecided one, and those accepted since
+        `accepted_since` (which may yet be withdrawn). Accepted changes pile up over a project's
+        life; one accepted half a year ago is no longer what a reply speaks of."""
+        wanted = [str(s) for s in undecided]
+        marks = ", ".join("?" * len(wanted))
+        return self.core.records(
+            ChangeRequest, f"SELECT {_CR} FROM change_requests WHERE project_key = ? AND (status IN ({marks}) "
+            "OR (status = ? AND decided_at >= ?)) ORDER BY number", [project_key, *wanted, str(ChangeStatus.ACCEPTED), accepted_since],
+        )
+
     def set_status(self, change: ChangeRequest, status: ChangeStatus, cause: Cause, at: str) -> bool:
         decided = {"decided_by": cause.reason, "decided_at": at} if status in (ChangeStatus.ACCEPTED, ChangeStatus.REJECTED,
                                                                                 ChangeStatus.WITHDRAWN) else None
