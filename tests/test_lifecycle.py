@@ -8,7 +8,19 @@ from pathlib import Path
 import pytest
 
 from mailbot.errors import StoreError
-from mailbot.lifecycle import CHANGE, ITEM, LIFECYCLES, MEETING, MILESTONE, OUTBOX, Cause, ChangeStatus, ItemStatus, LifecycleError
+from mailbot.lifecycle import (
+    CHANGE,
+    ITEM,
+    LIFECYCLES,
+    MEETING,
+    MILESTONE,
+    OUTBOX,
+    Cause,
+    ChangeStatus,
+    ItemStatus,
+    LifecycleError,
+    MeetingStatus,
+)
 from mailbot.store import Store, open_store
 
 AT = "2026-03-10T02:00:00+00:00"
@@ -101,3 +113,15 @@ def test_what_a_message_may_decide_is_every_undecided_change_and_those_accepted_
     assert [c.ref for c in store.changes.decidable("p", undecided, accepted_since="2025-06-01T00:00:00+00:00")] == [recent.ref, pending.ref]
     assert [c.ref for c in store.changes.decidable("p", undecided, accepted_since="2024-06-01T00:00:00+00:00")] == [old.ref, recent.ref,
                                                                                                                      pending.ref]
+
+
+def test_a_messages_meetings_and_the_live_ones_are_read_without_the_rest_of_the_project(store: Store) -> None:
+    store.projects.save("q", "Q", "zh", AT)
+    for n, (project, status, message) in enumerate([("p", "agreed", "<a@x>"), ("p", "proposed", "<b@x>"), ("p", "cancelled", "<b@x>"),
+                                                    ("q", "proposed", "<b@x>"), ("p", "invited", None)]):
+        store.meetings.add({"project_key": project, "kind": "meeting", "title": f"meeting {n}", "status": status, "message_id": message},
+                           Cause.message(message or "<clock>"), AT)
+    assert [m.title for m in store.meetings.of_message("p", "<b@x>")] == ["meeting 1", "meeting 2"]
+    assert store.meetings.of_message("p", None) == []  # a message without a Message-ID states none of the scheduler's
+    live = store.meetings.live("p", (MeetingStatus.PROPOSED, MeetingStatus.AGREED, MeetingStatus.INVITED))
+    assert [m.title for m in live] == ["meeting 0", "meeting 1", "meeting 4"]

@@ -260,12 +260,12 @@ def _answers_survey(ctx: Context) -> bool:
 def _same_change(ctx: Context, text: str, milestone: Milestone | None = None, new_due: str | None = None) -> ChangeRequest | None:
     """A change of the project (not turned down) that this text says again: in the same words,
     or the same move of the same milestone (a bilingual mail says it twice)."""
-    for change in ctx.store.changes.of_project(ctx.project.key):
-        if change.status in (ChangeStatus.REJECTED, ChangeStatus.WITHDRAWN):
-            continue
+    changes = [c for c in ctx.store.changes.of_project(ctx.project.key) if c.status not in (ChangeStatus.REJECTED, ChangeStatus.WITHDRAWN)]
+    sources = ctx.store.sources.of_many("change_requests", [c.id for c in changes])  # one statement, not one a change
+    for change in changes:
         if milestone is not None and new_due and change.milestone_id == milestone.id and change.new_due == new_due:
             return change
-        texts = [change.text] + [s.text or "" for s in ctx.store.sources.of("change_requests", change.id)]
+        texts = [change.text] + [s.text or "" for s in sources[change.id]]
         if any(similarity(text, t) >= 0.75 and numbers(text) == numbers(t) for t in texts):
             return change  # the same words; "第3个专区" and "第4个专区" are two changes
     return None

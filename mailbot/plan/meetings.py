@@ -32,7 +32,7 @@ _LIVE = (MeetingStatus.PROPOSED, MeetingStatus.AGREED, MeetingStatus.INVITED)
 def apply_meeting(ctx: Context, finding: Finding, finding_id: int) -> None:
     start = finding.start.strftime(LOCAL) if finding.start else None
     meeting = _about(ctx, finding.text)
-    here = [m for m in ctx.store.meetings.of_project(ctx.project.key) if m.message_id == ctx.message_id]
+    here = ctx.store.meetings.of_message(ctx.project.key, ctx.message_id)
     if meeting is None and here and (start is None or any(m.start == start for m in here)):
         # "腾讯会议或者来我们公司都可以" after the proposal it belongs to; the English of a bilingual mail
         _source(ctx, next((m for m in here if m.start == start), here[-1]), finding.text, finding_id)
@@ -170,7 +170,7 @@ def _cancel(ctx: Context, clause: str) -> None:
     live = [m for m in _in_thread(ctx) if m.status in _LIVE]
     if not live:
         wanted = terms(clause)
-        upcoming = [m for m in ctx.store.meetings.of_project(ctx.project.key) if m.status in _LIVE and m.kind != "status"
+        upcoming = [m for m in ctx.store.meetings.live(ctx.project.key, _LIVE) if m.kind != "status"
                     and len(wanted & terms(m.title or "")) >= 2]
         live = upcoming[-1:]
     for meeting in live[:1]:

@@ -81,6 +81,19 @@ class Meetings:
             params.append(kind)
         return self.core.records(Meeting, f"SELECT {_MEETING} FROM meetings WHERE {' AND '.join(where)} ORDER BY id", params)
 
+    def of_message(self, project_key: str, message_id: str | None) -> list[Meeting]:
+        """The project's meetings stated in one message (filtered in SQL: a project's meetings
+        pile up over the years, a message states one or two)."""
+        return self.core.records(Meeting, f"SELECT {_MEETING} FROM meetings WHERE project_key = ? AND message_id = ? ORDER BY id",
+                                 [project_key, message_id])
+
+    def live(self, project_key: str, statuses: Iterable[MeetingStatus]) -> list[Meeting]:
+        """The project's meetings in any of `statuses` (through the (project, status) index)."""
+        wanted = [str(s) for s in statuses]
+        marks = ", ".join("?" * len(wanted))
+        return self.core.records(Meeting, f"SELECT {_MEETING} FROM meetings WHERE project_key = ? AND status IN ({marks}) ORDER BY id",
+                                 [project_key, *wanted])
+
     def review_of(self, milestone_id: int) -> Meeting | None:
         return self.core.record(
             Meeting, f"SELECT {_MEETING} FROM meetings WHERE milestone_id = ? AND kind = 'review' ORDER BY id DESC LIMIT 1", [milestone_id]
