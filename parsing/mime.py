@@ -50,8 +50,6 @@ import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
-import lxml.etree
-
 from parsing.errors import ParseError
 from parsing.model import Address, Attachment, CalendarPart, Email
 
@@ -947,6 +945,8 @@ class _HtmlText:
 
 def html_to_text(html: str) -> str:
     """Readable plain text from an HTML body (never raises)."""
+    import lxml.etree  # here: plain-text mail (most of it) never loads libxml2 (15 ms)
+
     target = _HtmlText()
     parser = lxml.etree.HTMLParser(target=target, recover=True, no_network=True, remove_comments=True, remove_pis=True)
     try:
