@@ -45,7 +45,7 @@ class Sources:
         if found:
             for item_id, message_id, text, role in self.core.tuples(
                     "SELECT item_id, message_id, text, role FROM sources WHERE item = ? AND item_id IN (SELECT value FROM json_each(?)) "
-                    "AND message_id IS NOT NULL ORDER BY item_id, id", [item, json.dumps(sorted(found))]):
+                    "AND message_id <> '' ORDER BY item_id, id", [item, json.dumps(sorted(found))]):
                 found[item_id].append((message_id, text, role))
         return found
 
