@@ -10,6 +10,7 @@ from typing import Any
 from mailbot.config import Settings
 from mailbot.lifecycle import ItemStatus, MeetingStatus, MessageState
 from mailbot.store import Store
+from mailbot.store.links import Cited
 from mailbot.store.records import Attendee, Counter, Item, Meeting, StoredMessage
 
 
@@ -109,12 +110,12 @@ def _review(meeting: Meeting) -> dict[str, Any]:
             "status": meeting.status}
 
 
-def _sources(sources: list[tuple[str, str | None, str]]) -> list[dict[str, Any]]:
+def _sources(sources: list[Cited]) -> list[dict[str, Any]]:
     """Where a thing is stated ("says who?"): each message and its words."""
     return [{"message_id": message_id, "text": text, "role": role} for message_id, text, role in sources]
 
 
-def _item(item: Item, today: dt.date, sources: list[tuple[str, str | None, str]]) -> dict[str, Any]:
+def _item(item: Item, today: dt.date, sources: list[Cited]) -> dict[str, Any]:
     out: dict[str, Any] = {
         "id": item.ref,
         "text": item.text,
@@ -131,7 +132,7 @@ def _item(item: Item, today: dt.date, sources: list[tuple[str, str | None, str]]
     return out
 
 
-def _meeting(meeting: Meeting, sources: list[tuple[str, str | None, str]], attendees: list[Attendee], counters: list[Counter]) -> dict[str, Any]:
+def _meeting(meeting: Meeting, sources: list[Cited], attendees: list[Attendee], counters: list[Counter]) -> dict[str, Any]:
     return {
         "id": meeting.ref,
         "kind": meeting.kind,

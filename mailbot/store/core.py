@@ -41,6 +41,7 @@ def _history_row(project_key: str | None, item: str, item_id: int, field: str, o
     return (project_key, item, item_id, field, None if old is None else str(old), None if new is None else str(new),
             str(cause.kind), cause.reason, cause.note or None, at)
 
+
 def iso(moment: dt.datetime) -> str:
     """An aware instant as the ISO string in UTC that the tables hold."""
     return moment.astimezone(dt.timezone.utc).isoformat(timespec="seconds")

@@ -11,6 +11,8 @@ from mailbot.store.items import index_terms
 from mailbot.store.records import ReviewEntry, Source
 from mailbot.terms import terms
 
+Cited = tuple[str, str | None, str]  # a source as `plan --json` shows it: (message_id, text, role)
+
 
 class Sources:
     """Every place a plan thing is stated, so that a reply can be tied to what it answers."""
@@ -37,11 +39,11 @@ class Sources:
                                  "AND item_id IN (SELECT value FROM json_each(?)) ORDER BY item_id, id",  # idx_sources_item's order: no sort
                                  item_ids, "item_id", [item])
 
-    def cited_of_many(self, item: str, item_ids: Iterable[int]) -> dict[int, list[tuple[str, str | None, str]]]:
+    def cited_of_many(self, item: str, item_ids: Iterable[int]) -> dict[int, list[Cited]]:
         """`of_many` as (message_id, text, role) of each source that names a message, for
         `plan --json`: a large plan has tens of thousands, and building records of them was a
         third of its time."""
-        found: dict[int, list[tuple[str, str | None, str]]] = {i: [] for i in item_ids}
+        found: dict[int, list[Cited]] = {i: [] for i in item_ids}
         if found:
             for item_id, message_id, text, role in self.core.tuples(
                     "SELECT item_id, message_id, text, role FROM sources WHERE item = ? AND item_id IN (SELECT value FROM json_each(?)) "
