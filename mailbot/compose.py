@@ -25,6 +25,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 import jinja2
 
 import templates as templates_package
+from parsing import patterns as rx
 
 TEMPLATE_DIR = Path(templates_package.__file__).resolve().parent
 LOOP_HEADER = "X-Mailbot"
@@ -111,7 +112,7 @@ def format_month_day(day: dt.date | str, lang: str, with_month: bool = True) -> 
 
 
 _NO_LINE_START = set("。，、；：？！）」』”’…,.;:?!)")
-_TOKENS = re.compile(r"\s+|[A-Za-z0-9\u00C0-\u024F@._%+/:#&'-]+|.", re.S)
+_TOKENS = rx.compile(r"\s+|[A-Za-z0-9\u00C0-\u024F@._%+/:#&'-]+|.", re.S)
 
 
 def _width(text: str) -> int:
@@ -143,7 +144,7 @@ def wrap(text: str | None, cols: int, indent: str = "    ") -> str:
     return ("\n" + indent).join(lines)
 
 
-_REPLY_PREFIX = re.compile(r"^\s*(re|回复|答复|aw|sv)\s*[:：]", re.I)
+_REPLY_PREFIX = rx.compile(r"^\s*(re|回复|答复|aw|sv)\s*[:：]", re.I)
 
 
 def reply_subject(subject: str | None, tag: str | None = None, project_tag: str | None = None) -> str:

@@ -24,13 +24,13 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
-import re
 import unicodedata
 from dataclasses import dataclass
 
 from mailbot.outbox import plain_text
 from mailbot.store import Store, iso
 from mailbot.store.records import OutboxRow
+from parsing import patterns as rx
 from parsing.model import Email, Extraction
 
 MACHINE_SECONDS = 90  # a reply this soon after mailbot's message, repeating most of it, is a robot's
@@ -38,8 +38,8 @@ MACHINE_SHARE = 0.6  # … "most": this share of mailbot's lines
 LOOK_BACK = dt.timedelta(days=3)  # what mailbot sent the sender this recently may come back unmarked
 MIN_LINE = 4  # characters: shorter lines ("Hi", "谢谢") prove nothing
 
-_QUOTE_MARKS = re.compile(r"^[\s>|]+")
-_SPACE = re.compile(r"\s+")
+_QUOTE_MARKS = rx.compile(r"^[\s>|]+")
+_SPACE = rx.compile(r"\s+")
 
 
 @dataclass(frozen=True, slots=True)

@@ -28,7 +28,7 @@ from collections.abc import Callable, Generator, Iterable
 from multiprocessing.process import BaseProcess
 from typing import TYPE_CHECKING, Any, TypeVar
 
-from parsing import ParseError
+from parsing import ParseError, patterns
 
 if TYPE_CHECKING:
     from parsing.model import Extraction
@@ -61,6 +61,7 @@ def _serve(connection: multiprocessing.connection.Connection, context: Context) 
     """The worker: read messages from the pipe until it closes."""
     read(b"From: a@example.com\r\nSubject: x\r\n\r\nPlease reply tomorrow.\r\n", context, None)  # load the parsing chain once
     connection.send(("ready", None))
+    patterns.save()  # a worker leaves by os._exit, without atexit: it keeps what it compiled as it goes
     while True:
         try:
             raw, received = connection.recv()
@@ -72,6 +73,7 @@ def _serve(connection: multiprocessing.connection.Connection, context: Context) 
             connection.send(("parse", str(exc)))
         except Exception as exc:  # noqa: BLE001 - reported to the caller, which keeps the message as failed
             connection.send(("error", f"{type(exc).__name__}: {exc}"))
+        patterns.save()  # after the answer: nothing when the message needed no new pattern
 
 
 class _Worker:

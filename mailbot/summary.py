@@ -30,13 +30,14 @@ from mailbot.digest import survey_results, timeline
 from mailbot.lifecycle import Cause, ChangeStatus, ItemStatus, MilestoneStatus
 from mailbot.meetings import work_calendar
 from mailbot.store import Store, iso
+from parsing import patterns as rx
 
 THEMES = {
-    "communication": re.compile(r"沟通|回复|响应|联系|反馈|communicat|respon|update|reply|contact", re.I),
-    "schedule": re.compile(r"进度|延期|推迟|时间|准时|按时|上线|deadline|schedule|late|delay|slip|on time|launch", re.I),
-    "quality": re.compile(r"质量|bug|问题|错误|稳定|quality|bugs?|error|stable|crash", re.I),
-    "design": re.compile(r"设计|视觉|页面|界面|风格|design|visual|layout|look", re.I),
-    "scope": re.compile(r"需求|范围|功能|变更|scope|feature|requirement|change", re.I),
+    "communication": rx.compile(r"沟通|回复|响应|联系|反馈|communicat|respon|update|reply|contact", re.I),
+    "schedule": rx.compile(r"进度|延期|推迟|时间|准时|按时|上线|deadline|schedule|late|delay|slip|on time|launch", re.I),
+    "quality": rx.compile(r"质量|bug|问题|错误|稳定|quality|bugs?|error|stable|crash", re.I),
+    "design": rx.compile(r"设计|视觉|页面|界面|风格|design|visual|layout|look", re.I),
+    "scope": rx.compile(r"需求|范围|功能|变更|scope|feature|requirement|change", re.I),
 }
 
 

@@ -17,6 +17,7 @@ import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, fields
 
+from parsing import patterns as rx
 from parsing.hanzi import simplified
 from parsing.model import Extraction
 
@@ -39,7 +40,7 @@ class Cue:
         `plan`) does not compile the plan's hundred-odd word lists (some 40 ms)."""
         if name != "pattern":
             raise AttributeError(f"{type(self).__name__!r} object has no attribute {name!r}")
-        self.pattern = re.compile(self._source, self._flags)
+        self.pattern = rx.compile(self._source, self._flags)
         return self.pattern
 
     def search(self, text: str, pos: int = 0) -> re.Match[str] | None:
@@ -86,8 +87,8 @@ _STOP_WORDS = {
 # out, so that "…前提供" shares no "前提" with every other dated ask.
 _ZH_WHEN = cue(r"(?:\d{1,4}\s*[年月日号]\s*)+(?:之?前|以前|以内|之内|内|底|初|中)?|(?:[上下本这]个?)?(?:周|星期|礼拜)[一二三四五六日天]?(?:之?前|以前|内)?|"
                       r"(?:月|年)(?:底|初|中)(?:之?前|以前)?|(?:今|明|后|昨)[天日晚早]|本周内|这周内|最晚|尽快")
-_LATIN_WORD = re.compile(r"[a-z0-9][a-z0-9'-]+")
-_CJK_RUN = re.compile(r"[\u3400-\u9fff]+")
+_LATIN_WORD = rx.compile(r"[a-z0-9][a-z0-9'-]+")
+_CJK_RUN = rx.compile(r"[\u3400-\u9fff]+")
 
 
 def terms(text: str) -> set[str]:

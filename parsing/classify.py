@@ -18,17 +18,18 @@ from __future__ import annotations
 
 import re
 
+from parsing import patterns as rx
 from parsing.model import Category, Email
 
-_AUTO_SUBJECT = re.compile(
+_AUTO_SUBJECT = rx.compile(
     r"^\s*(\[?(自动回复|自動回覆|自动答复|自動回復|休假|外出|不在办公室|不在辦公室|"
     r"automatic reply|auto[- ]?reply|autoreply|auto[- ]?response|automatische antwort|"
     r"réponse automatique|out of (the )?office|ooo\b|abwesenheitsnotiz|away from (the )?office|"
     r"on vacation|vacation reply))",
     re.IGNORECASE,
 )
-_BOUNCE_SENDER = re.compile(r"^(mailer-daemon|postmaster|mail-daemon|mailerdaemon)@", re.I)
-_BOUNCE_SUBJECT = re.compile(
+_BOUNCE_SENDER = rx.compile(r"^(mailer-daemon|postmaster|mail-daemon|mailerdaemon)@", re.I)
+_BOUNCE_SUBJECT = rx.compile(
     r"^\s*(undeliverable|undelivered mail|delivery status notification|mail delivery failed|"
     r"returned mail|failure notice|退信|系统退信|邮件投递失败|无法投递)",
     re.IGNORECASE,

@@ -35,6 +35,7 @@ import unicodedata
 from dataclasses import dataclass
 from enum import StrEnum
 
+from parsing import patterns as rx
 from parsing.dates import cn_number, find_times
 from parsing.hanzi import simplified
 
@@ -87,13 +88,13 @@ MAX_LINE = 160  # characters: a longer line is prose, not a command
 MAX_COMMANDS = 50  # per mail
 
 _KINDS = {"cr": "CR-", "mt": "MT", "c": "C", "r": "R", "m": "M"}
-_ID = re.compile(r"(?<![a-z0-9])#?(cr|mt|c|r|m)[ ]?-?[ ]?(\d{1,5})(?![\d])", re.IGNORECASE)
+_ID = rx.compile(r"(?<![a-z0-9])#?(cr|mt|c|r|m)[ ]?-?[ ]?(\d{1,5})(?![\d])", re.IGNORECASE)
 
 
 def _words(*words: str) -> re.Pattern[str]:
     """Any of `words`: English ones as whole words, Chinese ones anywhere."""
     parts = [rf"\b{re.escape(w)}\b" if w[0].isascii() else re.escape(w) for w in words]
-    return re.compile("|".join(parts), re.IGNORECASE)
+    return rx.compile("|".join(parts), re.IGNORECASE)
 
 
 # The words of each verb, checked in this order: a negation before the word it negates
@@ -113,31 +114,31 @@ _ASSESS = _words("assess", "assessed", "assessment", "estimate", "estimated", "i
                  "评估", "影响", "估算", "报价", "费用", "工作量")
 _SIGNOFF = _words("signed off", "sign off", "sign-off", "signoff", "signed-off", "approved", "accepted", "done", "complete",
                   "completed", "passed", "已验收", "验收通过", "验收完成", "验收", "签收", "通过", "完成", "确认通过")
-_OWNER = re.compile(r"\bowner\b\s*(?:is|=|:|to)?|\bassign(?:ed)? to\b|\bowned by\b|负责人\s*(?:是|为|改为|改成)?|交给|由|转给", re.IGNORECASE)
+_OWNER = rx.compile(r"\bowner\b\s*(?:is|=|:|to)?|\bassign(?:ed)? to\b|\bowned by\b|负责人\s*(?:是|为|改为|改成)?|交给|由|转给", re.IGNORECASE)
 _MOVE = _words("due", "to", "until", "till", "move", "moved", "push", "pushed", "postpone", "postponed", "reschedule",
                "rescheduled", "delay", "delayed", "by", "new date", "now", "on",
                "改到", "延到", "延期", "顺延", "推迟", "推到", "调整到", "改为", "改成", "截止", "提前到", "挪到", "到", "前")
 
-_CLOSE_PROJECT = re.compile(r"^(?:please )?(?:close (?:the |this )?project|project (?:is )?(?:closed|complete|completed|finished|done|over)|"
+_CLOSE_PROJECT = rx.compile(r"^(?:please )?(?:close (?:the |this )?project|project (?:is )?(?:closed|complete|completed|finished|done|over)|"
                             r"项目(?:已)?(?:结束|完成|关闭|完结)|结项|关闭项目|结束项目)[.!。！]?$", re.IGNORECASE)
-_PAUSE = re.compile(r"^(?:please )?(?:pause|snooze|mute|stop|hold) (?:all |the )?reminders?\b|^暂停(?:所有)?提醒|^(?:先)?不要(?:再)?提醒|^停止提醒",
+_PAUSE = rx.compile(r"^(?:please )?(?:pause|snooze|mute|stop|hold) (?:all |the )?reminders?\b|^暂停(?:所有)?提醒|^(?:先)?不要(?:再)?提醒|^停止提醒",
                     re.IGNORECASE)
-_RESUME = re.compile(r"^(?:please )?(?:resume|restart|unpause|unmute|turn on) (?:all |the )?reminders?\b|^恢复(?:所有)?提醒|^重新开始提醒|^继续提醒",
+_RESUME = rx.compile(r"^(?:please )?(?:resume|restart|unpause|unmute|turn on) (?:all |the )?reminders?\b|^恢复(?:所有)?提醒|^重新开始提醒|^继续提醒",
                      re.IGNORECASE)
-_UNDO = re.compile(r"^(?:please )?(?:undo|undo (?:that|the last(?: command)?|last command)|revert(?: that| the last(?: command)?)?)[.!。！]?$|"
+_UNDO = rx.compile(r"^(?:please )?(?:undo|undo (?:that|the last(?: command)?|last command)|revert(?: that| the last(?: command)?)?)[.!。！]?$|"
                    r"^(?:撤销|撤回|撤销上一条|撤销上一个命令|撤回上一条|撤销刚才的(?:命令|操作)?|撤回刚才的(?:命令|操作)?)[.!。！]?$", re.IGNORECASE)
-_HOLD = re.compile(r"^(?:please )?(?:hold|hold it|hold (?:the |this )?(?:digest|draft|mail|email)|hold off|don'?t send(?: it)?|do not send(?: it)?)[.!。！]?$|"
+_HOLD = rx.compile(r"^(?:please )?(?:hold|hold it|hold (?:the |this )?(?:digest|draft|mail|email)|hold off|don'?t send(?: it)?|do not send(?: it)?)[.!。！]?$|"
                    r"^(?:暂缓(?:发送)?|先别发|先不要发|先不发|不要发送?|暂停发送|先别发送)[.!。！]?$", re.IGNORECASE)
-_ASSIGN = re.compile(r"^(?:assign|归入|分配|归到|放入)\s*[:：]?\s*(?P<ref>.+?)\s+(?:to\s+|到\s*|给\s*)?(?P<project>[\w-]+)$", re.IGNORECASE)
-_DURATION = re.compile(r"(?:(?P<n>\d{1,3}|[一二两三四五六七八九十]{1,3}|a|one|two|three|four)\s*(?:个\s*)?)?"
+_ASSIGN = rx.compile(r"^(?:assign|归入|分配|归到|放入)\s*[:：]?\s*(?P<ref>.+?)\s+(?:to\s+|到\s*|给\s*)?(?P<project>[\w-]+)$", re.IGNORECASE)
+_DURATION = rx.compile(r"(?:(?P<n>\d{1,3}|[一二两三四五六七八九十]{1,3}|a|one|two|three|four)\s*(?:个\s*)?)?"
                        r"(?P<unit>days?|weeks?|months?|天|日|周|星期|礼拜|个月|月)", re.IGNORECASE)
 _EN_NUMBERS = {"a": 1, "one": 1, "two": 2, "three": 3, "four": 4}
 _UNIT_DAYS = {"day": 1, "天": 1, "日": 1, "week": 7, "周": 7, "星期": 7, "礼拜": 7, "month": 30, "个月": 30, "月": 30}
-_LEAD = re.compile(r"^[\s>*•·\-–—]*")
-_PREFIX_WORDS = re.compile(r"^(?:please |pls |)(?:mark|set|make|reopen|re-open|drop|remove|delete|close|accept|approve|reject|withdraw|"
+_LEAD = rx.compile(r"^[\s>*•·\-–—]*")
+_PREFIX_WORDS = rx.compile(r"^(?:please |pls |)(?:mark|set|make|reopen|re-open|drop|remove|delete|close|accept|approve|reject|withdraw|"
                            r"sign off|move|push|postpone|把|将|请|重新打开|重开|删掉|删除|去掉|关闭|同意|接受|拒绝|撤回|验收)?\s*$",
                            re.IGNORECASE)
-_NOTE = re.compile(r"^[\s:：,，.。;；\-–—]*")
+_NOTE = rx.compile(r"^[\s:：,，.。;；\-–—]*")
 
 
 def read_commands(text: str, *, reference: dt.datetime | None) -> list[Command]:

@@ -157,6 +157,7 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from parsing import patterns as rx
 from parsing.model import TimeExpression
 
 logger = logging.getLogger(__name__)
@@ -405,7 +406,7 @@ def _day_number(word: str) -> int | None:
     return int(word) if word.isdigit() else _DAY_WORDS.get(word)
 
 
-_RATING = re.compile(r"rat(?:e|ing)|score|评分|打分|分数|满意|out of|给")
+_RATING = rx.compile(r"rat(?:e|ing)|score|评分|打分|分数|满意|out of|给")
 
 
 def _month_number(word: str) -> int:
@@ -686,10 +687,10 @@ _WORDS_99 = "(?:" + _TENS_RE + r"(?:[\s-]" + _UNITS_RE + ")?|" + _TEENS_RE + "|"
 _EN_COUNT = (r"(?:\d{1,3}(?:\.\d{1,2})?|half\s+an?|an?|" + _WORDS_99 + r"|(?:a\s+)?couple\s+of|(?:a\s+)?few|several)")
 _EN_UNIT = (r"(?:years?|yrs?|months?|fortnights?|weeks?|(?:working\s+|business\s+)?days?|hours?|hrs?|"
             r"minutes?|mins?|seconds?|secs?)")
-_EN_DUR_ITEM = re.compile(r"(?P<n>" + _EN_COUNT + r")(?P<h1>\s+and\s+a\s+half)?\s+(?P<u>" + _EN_UNIT
+_EN_DUR_ITEM = rx.compile(r"(?P<n>" + _EN_COUNT + r")(?P<h1>\s+and\s+a\s+half)?\s+(?P<u>" + _EN_UNIT
                           + r")\b(?P<h2>\s+and\s+a\s+half\b)?", re.IGNORECASE | re.ASCII)
 _CN_COUNT = r"(?:\d{1,3}(?:\.\d)?|[零〇一二两三四五六七八九十百]{1,4}|半|几|一两|两三|三五|数)"
-_CN_DUR_ITEM = re.compile(r"(?P<n>" + _CN_COUNT + r")\s*(?P<ge>个\s*)?(?P<h1>半\s*)?(?:个\s*)?"
+_CN_DUR_ITEM = rx.compile(r"(?P<n>" + _CN_COUNT + r")\s*(?P<ge>个\s*)?(?P<h1>半\s*)?(?:个\s*)?"
                           r"(?P<u>工作日|天|周|星期|礼拜|月|年|小时|钟头|分钟|秒钟|秒)(?P<h2>\s*半)?")
 
 
@@ -926,10 +927,10 @@ def _same_month_day(month: dt.date, day: int) -> dt.date | None:
         return None
 
 
-_TIME_NEXT = re.compile(r"\s*(?:,\s*)?(?:at\b|\d{1,2}\s*(?::|[ap]\.?m))", re.IGNORECASE)
-_CLAUSE_END = re.compile(r"\s*(?:$|[,;!?)]|\.(?!\d)|at\b|(?:and|or|to|for|with)\b)", re.IGNORECASE)
-_ORDINAL_WORD = re.compile(r"(?:first|second|third|th)$", re.IGNORECASE)
-_TIME_BEFORE = re.compile(r"(?:\d\s*[ap]\.?m\.?|\d:\d\d|o['’]?clock|\b" + _HOUR_WORDS + r")\s+on\s+$", re.IGNORECASE)
+_TIME_NEXT = rx.compile(r"\s*(?:,\s*)?(?:at\b|\d{1,2}\s*(?::|[ap]\.?m))", re.IGNORECASE)
+_CLAUSE_END = rx.compile(r"\s*(?:$|[,;!?)]|\.(?!\d)|at\b|(?:and|or|to|for|with)\b)", re.IGNORECASE)
+_ORDINAL_WORD = rx.compile(r"(?:first|second|third|th)$", re.IGNORECASE)
+_TIME_BEFORE = rx.compile(r"(?:\d\s*[ap]\.?m\.?|\d:\d\d|o['’]?clock|\b" + _HOUR_WORDS + r")\s+on\s+$", re.IGNORECASE)
 
 
 def _en_bare_day(match: re.Match[str], ref: dt.date | None) -> _Atom | None:
@@ -1005,7 +1006,7 @@ def _en_weekday(match: re.Match[str], ref: dt.date | None) -> _Atom | None:
     return _date_atom(match, _weekday_of_week(ref, weeks, index))
 
 
-_WEEKDAY_QUALIFIER = re.compile(r"\b(?:this|next|coming|the)\s+$", re.IGNORECASE)
+_WEEKDAY_QUALIFIER = rx.compile(r"\b(?:this|next|coming|the)\s+$", re.IGNORECASE)
 
 
 def _en_weekday_date(match: re.Match[str], ref: dt.date | None) -> _Atom | None:
@@ -1253,181 +1254,181 @@ _Table = tuple[list[tuple[re.Pattern[str], _Handler]], dict[re.Pattern[str], re.
 def _common_table() -> _Table:
     return [
         # year first: 2026-04-01, 2026/4/1, 2026.4.1, 2026年4月1日, 2026 04 01, 20260401
-        (re.compile(r"(?<![\d.])(?P<y>1\d{3}|20\d\d)(?P<s>[-/.])(?P<m>\d{1,2})(?P=s)(?P<d>\d{1,2})(?!\d)"
+        (rx.compile(r"(?<![\d.])(?P<y>1\d{3}|20\d\d)(?P<s>[-/.])(?P<m>\d{1,2})(?P=s)(?P<d>\d{1,2})(?!\d)"
                     r"\s*[日号]?"), _full_date),
-        (re.compile(r"(?<![\d.])(?P<y>1\d{3}|20\d\d)\s*年\s*(?P<m>\d{1,2})\s*月\s*(?P<d>\d{1,2})(?!\d)"
+        (rx.compile(r"(?<![\d.])(?P<y>1\d{3}|20\d\d)\s*年\s*(?P<m>\d{1,2})\s*月\s*(?P<d>\d{1,2})(?!\d)"
                     r"\s*[日号]?"), _full_date),
-        (re.compile(r"(?<![\d.])(?P<y>(?:19|20)\d\d) (?P<m>0[1-9]|1[0-2]) (?P<d>0[1-9]|[12]\d|3[01])(?![\d:])"),
+        (rx.compile(r"(?<![\d.])(?P<y>(?:19|20)\d\d) (?P<m>0[1-9]|1[0-2]) (?P<d>0[1-9]|[12]\d|3[01])(?![\d:])"),
          _full_date),
-        (re.compile(r"(?<![\dA-Za-z])(?P<y>(?:19|20)\d\d)(?P<m>0[1-9]|1[0-2])(?P<d>0[1-9]|[12]\d|3[01])"
+        (rx.compile(r"(?<![\dA-Za-z])(?P<y>(?:19|20)\d\d)(?P<m>0[1-9]|1[0-2])(?P<d>0[1-9]|[12]\d|3[01])"
                     r"(?![\dA-Za-z])"), _full_date),
         # year last: 4/1/2026 and 4-1-26 (month first, unless the first number is over 12), 1.4.2026 (day first)
-        (re.compile(r"(?<![\d/.:])(?P<a>\d{1,2})(?:(?P<s>[/\-])(?P<b>\d{1,2})(?P=s)(?P<y>\d{4}|\d{2})|"
+        (rx.compile(r"(?<![\d/.:])(?P<a>\d{1,2})(?:(?P<s>[/\-])(?P<b>\d{1,2})(?P=s)(?P<y>\d{4}|\d{2})|"
                     r"\.(?P<b2>\d{1,2})\.(?P<y2>\d{4}))(?!\d|[/.]\d)"), lambda m, r: _numeric_dmy(m, r)),
-        (re.compile(r"(?<![\d/.:])(?P<a>\d{1,2})/(?P<b>\d{1,2})(?![\d/]|\s*(?:分|points?|stars?))"
+        (rx.compile(r"(?<![\d/.:])(?P<a>\d{1,2})/(?P<b>\d{1,2})(?![\d/]|\s*(?:分|points?|stars?))"
                     r"(?:\s*,\s*(?P<y>(?:19|20)\d\d)(?!\d))?"), _numeric_date),
-        (re.compile(r"(?:(?P<part>" + _CN_PARTS + r")\s*)?(?<![\d:])(?P<h>[01]?\d|2[0-3])\s*[:：]\s*"
+        (rx.compile(r"(?:(?P<part>" + _CN_PARTS + r")\s*)?(?<![\d:])(?P<h>[01]?\d|2[0-3])\s*[:：]\s*"
                     r"(?P<mi>[0-5]\d)(?::[0-5]\d)?(?![\d:])(?:\s*(?P<ap>[ap]\.?m\.?)(?![a-z]))?", _I), _clock),
     ], {}
 
 
 def _zh_table() -> _Table:
     # Patterns that only a few texts can match run only where a cheap test finds their words.
-    lunar = re.compile(_NUM_GUARD + _YEAR_CN + r"(?:农历|阴历)?(?:(?:正|腊|冬)月(?:初[一二三四五六七八九十]|廿[一二三四五六七八九]?|[二三]?十[一二三四五六七八九]?|"
+    lunar = rx.compile(_NUM_GUARD + _YEAR_CN + r"(?:农历|阴历)?(?:(?:正|腊|冬)月(?:初[一二三四五六七八九十]|廿[一二三四五六七八九]?|[二三]?十[一二三四五六七八九]?|"
                        r"[一二三四五六七八九])?|(?:十[一二]?|[一二三四五六七八九])月(?:初[一二三四五六七八九十]|廿[一二三四五六七八九]?)|"
                        r"大年(?:初[一二三四五六七八九十]|三十|夜))")
     table = [
-        (re.compile(_NUM_GUARD + _YEAR_CN + r"(?P<m>" + _MONTH + r")\s*月\s*(?:(?P<dd>\d{1,2})(?!\d)"
+        (rx.compile(_NUM_GUARD + _YEAR_CN + r"(?P<m>" + _MONTH + r")\s*月\s*(?:(?P<dd>\d{1,2})(?!\d)"
                     r"\s*[日号]?|(?P<dc>" + _DAY + r")(?:\s*[日号]|(?![\d零〇一二两三四五六七八九十百千万亿个天日号年月点时分秒周%])))"),
          _cn_month_day),
-        (re.compile(r"(?:(?P<yr>今年|明年|去年)\s*)?(?P<rel>下下个?|下个?|本|这个?|当|上个?)月\s*"
+        (rx.compile(r"(?:(?P<yr>今年|明年|去年)\s*)?(?P<rel>下下个?|下个?|本|这个?|当|上个?)月\s*"
                     r"(?P<d>\d{1,2}|" + _DAY + r")\s*[日号]"), lambda m, r: _cn_relative_month_day(m, r)),
-        (re.compile(_NUM_GUARD + _YEAR_CN + r"(?P<m>" + _MONTH + r")\s*月份?"
+        (rx.compile(_NUM_GUARD + _YEAR_CN + r"(?P<m>" + _MONTH + r")\s*月份?"
                     r"(?P<q>底|末|初|上旬|中旬|下旬|中|以内|之内|内)?"), _cn_month),
-        (re.compile(r"(?:(?P<rel>下下个?|下个?|本|这个?|当|上个?)|(?<![\d零〇一二两三四五六七八九十个]))月份?"
+        (rx.compile(r"(?:(?P<rel>下下个?|下个?|本|这个?|当|上个?)|(?<![\d零〇一二两三四五六七八九十个]))月份?"
                     r"(?P<q>底|末|初|上旬|中旬|下旬|中|以内|之内|内|份)?"), _cn_relative_month),
-        (re.compile(r"(?:(?P<rel>今|明|后|去)|(?<![\d零〇一二两三四五六七八九十]))年"
+        (rx.compile(r"(?:(?P<rel>今|明|后|去)|(?<![\d零〇一二两三四五六七八九十]))年"
                     r"(?P<q>底|末|初|中|以内|之内|内)?"), _cn_year_form),
-        (re.compile("|".join(sorted(_CN_DAY_WORDS, key=len, reverse=True))), _cn_day_word),
-        (re.compile(r"(?<!每)(?P<rel>下下个?|下个?|本|这个?|上上个?|上个?|今)?(?:周|星期|礼拜)"
+        (rx.compile("|".join(sorted(_CN_DAY_WORDS, key=len, reverse=True))), _cn_day_word),
+        (rx.compile(r"(?<!每)(?P<rel>下下个?|下个?|本|这个?|上上个?|上个?|今)?(?:周|星期|礼拜)"
                     r"(?P<wd>[一二三四五六日天1-7])(?![次])"), _cn_weekday),
-        (re.compile(r"(?<!每)(?P<rel>下下个?|下个?|本|这个?|上个?)?(?:周|星期|礼拜)"
+        (rx.compile(r"(?<!每)(?P<rel>下下个?|下个?|本|这个?|上个?)?(?:周|星期|礼拜)"
                     r"(?P<q>末|以内|之内|内)?(?![一二三四五六日天1-7])"), _cn_week),
-        (re.compile(r"(?<![\d零〇一二两三四五六七八九十月/.\-大小])(?P<d>\d{1,2}|" + _DAY + r")\s*[号日]"
+        (rx.compile(r"(?<![\d零〇一二两三四五六七八九十月/.\-大小])(?P<d>\d{1,2}|" + _DAY + r")\s*[号日]"
                     r"(?![楼线室院机码位字])"), _cn_day),  # not a font size: 大一号, 小四号, 五号字
         # 2小时后, 半小时后, 5分钟以后, 一年零两个月后 (hours and minutes count from the reference moment)
-        (re.compile(r"(?<![\d.零〇一二两三四五六七八九十百])(?P<dur>" + _CN_DUR + r")\s*(?:左右\s*)?"
+        (rx.compile(r"(?<![\d.零〇一二两三四五六七八九十百])(?P<dur>" + _CN_DUR + r")\s*(?:左右\s*)?"
                     r"(?P<dir>之内|以内|内|之后|以后|后|之前|以前|前)"), _cn_from_now),
         # 下周三后两天, 明天的后一天, 周五前两天: counted from the day before it
-        (re.compile(r"(?:的\s*)?(?P<dir>之后|以后|后|之前|以前|前)\s*(?:的\s*)?(?P<dur>" + _CN_DUR + r")"
+        (rx.compile(r"(?:的\s*)?(?P<dir>之后|以后|后|之前|以前|前)\s*(?:的\s*)?(?P<dur>" + _CN_DUR + r")"
                     r"(?!\s*(?:左右\s*)?(?:之?内|以内|之后|以后|后|之前|以前|前|[\d零〇一二两三四五六七八九十]))"),
          lambda m, r: _shift_atom(m, r, "zh")),
         # a year alone (二〇二六年, 2026年: vague), or its end or start (2026年底, 2027年初)
-        (re.compile(r"(?<![\d零〇一二两三四五六七八九十])(?P<y>\d{4}|[零〇一二三四五六七八九]{4})\s*年"
+        (rx.compile(r"(?<![\d零〇一二两三四五六七八九十])(?P<y>\d{4}|[零〇一二三四五六七八九]{4})\s*年"
                     r"(?P<q>底|末|初)?"), _cn_written_year),
         # lunar dates (正月初一, 腊月廿三, 十月初一, 大年三十): vague, parsing has no lunar calendar
         (lunar, _vague),
-        (re.compile(r"(?P<n>\d{1,3}|[零〇一二两三四五六七八九十]{1,3}|半|几|一两|两三|三五|数)\s*(?:个\s*)?"
+        (rx.compile(r"(?P<n>\d{1,3}|[零〇一二两三四五六七八九十]{1,3}|半|几|一两|两三|三五|数)\s*(?:个\s*)?"
                     r"(?P<u>工作日|天|日|周|星期|礼拜|月|年)\s*(?:(?:左右)\s*)?"
                     r"(?P<dir>之内|以内|内|之后|以后|后|之前|以前|前)"), _cn_offset),
-        (re.compile(r"(?:(?:春节|过年|新年|元旦|清明节?|五一|劳动节|端午节?|中秋节?|国庆节?|圣诞节?|双十一)"
+        (rx.compile(r"(?:(?:春节|过年|新年|元旦|清明节?|五一|劳动节|端午节?|中秋节?|国庆节?|圣诞节?|双十一)"
                     r"(?:假期|长假|小长假)?|年前|年后|节前|节后)(?:之前|以前|前|之后|以后|后|期间|左右)?"),
          _vague),
-        (re.compile(r"(?:第?[一二三四1-4]季度|(?:下|本|这|上)个?季度)(?:末|底|初)?|[上中下]旬|上半年|下半年"),
+        (rx.compile(r"(?:第?[一二三四1-4]季度|(?:下|本|这|上)个?季度)(?:末|底|初)?|[上中下]旬|上半年|下半年"),
          _vague),
-        (re.compile(r"(?:(?P<part>" + _CN_PARTS + r")\s*)?(?<![第下如几这那])(?P<h>" + _HOUR
+        (rx.compile(r"(?:(?P<part>" + _CN_PARTS + r")\s*)?(?<![第下如几这那])(?P<h>" + _HOUR
                     + r")\s*(?P<z>[点點时])(?:(?P<half>半)|(?P<q>一刻|三刻)|整|"
                     # minutes in characters need two of them or a 分: "两点一起去" is 2:00, not 2:01
                     r"\s*(?P<mi>\d{1,2}|[零〇一二三四五六七八九十]{2,3}|[一二三四五六七八九十](?=\s*分))\s*分?)?"
                     r"(?!建议|意见|问题|需求|要求|内容|说明|原因|修改|反馈|考虑|改动|想法)"), _cn_time),
-        (re.compile(r"(?:(?P<part>" + _CN_PARTS + r")\s*)?(?P<h>" + _HOUR + r")\s*(?:(?:点|时)\s*)?[-~～到至]\s*"
+        (rx.compile(r"(?:(?P<part>" + _CN_PARTS + r")\s*)?(?P<h>" + _HOUR + r")\s*(?:(?:点|时)\s*)?[-~～到至]\s*"
                     + _HOUR + r"\s*[点时]"), _cn_time_range),
-        (re.compile(_CN_PARTS), _cn_part),
-        (re.compile(r"下班(?:之前|以前|前)|收工(?:之前|前)"), _eod),
-        (re.compile(r"截止(?:到|至|日期(?:是|为)?|时间(?:是|为)?)?|截至|最晚|最迟|不晚于|务必于"), _marker(PRE)),
-        (re.compile(r"之前|以前|前(?![后天端期台面提])|为止|截止|之内|以内|内(?![容部外网存])"), _marker(POST)),
-        (re.compile(r"到|至|~|～|—|–|-|－"), _marker(SEP)),
+        (rx.compile(_CN_PARTS), _cn_part),
+        (rx.compile(r"下班(?:之前|以前|前)|收工(?:之前|前)"), _eod),
+        (rx.compile(r"截止(?:到|至|日期(?:是|为)?|时间(?:是|为)?)?|截至|最晚|最迟|不晚于|务必于"), _marker(PRE)),
+        (rx.compile(r"之前|以前|前(?![后天端期台面提])|为止|截止|之内|以内|内(?![容部外网存])"), _marker(POST)),
+        (rx.compile(r"到|至|~|～|—|–|-|－"), _marker(SEP)),
     ]
     gates = {
-        lunar: re.compile(r"[正腊冬廿大初]"),
+        lunar: rx.compile(r"[正腊冬廿大初]"),
     }
     return table, gates
 
 
 def _en_table() -> _Table:
     # Patterns that only a few texts can match run only where a cheap test finds their words.
-    in_duration = re.compile(r"\b(?:in|within|after)\s+(?:the\s+next\s+|another\s+)?(?P<dur>" + _EN_DUR
+    in_duration = rx.compile(r"\b(?:in|within|after)\s+(?:the\s+next\s+|another\s+)?(?P<dur>" + _EN_DUR
                              + r")(?:['’]s)?(?:\s+time)?\b", _I | re.A)
-    duration_ago = re.compile(r"\b(?P<dur>" + _EN_DUR + r")\s+(?P<dir>from\s+now|hence|later|after\s+now|ago|before\s+now|"
+    duration_ago = rx.compile(r"\b(?P<dur>" + _EN_DUR + r")\s+(?P<dir>from\s+now|hence|later|after\s+now|ago|before\s+now|"
                               r"earlier)\b", _I | re.A)
-    since_year = re.compile(r"\b(?:in|after)\s+(?P<dur>" + _EN_DUR + r")\s+since\s+(?:the\s+year\s+)?"
+    since_year = rx.compile(r"\b(?:in|after)\s+(?P<dur>" + _EN_DUR + r")\s+since\s+(?:the\s+year\s+)?"
                             r"(?P<y>1[89]\d\d|20\d\d)\b(?![/\-.]\d)", _I | re.A)
-    since = re.compile(r"\b(?:in|after)\s+(?P<dur>" + _EN_DUR + r")\s+(?P<dir>since)(?=\s)", _I | re.A)
-    duration_from = re.compile(r"\b(?P<dur>" + _EN_DUR + r")\s+(?P<dir>from|after|before|prior\s+to)(?=\s)", _I | re.A)
-    past_to = re.compile(r"\b(?:(?P<q>half|(?:a\s+)?quarter)|(?P<mn>\d{1,2}|" + _WORDS_99 + r")\s+minutes?|(?P<mw>"
+    since = rx.compile(r"\b(?:in|after)\s+(?P<dur>" + _EN_DUR + r")\s+(?P<dir>since)(?=\s)", _I | re.A)
+    duration_from = rx.compile(r"\b(?P<dur>" + _EN_DUR + r")\s+(?P<dir>from|after|before|prior\s+to)(?=\s)", _I | re.A)
+    past_to = rx.compile(r"\b(?:(?P<q>half|(?:a\s+)?quarter)|(?P<mn>\d{1,2}|" + _WORDS_99 + r")\s+minutes?|(?P<mw>"
                          + _WORDS_99 + r"))\s+(?P<rel>past|after|to|before|till)\s+(?P<h>1[0-2]|[1-9]|" + _HOUR_WORDS
                          + r")\b(?:\s*o['’]?clock)?(?:\s*(?P<ap>[ap]\.?\s?m\b\.?))?", _I | re.A)
-    word_day_month_year = re.compile(r"\b(?:the\s+)?(?P<d>" + _DAYW + r")\s+(?:of\s+)?(?P<mon>" + _MON
+    word_day_month_year = rx.compile(r"\b(?:the\s+)?(?P<d>" + _DAYW + r")\s+(?:of\s+)?(?P<mon>" + _MON
                                      + r")\b,?\s+(?P<y>" + _EN_YEAR_ANY + r")\b", _I | re.A)
     table = [
         # May 5, May 5th 2026, May fifth, Oct/2, Oct-2, Oct.23, Mar3, July 4th of 1995, March 10-12
-        (re.compile(r"\b(?P<mon>" + _MON + r")(?:\.?\s*|[/\-])(?:the\s+)?(?P<d>\d{1,2}|" + _DAYW + r")(?:st|nd|rd|th)?"
+        (rx.compile(r"\b(?P<mon>" + _MON + r")(?:\.?\s*|[/\-])(?:the\s+)?(?P<d>\d{1,2}|" + _DAYW + r")(?:st|nd|rd|th)?"
                     r"(?:\s*(?:-|–|to)\s*(?P<d2>\d{1,2})(?:st|nd|rd|th)?)?(?!\d|:|[.,]\d|\s*[ap]\.?m\b)"
                     r"(?:(?:\s*(?:,\s*)?|[/\-])(?:of\s+|in\s+)?(?P<y>" + _EN_YEAR_ANY + r"))?\b", _I | re.A), _en_month_day),
-        (re.compile(r"\b(?P<mon>" + _MON + r"),\s*(?:the\s+)?(?P<d>\d{1,2})(?:st|nd|rd|th)\b"
+        (rx.compile(r"\b(?P<mon>" + _MON + r"),\s*(?:the\s+)?(?P<d>\d{1,2})(?:st|nd|rd|th)\b"
                     r"(?:,?\s*(?P<y>" + _EN_YEAR_ANY + r")\b)?", _I | re.A), _en_month_day),
         # the 15th of next month, the thirty-first day of the month, twenty third day of September
-        (re.compile(r"\b(?:the\s+)?(?P<d>\d{1,2}(?:st|nd|rd|th)|" + _DAYW + r")(?:\s+day)?\s+of\s+(?:(?:the\s+)?"
+        (rx.compile(r"\b(?:the\s+)?(?P<d>\d{1,2}(?:st|nd|rd|th)|" + _DAYW + r")(?:\s+day)?\s+of\s+(?:(?:the\s+)?"
                     r"(?P<rel>this|next|last|previous|following|the|coming)\s+month|(?P<mon>" + _MON + r")(?:,?\s+(?:of\s+)?"
                     r"(?P<y>" + _EN_YEAR_ANY + r"))?)\b",
                     _I | re.A), lambda m, r: _en_day_of_month(m, r)),
         # on 15, on the 27, by 15th, 8pm on the 15, 5.12 after on/by
-        (re.compile(r"(?:(?<=\bon\s)|(?<=\bby\s)|(?<=\bfor\s)|(?<=\bbefore\s)|(?<=\buntil\s)|(?<=\bat\s))"
+        (rx.compile(r"(?:(?<=\bon\s)|(?<=\bby\s)|(?<=\bfor\s)|(?<=\bbefore\s)|(?<=\buntil\s)|(?<=\bat\s))"
                     r"(?:the\s+)?(?:(?P<d>[12]\d|3[01]|0?[1-9])(?P<o>st|nd|rd|th)?|(?P<dw>" + _DAYW + r"))\b"
                     r"(?=\s*(?:$|[.,;!?)]|,?\s*at\b|,?\s*\d{1,2}\s*(?::|[ap]\.?m)))", _I | re.A),
          lambda m, r: _en_bare_day(m, r)),
-        (re.compile(r"(?:(?<=\bon\s)|(?<=\bby\s)|(?<=\bin\s)|(?<=\bbefore\s)|(?<=\buntil\s))"
+        (rx.compile(r"(?:(?<=\bon\s)|(?<=\bby\s)|(?<=\bin\s)|(?<=\bbefore\s)|(?<=\buntil\s))"
                     r"(?P<a>1[0-2]|0?[1-9])[.\-](?P<b>[12]\d|3[01]|0?[1-9])(?![\d.\-/%]|\.\d)"
                     r"(?=\s*(?:$|[,;!?)]|\.(?!\d)|at\b|(?:and|or|to|for|with)\b))", _I | re.A), _numeric_date),
         # 27.02., 30.04.: day and month with the dot after each, as German and Swiss mail writes them
-        (re.compile(r"(?<![\d.])(?P<b>0[1-9]|[12]\d|3[01])\.(?P<a>0[1-9]|1[0-2])\.(?![\d]|\d)", re.A), _numeric_date),
+        (rx.compile(r"(?<![\d.])(?P<b>0[1-9]|[12]\d|3[01])\.(?P<a>0[1-9]|1[0-2])\.(?![\d]|\d)", re.A), _numeric_date),
         # 5 May, the 5th of May, 10-12 March, 16. Nov. 2016, 05-Aug-2016, 28 June in 2026
-        (re.compile(r"(?<![$€£¥])(?<![$€£¥]\s)\b(?:(?:the\s+)?(?P<d1>\d{1,2})(?:st|nd|rd|th)?\s*(?:-|–|to)\s*)?"
+        (rx.compile(r"(?<![$€£¥])(?<![$€£¥]\s)\b(?:(?:the\s+)?(?P<d1>\d{1,2})(?:st|nd|rd|th)?\s*(?:-|–|to)\s*)?"
                     r"(?:the\s+)?(?P<d>\d{1,2})(?:st|nd|rd|th)?(?:\.?\s+(?:of\s+)?|[-/])(?P<mon>" + _MON
                     + r")\b\.?(?:(?:\s*(?:,\s*)?|[-/])(?:of\s+|in\s+)?(?P<y>" + _EN_YEAR_ANY + r")\b)?", _I | re.A), _en_day_month),
-        (re.compile(r"\b(?P<y>(?:19|20)\d\d)[-/](?P<mon>" + _MON + r")[-/](?P<d>\d{1,2})\b", _I | re.A),
+        (rx.compile(r"\b(?P<y>(?:19|20)\d\d)[-/](?P<mon>" + _MON + r")[-/](?P<d>\d{1,2})\b", _I | re.A),
          _en_year_month_day),
-        (re.compile(r"\b(?P<mon>January|February|March|April|May|June|July|August|September|October|"
+        (rx.compile(r"\b(?P<mon>January|February|March|April|May|June|July|August|September|October|"
                     r"November|December|Jan|Feb|Apr|Jun|Jul|Aug|Sept|Sep|Oct|Nov|Dec)\b(?:\s+20\d\d)?", re.A),
          _en_bare_month),
-        (re.compile(r"\bthe\s+(?P<d>\d{1,2})(?:st|nd|rd|th)\b", _I | re.A), _en_ordinal_day),
+        (rx.compile(r"\bthe\s+(?P<d>\d{1,2})(?:st|nd|rd|th)\b", _I | re.A), _en_ordinal_day),
         # Friday, next Friday, this past Wednesday, next week on Tuesday, Friday of next week
-        (re.compile(r"\b(?:(?P<rel>this\s+past|the\s+past|past|this|next|coming|the\s+coming|last|previous|"
+        (rx.compile(r"\b(?:(?P<rel>this\s+past|the\s+past|past|this|next|coming|the\s+coming|last|previous|"
                     r"the\s+previous|the\s+following|following)\s+)?(?:(?P<wk>this|next|last|previous|"
                     r"the\s+following|following)\s+week\s*(?:on\s+|-\s*|,\s*)?)?(?P<wd>" + _WD + r")\b"
                     r"(?:,?\s+(?P<nw>next\s+week|this\s+week|after\s+next|of\s+(?:the\s+)?(?:this|next|last|"
                     r"previous|following)\s+week))?", _I | re.A), _en_weekday),
         # Friday the 15th, Monday 21, Friday 7/6
-        (re.compile(r"\b(?P<wd>" + _WD + r")\.?,?\s+(?:(?:the\s+)?(?P<dom>\d{1,2}|" + _DAYW + r")(?:st|nd|rd|th)?"
+        (rx.compile(r"\b(?P<wd>" + _WD + r")\.?,?\s+(?:(?:the\s+)?(?P<dom>\d{1,2}|" + _DAYW + r")(?:st|nd|rd|th)?"
                     r"(?![\d/:\-]|\.\d|\s*(?:[ap]\.?m\b|o['’]?clock|-|to\s+\d))|(?P<m>\d{1,2})(?P<s>[./\-])(?P<d>\d{1,2})"
                     r"(?![\d/\-:]|\.\d|\s*[ap]\.?m\b))",
                     _I | re.A), _en_weekday_date),
         # the first Friday of next month, the last Monday of June
-        (re.compile(r"\b(?:the\s+)?(?P<nth>first|second|third|fourth|fifth|last|1st|2nd|3rd|4th|5th)\s+"
+        (rx.compile(r"\b(?:the\s+)?(?P<nth>first|second|third|fourth|fifth|last|1st|2nd|3rd|4th|5th)\s+"
                     r"(?P<wd>" + _WD + r")\s+(?:of|in)\s+(?:(?:the\s+)?(?P<rel>this|next|last|previous|the)\s+month|"
                     r"(?P<mon>" + _MON + r")(?:\s+(?P<y>20\d\d))?)\b", _I | re.A), _en_nth_weekday),
         # 1st week of Oct. on Friday, the second week of next month, Monday
-        (re.compile(r"\b(?:the\s+)?(?P<nth>first|second|third|fourth|last|1st|2nd|3rd|4th)\s+week\s+(?:of|in)\s+"
+        (rx.compile(r"\b(?:the\s+)?(?P<nth>first|second|third|fourth|last|1st|2nd|3rd|4th)\s+week\s+(?:of|in)\s+"
                     r"(?:(?:the\s+)?(?P<rel>this|next|last|previous|the)\s+month|(?P<mon>" + _MON + r")\b\.?"
                     r"(?:\s+(?P<y>20\d\d))?)(?:\s*,\s*|\s+)(?:on\s+)?(?P<wd>" + _WD + r")\b", _I | re.A), _en_nth_week_day),
-        (re.compile(r"\b(?:(?:the\s+)?day\s+(?:after\s+tomorrow|before\s+yesterday)|today|tonight|tonite|tomorrow|"
+        (rx.compile(r"\b(?:(?:the\s+)?day\s+(?:after\s+tomorrow|before\s+yesterday)|today|tonight|tonite|tomorrow|"
                     r"tmrw|tmr|yesterday|last\s+night|this\s+(?:morning|afternoon|evening|night))\b", _I | re.A),
          _en_day_word),
-        (re.compile(r"\b(?:(?P<rel>this|next|the\s+following|following|last)\s+week|"
+        (rx.compile(r"\b(?:(?P<rel>this|next|the\s+following|following|last)\s+week|"
                     r"(?:the\s+)?end\s+of\s+(?P<rel2>this\s+|the\s+|next\s+)?week|eow)\b", _I | re.A),
          lambda m, r: _en_week_end(m, r)),
-        (re.compile(r"\b(?:(?P<rel>this|next|the|over\s+the)\s+)?weekend\b", _I | re.A), _en_weekend),
-        (re.compile(r"\b(?:(?:the\s+)?(?P<edge>end|beginning|start)\s+of\s+(?:(?P<which>the\s+next|"
+        (rx.compile(r"\b(?:(?P<rel>this|next|the|over\s+the)\s+)?weekend\b", _I | re.A), _en_weekend),
+        (rx.compile(r"\b(?:(?:the\s+)?(?P<edge>end|beginning|start)\s+of\s+(?:(?P<which>the\s+next|"
                     r"next|this|the)\s+)?month|(?:the\s+)?(?P<edge2>end|beginning|start)\s+of\s+"
                     r"(?P<mon>" + _MON + r"))\b", _I | re.A), lambda m, r: _en_month_edge(m, r)),
-        (re.compile(r"\b(?:eom|month[- ]end)\b", _I | re.A), lambda m, r: _en_month_edge(m, r)),
-        (re.compile(r"\b(?:(?:the\s+)?end\s+of\s+(?:(?P<which>this|the|next)\s+)?year|year[- ]end|eoy)\b",
+        (rx.compile(r"\b(?:eom|month[- ]end)\b", _I | re.A), lambda m, r: _en_month_edge(m, r)),
+        (rx.compile(r"\b(?:(?:the\s+)?end\s+of\s+(?:(?P<which>this|the|next)\s+)?year|year[- ]end|eoy)\b",
                     _I), _en_year_end),
-        (re.compile(r"\b(?:early|late|later|mid|middle\s+of|the\s+middle\s+of)[\s-]*(?:" + _MON
+        (rx.compile(r"\b(?:early|late|later|mid|middle\s+of|the\s+middle\s+of)[\s-]*(?:" + _MON
                     + r"|(?:this|next|the)\s+(?:week|month|year)|month|week|year|q[1-4])\b", _I | re.A), _vague),
-        (re.compile(r"\b(?:(?:this|next)\s+(?:month|quarter|year)|q[1-4]|(?:before|after|over)\s+"
+        (rx.compile(r"\b(?:(?:this|next)\s+(?:month|quarter|year)|q[1-4]|(?:before|after|over)\s+"
                     r"(?:the\s+)?(?:christmas|xmas|new\s+year|chinese\s+new\s+year|cny|holidays?|"
                     r"spring\s+festival|golden\s+week|national\s+day)|christmas|chinese\s+new\s+year|"
                     r"cny|spring\s+festival|golden\s+week|(?:a|the\s+next)\s+few\s+days)\b", _I | re.A), _vague),
         # more holidays, vague like the others (their day moves, or is not the team's to know)
-        (re.compile(r"\b(?:easter|thanksgiving|black\s+friday|"
+        (rx.compile(r"\b(?:easter|thanksgiving|black\s+friday|"
                     r"cyber\s+monday|earth\s+day|independence\s+day|labou?r\s+day|memorial\s+day|veterans['’]?\s+day|"
                     r"valentine['’]?s(?:\s+day)?|halloween|(?:saint|st\.?)\s+patrick(?:['’]s)?(?:\s+day)?|boxing\s+day|"
                     r"eid(?:\s+al[\s-](?:fitr|adha))?|ramadan|diwali|new\s+year['’]?s?\s+(?:day|eve)|"
                     r"(?:mother|father)['’]?s\s+day|(?:international\s+)?workers['’]?\s+day)(?:\s+(?:of\s+)?(?:19|20)\d\d)?\b",
                     _I | re.A), _vague),
         # September-2020-23, 23-2020-September, 2020/23/Sep: a month name, a year and a day in another order
-        (re.compile(r"\b(?:(?P<mon>" + _MON + r")[-/](?P<y>(?:19|20)\d\d)[-/](?P<d>\d{1,2})|(?P<d2>\d{1,2})[-/]"
+        (rx.compile(r"\b(?:(?P<mon>" + _MON + r")[-/](?P<y>(?:19|20)\d\d)[-/](?P<d>\d{1,2})|(?P<d2>\d{1,2})[-/]"
                     r"(?P<y2>(?:19|20)\d\d)[-/](?P<mon2>" + _MON + r")|(?P<y3>(?:19|20)\d\d)[-/](?P<d3>\d{1,2})[-/]"
                     r"(?P<mon3>" + _MON + r"))\b", _I | re.A), _en_month_year_day),
         # in 5 minutes, within 2 hours, in an hour and a half, 30 minutes later, 1 year and 2 months later
@@ -1439,57 +1440,57 @@ def _en_table() -> _Table:
         # 3 days from Tuesday, two weeks after next Friday, 2 weeks before May 13: counted from the day after it
         (duration_from, lambda m, r: _shift_atom(m, r, "en")),
         # a year alone in words: in twenty twenty, of two thousand and sixteen (vague)
-        (re.compile(r"\b(?:in|of|during|since|year)\s+" + _EN_YEARW + r"\b", _I | re.A), _vague),
+        (rx.compile(r"\b(?:in|of|during|since|year)\s+" + _EN_YEARW + r"\b", _I | re.A), _vague),
         # twenty five January nineteen eighty six: a day in words before the month, with a year
         (word_day_month_year, _en_word_day_month),
-        (re.compile(r"\b(?:in|within|after)\s+(?:the\s+next\s+|the\s+|a\s+)?(?:(?P<n>" + _EN_NUM
+        (rx.compile(r"\b(?:in|within|after)\s+(?:the\s+next\s+|the\s+|a\s+)?(?:(?P<n>" + _EN_NUM
                     + r")\s+)?(?P<bd>working\s+|business\s+)?(?P<u>days?|weeks?|months?|years?|fortnight)"
                     r"(?:['’]s)?(?:\s+time)?\b", _I | re.A), _en_offset),
-        (re.compile(r"\b(?P<n>" + _EN_NUM + r")\s+(?P<bd>working\s+|business\s+)?(?P<u>days?|weeks?|"
+        (rx.compile(r"\b(?P<n>" + _EN_NUM + r")\s+(?P<bd>working\s+|business\s+)?(?P<u>days?|weeks?|"
                     r"months?|years?)\s+(?:(?:from|after)\s+(?P<base>now|today|tomorrow|tmrw|yesterday)|later|"
                     r"(?P<ago>ago))\b", _I | re.A), _en_offset),
-        (re.compile(r"\b(?P<h>1[0-2]|0?[1-9])(?:[:.](?P<mi>[0-5]\d))?\s*(?P<ap>[ap]\.?m\.?)?\s*"
+        (rx.compile(r"\b(?P<h>1[0-2]|0?[1-9])(?:[:.](?P<mi>[0-5]\d))?\s*(?P<ap>[ap]\.?m\.?)?\s*"
                     r"(?:-|–|to|until|till|and)\s*(?P<h2>1[0-2]|0?[1-9])(?:[:.][0-5]\d)?\s*"
                     r"(?P<ap2>[ap]\.?m\b\.?)", _I | re.A), _en_time_range),
-        (re.compile(r"\b(?P<h>1[0-2]|0?[1-9])(?:[:.](?P<mi>[0-5]\d))?\s*(?P<ap>[ap]\.?m\b\.?)", _I | re.A),
+        (rx.compile(r"\b(?P<h>1[0-2]|0?[1-9])(?:[:.](?P<mi>[0-5]\d))?\s*(?P<ap>[ap]\.?m\b\.?)", _I | re.A),
          _en_time),
-        (re.compile(r"\b(?:(?:at|around|about)\s+(?P<h>1[0-2]|[1-9]|" + _HOUR_WORDS + r")(?:[:.](?P<mi>[0-5]\d))?"
+        (rx.compile(r"\b(?:(?:at|around|about)\s+(?P<h>1[0-2]|[1-9]|" + _HOUR_WORDS + r")(?:[:.](?P<mi>[0-5]\d))?"
                     r"(?:(?P<oc>\s*o['’]?clock)|(?P<ap>[ap])\b(?!\.?\w))?"
                     r"(?=\s*(?:$|[,.;!?)]|on\b|tomorrow|today|tonight|this\b|next\b|in\s+the\b|"
                     r"Beijing|[A-Z][a-z]+day|[a-z]+day\b|instead\b|then\b|works?\b|suits?\b|is\b|would\b|sharp\b|"
                     r"(?:[CEMP][SD]?T|UK|GMT|BST|CES?T|UTC)\b))|(?P<h2>1[0-2]|[1-9]|" + _HOUR_WORDS + r")\s*o['’]?clock)",
                     re.A), lambda m, r: _en_hour(m, r)),
         # six pm, seven thirty am, nine thirty, seven twenty-seven, six forty-three minutes, one thirty p m
-        (re.compile(r"\b(?P<h>" + _HOUR_WORDS + r")(?:[\s-]+(?P<mi>(?:twenty|thirty|forty|fifty)(?:[\s-]" + _YW_UNITS
+        (rx.compile(r"\b(?P<h>" + _HOUR_WORDS + r")(?:[\s-]+(?P<mi>(?:twenty|thirty|forty|fifty)(?:[\s-]" + _YW_UNITS
                     + r")?|" + "|".join(sorted(_TEENS, key=len, reverse=True)) + r"|oh?['’]?\s?" + _YW_UNITS
                     + r")(?:\s+minutes)?)?(?:\s*(?P<ap>[ap]\.?\s?m\b\.?))?", _I | re.A), _en_word_time),
         # half past seven, a quarter to nine, twenty past eight, thirty-six minutes past eight
         (past_to, _en_past_to),
-        (re.compile(r"(?<![\d:/.\-])\b(?P<h>1[0-2]|0?[1-9])(?:[:.](?P<mi>[0-5]\d))?\s*(?:-|–|to)\s*"
+        (rx.compile(r"(?<![\d:/.\-])\b(?P<h>1[0-2]|0?[1-9])(?:[:.](?P<mi>[0-5]\d))?\s*(?:-|–|to)\s*"
                     r"(?P<h2>1[0-2]|0?[1-9])(?:[:.][0-5]\d)?\b(?![\d/.\-]|\s*[ap]\.?m\b|\s*(?:days?|weeks?|"
                     r"months?|years?|hours?|people|persons|pages|%))", _I | re.A), _weak_range),
-        (re.compile(r"\bbetween\s+(?P<h>1[0-2]|0?[1-9])(?:[:.](?P<mi>[0-5]\d))?\s+and\s+(?P<h2>1[0-2]|0?[1-9])"
+        (rx.compile(r"\bbetween\s+(?P<h>1[0-2]|0?[1-9])(?:[:.](?P<mi>[0-5]\d))?\s+and\s+(?P<h2>1[0-2]|0?[1-9])"
                     r"(?:[:.][0-5]\d)?\b(?![\d/.\-]|\s*[ap]\.?m\b|\s*(?:days?|weeks?|months?|years?|hours?|people|"
                     r"persons|pages|%))", _I | re.A), _weak_range),
-        (re.compile(r"(?<![\d:/.\-$€£])\b(?P<h>1[0-2]|[1-9])(?:[:.](?P<mi>[0-5]\d))?(?=,?\s?(?:tonight|tonite|"
+        (rx.compile(r"(?<![\d:/.\-$€£])\b(?P<h>1[0-2]|[1-9])(?:[:.](?P<mi>[0-5]\d))?(?=,?\s?(?:tonight|tonite|"
                     r"this\s+(?:morning|afternoon|evening))\b)", _I | re.A), _en_bare_hour),
-        (re.compile(r"\b(?:noon|midday|midnight)\b", _I | re.A), _en_noon),
-        (re.compile(r"\b(?:in\s+the\s+)?(?:early\s+|late\s+)?(?P<p>morning|afternoon|evening|night)\b", _I | re.A),
+        (rx.compile(r"\b(?:noon|midday|midnight)\b", _I | re.A), _en_noon),
+        (rx.compile(r"\b(?:in\s+the\s+)?(?:early\s+|late\s+)?(?P<p>morning|afternoon|evening|night)\b", _I | re.A),
          _en_part),
-        (re.compile(r"\b(?:eod|cob|eob|end\s+of\s+(?:the\s+)?(?:business\s+|work(?:ing)?\s+)?day|"
+        (rx.compile(r"\b(?:eod|cob|eob|end\s+of\s+(?:the\s+)?(?:business\s+|work(?:ing)?\s+)?day|"
                     r"close\s+of\s+(?:business|play))\b", _I | re.A), _eod),
-        (re.compile(r"\b(?:no\s+later\s+than|not\s+later\s+than|on\s+or\s+before|prior\s+to|by|before|"
+        (rx.compile(r"\b(?:no\s+later\s+than|not\s+later\s+than|on\s+or\s+before|prior\s+to|by|before|"
                     r"due(?:\s+(?:on|by))?|deadline(?:\s+is)?|from|between)\b", _I | re.A), _marker(PRE)),
-        (re.compile(r"\b(?:to|through|thru|until|till|and)\b|[-–~]", _I | re.A), _marker(SEP)),
+        (rx.compile(r"\b(?:to|through|thru|until|till|and)\b|[-–~]", _I | re.A), _marker(SEP)),
     ]
     gates = {
-        word_day_month_year: re.compile(r"(?i)(?:19|20)\d\d|['’]\d\d|\bof\s\d\d|thousand|hundred|een\s|twenty"),
-        in_duration: re.compile(r"(?i)\b(?:in|within|after)\s"),
-        duration_ago: re.compile(r"(?i)\b(?:now|hence|later|ago|earlier)\b"),
-        duration_from: re.compile(r"(?i)\b(?:from|after|before|prior)\s"),
-        since_year: re.compile(r"(?i)\bsince\s"),
-        since: re.compile(r"(?i)\bsince\s"),
-        past_to: re.compile(r"(?i)\b(?:past|after|to|before|till)\s+(?:1[0-2]|[1-9]|" + _HOUR_WORDS[3:]),
+        word_day_month_year: rx.compile(r"(?i)(?:19|20)\d\d|['’]\d\d|\bof\s\d\d|thousand|hundred|een\s|twenty"),
+        in_duration: rx.compile(r"(?i)\b(?:in|within|after)\s"),
+        duration_ago: rx.compile(r"(?i)\b(?:now|hence|later|ago|earlier)\b"),
+        duration_from: rx.compile(r"(?i)\b(?:from|after|before|prior)\s"),
+        since_year: rx.compile(r"(?i)\bsince\s"),
+        since: rx.compile(r"(?i)\bsince\s"),
+        past_to: rx.compile(r"(?i)\b(?:past|after|to|before|till)\s+(?:1[0-2]|[1-9]|" + _HOUR_WORDS[3:]),
     }
     return table, gates
 
@@ -1526,17 +1527,17 @@ def _en_hour(match: re.Match[str], ref: dt.date | None) -> _Atom | None:
 
 # --- joining atoms into expressions --------------------------------------------------------
 
-_GAP_NONE = re.compile(r"\s*")
-_GAP_DATE_TIME = re.compile(r"\s*(?:[,，]\s*)?(?:(?:的|at|@|on|around|about|for)\s*)?|T", _I)
-_GAP_TIME_DATE = re.compile(r"\s*(?:(?:,|，|on|the|of|on\s+the)\s*)?", _I)
-_GAP_DATES = re.compile(r"\s*(?:[,，]\s*)?(?:the\s+)?", _I)
+_GAP_NONE = rx.compile(r"\s*")
+_GAP_DATE_TIME = rx.compile(r"\s*(?:[,，]\s*)?(?:(?:的|at|@|on|around|about|for)\s*)?|T", _I)
+_GAP_TIME_DATE = rx.compile(r"\s*(?:(?:,|，|on|the|of|on\s+the)\s*)?", _I)
+_GAP_DATES = rx.compile(r"\s*(?:[,，]\s*)?(?:the\s+)?", _I)
 # a date written with its month: 13/04/21, 2026-03-10, 3月20日, March 20 (searched only inside a date's words)
-_WRITTEN = re.compile(r"\d\s*[/.\-]\s*\d|月|\b" + _MON + r"(?![a-z])", _I | re.A)
-_MONTHS_YEARS = re.compile(r"\b(?:months?|years?|yrs?)\b", _I | re.A)
-_GAP_ON = re.compile(r"\s*(?:,\s*)?on\s+", _I)
-_GAP_PRE = re.compile(r"\s*(?:the\s+)?(?:on\s+)?", _I)
+_WRITTEN = rx.compile(r"\d\s*[/.\-]\s*\d|月|\b" + _MON + r"(?![a-z])", _I | re.A)
+_MONTHS_YEARS = rx.compile(r"\b(?:months?|years?|yrs?)\b", _I | re.A)
+_GAP_ON = rx.compile(r"\s*(?:,\s*)?on\s+", _I)
+_GAP_PRE = rx.compile(r"\s*(?:the\s+)?(?:on\s+)?", _I)
 _CONTENT = {DATE, TIME, EOD}
-_LATIN = re.compile(r"[A-Za-z]")
+_LATIN = rx.compile(r"[A-Za-z]")
 _LEADING_SEP = {"到", "至", "until", "till", "through", "thru"}
 
 
@@ -1842,7 +1843,7 @@ def find_times(text: str, *, reference: dt.datetime | None, language: str) -> li
     return found
 
 
-_DEADLINE = re.compile(
+_DEADLINE = rx.compile(
     r"前|为止|截止|截至|最晚|最迟|不晚于|内|下班|"
     r"\b(?:by|before|until|till|no later than|not later than|prior to|on or before|due|within|"
     r"eod|cob|eob|eow|eom|end of)\b", _I)

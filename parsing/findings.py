@@ -137,6 +137,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field, replace
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from parsing import patterns as rx
 from parsing.dates import cn_number, find_times, is_deadline
 from parsing.hanzi import simplified
 from parsing.lexicon import Cues, cues
@@ -147,8 +148,8 @@ logger = logging.getLogger(__name__)
 __all__ = ["Doc", "Pipeline", "Reading", "find_findings", "pipeline", "read_text"]
 
 _SENTENCE_END = "。！？!?；;"
-_CJK = re.compile(r"[\u3400-\u9fff]")
-_LATIN = re.compile(r"[A-Za-z]")
+_CJK = rx.compile(r"[\u3400-\u9fff]")
+_LATIN = rx.compile(r"[A-Za-z]")
 _MERGEABLE = {Kind.FEEDBACK, Kind.APPROVAL, Kind.RISK}
 _DUE_KINDS = {Kind.COMMITMENT, Kind.REQUEST, Kind.CHANGE_REQUEST}
 _MERGEABLE_CLAUSES = _MERGEABLE | {Kind.MEETING}  # one sentence proposing a meeting is one meeting
@@ -208,8 +209,8 @@ class Pipeline:
 
 # --- sentences -----------------------------------------------------------------------------
 
-_LINE = re.compile(r"[^\n]*(?:\n|$)")
-_SENT_END = re.compile(r"(?<=[。！？!?；;])|(?<=[.](?=\s))")
+_LINE = rx.compile(r"[^\n]*(?:\n|$)")
+_SENT_END = rx.compile(r"(?<=[。！？!?；;])|(?<=[.](?=\s))")
 
 
 def sentence_starts(text: str) -> list[int]:
@@ -227,7 +228,7 @@ def sentence_starts(text: str) -> list[int]:
     return sorted(start for start in starts if start < len(text))
 
 
-_ABBREVIATIONS = re.compile(r"(?:\b(?:e\.g|i\.e|etc|mr|mrs|ms|dr|no|vs|approx|incl|st)|\n[ \t]*\d{1,2}|"
+_ABBREVIATIONS = rx.compile(r"(?:\b(?:e\.g|i\.e|etc|mr|mrs|ms|dr|no|vs|approx|incl|st)|\n[ \t]*\d{1,2}|"
                             r"(?<![\d.])(?:0[1-9]|[12]\d|3[01])\.(?:0[1-9]|1[0-2]))\.$",  # the day's dot in "27.02. at 9:30"
                             re.I)
 
@@ -247,7 +248,7 @@ def _abbreviation(text: str, end: int) -> bool:
 # sentence or announce a list, and the next goes on with the sentence: in lower case, or,
 # for a line at the wrap width, in any word or Chinese character that starts no list item.
 _WRAP_WIDTH = 60  # columns: a wrapped line is at least this wide
-_GOES_ON = re.compile(r"[ \t]*(?![-*•·●▪]|\d{1,2}[.)、．](?!\d)|[（(]\d{1,2}[)）]|[一二三四五六七八九十][、.．])"
+_GOES_ON = rx.compile(r"[ \t]*(?![-*•·●▪]|\d{1,2}[.)、．](?!\d)|[（(]\d{1,2}[)）]|[一二三四五六七八九十][、.．])"
                       r"[\w\u3400-\u9fff(（“\"‘'$€£¥]")
 
 
@@ -269,7 +270,7 @@ def _soft_wrap(line: str, following: str) -> bool:
 
 
 # A line that ends a letter's opening or closing, not a sentence: "Hi Anna", "Best regards".
-_CLOSING = re.compile(r"[ \t]*(?:hi|hello|dear|thanks|thank you|best|regards|cheers)\b", re.I)
+_CLOSING = rx.compile(r"[ \t]*(?:hi|hello|dear|thanks|thank you|best|regards|cheers)\b", re.I)
 
 
 def sentencizer(doc: Doc) -> Doc:
@@ -333,8 +334,8 @@ class _Label:
     twin: bool = False  # a risk that is also our promise on its new date: "…will now be ready on the 12th"
 
 
-_ZH_SPLIT = re.compile(r"(?<=[，,、;；])|(?=但是|不过|另外|同时|并且|而且|然后|所以|因此|否则|—)")
-_EN_SPLIT = re.compile(
+_ZH_SPLIT = rx.compile(r"(?<=[，,、;；])|(?=但是|不过|另外|同时|并且|而且|然后|所以|因此|否则|—)")
+_EN_SPLIT = rx.compile(
     r"(?<=[,;])\s|(?<=:)\s(?=(?:\S+[ \t]+){3})|(?<=[，；])|\s(?=(?:but|however|although|though)\b)|\s[—–-]\s|"
     r"\s(?=(?:and|so|then|also|otherwise)\s+(?:i|we|you|they|he|she|it|please|let's|let us|pls|"
     r"kindly|our|(?:could|can|would|will)\s+(?:you|we|i)|the \w+ (?:is|are|will|might|may)|"
@@ -390,8 +391,8 @@ def _clauses(doc: Doc, text: str, start: int, end: int, cues: Cues,
 
 
 _CONSEQUENCE = {
-    True: re.compile(r"\s(?=(?:we|i|we'll|i'll|we'd|i'd|we're|i'm|our team|my team)\b)", re.I),
-    False: re.compile(r"(?<=的话)|(?=我们|我方|我这边|我司)"),
+    True: rx.compile(r"\s(?=(?:we|i|we'll|i'll|we'd|i'd|we're|i'm|our team|my team)\b)", re.I),
+    False: rx.compile(r"(?<=的话)|(?=我们|我方|我这边|我司)"),
 }
 
 
@@ -416,8 +417,8 @@ def _consequence_cuts(text: str, cuts: list[int], cues: Cues, english: bool,
     return out
 
 
-_REPLACING = re.compile(r"\s*(?:instead of|rather than)\b", re.I)
-_BRACKETED = re.compile(r"\([^()\n]*\)|（[^（）\n]*）|\[[^\[\]\n]*\]|【[^【】\n]*】")
+_REPLACING = rx.compile(r"\s*(?:instead of|rather than)\b", re.I)
+_BRACKETED = rx.compile(r"\([^()\n]*\)|（[^（）\n]*）|\[[^\[\]\n]*\]|【[^【】\n]*】")
 
 
 def _unbracketed(text: str) -> str:
@@ -431,13 +432,13 @@ def _bracketed(text: str, start: int, end: int) -> list[tuple[int, int]]:
     return [(m.start(), m.end()) for m in _BRACKETED.finditer(text, start, end)]
 
 
-_ASKING_OPENER = re.compile(r"\s*(?:could|can|would|will|is|are|do|does|did|should|shall|may)\b")
-_LIST_MARK = re.compile(r"^\s*(?:\d{1,2}[.)、]|[（(]\d{1,2}[)）]|[-*•])\s*")
-_JOINER_AHEAD = re.compile(r"(?:and|so|then|also|otherwise)\s", re.I)
-_SLOT_PUNCTUATION = re.compile(r"[^\w@]+")
-_SLOT_ASK = re.compile(r"\b(?:how about|what about|maybe|perhaps|(?:i|we)(?: was| were|'m|'re| am| are) thinking)\b")
+_ASKING_OPENER = rx.compile(r"\s*(?:could|can|would|will|is|are|do|does|did|should|shall|may)\b")
+_LIST_MARK = rx.compile(r"^\s*(?:\d{1,2}[.)、]|[（(]\d{1,2}[)）]|[-*•])\s*")
+_JOINER_AHEAD = rx.compile(r"(?:and|so|then|also|otherwise)\s", re.I)
+_SLOT_PUNCTUATION = rx.compile(r"[^\w@]+")
+_SLOT_ASK = rx.compile(r"\b(?:how about|what about|maybe|perhaps|(?:i|we)(?: was| were|'m|'re| am| are) thinking)\b")
 # A place or zone named after a time in its own case: "9am Chicago", "4pm UK", "10:00 Berlin".
-_PLACE_AFTER = re.compile(r"\s+(?!OK\b|Ok\b|Okay\b|Works?\b|Fine\b|Good\b|Great\b|Perfect\b)(?:[A-Z][a-z]+|[A-Z]{2,4})\b(?!['’])(?:\s+time\b)?")
+_PLACE_AFTER = rx.compile(r"\s+(?!OK\b|Ok\b|Okay\b|Works?\b|Fine\b|Good\b|Great\b|Perfect\b)(?:[A-Z][a-z]+|[A-Z]{2,4})\b(?!['’])(?:\s+time\b)?")
 
 
 def _slot(words: str, norm: str, a: int, b: int, times: list[TimeExpression], question: bool,
@@ -538,7 +539,7 @@ def _classify(clause: _Clause, cues: Cues, party: Party, survey: bool = False) -
     return None
 
 
-_HEADING = re.compile(r"[^，,。.!?！？\n]{1,14}[:：][ \t]*(?:\n|$)")
+_HEADING = rx.compile(r"[^，,。.!?！？\n]{1,14}[:：][ \t]*(?:\n|$)")
 
 
 def _heading(text: str, a: int, b: int) -> bool:
@@ -557,15 +558,15 @@ def _heading(text: str, a: int, b: int) -> bool:
     return found is not None and _LIST_ITEM.match(found.group(0).strip()) is not None
 
 
-_NEXT_LINE = re.compile(r"\S[^\n]*")
+_NEXT_LINE = rx.compile(r"\S[^\n]*")
 # a label alone on its line, set apart by a bracket or a bullet: "【本周完成】", "■ 风险", "## Next steps"
-_MARKED_HEADING = re.compile(r"(?:[【\[［〔][^】\]］〕\n]{1,14}[】\]］〕]|[■□◆◇▶►▪●#]{1,3}[ \t]?[^\n，,。.!?！？:：]{1,14})[ \t]{0,8}[:：]?[ \t]{0,8}(?:\n|$)")
+_MARKED_HEADING = rx.compile(r"(?:[【\[［〔][^】\]］〕\n]{1,14}[】\]］〕]|[■□◆◇▶►▪●#]{1,3}[ \t]?[^\n，,。.!?！？:：]{1,14})[ \t]{0,8}[:：]?[ \t]{0,8}(?:\n|$)")
 
 
-_BARE_HEADING = re.compile(r"[\w\u3400-\u9fff][\w\u3400-\u9fff &/-]*")
+_BARE_HEADING = rx.compile(r"[\w\u3400-\u9fff][\w\u3400-\u9fff &/-]*")
 
 
-_SCORE_JOINER = re.compile(r"\s(?:and|&)\s|[,;，；、]")
+_SCORE_JOINER = rx.compile(r"\s(?:and|&)\s|[,;，；、]")
 
 
 def _split_scores(clauses: list[_Clause], labels: list[_Label | None],
@@ -629,9 +630,9 @@ def _slips(clause: _Clause, cues: Cues, party: Party) -> _Label | None:
     return _Label(Kind.RISK, twin=clause.future and _HEDGE.search(text) is None)
 
 
-_PROPOSES = re.compile(r"建议|希望|想|能否|可否|是否|可不可以|能不能|\b(?:would like|'d like|propose|suggest|can we|could we|"
+_PROPOSES = rx.compile(r"建议|希望|想|能否|可否|是否|可不可以|能不能|\b(?:would like|'d like|propose|suggest|can we|could we|"
                        r"shall we|let's|how about|what if|would it be)\b")
-_HEDGE = re.compile(r"可能|恐怕|也许|或许|大概|估计|\b(?:may|might|could|probably|likely|perhaps|possibly)\b")
+_HEDGE = rx.compile(r"可能|恐怕|也许|或许|大概|估计|\b(?:may|might|could|probably|likely|perhaps|possibly)\b")
 
 
 def _warns(clause: _Clause, cues: Cues) -> bool:
@@ -678,7 +679,7 @@ def _is_commitment(clause: _Clause, cues: Cues) -> bool:
     return cues.gives_to_you.search(text) is not None and cues.request.search(text) is None
 
 
-_NAMED_PROMISE = re.compile(r"(?:[A-Z][a-z]{1,20}(?: [A-Z][a-z]{1,20})?(?: and [A-Z][a-z]{1,20})?|[A-Z][a-z]{1,20}'s team) "
+_NAMED_PROMISE = rx.compile(r"(?:[A-Z][a-z]{1,20}(?: [A-Z][a-z]{1,20})?(?: and [A-Z][a-z]{1,20})?|[A-Z][a-z]{1,20}'s team) "
                             r"(?:will|'ll|is going to|are going to) (?!be\b|not\b|need\b|have to\b)[a-z]")
 
 
@@ -721,9 +722,9 @@ def _is_meeting(clause: _Clause, cues: Cues) -> bool:
     return cues.meeting_propose.search(text) is not None or clause.question
 
 
-_WHY_NOT = re.compile(r"\bwhy (?:don't|not)\b")
+_WHY_NOT = rx.compile(r"\bwhy (?:don't|not)\b")
 # work handed over at an hour: a promise or an ask, not a meeting ("明天上午10点发布新版本")
-_DELIVERS = re.compile(r"发(?!现|言)|提交|提供|交付|上线|发布|完成|寄|上传|部署|回复|确认|反馈|给(?:我|你|您)|准备|"
+_DELIVERS = rx.compile(r"发(?!现|言)|提交|提供|交付|上线|发布|完成|寄|上传|部署|回复|确认|反馈|给(?:我|你|您)|准备|"
                        r"准时|按时|到场|出席|参加|见$|"  # or an answer to one: "周二下午两点我们准时到"
                        r"\b(?:send|submit|deliver|launch|release|publish|ship|upload|deploy|reply|confirm|finish|complete|"
                        r"go live|prepare|see you|be there)\b")
@@ -750,7 +751,7 @@ def _score(text: str, cues: Cues, survey: bool = False) -> int | None:
     return scores[0][1] if scores else None
 
 
-_SCALE = re.compile(r"[（(]\s*(?:\d{1,3}\s*[-–~～到至]\s*(?P<top>\d{1,3})|满分\s*(?P<full>\d{1,3}))[^）)]{0,4}[）)]"
+_SCALE = rx.compile(r"[（(]\s*(?:\d{1,3}\s*[-–~～到至]\s*(?P<top>\d{1,3})|满分\s*(?P<full>\d{1,3}))[^）)]{0,4}[）)]"
                     r"|(?:从\s*)?\d{1,3}\s*[-–~～到至]\s*(?P<upto>\d{1,3})\s*分|满分\s*(?P<outof>\d{1,3})\s*分?")
 
 
@@ -808,7 +809,7 @@ def _sentiment(clause: _Clause, cues: Cues) -> str | None:
     return "negative" if negative else None
 
 
-_LIST_ITEM = re.compile(r"[ \t]*(?:[-*•·●▪]|\d{1,2}[.)、．](?!\d)|[（(]\d{1,2}[)）]|[一二三四五六七八九十][、.])\s*")
+_LIST_ITEM = rx.compile(r"[ \t]*(?:[-*•·●▪]|\d{1,2}[.)、．](?!\d)|[（(]\d{1,2}[)）]|[一二三四五六七八九十][、.])\s*")
 
 
 def _line_start(text: str, start: int) -> bool:
@@ -821,7 +822,7 @@ def _list_item(text: str, start: int) -> bool:
     return _LIST_ITEM.match(text, line) is not None and _line_start(text, start)
 
 
-_OWNER = re.compile(r"(?:[ \t]*(?:[-*•·●▪]|\d{1,2}[.)、．](?!\d)|[（(]\d{1,2}[)）])\s*|\s*)[^\s:：，,。]{1,20}(?: [A-Z][a-z]+)?\s*[:：]\s*\S")
+_OWNER = rx.compile(r"(?:[ \t]*(?:[-*•·●▪]|\d{1,2}[.)、．](?!\d)|[（(]\d{1,2}[)）])\s*|\s*)[^\s:：，,。]{1,20}(?: [A-Z][a-z]+)?\s*[:：]\s*\S")
 
 
 def _owned_line(text: str, start: int) -> bool:
@@ -844,8 +845,8 @@ def _in_plan(plan: bool, text: str, start: int, clauses: list[_Clause], cues: Cu
     return plan
 
 
-_POLITE_ASK = re.compile(r"请(?!查收|参阅|查看附件|见附件)|麻烦|烦请|能否|能不能|可否|是否|\bplease\b(?! find)|\b(?:could|can|would|will) you\b|\?|？")
-_FUTURE = re.compile(r"\b(?:will|shall|going to|gonna|plan to|about to|once)\b|'ll\b|将|(?<![审动例开约周晨盘话班])会(?!议|员|上|场|谈|后|签|务|的)|准备|打算|计划|一旦")
+_POLITE_ASK = rx.compile(r"请(?!查收|参阅|查看附件|见附件)|麻烦|烦请|能否|能不能|可否|是否|\bplease\b(?! find)|\b(?:could|can|would|will) you\b|\?|？")
+_FUTURE = rx.compile(r"\b(?:will|shall|going to|gonna|plan to|about to|once)\b|'ll\b|将|(?<![审动例开约周晨盘话班])会(?!议|员|上|场|谈|后|签|务|的)|准备|打算|计划|一旦")
 
 
 def _reports(clause: _Clause, cue: re.Pattern[str], cues: Cues) -> bool:
@@ -883,8 +884,8 @@ def _signals(clauses: list[_Clause], cues: Cues) -> list[Signal]:
     return found
 
 
-_YES_PLEASE = re.compile(r"\s*(?:oh,? )?yes,? please\b", re.I)
-_NAME_ONLY = re.compile(r"[^\s:：]{1,20}(?: [^\s:：]{1,20})?\s*[:：]")
+_YES_PLEASE = rx.compile(r"\s*(?:oh,? )?yes,? please\b", re.I)
+_NAME_ONLY = rx.compile(r"[^\s:：]{1,20}(?: [^\s:：]{1,20})?\s*[:：]")
 
 
 def _planned(clause: _Clause, label: _Label | None, cues: Cues, owned: bool = False) -> _Label | None:
@@ -953,7 +954,7 @@ def _drafts(clauses: list[_Clause], labels: list[_Label | None], cues: Cues,
 
 # the parts of one ask or promise counted out in one sentence: "一是…，二是…", "first…, second…",
 # "1) … 2) …"
-_ENUMERATED = re.compile(r"(?:一是|其一|第一[，、,]|首先)[^。\n]{1,200}?(?:二是|其二|第二[，、,]|其次)|"
+_ENUMERATED = rx.compile(r"(?:一是|其一|第一[，、,]|首先)[^。\n]{1,200}?(?:二是|其二|第二[，、,]|其次)|"
                          r"\bfirst(?:ly)?\b[^.\n]{1,200}?\bsecond(?:ly)?\b|"
                          r"(?<![\w.])(?:1[)）]|[(（]1[)）])[^\n]{1,200}?(?<![\w.])(?:2[)）]|[(（]2[)）])", re.I)
 
@@ -1028,7 +1029,7 @@ def _merged(first: _Label, second: _Label) -> _Label:
     return replace(first, sentiment="mixed")
 
 
-_FILLER = re.compile(r"[\W_\d]|[我们你您他她它给发到前之内请麻烦把也再就会可以将要马上尽快周日号月天后再在提供交出来]|"
+_FILLER = rx.compile(r"[\W_\d]|[我们你您他她它给发到前之内请麻烦把也再就会可以将要马上尽快周日号月天后再在提供交出来]|"
                      r"\b(?:i|i'll|we|we'll|will|you|it|them|this|that|send|get|have|to|by|on|the|a|over|back|soon|shortly)\b", re.I)
 
 
@@ -1056,11 +1057,11 @@ def _absorbable(clause: _Clause, cues: Cues, times: list[TimeExpression]) -> boo
 
 
 # A bare week word (本周, 下周, next week): a period that a day named beside it beats.
-_PERIOD = re.compile(r"\s*(?:从)?(?:本|这|下|这个|下个)?(?:周|星期|礼拜)\s*|\s*(?:this|next) week\s*", re.I)
+_PERIOD = rx.compile(r"\s*(?:从)?(?:本|这|下|这个|下个)?(?:周|星期|礼拜)\s*|\s*(?:this|next) week\s*", re.I)
 # 下周 / next week alone names no day (README: a bare "下周" with no day or 内 has no due).
-_BARE_NEXT_WEEK = re.compile(r"\s*(?:下个?(?:周|星期|礼拜)|next week)\s*", re.I)
+_BARE_NEXT_WEEK = rx.compile(r"\s*(?:下个?(?:周|星期|礼拜)|next week)\s*", re.I)
 # A recurring deadline ("每周五下午6点前", "every Friday by 5pm"): words, but no one day.
-_RECURRING = re.compile(
+_RECURRING = rx.compile(
     r"每个?(?:周|星期|礼拜|天|日|月|工作日)[一二三四五六日天1-7]?(?:[上下]午|早上|晚上|中午|傍晚)?"
     r"(?:\d{1,2}|[一二两三四五六七八九十]{1,3})?(?:[点:：](?:\d{1,2}|半)?)?(?:之前|以前|前)"
     r"|\b(?:every|each) (?:day|week|month|weekday|morning|monday|tuesday|wednesday|thursday|friday|"
@@ -1091,8 +1092,8 @@ def _choose_due(times: list[TimeExpression], kind: Kind) -> TimeExpression | Non
     return next(iter(days), dated[0])
 
 
-_ANCHOR_BEFORE = re.compile(r"(?:(?<![今明后前昨])后|以后|之后|每(?:周|天|日|月|个月)|\b(?:every|each))\s*$", re.I)
-_ANCHOR_AFTER = re.compile(r"\s*(?:of|after|from) (?:receiv\w*|receipt|approval|sign-?off|getting|delivery|"
+_ANCHOR_BEFORE = rx.compile(r"(?:(?<![今明后前昨])后|以后|之后|每(?:周|天|日|月|个月)|\b(?:every|each))\s*$", re.I)
+_ANCHOR_AFTER = rx.compile(r"\s*(?:of|after|from) (?:receiv\w*|receipt|approval|sign-?off|getting|delivery|"
                            r"the (?:approval|sign-?off|kick-?off)|your (?:approval|feedback|sign-?off))", re.I)
 
 
@@ -1104,7 +1105,7 @@ def _anchored(text: str, expression: TimeExpression) -> bool:
 
 
 # A zone named after a meeting's time: the time is wall time there, not in the team's zone.
-_ZONE_AFTER = re.compile(
+_ZONE_AFTER = rx.compile(
     r"\s*(?:[(（]\s*)?(?:(?:(?P<name>sydney|melbourne|pacific|eastern|central|mountain|uk|london|berlin|paris|"
     r"frankfurt|singapore|tokyo|new york|california|beijing|shanghai|china)(?:\s+time)?|"
     r"(?P<abbr>et|est|edt|pt|pst|pdt|ct|cst|cdt|cet|cest|gmt|bst|utc|aest|aedt|jst|sgt))\b|"
@@ -1132,7 +1133,7 @@ _ZONES = {
 }
 
 
-_EXPLICIT_DAY = re.compile(r"\d{1,2}\s*月\s*\d{1,2}|\d{1,2}\s*[日号]|\d{1,2}[/.-]\d{1,2}|\d{1,2}(?:st|nd|rd|th)?\s+[A-Za-z]{3}|[A-Za-z]{3,9}\.?\s+\d{1,2}", re.I)
+_EXPLICIT_DAY = rx.compile(r"\d{1,2}\s*月\s*\d{1,2}|\d{1,2}\s*[日号]|\d{1,2}[/.-]\d{1,2}|\d{1,2}(?:st|nd|rd|th)?\s+[A-Za-z]{3}|[A-Za-z]{3,9}\.?\s+\d{1,2}", re.I)
 
 
 def _meeting_start(times: list[TimeExpression], text: str, doc: Doc) -> dt.datetime | None:
@@ -1169,11 +1170,11 @@ def _in_team_zone(start: dt.datetime, text: str, after: int, reference: dt.datet
     return start.replace(tzinfo=zone).astimezone(reference.tzinfo).replace(tzinfo=None)
 
 
-_LEADING_JOINER = re.compile(r"(?:and|so|then|also)\s+", re.I)
+_LEADING_JOINER = rx.compile(r"(?:and|so|then|also)\s+", re.I)
 
 
 # what names the day a date moves away from: "由5月22日…", "from the end of April", "instead of Friday"
-_OLD_DAY = re.compile(r"(?:由|从|原定|原来|原本|原计划|\b(?:from|instead of|rather than|originally|was due))\s*(?:on\s+)?$", re.I)
+_OLD_DAY = rx.compile(r"(?:由|从|原定|原来|原本|原计划|\b(?:from|instead of|rather than|originally|was due))\s*(?:on\s+)?$", re.I)
 
 
 def _span(doc: Doc, text: str, draft: _Draft, party: Party, moved: bool = False) -> Finding | None:

@@ -18,10 +18,11 @@ the list is small and stable.
 
 from __future__ import annotations
 
-import re
 from functools import lru_cache
 
 import opencc
+
+from parsing import patterns as rx
 
 # Written Cantonese → Mandarin, one character each (so offsets hold): not, done, of, is, have not,
 # he/she, plural, at, give, look, come, some, think, find.
@@ -33,14 +34,14 @@ _CANTONESE = str.maketrans({"唔": "不", "咗": "了", "嘅": "的", "冇": "�
 _WORDS = {"唔該晒": "谢谢你", "唔好意思": "不好意思", "唔該": "麻烦", "唔使": "不用", "唔好": "不要", "冇問題": "没问题", "得閒": "有空",
           "幾時": "何时", "點樣": "怎样", "而家": "现在", "琴日": "昨天", "尋日": "昨天", "聽日": "明天", "下晝": "下午", "上晝": "上午", "朝早": "早上", "晏晝": "中午", "得唔得": "行不行",
           "搞掂": "搞定"}
-_WORD = re.compile("|".join(sorted(_WORDS, key=len, reverse=True)))
+_WORD = rx.compile("|".join(sorted(_WORDS, key=len, reverse=True)))
 # 係 is Cantonese "is", except in 關係 / 联系 (relation), which OpenCC handles.
-_IS = re.compile(r"(?<![關联關聯关])係")
-_CJK = re.compile(r"[\u3400-\u9fff]")
+_IS = rx.compile(r"(?<![關联關聯关])係")
+_CJK = rx.compile(r"[\u3400-\u9fff]")
 
 
 # Stretches between punctuation and white space: a phrase never spans them.
-_STRETCH = re.compile(r"[^\s，。！？、；：,.!?;:()（）「」『』“”]+|[\s，。！？、；：,.!?;:()（）「」『』“”]+")
+_STRETCH = rx.compile(r"[^\s，。！？、；：,.!?;:()（）「」『』“”]+|[\s，。！？、；：,.!?;:()（）「」『』“”]+")
 
 
 @lru_cache(maxsize=2)

@@ -17,11 +17,11 @@ Fast: one regular-expression pass each, no model, no dictionary.
 
 from __future__ import annotations
 
-import re
+from parsing import patterns as rx
 
-_HAN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0002fa1f]")
-_LATIN_WORD = re.compile(r"[A-Za-z\u00c0-\u024f]{2,}")
-_URL_OR_ADDRESS = re.compile(r"(?:https?://|www\.)\S+|(?<![\w.+-])[\w.+-]+@[\w.-]+")  # anchored: linear on long runs
+_HAN = rx.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0002fa1f]")
+_LATIN_WORD = rx.compile(r"[A-Za-z\u00c0-\u024f]{2,}")
+_URL_OR_ADDRESS = rx.compile(r"(?:https?://|www\.)\S+|(?<![\w.+-])[\w.+-]+@[\w.-]+")  # anchored: linear on long runs
 
 ZH_SHARE = 0.7
 EN_SHARE = 0.3

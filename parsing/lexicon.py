@@ -12,9 +12,11 @@ import functools
 import re
 from typing import ClassVar
 
+from parsing import patterns as rx
+
 __all__ = ["Cues", "cues"]  # and ZH, EN: cues("zh"), cues("en"), through __getattr__
 
-_NEVER = re.compile(r"(?!)")
+_NEVER = rx.compile(r"(?!)")
 
 
 class Cues:
@@ -110,7 +112,7 @@ class Cues:
         if name not in _NAMES:
             raise AttributeError(f"{type(self).__name__!r} object has no attribute {name!r}")
         source = self._sources.get(name)
-        pattern = re.compile(source) if isinstance(source, str) else _NEVER
+        pattern = rx.compile(source) if isinstance(source, str) else _NEVER
         setattr(self, name, pattern)
         return pattern
 

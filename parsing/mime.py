@@ -50,6 +50,7 @@ import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
+from parsing import patterns as rx
 from parsing.errors import ParseError
 from parsing.model import Address, Attachment, CalendarPart, Email
 
@@ -121,12 +122,12 @@ class _RawHeaderPolicy(email.policy.Compat32):
 
 _RAW_HEADERS = _RawHeaderPolicy()
 _OLE2_MAGIC = b"\xd0\xcf\x11\xe0"
-_HEADER_LINE = re.compile(rb"^[\x21-\x39\x3b-\x7e]{1,76}[ \t]*:")
-_ENCODED_WORD = re.compile(r"=\?([^?\s]+)\?([qQbB])\?([^?]*)\?=")
-_MSGID = re.compile(r"<[^<>\s]+>")
-_FOLD = re.compile(r"\r?\n[ \t]*")
-_METHOD_LINE = re.compile(r"^METHOD[;:][^\r\n]*?([A-Za-z-]+)\s*$", re.MULTILINE | re.IGNORECASE)
-_META_CHARSET = re.compile(rb"""<meta[^>]{1,500}?charset=["']?([A-Za-z0-9_:.\-]+)""", re.IGNORECASE)
+_HEADER_LINE = rx.compile(rb"^[\x21-\x39\x3b-\x7e]{1,76}[ \t]*:")
+_ENCODED_WORD = rx.compile(r"=\?([^?\s]+)\?([qQbB])\?([^?]*)\?=")
+_MSGID = rx.compile(r"<[^<>\s]+>")
+_FOLD = rx.compile(r"\r?\n[ \t]*")
+_METHOD_LINE = rx.compile(r"^METHOD[;:][^\r\n]*?([A-Za-z-]+)\s*$", re.MULTILINE | re.IGNORECASE)
+_META_CHARSET = rx.compile(rb"""<meta[^>]{1,500}?charset=["']?([A-Za-z0-9_:.\-]+)""", re.IGNORECASE)
 _CALENDAR_TYPES = ("text/calendar", "application/ics", "text/x-vcalendar")
 
 _DEFECT_WORDS = {
@@ -147,8 +148,8 @@ MAX_BOUNDARIES = 100
 # RFC 2046 allows 70 characters; the standard library compiles a boundary into a pattern, which
 # takes seconds for one of a megabyte.
 MAX_BOUNDARY_LENGTH = 1000
-_LONG_BOUNDARY = re.compile(rb'boundary\s*=\s*"?[^";\s]{%d}' % MAX_BOUNDARY_LENGTH, re.IGNORECASE)
-_BOUNDARY_PARAM = re.compile(rb'boundary\s*=\s*("[^"]*"?|[^;\s]*)', re.IGNORECASE)
+_LONG_BOUNDARY = rx.compile(rb'boundary\s*=\s*"?[^";\s]{%d}' % MAX_BOUNDARY_LENGTH, re.IGNORECASE)
+_BOUNDARY_PARAM = rx.compile(rb'boundary\s*=\s*("[^"]*"?|[^;\s]*)', re.IGNORECASE)
 # Longer header values are cut before anything reads them (the standard library's parameter
 # parser is quadratic: a 700 KB Content-Type took 20 s). References keep their first kilobyte
 # (the thread's root) and their end (the nearest messages); the rest their beginning.
@@ -207,7 +208,7 @@ def _header_start(body: bytes) -> int | None:
     return 0 if lines and _HEADER_LINE.match(lines[0]) else None
 
 
-_KNOWN_HEADER = re.compile(
+_KNOWN_HEADER = rx.compile(
     rb"^(from|to|cc|subject|date|message-id|mime-version|content-type|content-transfer-encoding|"
     rb"received|return-path|reply-to|sender|delivered-to|x-[\w-]+)[ \t]*:",
     re.IGNORECASE,
@@ -667,7 +668,7 @@ def _part_charset(part: email.message.Message) -> str | None:
 
 # A lone surrogate is no character: UTF-7 and other decoders let one through, and it cannot be
 # encoded again (SQLite, OpenCC and spaCy all raise on it). It becomes U+FFFD.
-_SURROGATE = re.compile("[\ud800-\udfff]")
+_SURROGATE = rx.compile("[\ud800-\udfff]")
 
 
 def _decode_bytes(data: bytes, label: str | None) -> tuple[str, str | None]:
@@ -760,7 +761,7 @@ def _guess(data: bytes) -> tuple[str, str]:
     return data.decode("cp1252", "replace") if _cp1252_ok(data) else data.decode("latin-1"), "latin-1"
 
 
-_PRIVATE_USE = re.compile("[\ue000-\uf8ff]")
+_PRIVATE_USE = rx.compile("[\ue000-\uf8ff]")
 
 
 def _cp1252_ok(data: bytes) -> bool:
@@ -844,7 +845,7 @@ _SKIP_TAGS = frozenset({"script", "style", "head", "title", "template", "noscrip
 _PARAGRAPH_TAGS = frozenset({"p", "h1", "h2", "h3", "h4", "h5", "h6", "table", "ul", "ol", "pre"})
 
 
-_HTML_SPACES = re.compile(r"[ \t\u00a0\u3000]+")
+_HTML_SPACES = rx.compile(r"[ \t\u00a0\u3000]+")
 _QUOTE_DEPTH = 50  # '> ' marks at most this deep: 10,000 nested blockquotes are not 20,000 characters a line
 
 

@@ -29,6 +29,7 @@ import logging
 import re
 from collections.abc import Iterator
 
+from parsing import patterns as rx
 from parsing.hanzi import simplified
 from parsing.model import Email
 
@@ -36,11 +37,11 @@ logger = logging.getLogger(__name__)
 
 NOTHING_LEFT = "quote removal left nothing; the whole text is kept"
 
-_QUOTE_MARK = re.compile(r"^\s*(>|&gt;|｜\s*>)")
+_QUOTE_MARK = rx.compile(r"^\s*(>|&gt;|｜\s*>)")
 # '>>> http://example.com <<<': arrows pointing at something, not a quote. A regex for this
 # backtracks quadratically on a long run of '>' (3,000 of them: over two minutes), so it is a
 # plain check instead (`_is_arrows`).
-_CJK = re.compile(r"[\u3040-\u30ff\u3400-\u9fff\uf900-\ufaff]")
+_CJK = rx.compile(r"[\u3040-\u30ff\u3400-\u9fff\uf900-\ufaff]")
 
 _BANNER_WORDS = (
     r"original message|forwarded message|forwarded e-?mail|reply message|original e-?mail|"
@@ -53,20 +54,20 @@ _BANNER_WORDS = (
     r"välitetty viesti|původní zpráva|wiadomość oryginalna|przekazana wiadomość|"
     r"исходное сообщение|пересылаемое сообщение|元のメッセージ|転送されたメッセージ"
 )
-_BANNER = re.compile(
+_BANNER = rx.compile(
     rf"^[>\s]*[-_=*~]{{2,}}\s*({_BANNER_WORDS})\s*[-_=*~]{{2,}}\s*$|"
     rf"^\s*(?:[-_=*~]+\s*)?({_BANNER_WORDS})\s*(?:[:：]\s*)?(?:[-_=*~]+\s*)?$",
     re.IGNORECASE,
 )
-_FORWARD_INTRO = re.compile(
+_FORWARD_INTRO = rx.compile(
     r"^\s*(begin forwarded message|开始转发的邮件|下面是被转发的邮件|以下是转发的邮件|"
     r"anfang der weitergeleiteten nachricht|début du message réexpédié|"
     r"inicio del mensaje reenviado|mensagem encaminhada)\s*(?:[:：]\s*)?$",
     re.IGNORECASE,
 )
-_LEAD_IN = re.compile(r"^\s*([-=_*~]{3,}|[^\s:：]{1,12}( [^\s:：]{1,10})? ?[:：].{0,30}\d{1,2}:\d{2})\s*$")
-_FRAMED = re.compile(r"^\s*-{4,}\s*[^\W\d_][\w' ]{2,40}?\s*-{4,}\s*$")
-_RULE = re.compile(r"^\s*(_{10,}|-{10,}|={10,})\s*$")
+_LEAD_IN = rx.compile(r"^\s*([-=_*~]{3,}|[^\s:：]{1,12}( [^\s:：]{1,10})? ?[:：].{0,30}\d{1,2}:\d{2})\s*$")
+_FRAMED = rx.compile(r"^\s*-{4,}\s*[^\W\d_][\w' ]{2,40}?\s*-{4,}\s*$")
+_RULE = rx.compile(r"^\s*(_{10,}|-{10,}|={10,})\s*$")
 
 _FROM_KEYS = (
     r"from|发件人|發件人|寄件者|寄件人|von|de|da|van|od|fra|från|lähettäjä|от|差出人|보낸 사람|"
@@ -79,43 +80,43 @@ _OTHER_KEYS = (
     r"emne|skickat|till|ämne|lähetetty|vastaanottaja|aihe|отправлено|кому|тема|送信日時|"
     r"宛先|件名|받는 사람|제목|wysłano|temat|odesláno|komu|předmět"
 )
-_HEADER_KEY = re.compile(
+_HEADER_KEY = rx.compile(
     rf"^\s*(?:[*\[]\s*)?({_FROM_KEYS}|{_OTHER_KEYS})\s*[*\]]?\s*[:：]\s*\S?", re.IGNORECASE
 )
-_FROM_KEY = re.compile(rf"^\s*(?:[*\[]\s*)?({_FROM_KEYS})\s*[*\]]?\s*[:：]", re.IGNORECASE)
-_DATE_KEY = re.compile(
+_FROM_KEY = rx.compile(rf"^\s*(?:[*\[]\s*)?({_FROM_KEYS})\s*[*\]]?\s*[:：]", re.IGNORECASE)
+_DATE_KEY = rx.compile(
     r"^\s*(?:[*\[]\s*)?(sent|date|发送时间|發送時間|时间|時間|日期|寄件日期|gesendet|datum|envoyé|"
     r"inviato|enviado|fecha|verzonden)\s*[*\]]?\s*[:：]",
     re.IGNORECASE,
 )
 
 # Outlook header fields run together on one line (HTML with <b> fields and no <br>)
-_INLINE_KEY = re.compile(
+_INLINE_KEY = rx.compile(
     r"\s(sent|date|to|cc|subject|发送时间|發送時間|时间|日期|收件人|抄送|主题|主旨|gesendet|datum|an|"
     r"betreff|envoyé|objet)\s*[:：]\s*\S",
     re.IGNORECASE,
 )
-_TO_KEY = re.compile(r"^\s*(?:[*\[]\s*)?(to|subject|收件人|主题|an|betreff)\s*[*\]]?\s*[:：]", re.I)
+_TO_KEY = rx.compile(r"^\s*(?:[*\[]\s*)?(to|subject|收件人|主题|an|betreff)\s*[*\]]?\s*[:：]", re.I)
 WROTE_TAIL = 80  # longer than any "… wrote:" ending _WROTE_END knows
-_WROTE_END = re.compile(
+_WROTE_END = rx.compile(
     r"(wrote|writes|sent|het volgende geschreven|geschreven|đã viết|schrieb|a écrit|ha scritto|escribió|escreveu|schreef|skrev|kirjoitti|"
     r"napisał\(a\)|napisał|napsal\(a\)|napsal|написал\(а\)|написал|írta|yazdı|"
     r"写道|寫道|写到|書きました|のメッセージ)\s*(?:[:：]\s*)?-*\s*$",
     re.IGNORECASE,
 )
-_WROTE_START = re.compile(
+_WROTE_START = rx.compile(
     r"^[\s-]*(on|am|le|el|il|em|op|den|på|w dniu|dne|в|el día|le \w+|vào|在|于|於)\b|^\s*-{2,}|"
     r"^\s*(在|于|於)|\d|@",
     re.IGNORECASE,
 )
 # The attribution at the end of a line with new text before it; searched, not matched from ^:
 # "^(.*?\S.*?)\s*-*\s*(...)" took quadratic time on long lines (16,000 chars of prose: ~9 s).
-_SHARED_LINE = re.compile(r"\bOn\s.{6,200}\bwrote:(?=\s*$)")
-_GMAIL_DATE_EMAIL = re.compile(
+_SHARED_LINE = rx.compile(r"\bOn\s.{6,200}\bwrote:(?=\s*$)")
+_GMAIL_DATE_EMAIL = rx.compile(
     r"^\s*\d{4}[-/.]\d{1,2}[-/.]\d{1,2}.{0,40}\d{1,2}:\d{2}.{0,80}[<(\[]?[\w.+-]+@[\w.-]+[>)\]]?\s*[:：]\s*$"
 )
 
-_MOBILE = re.compile(
+_MOBILE = rx.compile(
     r"^\s*(sent from my |sent from (outlook|yahoo|mail for|samsung|huawei|xiaomi|my)|"
     r"sent (from|via|using|with) .{0,40}\b(iphone|ipad|android|blackberry|mobile|phone|tablet|"
     r"device|galaxy|pixel|mail|mailbox|outlook|gmail|yahoo|aol|spark|airmail|proton\w*)\b|"
@@ -126,7 +127,7 @@ _MOBILE = re.compile(
     r"来自: ?\w*手机|iPhoneから送信|iPadから送信)",
     re.IGNORECASE,
 )
-_DISCLAIMER = re.compile(
+_DISCLAIMER = rx.compile(
     r"(this (e-?mail|message|communication)( and any (attachments?|files?)( to it)?)? "
     r"(is|are|may be|contains?|and its attachments)|confidential(ity)? (notice|information|and)|"
     r"intended (solely |only )?for the (use|addressee|named|individual|person)|"
@@ -139,7 +140,7 @@ _DISCLAIMER = re.compile(
     r"irrtümlich erhalten|ce (?:message|courriel|e-?mail) (?:est|et ses pièces jointes sont) confidentiel)",
     re.IGNORECASE,
 )
-_SIGNOFF = re.compile(
+_SIGNOFF = rx.compile(
     r"^\s*(?:(best|kind|warm|warmest|many|with)\s*)?(regards|wishes|rgds|greetings)\b.{0,20}$|"
     r"^\s*(best|cheers|thanks|thank you|thanks again|thanks a lot|many thanks|thx|ta|"
     r"sincerely|yours( sincerely| truly| faithfully)?|respectfully|br|b\.r\.?|brgds|"
@@ -154,16 +155,16 @@ _SIGNOFF = re.compile(
     re.IGNORECASE,
 )
 # '-Bob', '- roman', '~ 王芳': a name signed under a dash; see _name_mark
-_NAME_MARK = re.compile(r"^[-/~–]\s?([A-Z\u4e00-\u9fff][\w.' -]{0,30}|[a-z][\w'-]{1,20}\.?)$")
-_DASHES = re.compile(r"^\s*-{2,3}\s*$")
-_SIGNATURE_HINT = re.compile(
+_NAME_MARK = rx.compile(r"^[-/~–]\s?([A-Z\u4e00-\u9fff][\w.' -]{0,30}|[a-z][\w'-]{1,20}\.?)$")
+_DASHES = rx.compile(r"^\s*-{2,3}\s*$")
+_SIGNATURE_HINT = rx.compile(
     r"(\+?\d[\d\s()-]{6,}\d|@|https?://|www\.|\b(tel|phone|mobile|mob|cell|fax|email|e-mail|"
     r"address|skype|wechat)\b|电话|手机|传真|邮箱|地址|微信|网址|公司|有限公司|部|经理|总监|"
     r"工程师|主管|director|manager|engineer|ceo|cto|founder|designer|consultant|ltd|inc|gmbh|"
     r"co\.|\|)",
     re.IGNORECASE,
 )
-_CONTENT_START = re.compile(
+_CONTENT_START = rx.compile(
     r"^\s*(please|pls|can|could|would|will|i|i'm|i'll|we|we'll|let|also|btw|ps|p\.s\.|and|but|"
     r"so|if|when|the|this|that|here|there|attached|see|note|regarding|请|麻烦|能否|可否|我|我们|"
     r"另外|附件|如果|关于|还有|顺便|请问|另)\b",
@@ -452,7 +453,7 @@ def strip_signature(text: str, names: frozenset[str] = frozenset()) -> str:
 # paragraph of content may end in a signature block with no blank line before it: its tail is
 # cut from the first line that is a name or plainly a signature's.
 
-_SIGNATURE_STRONG = re.compile(
+_SIGNATURE_STRONG = rx.compile(
     r"(?<![\d ()./+-])\+?\(?\d[\d ()./-]{6,24}\d|(?<![\w-])@[\w-]{1,63}\.|https?://|www\.|"
     r"(?<![\w-])[\w-]{2,63}\.(?:com|cn|io|net|org|co|tw|hk|uk|de|au|sg|jp|nz|nl|ie|in|ca|studio|design|agency|app)\b|"
     r"\b(?=[\w-]{1,8}\s?[:：])(?:tel|t|m|p|f|e|w|ph|phone|mobile|mob|cell|fax|email|e-mail|direct|office|wechat|skype|linkedin|web)\s?[:：]|"
@@ -468,12 +469,12 @@ _SIGNATURE_STRONG = re.compile(
     r"\s[|｜·]\s",
     re.IGNORECASE,
 )
-_PERSON = re.compile(r"[\u4e00-\u9fff]{2,4}(?:[ \t]+[A-Z][\w.'’-]{0,20}(?:[ \t]+[A-Z][\w.'’-]{0,20}){0,2})?|"
+_PERSON = rx.compile(r"[\u4e00-\u9fff]{2,4}(?:[ \t]+[A-Z][\w.'’-]{0,20}(?:[ \t]+[A-Z][\w.'’-]{0,20}){0,2})?|"
                      r"[A-Z][\w'’-]{0,20}\.?(?:[ \t]+[A-Z][\w.'’-]{0,20}){0,2}")
-_NOTICE_TAG = re.compile(r"[【\[［〔〖][^】\]］〕〗\n]{0,16}(?:公告|通知|提醒|声明|活动|维护|放假|休假|假期|外部|"
+_NOTICE_TAG = rx.compile(r"[【\[［〔〖][^】\]］〕〗\n]{0,16}(?:公告|通知|提醒|声明|活动|维护|放假|休假|假期|外部|"
                          r"notice|announcement|event|reminder|holiday|closure|external|caution|warning)"
                          r"[^】\]］〕〗\n]{0,16}[】\]］〕〗]", re.IGNORECASE)
-_NOTICE_WORDS = re.compile(
+_NOTICE_WORDS = rx.compile(
     r"放假|休假|假期安排|停止营业|暂停(?:营业|办公)|照常(?:办公|上班|营业)|恢复(?:正常)?(?:上班|营业|办公)|请勿(?:直接)?回复|系统维护|邮件系统|报名|欢迎莅临|敬请期待|"
     r"温馨提示|关注我们|扫码|二维码|公众号|"
     r"\boffices? (?:will be |are |is )?(?:closed|shut)|\bclosed (?:for|from|on|between)\b|"
@@ -482,7 +483,7 @@ _NOTICE_WORDS = re.compile(
     r"\bfollow us\b|\bdo not reply\b|\backnowledges? the traditional|\bprinting this e-?mail|\bthink before you print|\bconsider the environment",
     re.IGNORECASE,
 )
-_TOP_BANNER = re.compile(
+_TOP_BANNER = rx.compile(
     r"[【\[［〔]\s*(?:external|外部|caution|warning|警告|spam|suspicious|外部邮件|外部郵件)|"
     r"originated (?:from )?outside|外部邮件|外部郵件|来自外部|來自外部|do not click links",
     re.IGNORECASE,
@@ -509,8 +510,8 @@ def _drop_top_banner(lines: list[str]) -> list[str]:
 
 
 # a line that is one bracketed notice: "[CONFIDENTIAL – DO NOT FORWARD OUTSIDE THE PROJECT TEAM.]"
-_BRACKETED_LINE = re.compile(r"[【\[［〔][^】\]］〕\n]{4,200}[】\]］〕]")
-_GREETING = re.compile(r"\s*(?:(?:hi|hello|dear|hey|good (?:morning|afternoon))\b.{0,40}|[^\n]{1,20}[：:，,])\s*$", re.IGNORECASE)
+_BRACKETED_LINE = rx.compile(r"[【\[［〔][^】\]］〕\n]{4,200}[】\]］〕]")
+_GREETING = rx.compile(r"\s*(?:(?:hi|hello|dear|hey|good (?:morning|afternoon))\b.{0,40}|[^\n]{1,20}[：:，,])\s*$", re.IGNORECASE)
 
 
 def _paragraphs(lines: list[str]) -> list[tuple[int, int]]:
@@ -579,7 +580,7 @@ def _trailer_start(lines: list[str], names: frozenset[str] = frozenset()) -> int
 _FRAME = "*＊★☆◆◇■□●○※▲△♦"
 
 
-_RULE_LINE = re.compile(r"[ \t]*(?:[-_=*~—─━·•][ \t]?){3,40}[ \t]*$")
+_RULE_LINE = rx.compile(r"[ \t]*(?:[-_=*~—─━·•][ \t]?){3,40}[ \t]*$")
 
 
 def _framed_notice(para: list[str]) -> bool:
@@ -591,7 +592,7 @@ def _framed_notice(para: list[str]) -> bool:
 
 # a line that opens with a tag and goes on: "[拾光互动] 本邮件已同步…", "【茶见】4/10起全门市…"; not a
 # heading alone on its line ("【决定事项】"), not an urgent one ("【紧急】请今天确认")
-_TAGGED = re.compile(r"[【\[［〔](?![^】\]］〕]{0,6}(?:紧急|重要|急|注意|回复|确认|待办|urgent|important|action|asap))"
+_TAGGED = rx.compile(r"[【\[［〔](?![^】\]］〕]{0,6}(?:紧急|重要|急|注意|回复|确认|待办|urgent|important|action|asap))"
                      r"[^】\]］〕\n]{1,24}[】\]］〕][ \t]*\S", re.IGNORECASE)
 
 
@@ -600,7 +601,7 @@ def _footer_line(para: list[str]) -> bool:
     return len(para) <= 2 and all(len(_FOOTER_SEPARATOR.findall(line)) >= 2 for line in para)
 
 
-_FOOTER_SEPARATOR = re.compile(r"\s[·|｜•]\s")
+_FOOTER_SEPARATOR = rx.compile(r"\s[·|｜•]\s")
 
 
 def _signed(para: list[str], names: frozenset[str]) -> bool:
@@ -647,7 +648,7 @@ def _name_or_signoff(para: list[str]) -> bool:
 
 
 # Chinese letters close with a wish ("敬祝 顺心", "祝 商祺", "顺颂商祺", "敬上") rather than a word
-_CLOSING_WISH = re.compile(r"(?:敬祝|顺祝|顺颂|即颂|祝)[ \t]{0,2}[\u4e00-\u9fff]{1,6}[！!。~～]?|[\u4e00-\u9fff]{1,4}[ \t]{0,2}敬上")
+_CLOSING_WISH = rx.compile(r"(?:敬祝|顺祝|顺颂|即颂|祝)[ \t]{0,2}[\u4e00-\u9fff]{1,6}[！!。~～]?|[\u4e00-\u9fff]{1,4}[ \t]{0,2}敬上")
 
 
 def _signature_block_line(line: str) -> bool:
@@ -663,7 +664,7 @@ def _signature_block_line(line: str) -> bool:
     return words <= 10 and not (line.endswith(".") and words > 3 and not _SIGNATURE_STRONG.search(line))
 
 
-_LIST_START = re.compile(r"(?:[-*•·●▪]|\d{1,2}[.)、．](?!\d)|[（(]\d{1,2}[)）]|[一二三四五六七八九十][、.．])\s")
+_LIST_START = rx.compile(r"(?:[-*•·●▪]|\d{1,2}[.)、．](?!\d)|[（(]\d{1,2}[)）]|[一二三四五六七八九十][、.．])\s")
 
 
 def _signature_start(lines: list[str]) -> int | None:

@@ -19,6 +19,7 @@ from __future__ import annotations
 import re
 import unicodedata
 
+from parsing import patterns as rx
 from parsing.hanzi import simplified
 
 SCALES = {"1-5": (1, 5), "0-10": (0, 10)}
@@ -27,33 +28,33 @@ _UNIT = (r"个|页|处|次|条|项|人|位|天|日|周|星期|月|年|小时|分
          r"pages?|bugs?|issues?|items?|days?|weeks?|months?|years?|hours?|minutes?|mins?|people|persons?|screens?|times?|"
          r"files?|errors?|changes?|tickets?|rounds?|revisions?|emails?|mails?|calls?|meetings?|percent|am|pm|th|st|nd|rd")
 _NOT_SCORES = [
-    re.compile(r"(?:\+?\d[\d\s\-()]{6,}\d)"),  # phone numbers, long ids
-    re.compile(r"\d{2,4}\s*[年/.\-]\s*\d{1,2}\s*(?:[月/.\-]\s*\d{1,2}\s*日?)?|\d{1,2}\s*月\s*\d{1,2}\s*[日号]?|\d{1,2}\s*[/.]\s*\d{1,2}(?=\D|$)(?!\s*分)"),
-    re.compile(r"\b(?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\.?\s+\d{1,2}\b|\b\d{1,2}\s+(?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\b", re.I),
-    re.compile(r"\d{1,2}\s*[:：]\s*\d{2}"),  # times
-    re.compile(r"[¥￥$€£]\s*[\d,]+(?:\.\d+)?|(?<![\d,.])[\d,]+(?:\.\d+)?\s*(?:rmb|cny|usd|eur|元|块钱|块)", re.I),  # money
-    re.compile(r"\bv(?:er(?:sion)?)?\.?\s*\d+(?:\.\d+)*|(?<![\d.])\d+\.\d+(?:\.\d+)*"),  # versions, decimals (4.5 is no whole score)
-    re.compile(r"(?:#|no\.?\s*|编号|单号|工单)\s*\d+", re.I),  # ticket and order numbers
-    re.compile(r"(?:第\s*)?(?<!\d)\d+\s*(?:" + _UNIT + r")(?![a-z])", re.I),  # quantities
-    re.compile(r"第\s*\d+"),
+    rx.compile(r"(?:\+?\d[\d\s\-()]{6,}\d)"),  # phone numbers, long ids
+    rx.compile(r"\d{2,4}\s*[年/.\-]\s*\d{1,2}\s*(?:[月/.\-]\s*\d{1,2}\s*日?)?|\d{1,2}\s*月\s*\d{1,2}\s*[日号]?|\d{1,2}\s*[/.]\s*\d{1,2}(?=\D|$)(?!\s*分)"),
+    rx.compile(r"\b(?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\.?\s+\d{1,2}\b|\b\d{1,2}\s+(?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\b", re.I),
+    rx.compile(r"\d{1,2}\s*[:：]\s*\d{2}"),  # times
+    rx.compile(r"[¥￥$€£]\s*[\d,]+(?:\.\d+)?|(?<![\d,.])[\d,]+(?:\.\d+)?\s*(?:rmb|cny|usd|eur|元|块钱|块)", re.I),  # money
+    rx.compile(r"\bv(?:er(?:sion)?)?\.?\s*\d+(?:\.\d+)*|(?<![\d.])\d+\.\d+(?:\.\d+)*"),  # versions, decimals (4.5 is no whole score)
+    rx.compile(r"(?:#|no\.?\s*|编号|单号|工单)\s*\d+", re.I),  # ticket and order numbers
+    rx.compile(r"(?:第\s*)?(?<!\d)\d+\s*(?:" + _UNIT + r")(?![a-z])", re.I),  # quantities
+    rx.compile(r"第\s*\d+"),
 ]
-_FRACTION = re.compile(r"(?<![\d.])(\d{1,2})\s*(?:/|out of|of|分之)\s*(\d{1,2})(?![\d.])", re.I)
-_POINTS = re.compile(r"(?<![\d.])(\d{1,2})\s*(?:分(?!钟|之)|points?\b|pts?\b|stars?\b|星)", re.I)
-_CN_POINTS = re.compile(r"([零〇一二两三四五六七八九十]{1,3})\s*(?:分(?!钟|之)|星)")
-_GIVE = re.compile(r"(?:give (?:it|you|us|them)?\s*(?:a|an)?|rate (?:it|you|us|this)?\s*(?:a|an|as)?|score(?: is)?|rating(?: is)?|"
+_FRACTION = rx.compile(r"(?<![\d.])(\d{1,2})\s*(?:/|out of|of|分之)\s*(\d{1,2})(?![\d.])", re.I)
+_POINTS = rx.compile(r"(?<![\d.])(\d{1,2})\s*(?:分(?!钟|之)|points?\b|pts?\b|stars?\b|星)", re.I)
+_CN_POINTS = rx.compile(r"([零〇一二两三四五六七八九十]{1,3})\s*(?:分(?!钟|之)|星)")
+_GIVE = rx.compile(r"(?:give (?:it|you|us|them)?\s*(?:a|an)?|rate (?:it|you|us|this)?\s*(?:a|an|as)?|score(?: is)?|rating(?: is)?|"
                    r"评分|打分|打|给|评)\s*[:：]?\s*(\d{1,2})(?![\d.])", re.I)
-_ALONE = re.compile(r"^\W*(\d{1,2})\W*$")
-_STARS = re.compile(r"[⭐★]+")
+_ALONE = rx.compile(r"^\W*(\d{1,2})\W*$")
+_STARS = rx.compile(r"[⭐★]+")
 _WORDS = [  # 1–5 only; the stronger and the negated forms first
-    (re.compile(r"非常不满意|很不满意|极不满意|very (?:dis|un)satisfied|terrible|awful|very poor|extremely (?:dis|un)satisfied", re.I), 1),
-    (re.compile(r"不太满意|不满意|不够满意|(?:dis|un)satisfied|not satisfied|poor|disappointed|失望", re.I), 2),
-    (re.compile(r"非常满意|很满意|特别满意|十分满意|超级满意|very satisfied|extremely satisfied|excellent|outstanding|perfect|非常好|很棒|太棒了", re.I), 5),
-    (re.compile(r"比较满意|还算满意|满意|satisfied|\bgood\b|很好|不错", re.I), 4),
-    (re.compile(r"一般般|一般|还行|还可以|马马虎虎|\bokay\b|\bok\b|average|so-so|fine|neutral|中规中矩", re.I), 3),
+    (rx.compile(r"非常不满意|很不满意|极不满意|very (?:dis|un)satisfied|terrible|awful|very poor|extremely (?:dis|un)satisfied", re.I), 1),
+    (rx.compile(r"不太满意|不满意|不够满意|(?:dis|un)satisfied|not satisfied|poor|disappointed|失望", re.I), 2),
+    (rx.compile(r"非常满意|很满意|特别满意|十分满意|超级满意|very satisfied|extremely satisfied|excellent|outstanding|perfect|非常好|很棒|太棒了", re.I), 5),
+    (rx.compile(r"比较满意|还算满意|满意|satisfied|\bgood\b|很好|不错", re.I), 4),
+    (rx.compile(r"一般般|一般|还行|还可以|马马虎虎|\bokay\b|\bok\b|average|so-so|fine|neutral|中规中矩", re.I), 3),
 ]
-_DECLINE = re.compile(r"不要再发|不用再发|别再发|不需要(?:再)?(?:调查|问卷)|请勿(?:再)?发送|退订|no more (?:surveys|questionnaires)|"
+_DECLINE = rx.compile(r"不要再发|不用再发|别再发|不需要(?:再)?(?:调查|问卷)|请勿(?:再)?发送|退订|no more (?:surveys|questionnaires)|"
                       r"stop sending|unsubscribe|don'?t send (?:me )?(?:any more|more|these)|opt out", re.I)
-_SUBJECT_NUMBER = re.compile(r"(?:[-–—:：]\s*|\s)(\d{1,2})\s*(?:分|/\s*\d{1,2})?\s*$")
+_SUBJECT_NUMBER = rx.compile(r"(?:[-–—:：]\s*|\s)(\d{1,2})\s*(?:分|/\s*\d{1,2})?\s*$")
 
 
 def declines(text: str) -> bool:

@@ -42,6 +42,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 import icalendar
 from icalendar.timezone.windows_to_olson import WINDOWS_TO_OLSON
 
+from parsing import patterns as rx
 from scheduling.calendar import CalendarError, Interval
 
 __all__ = [
@@ -607,8 +608,8 @@ def _party(value: object) -> Party | None:
     return Party(address=address, name=str(params.get("CN", "")).strip().strip('"'))
 
 
-_MAILTO = re.compile(r"mailto:\s*([^\s\"<>;:,]+@[^\s\"<>;:,]+)", re.IGNORECASE)
-_BARE = re.compile(r"(?<![^\s\"<>;:,])([^\s\"<>;:,]+@[^\s\"<>;:,]+)")  # from a run's start only: linear
+_MAILTO = rx.compile(r"mailto:\s*([^\s\"<>;:,]+@[^\s\"<>;:,]+)", re.IGNORECASE)
+_BARE = rx.compile(r"(?<![^\s\"<>;:,])([^\s\"<>;:,]+@[^\s\"<>;:,]+)")  # from a run's start only: linear
 
 
 def _address_of(value: object) -> str:
@@ -634,7 +635,7 @@ def _clean_address(address: str) -> str:
     return address
 
 
-_UTC_OFFSET = re.compile(r"\(?(?:UTC|GMT)\s*([+-])\s*(\d{1,2})(?::?(\d{2}))?\)?", re.IGNORECASE)
+_UTC_OFFSET = rx.compile(r"\(?(?:UTC|GMT)\s*([+-])\s*(\d{1,2})(?::?(\d{2}))?\)?", re.IGNORECASE)
 
 
 def _resolve_tzid(tzid: str) -> dt.tzinfo | None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import tempfile
 from pathlib import Path
 
 import pytest
@@ -10,6 +11,12 @@ import pytest
 ROOT = Path(__file__).resolve().parent.parent
 CORPORA = ROOT.parent / "shared" / "corpora"
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    # Compiled patterns (parsing.patterns) are kept in a folder of the tests' own, not in the
+    # developer's ~/.cache; the processes tests start inherit it. One folder, reused run to run.
+    os.environ["XDG_CACHE_HOME"] = str(Path(tempfile.gettempdir()) / f"mailbot-test-cache-{os.getuid()}")
 
 
 @pytest.fixture(autouse=True)

@@ -52,6 +52,7 @@ from mailbot.plan.text import (
     terms,
 )
 from mailbot.store.records import Item
+from parsing import patterns as rx
 from parsing.model import Finding, Kind, Party, SignalKind
 
 
@@ -134,7 +135,7 @@ def _about_a_change(ctx: Context, text: str) -> bool:
 
 
 _ASKING = cue(r"请|麻烦|帮忙|一下|\b(?:please|pls|kindly|okay|ok|do|it|ask|this|that|go|ahead|thanks)\b", re.I)
-_LINK = re.compile(r"https?://\S+|www\.\S+")
+_LINK = rx.compile(r"https?://\S+|www\.\S+")
 
 
 def _nothing_named(text: str) -> bool:

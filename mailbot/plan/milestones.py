@@ -17,9 +17,10 @@ from mailbot.lifecycle import Cause, MilestoneStatus, ProjectStatus
 from mailbot.plan.text import GO_LIVE, GO_LIVE_SUBJECT, Cue, cue, moves_dates, normal, terms
 from mailbot.store import Store
 from mailbot.store.records import Milestone
+from parsing import patterns as rx
 from parsing.model import Extraction
 
-_CLAUSE = re.compile(r"[，,。；;！!？?\n]")
+_CLAUSE = rx.compile(r"[，,。；;！!？?\n]")
 # Words too common in milestone names to name one on their own.
 _GENERIC = {
     "设计", "完成", "确认", "阶段", "交付", "项目", "一期", "二期", "版本", "计定", "成及", "design", "phase", "delivery", "review",

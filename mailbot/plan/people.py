@@ -15,12 +15,13 @@ from dataclasses import dataclass
 
 from mailbot.config import Project, Settings, Stakeholder
 from mailbot.store.records import Contact
+from parsing import patterns as rx
 from parsing.model import Email
 
 _TITLES = ("总", "经理", "总监", "工", "老师", "主管", "助理", "博士", "律师", "老板", "姐", "哥", "老")
-_US = re.compile(r"^(?:我方|我司|我们|乙方|本方|agency|studio|team|us|our side|we)$", re.I)
-_THEM = re.compile(r"^(?:贵方|贵司|甲方|客户|客户方|client|customer)$", re.I)
-_LEAD = re.compile(r"^\s*(?:[-*•·]\s*|\d{1,2}[.)、]\s*)?(?P<name>[^\s:：，,。]{1,20}(?: [A-Z][a-z]+)?)\s*[:：]\s*(?P<rest>\S.*)$", re.S)
+_US = rx.compile(r"^(?:我方|我司|我们|乙方|本方|agency|studio|team|us|our side|we)$", re.I)
+_THEM = rx.compile(r"^(?:贵方|贵司|甲方|客户|客户方|client|customer)$", re.I)
+_LEAD = rx.compile(r"^\s*(?:[-*•·]\s*|\d{1,2}[.)、]\s*)?(?P<name>[^\s:：，,。]{1,20}(?: [A-Z][a-z]+)?)\s*[:：]\s*(?P<rest>\S.*)$", re.S)
 
 
 _KNOWN: dict[tuple[str, tuple[str, ...], Project, tuple[Contact, ...]], People] = {}

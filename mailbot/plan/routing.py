@@ -3,12 +3,12 @@ who is on it (stakeholder addresses weigh more than client domains)."""
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 
 from mailbot import trust
 from mailbot.config import Project, Settings
 from mailbot.store import Store
+from parsing import patterns as rx
 from parsing.model import Email
 
 
@@ -38,7 +38,7 @@ def route(store: Store, settings: Settings, email: Email) -> Route:
     return Route(winners[0], "participants")
 
 
-_TAG = re.compile(r"[\[【]([^\[【\]】]{1,100})[\]】]")  # bounded: "[[[[…" must not rescan the subject from every bracket
+_TAG = rx.compile(r"[\[【]([^\[【\]】]{1,100})[\]】]")  # bounded: "[[[[…" must not rescan the subject from every bracket
 
 
 def tagged(subject: str, project: Project) -> bool:

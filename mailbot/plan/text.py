@@ -12,9 +12,10 @@ import re
 from mailbot.terms import Cue as Cue  # the plan reads its word tools from here; terms live in mailbot.terms for the store's index
 from mailbot.terms import cue as cue
 from mailbot.terms import terms as terms
+from parsing import patterns as rx
 from parsing.hanzi import simplified
 
-_NOISE = re.compile(r"[\W_]+", re.UNICODE)
+_NOISE = rx.compile(r"[\W_]+", re.UNICODE)
 
 
 def normal(text: str) -> str:
