@@ -66,10 +66,15 @@ def read_sources(paths: Sequence[str], stdin: bytes | None = None) -> Iterator[R
 
 def _read_file(path: Path, name: str) -> Iterator[RawItem]:
     try:
-        if _looks_like_mbox(path):
+        with open(path, "rb") as fh:  # opened once: the first bytes tell an mbox (read by `mailbox`), else the message
+            mbox = fh.read(len(MBOX_MAGIC)) == MBOX_MAGIC
+            raw = b""
+            if not mbox:
+                fh.seek(0)
+                raw = fh.read()
+        if mbox:
             yield from _read_mbox(path, name)
             return
-        raw = path.read_bytes()
     except OSError as exc:
         yield RawItem(source=name, raw=b"", error=f"cannot read: {exc.strerror or exc}")
         return

@@ -458,7 +458,7 @@ def _decode_header(value: str, defects: list[str], hint: str | None = None) -> s
     read as UTF-8 if they are valid UTF-8, else in `hint` (the charset the message declares
     for its text), else guessed: a Shift_JIS subject in a Japanese mail is not read as GBK."""
     value = _FOLD.sub(" ", value)
-    if any("\udc80" <= ch <= "\udcff" for ch in value):
+    if _ESCAPED_BYTE.search(value):
         raw = value.encode("ascii", "surrogateescape")
         value, note = _decode_raw_header(raw, hint)
         if note:
@@ -553,7 +553,7 @@ def _addresses(msg: email.message.Message, name: str, defects: list[str], hint: 
     out: list[Address] = []
     for value in values:
         value = _FOLD.sub(" ", value)
-        if any("\udc80" <= ch <= "\udcff" for ch in value):
+        if _ESCAPED_BYTE.search(value):
             value = _decode_header(value, defects, hint)
         try:
             pairs = email.utils.getaddresses([value])
@@ -669,6 +669,7 @@ def _part_charset(part: email.message.Message) -> str | None:
 # A lone surrogate is no character: UTF-7 and other decoders let one through, and it cannot be
 # encoded again (SQLite, OpenCC and spaCy all raise on it). It becomes U+FFFD.
 _SURROGATE = rx.compile("[\ud800-\udfff]")
+_ESCAPED_BYTE = rx.compile("[\udc80-\udcff]")  # a raw 8-bit byte of a header, as the parser hands it over (surrogateescape)
 
 
 def _decode_bytes(data: bytes, label: str | None) -> tuple[str, str | None]:
