@@ -23,6 +23,8 @@ import datetime as dt
 import logging
 import multiprocessing
 import multiprocessing.connection
+import queue
+import threading
 import time
 from collections.abc import Callable, Generator, Iterable
 from multiprocessing.process import BaseProcess
@@ -58,15 +60,28 @@ def read(raw: bytes, context: Context, received: dt.datetime | None) -> Extracti
 
 
 def _serve(connection: multiprocessing.connection.Connection, context: Context) -> None:
-    """The worker: read messages from the pipe until it closes."""
+    """The worker: read messages from the pipe until it closes.
+
+    A thread of its own takes messages off the pipe as they come, so that the caller's `send`
+    never waits on this worker's reading: `read_ahead` queues several messages in each pipe, and
+    a big message sent to a worker busy answering with a big reading (more than the pipe holds
+    each way) would otherwise leave each side waiting for the other to read."""
     read(b"From: a@example.com\r\nSubject: x\r\n\r\nPlease reply tomorrow.\r\n", context, None)  # load the parsing chain once
     connection.send(("ready", None))
     patterns.save()  # a worker leaves by os._exit, without atexit: it keeps what it compiled as it goes
-    while True:
-        try:
-            raw, received = connection.recv()
-        except (EOFError, OSError):
-            return
+    inbox: queue.SimpleQueue[tuple[bytes, dt.datetime | None] | None] = queue.SimpleQueue()
+
+    def receive() -> None:
+        while True:
+            try:
+                inbox.put(connection.recv())
+            except (EOFError, OSError):
+                inbox.put(None)
+                return
+
+    threading.Thread(target=receive, name="mailbot-reader-inbox", daemon=True).start()
+    while (what := inbox.get()) is not None:
+        raw, received = what
         try:
             connection.send(("ok", read(raw, context, received)))
         except ParseError as exc:
@@ -154,7 +169,7 @@ class Reader:
         return answer
 
     def read_ahead(self, items: Iterable[T], raw: Callable[[T], tuple[bytes, dt.datetime | None] | None],
-                   depth: int = 2) -> Generator[tuple[T, Extraction | Exception | None], None, None]:
+                   depth: int = 8) -> Generator[tuple[T, Extraction | Exception | None], None, None]:
         """Each item with its reading, in the order given, read by all the workers at once (up to
         `depth` messages in each worker's pipe). `raw(item)` gives what to read, or None for an
         item with nothing to read (its reading is None). A reading that fails is its exception;

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pickle
+import threading
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -74,3 +76,26 @@ def test_the_service_keeps_a_message_too_slow_to_read_and_never_reads_it_again(c
         bot.reader.deadline = 30
         (again,) = bot.ingest([RawItem("slow.eml", MAIL)]).outcomes
         assert again.state == "failed" and "not read again" in (again.reason or "")
+
+
+def test_reading_ahead_big_messages_never_leaves_both_sides_waiting(reader: Reader) -> None:
+    # Messages and readings each bigger than a pipe holds (64 KiB on Linux), several queued in each
+    # worker's pipe: a worker busy sending a big reading must still take the next message off its pipe,
+    # or the caller's send and the worker's send wait for each other for ever.
+    big = [MAIL.replace(b"Subject: hi", f"Subject: big {i}".encode()).replace(b"<r1@", f"<big{i}@".encode()) for i in range(12)]
+    assert len(big[0]) > 64 * 1024
+    ahead = Reader(reader.context, isolate=True, workers=2, deadline=60)
+    done: list[object] = []
+
+    def run() -> None:
+        done.extend(reading for _, reading in ahead.read_ahead(big, lambda raw: (raw, None), depth=8))
+
+    thread = threading.Thread(target=run, daemon=True)
+    thread.start()
+    thread.join(90)
+    stuck = thread.is_alive()
+    for worker in ahead._workers:
+        worker.kill()  # frees a stuck reading too
+    assert not stuck, f"read ahead stuck after {len(done)} of {len(big)} messages"
+    assert len(done) == len(big) and all(not isinstance(r, Exception) for r in done)
+    assert len(pickle.dumps(done[0])) > 64 * 1024, "the readings must be bigger than a pipe holds for this to test anything"
