@@ -50,14 +50,25 @@ def _converter(config: str = "tw2sp") -> opencc.OpenCC:
 
 
 def simplified(text: str) -> str:
-    """`text` in Simplified characters and Mandarin words, with exactly the same length."""
+    """`text` in Simplified characters and Mandarin words, with exactly the same length. A
+    clause's conversion is remembered: the plan matches the same clause with dozens of cues."""
     if not _looks_traditional(text):
         return text
+    return _remembered(text) if len(text) <= REMEMBERED else _simplified(text)
+
+
+REMEMBERED = 500  # characters: a clause or an item's text, not a whole message
+
+
+def _simplified(text: str) -> str:
     text = _IS.sub("是", _WORD.sub(lambda m: _WORDS[m.group(0)], text)).translate(_CANTONESE)
     converted: str = _converter().convert(text)
     if len(converted) == len(text):
         return converted
     return "".join(map(_same_length, _STRETCH.findall(text)))
+
+
+_remembered = lru_cache(maxsize=8_192)(_simplified)
 
 
 def _same_length(stretch: str) -> str:

@@ -70,6 +70,7 @@ def apply(store: Store, settings: Settings, project: Project, extraction: Extrac
     """Write what the message says into the plan of `project` (inside the caller's transaction)."""
     email = extraction.email
     when = email.date or now
+    contacts = store.projects.contacts()
     ctx = Context(
         store=store,
         settings=settings,
@@ -80,11 +81,15 @@ def apply(store: Store, settings: Settings, project: Project, extraction: Extrac
         at=iso(when),
         who=email.sender.address if email.sender else "",
         internal=internal(email, settings),
-        people=people_of(settings, project, store.projects.contacts()),
+        people=people_of(settings, project, contacts),
     )
+    named = {c.address: c.name for c in contacts}
     for person in ([email.sender] if email.sender else []) + list(email.recipients):
+        if person.address in named and (named[person.address] or not person.name):
+            continue  # known, and remembering would change nothing: a name learnt later fills only an empty one
         party = ctx.people.party_of(person.address) or ("us" if person.address == ctx.who and extraction.party is Party.US else "")
         store.projects.remember_contact(person.address, person.name, party, ctx.at)
+        named[person.address] = named.get(person.address) or person.name
     _count_lines(ctx)
     finding_ids = []
     for finding in _joined(extraction.findings):

@@ -87,6 +87,7 @@ class Context:
     deciding: list[str] = field(default_factory=list)  # the clauses that decided them: one clause decides one change
     _whole: str = ""
     _said: set[str] | None = None
+    _stated: dict[tuple[str, tuple[str, ...]], list[int]] = field(default_factory=dict)
 
     @property
     def email(self) -> Email:
@@ -140,9 +141,21 @@ class Context:
 
     def in_thread(self, item: str) -> list[int]:
         """The `item` things stated in the messages this one answers, nearest first."""
-        return self.store.sources.things_in(item, list(self.thread))
+        return self._stated_in(item, self.thread)
 
     def replies_to(self, item: str) -> list[int]:
         """The `item` things stated in the message this one directly answers."""
         parent = self.email.in_reply_to
-        return self.store.sources.things_in(item, [parent]) if parent else []
+        return self._stated_in(item, (parent,)) if parent else []
+
+    def _stated_in(self, item: str, message_ids: tuple[str, ...]) -> list[int]:
+        """`sources.things_in`, asked once per message: while it is applied, the sources it writes
+        are this message's own, so what earlier messages stated stays as it was (the appliers
+        ask the same of the thread some eight times a message). Not for meetings, whose sources
+        move to the meeting a proposal is merged into (`Meetings.merge_into`)."""
+        if item == "meetings" or self.message_id in message_ids:
+            return self.store.sources.things_in(item, list(message_ids))
+        key = (item, message_ids)
+        if key not in self._stated:
+            self._stated[key] = self.store.sources.things_in(item, list(message_ids))
+        return list(self._stated[key])

@@ -101,18 +101,19 @@ class RecurringLines:
     def count(self, scope: str, digests: dict[str, bool], message_key: str) -> dict[str, tuple[int, int]]:
         """Count one message's distinct lines (digest → whether it stood at the foot) once, and
         return each line's (messages, at the foot) counts after this message."""
-        out: dict[str, tuple[int, int]] = {}
-        for digest, tail in digests.items():  # one statement a line; the same message again is counted once
-            row = self.core.fetch_one(
-                "INSERT INTO recurring_lines (scope, digest, messages, tail, last_message) VALUES (?, ?, 1, ?, ?) "
-                "ON CONFLICT (scope, digest) DO UPDATE SET messages = messages + (last_message IS NOT excluded.last_message), "
-                "tail = tail + CASE WHEN last_message IS NOT excluded.last_message THEN excluded.tail ELSE 0 END, "
-                "last_message = excluded.last_message RETURNING messages, tail",
-                [scope, digest, int(tail), message_key],
-            )
-            assert row is not None
-            out[digest] = (int(row["messages"]), int(row["tail"]))
-        return out
+        if not digests:
+            return {}
+        # one statement for all the lines ("WHERE true": an upsert's SELECT needs a WHERE to parse);
+        # the same message again is counted once
+        rows = self.core.fetch(
+            "INSERT INTO recurring_lines (scope, digest, messages, tail, last_message) "
+            "SELECT ?, json_extract(value, '$[0]'), 1, json_extract(value, '$[1]'), ? FROM json_each(?) WHERE true "
+            "ON CONFLICT (scope, digest) DO UPDATE SET messages = messages + (last_message IS NOT excluded.last_message), "
+            "tail = tail + CASE WHEN last_message IS NOT excluded.last_message THEN excluded.tail ELSE 0 END, "
+            "last_message = excluded.last_message RETURNING digest, messages, tail",
+            [scope, message_key, json.dumps([[digest, int(tail)] for digest, tail in digests.items()])],
+        )
+        return {str(row["digest"]): (int(row["messages"]), int(row["tail"])) for row in rows}
 
 
 class CommandLog:

@@ -60,9 +60,8 @@ class Messages:
                 },
             )
             self.core.insert("message_raw", {"message": row_id, "raw": raw})
-            stored = self.by_key(key)
-        assert stored is not None
-        return stored
+        return StoredMessage(id=row_id, key=key, message_id=message_id, state=str(MessageState.NEW), project_key=None, source=source,
+                             subject=None, sender=None, date=None, reason=None)
 
     def raw(self, row_id: int) -> tuple[bytes, str | None]:
         """A kept message's bytes, and when it was received (UTC ISO, None when unknown)."""
