@@ -14,8 +14,9 @@ per Python build (`programs-<build>.marshal` in the cache directory) and hands i
 `_sre.compile`, the call `re.compile` itself ends with; a program not kept yet is compiled by
 `re`'s own parser and code generator and kept. `_sre.compile` checks a program before it runs
 (an invalid one raises, never crashes), and anything unexpected (another Python, a file that
-cannot be read) falls back to `re.compile`: the cache can only make compiling faster, never
-change what a pattern matches (tests/test_patterns.py compares both on every kept pattern).
+cannot be read, is not the user's own or that others may write) falls back to `re.compile`:
+the cache can only make compiling faster, never change what a pattern matches
+(tests/test_patterns.py compares both on every kept pattern).
 
 The programs are the user's, not a project's: they live in `$XDG_CACHE_HOME/mailbot`
 (`~/.cache/mailbot` by default; reading workers inherit the variable), not beside a store. New programs are written (merged with what another process wrote meanwhile, then
@@ -83,7 +84,13 @@ def _read(path: Path | None) -> dict[tuple[str | bytes, int], _Program]:
     if path is None:
         return {}
     try:
-        loaded = marshal.loads(path.read_bytes())
+        with open(path, "rb") as handle:
+            mode = os.fstat(handle.fileno())
+            if mode.st_uid != os.getuid() or mode.st_mode & 0o022:
+                # marshal is for data one trusts: only a file of this user's own, writable by nobody else
+                logger.debug("patterns: %s is not this user's own file; compiling afresh", path)
+                return {}
+            loaded = marshal.loads(handle.read())
     except FileNotFoundError:
         return {}
     except (OSError, EOFError, ValueError, TypeError) as exc:

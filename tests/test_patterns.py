@@ -143,3 +143,16 @@ def test_past_the_limit_programs_are_compiled_not_kept(private_cache: Path, monk
     first, second = patterns.compile(r"\bASAP\b"), patterns.compile(r"\bEOD\b")
     assert first.search("by EOD, ASAP") and second.search("by EOD, ASAP")
     assert list(patterns._programs()) == [(r"\bASAP\b", 0)]
+
+
+def test_a_file_others_may_write_is_not_read(private_cache: Path) -> None:
+    # marshal is for trusted data: a programs file that another user could have written is ignored.
+    private_cache.mkdir()
+    path = private_cache / patterns._file().name  # type: ignore[union-attr]
+    source = r"\bsign[- ]?off\b"
+    good = patterns._compiled(source, 0)
+    path.write_bytes(marshal.dumps({(source, 0): good}))
+    path.chmod(0o666)
+    assert patterns._read(path) == {}
+    path.chmod(0o600)
+    assert patterns._read(path) == {(source, 0): good}
