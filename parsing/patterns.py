@@ -10,7 +10,7 @@ the pattern's text, its flags and the Python build, and no library keeps it betw
 way and `re2` lacks the look-arounds the lexicon needs).
 
 `compile(pattern, flags)` is `re.compile` with a memory: it looks the program up in a file kept
-per Python build (`programs-<build>.marshal` in the cache directory) and hands it to
+per Python build (`programs2-<build>.marshal` in the cache directory) and hands it to
 `_sre.compile`, the call `re.compile` itself ends with; a program not kept yet is compiled by
 `re`'s own parser and code generator and kept. `_sre.compile` checks a program before it runs
 (an invalid one raises, never crashes), and anything unexpected (another Python, a file that
@@ -44,7 +44,9 @@ _Program = tuple[int, list[int], int, dict[str, int], tuple[str | None, ...]]
 
 LIMIT = 5_000  # programs kept at most: the project has some 450 patterns, none made from what a message says
 _BUILD = f"{sys.implementation.cache_tag}-{platform.python_version()}"
-_kept: dict[tuple[str | bytes, int], _Program] | None = None  # what the file held, then what this process added
+# Each program stays marshalled until a pattern asks for it: a command that needs a few patterns
+# (`plan`) does not build the lists of all of them.
+_kept: dict[tuple[str | bytes, int], bytes] | None = None  # what the file held, then what this process added
 _new = 0  # programs compiled here and not written yet
 
 
@@ -77,10 +79,10 @@ def _file() -> Path | None:
     where = directory()
     if where is None or _INTERNALS is None:
         return None
-    return where / f"programs-{_BUILD}-{_INTERNALS[0].MAGIC}.marshal"
+    return where / f"programs2-{_BUILD}-{_INTERNALS[0].MAGIC}.marshal"
 
 
-def _read(path: Path | None) -> dict[tuple[str | bytes, int], _Program]:
+def _read(path: Path | None) -> dict[tuple[str | bytes, int], bytes]:
     if path is None:
         return {}
     try:
@@ -99,7 +101,7 @@ def _read(path: Path | None) -> dict[tuple[str | bytes, int], _Program]:
     return loaded if isinstance(loaded, dict) else {}
 
 
-def _programs() -> dict[tuple[str | bytes, int], _Program]:
+def _programs() -> dict[tuple[str | bytes, int], bytes]:
     global _kept
     if _kept is None:
         _kept = _read(_file())
@@ -113,17 +115,17 @@ def compile(pattern: AnyStr, flags: int | re.RegexFlag = 0) -> re.Pattern[AnyStr
         return re.compile(pattern, flags)
     sre = _INTERNALS[0]
     programs = _programs()
-    program = programs.get((pattern, flags))
-    if program is not None:
+    kept = programs.get((pattern, flags))
+    if kept is not None:
         try:
-            return sre.compile(pattern, *program)  # type: ignore[no-any-return]
+            return sre.compile(pattern, *marshal.loads(kept))  # type: ignore[no-any-return]
         except Exception as exc:  # noqa: BLE001 - a program from another build or a damaged file: compile afresh
             logger.debug("patterns: kept program of %r refused (%s)", pattern[:60], exc)
     global _new
     program = _compiled(pattern, flags)
     compiled = sre.compile(pattern, *program)
     if len(programs) < LIMIT:
-        programs[pattern, flags] = program
+        programs[pattern, flags] = marshal.dumps(program)
         _new += 1
     return compiled  # type: ignore[no-any-return]
 

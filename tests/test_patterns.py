@@ -54,7 +54,8 @@ def test_every_kept_program_matches_what_re_compiles() -> None:
     assert len(kept) > 200, "the parsing chain compiles a few hundred patterns; were they routed through parsing.patterns?"
     texts = _texts()
     sre = patterns._INTERNALS[0]
-    for (source, flags), program in kept.items():
+    for (source, flags), blob in kept.items():
+        program = marshal.loads(blob)
         fresh = marshal.loads(marshal.dumps(patterns._compiled(source, flags)))  # this build's program, not only a kept one
         assert fresh == program, f"the program kept for {source[:80]!r} is not what this Python compiles"
         ours, theirs = sre.compile(source, *fresh), re.compile(source, flags)
@@ -79,7 +80,7 @@ def test_a_second_process_compiles_nothing(tmp_path: Path) -> None:
             for _ in range(2)]
     first, second = (int(run.stdout.split()[-1]) for run in runs)
     assert first > 200 and second == 0, (first, second)
-    assert len(list((tmp_path / "mailbot").glob("programs-*.marshal"))) == 1
+    assert len(list((tmp_path / "mailbot").glob("programs2-*.marshal"))) == 1
 
 
 def test_a_reading_worker_keeps_what_it_compiled(tmp_path: Path) -> None:
@@ -96,7 +97,7 @@ def test_a_reading_worker_keeps_what_it_compiled(tmp_path: Path) -> None:
     """)
     env = {**os.environ, "XDG_CACHE_HOME": str(tmp_path)}
     run = subprocess.run([sys.executable, "-c", script], cwd=ROOT, env=env, capture_output=True, text=True, check=True)
-    kept = patterns._read(next((tmp_path / "mailbot").glob("programs-*.marshal")))
+    kept = patterns._read(next((tmp_path / "mailbot").glob("programs2-*.marshal")))
     assert any("前" in source for source, _ in kept if isinstance(source, str)), "the worker's Chinese date patterns were not kept"
     assert len(kept) > int(run.stdout.split()[-1]), "the parent read nothing: what is kept came from the worker"
 
@@ -116,7 +117,7 @@ def test_a_program_the_engine_refuses_is_compiled_afresh(private_cache: Path) ->
     private_cache.mkdir()
     path = private_cache / patterns._file().name  # type: ignore[union-attr]
     source = r"approve[ds]?\b"
-    path.write_bytes(marshal.dumps({(source, 0): (0, [999, 1, 2, 3], 0, {}, (None,))}))
+    path.write_bytes(marshal.dumps({(source, 0): marshal.dumps((0, [999, 1, 2, 3], 0, {}, (None,)))}))
     compiled = patterns.compile(source)
     assert [m.group() for m in compiled.finditer("approved; approves; approval")] == ["approved", "approves"]
 
@@ -150,7 +151,7 @@ def test_a_file_others_may_write_is_not_read(private_cache: Path) -> None:
     private_cache.mkdir()
     path = private_cache / patterns._file().name  # type: ignore[union-attr]
     source = r"\bsign[- ]?off\b"
-    good = patterns._compiled(source, 0)
+    good = marshal.dumps(patterns._compiled(source, 0))
     path.write_bytes(marshal.dumps({(source, 0): good}))
     path.chmod(0o666)
     assert patterns._read(path) == {}
