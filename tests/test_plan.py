@@ -658,3 +658,20 @@ def test_deciding_a_change_costs_the_same_statements_however_many_changes_are_op
     changes = store.changes.of_project("huajin-web")
     assert len([c for c in changes if c.status == "received"]) >= 10 and [c.status for c in changes if c.text.endswith(("查询页？", "故事页？"))] == ["accepted"] * 2
     assert many == few
+
+
+@pytest.mark.parametrize("proposed_long_ago", [False, True])
+def test_a_recurring_line_cancels_the_meetings_proposed_in_it_within_the_horizon(store: Store, settings: Settings,
+                                                                                proposed_long_ago: bool) -> None:
+    # Proposals pile up over the years; the check of a newly recurring line looks at those of the plan's horizon only.
+    mail = Mail(store, settings)
+    banner = "【华锦集团年度客户大会6月8日下午两点举行，欢迎莅临】"
+    body = f"李总好，\n\n方案收到。\n\n李伟\n华锦零售\n{banner}"
+    mail.send(CLIENT, Finding(Kind.MEETING, banner, start=dt.datetime(2026, 6, 8, 14, 0)), body=body, day=2, reply=False)
+    (proposed,) = store.rows("SELECT id, title, status FROM meetings")
+    assert proposed["status"] == "proposed" and proposed["title"], proposed
+    if proposed_long_ago:
+        store.execute("UPDATE meetings SET created_at = '2025-06-01T00:00:00+00:00' WHERE id = ?", [proposed["id"]])
+    mail.send(CLIENT, body=body, day=3, reply=False)
+    (after,) = store.rows("SELECT status FROM meetings")
+    assert after["status"] == ("proposed" if proposed_long_ago else "cancelled")

@@ -25,7 +25,7 @@ from dataclasses import dataclass, replace
 from mailbot.config import Project, Settings
 from mailbot.lifecycle import Cause, ItemStatus, MeetingStatus, MilestoneStatus
 from mailbot.plan import boilerplate, changes, closing, items, meetings, milestones
-from mailbot.plan.context import AckDecision, CancelAck, CancelMeeting, Context, Decision, MoveMeeting, ProposalDecision
+from mailbot.plan.context import HORIZON, AckDecision, CancelAck, CancelMeeting, Context, Decision, MoveMeeting, ProposalDecision
 from mailbot.plan.people import internal, people_of
 from mailbot.plan.text import APPROVES, CONDITION, RESCHEDULE, SIGN_OFF_SUBJECT, delivers, moves_dates, terms
 from mailbot.store import Store, iso
@@ -151,7 +151,8 @@ def _count_lines(ctx: Context) -> None:
     for item in ctx.open_items(about="\n".join(ctx.boilerplate)):  # an item stating one of these lines shares its terms
         if any(boilerplate.inside(item.text, line) for line in ctx.boilerplate):
             ctx.store.items.set_status(item, ItemStatus.DROPPED, cause, ctx.at)
-    for meeting in ctx.store.meetings.of_project(ctx.project.key, status=MeetingStatus.PROPOSED):
+    # proposals pile up over the years (400 open at 45,000 messages); one older than the horizon is no candidate, as items
+    for meeting in ctx.store.meetings.of_project(ctx.project.key, status=MeetingStatus.PROPOSED, since=iso(ctx.when - HORIZON)):
         if meeting.title and any(boilerplate.inside(meeting.title, line) for line in ctx.boilerplate):
             ctx.store.meetings.set_status(meeting.id, MeetingStatus.CANCELLED, cause, ctx.at)
 

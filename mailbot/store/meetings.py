@@ -71,7 +71,9 @@ class Meetings:
 
     # -- finding meetings ---------------------------------------------------------------------
 
-    def of_project(self, project_key: str, *, status: MeetingStatus | None = None, kind: str | None = None) -> list[Meeting]:
+    def of_project(self, project_key: str, *, status: MeetingStatus | None = None, kind: str | None = None,
+                   since: str | None = None) -> list[Meeting]:
+        """`since` (UTC ISO): only those created since then."""
         where, params = ["project_key = ?"], [project_key]
         if status is not None:
             where.append("status = ?")
@@ -79,6 +81,9 @@ class Meetings:
         if kind is not None:
             where.append("kind = ?")
             params.append(kind)
+        if since is not None:
+            where.append("created_at >= ?")
+            params.append(since)
         return self.core.records(Meeting, f"SELECT {_MEETING} FROM meetings WHERE {' AND '.join(where)} ORDER BY id", params)
 
     def of_message(self, project_key: str, message_id: str | None) -> list[Meeting]:
