@@ -31,7 +31,6 @@ import importlib
 import logging
 import marshal
 import os
-import platform
 import re
 import sys
 import tempfile
@@ -43,7 +42,7 @@ logger = logging.getLogger(__name__)
 _Program = tuple[int, list[int], int, dict[str, int], tuple[str | None, ...]]
 
 LIMIT = 5_000  # programs kept at most: the project has some 450 patterns, none made from what a message says
-_BUILD = f"{sys.implementation.cache_tag}-{platform.python_version()}"
+_BUILD = f"{sys.implementation.cache_tag}-{sys.version_info.major}.{sys.version_info.minor}.{sys.version_info.micro}"
 # Each program stays marshalled until a pattern asks for it: a command that needs a few patterns
 # (`plan`) does not build the lists of all of them.
 _kept: dict[tuple[str | bytes, int], bytes] | None = None  # what the file held, then what this process added
