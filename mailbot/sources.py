@@ -12,6 +12,7 @@ import datetime as dt
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import BinaryIO
 
 MBOX_MAGIC = b"From "
 
@@ -66,13 +67,9 @@ def read_sources(paths: Sequence[str], stdin: bytes | None = None) -> Iterator[R
 
 def _read_file(path: Path, name: str) -> Iterator[RawItem]:
     try:
-        with open(path, "rb") as fh:  # opened once: the first bytes tell an mbox (read by `mailbox`), else the message
-            mbox = fh.read(len(MBOX_MAGIC)) == MBOX_MAGIC
-            raw = b""
-            if not mbox:
-                fh.seek(0)
-                raw = fh.read()
-        if mbox:
+        with open(path, "rb") as fh:  # opened once: an mbox is left to `mailbox`, anything else is one message
+            raw = None if _starts_an_mbox(fh) else fh.read()
+        if raw is None:
             yield from _read_mbox(path, name)
             return
     except OSError as exc:
@@ -81,10 +78,17 @@ def _read_file(path: Path, name: str) -> Iterator[RawItem]:
     yield RawItem(source=name, raw=raw, received=_mtime(path))
 
 
+def _starts_an_mbox(fh: BinaryIO) -> bool:
+    """Whether the open file is an mbox; it is read again from its start either way."""
+    found = fh.read(len(MBOX_MAGIC)) == MBOX_MAGIC
+    fh.seek(0)
+    return found
+
+
 def _looks_like_mbox(path: Path) -> bool:
     try:
         with open(path, "rb") as fh:
-            return fh.read(len(MBOX_MAGIC)) == MBOX_MAGIC
+            return _starts_an_mbox(fh)
     except OSError:
         return False
 
