@@ -56,7 +56,7 @@ def build(store: Store, settings: Settings, project: Project, now: dt.datetime) 
         a, b = dt.date.fromisoformat(planned[:10]), dt.date.fromisoformat(actual[:10])
         if a == b:
             return 0
-        days = sum(1 for _ in calendar.working_days(min(a, b) + dt.timedelta(days=1), max(a, b)))
+        days = calendar.count_working_days(min(a, b) + dt.timedelta(days=1), max(a, b))
         return days if b > a else -days
 
     milestones = []

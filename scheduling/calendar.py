@@ -229,6 +229,25 @@ class WorkCalendar:
                 yield day
             day += dt.timedelta(days=1)
 
+    def count_working_days(self, start: dt.date, end: dt.date) -> int:
+        """How many days `working_days(start, end)` yields, in time that grows with the years and
+        holidays in the range rather than with its days: each year's weekdays are counted by
+        whole weeks, then every day the calendar treats specially is looked at alone."""
+        start, end = _as_date(start), _as_date(end)
+        count = 0
+        for year in range(start.year, end.year + 1):
+            first, last = max(start, dt.date(year, 1, 1)), min(end, dt.date(year, 12, 31))
+            if first > last:
+                continue
+            table = self._table(year)
+            days = (last - first).days + 1
+            weeks, rest = divmod(days, 7)
+            plain = weeks * (7 - len(table.weekend))
+            plain += sum(1 for n in range(rest) if (first.weekday() + n) % 7 not in table.weekend)
+            special = {d for d in (*table.holidays, *table.weekend_workdays, *self.extra_holidays, *self.extra_working_days) if first <= d <= last}
+            count += plain + sum(int(self.is_working_day(d)) - int(d.weekday() not in table.weekend) for d in special)
+        return count
+
     # --- hours ------------------------------------------------------------------------
 
     def working_periods(self, day: dt.date) -> tuple[Interval, ...]:

@@ -8,6 +8,8 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from scheduling.calendar import CalendarError, Interval, WorkCalendar
 
@@ -133,6 +135,20 @@ def test_calendars_compare_and_hash_by_value() -> None:
 
 
 # --- working-day arithmetic --------------------------------------------------------------------
+
+
+COUNTED = (CN, WorkCalendar(country="US", timezone="America/New_York"), WorkCalendar(country=""),
+           WorkCalendar(extra_holidays={D(2026, 3, 9): "studio day", D(2026, 10, 10): "off"}, extra_working_days=frozenset({D(2026, 10, 3), D(2025, 3, 8)})))
+
+
+@settings(max_examples=300, deadline=None)
+@given(which=st.integers(0, len(COUNTED) - 1), start=st.dates(D(2019, 1, 1), D(2028, 12, 31)), length=st.integers(-5, 900))
+def test_counting_working_days_agrees_with_listing_them(which: int, start: dt.date, length: int) -> None:
+    """`count_working_days` counts by weeks and looks at holidays alone: it must say what
+    walking the range day by day says, across years, Golden Weeks, 调休 and configured days."""
+    calendar = COUNTED[which]
+    end = start + dt.timedelta(days=length)
+    assert calendar.count_working_days(start, end) == len(list(calendar.working_days(start, end)))
 
 
 def test_working_days_before_skip_golden_week() -> None:
