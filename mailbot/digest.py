@@ -137,7 +137,7 @@ def build(store: Store, project_key: str, period: Period, now: dt.datetime, zone
 
     changes_since = set(store.changed_since("change_requests", at, project_key))
     changes = {c.id: c for c in store.changes.of_project(project_key, PENDING_CHANGES)}
-    changes.update((c.id, c) for c in store.changes.of_project(project_key) if c.id in changes_since)
+    changes.update((c.id, c) for c in store.changes.get_many(changes_since) if c.project_key == project_key)
     change_status = {i: store.value_at("change_requests", i, "status", at) if i in changes_since else c.status for i, c in changes.items()}
     change_requests = [
         {"id": c.ref, "number": c.ref, "text": c.text, "status": change_status[c.id], "received": _local_day(c.received_at or at, zone)}

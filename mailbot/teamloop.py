@@ -143,19 +143,19 @@ class TeamLoop:
         """What the team's review list would say today, by section."""
         since = self.store.bookkeeping.fact(f"review_list_at:{project.key}") or iso(self.now - dt.timedelta(days=1))
         horizon = self.calendar.add_working_days(self.today, DUE_SOON_WORKING_DAYS).isoformat()
+        open_items = self.store.items.open(project.key)
         new = [{"id": i.ref, "text": i.text, "by": i.by or "", "due": (i.due or "")[:10]}
-               for i in self.store.items.open(project.key) if (i.created_at or "") >= since]
+               for i in open_items if (i.created_at or "") >= since]
         new += [{"id": c.ref, "text": c.text, "by": "client", "due": ""}
                 for c in self.store.changes.of_project(project.key, [ChangeStatus.RECEIVED, ChangeStatus.ACKNOWLEDGED])
                 if (c.received_at or "") >= since]
         unsure = [{"id": self._ref(e.item, e.item_id), "kind": e.kind, "text": e.text or "", "reason": e.reason or "", "message_id": e.message_id or ""}
-                  for e in self.store.review.pending(project.key)][:20]
+                  for e in self.store.review.pending(project.key, limit=20)]
         unassigned = [{"message_id": m.message_id or "", "subject": m.subject or "", "sender": m.sender or "", "reason": m.reason or ""}
-                      for m in self.store.messages.unassigned() if (m.date or "") >= since][:10]
-        alerted = [{"subject": r.subject or "", "at": r.created_at} for r in self.store.outbox.of_kind("alert")
-                   if r.project_key == project.key and r.created_at >= since][:10]
+                      for m in self.store.messages.unassigned(since=since, limit=10)]
+        alerted = [{"subject": subject, "at": at} for subject, at in self.store.outbox.subjects_since(project.key, "alert", since, limit=10)]
         soon = [{"id": i.ref, "text": i.text, "by": i.by or "", "due": (i.due or "")[:10]}
-                for i in self.store.items.open(project.key) if i.due and self.today.isoformat() <= i.due[:10] <= horizon]
+                for i in open_items if i.due and self.today.isoformat() <= i.due[:10] <= horizon]
         return {"new": new, "unsure": unsure, "unassigned": unassigned, "soon": soon, "alerted": alerted}
 
     def send_review_list(self, project: Project) -> int:

@@ -272,6 +272,10 @@ class ChangeRequests:
     def get(self, row_id: int) -> ChangeRequest | None:
         return self.core.record(ChangeRequest, f"SELECT {_CR} FROM change_requests WHERE id = ?", [row_id])
 
+    def get_many(self, ids: Iterable[int]) -> list[ChangeRequest]:
+        return self.core.records(ChangeRequest, f"SELECT {_CR} FROM change_requests WHERE id IN (SELECT value FROM json_each(?)) ORDER BY number",
+                                 [json.dumps(sorted(set(ids)))])
+
     def by_number(self, project_key: str, number: int) -> ChangeRequest | None:
         return self.core.record(ChangeRequest, f"SELECT {_CR} FROM change_requests WHERE project_key = ? AND number = ?", [project_key, number])
 

@@ -83,12 +83,13 @@ class ReviewList:
                  "confidence": round(confidence, 2), "reason": reason, "status": "pending", "created_at": at},
             )
 
-    def pending(self, project_key: str) -> list[ReviewEntry]:
+    def pending(self, project_key: str, limit: int = -1) -> list[ReviewEntry]:
+        """What waits for the team's review in the project, oldest first; the first `limit` (all by default)."""
         return self.core.records(
             ReviewEntry,
             "SELECT id, project_key, kind, item, item_id, message_id, text, confidence, reason, status, created_at FROM review "
-            "WHERE project_key = ? AND status = 'pending' ORDER BY id",
-            [project_key],
+            "WHERE project_key = ? AND status = 'pending' ORDER BY id LIMIT ?",
+            [project_key, limit],
         )
 
 

@@ -132,10 +132,14 @@ class Messages:
         return {"message_id": row["message_id"] or row["key"], "subject": row["subject"], "from": row["sender"],
                 "received_at": row["received_at"]}
 
-    def unassigned(self) -> list[StoredMessage]:
-        return self.core.records(
-            StoredMessage, f"SELECT {_COLUMNS} FROM messages WHERE project_key IS NULL AND state = ? ORDER BY id", [str(MessageState.PROCESSED)]
-        )
+    def unassigned(self, since: str = "", limit: int = -1) -> list[StoredMessage]:
+        """Messages read that belong to no project, oldest first: those dated `since` or later
+        when given, the first `limit` (all by default)."""
+        if since:
+            return self.core.records(StoredMessage, f"SELECT {_COLUMNS} FROM messages WHERE project_key IS NULL AND state = ? AND date >= ? "
+                                     "ORDER BY id LIMIT ?", [str(MessageState.PROCESSED), since, limit])
+        return self.core.records(StoredMessage, f"SELECT {_COLUMNS} FROM messages WHERE project_key IS NULL AND state = ? ORDER BY id LIMIT ?",
+                                 [str(MessageState.PROCESSED), limit])
 
 
 class Bookkeeping:

@@ -183,5 +183,11 @@ class OutboxTable:
         return int(self.core.scalar("SELECT COUNT(*) FROM outbox WHERE project_key = ? AND kind = ? AND created_at >= ?",
                                     [project_key, kind, since]))
 
+    def subjects_since(self, project_key: str, kind: str, since: str, limit: int) -> list[tuple[str, str]]:
+        """(subject, created_at) of the project's first `limit` messages of `kind` queued since `since`."""
+        rows = self.core.tuples("SELECT subject, created_at FROM outbox WHERE project_key = ? AND kind = ? AND created_at >= ? ORDER BY id LIMIT ?",
+                                [project_key, kind, since, limit])
+        return [(str(subject or ""), str(created_at)) for subject, created_at in rows]
+
     def of_kind(self, kind: str) -> list[OutboxRow]:
         return self.core.records(OutboxRow, f"SELECT {_ROW} FROM outbox WHERE kind = ? ORDER BY id", [kind])
