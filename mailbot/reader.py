@@ -17,7 +17,6 @@ the pool; a single worker over a pipe, restarted when it overruns, is the whole 
 
 from __future__ import annotations
 
-import asyncio
 import collections
 import datetime as dt
 import logging
@@ -238,6 +237,8 @@ class Reader:
 
     async def read_async(self, raw: bytes, received: dt.datetime | None = None) -> Extraction:
         """`read` off the event loop."""
+        import asyncio  # here: the one-off commands that read no mail (`tick`, `digest`) need no event loop
+
         return await asyncio.to_thread(self.read, raw, received)
 
     def warm_up(self) -> None:
