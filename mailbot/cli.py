@@ -414,7 +414,7 @@ def digest(project_key: str | None, send: bool, now_text: str | None, config_pat
         from mailbot.clock import system_clock
         from mailbot.plan.sync import open_plan
 
-        compose.configure(settings.templates_dir, settings.store_path)
+        compose.configure(settings.templates_dir)
         with open_plan(settings, system_clock()) as store:
             rendered = weekly.render(store, settings, project, parse_now(now_text, settings) or system_clock())
         click.echo(f"Subject: {rendered.subject}\n\n{rendered.text}")

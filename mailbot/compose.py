@@ -14,8 +14,6 @@ import re
 import unicodedata
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from email.headerregistry import Address as HeaderAddress
-from email.message import EmailMessage
 from email.utils import format_datetime, make_msgid
 from functools import lru_cache
 from pathlib import Path
@@ -25,7 +23,9 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 import jinja2
 
 import templates as templates_package
+from mailbot.outgoing import MESSAGE_ID, Mailbox, Outgoing, Part
 from parsing import patterns as rx
+from parsing import usercache
 
 TEMPLATE_DIR = Path(templates_package.__file__).resolve().parent
 LOOP_HEADER = "X-Mailbot"
@@ -126,10 +126,13 @@ def wrap(text: str | None, cols: int, indent: str = "    ") -> str:
     never starts with closing punctuation. Continuation lines start with `indent`, which
     counts towards their width. Linear in the text: each token's width is measured once.
     """
+    text = " ".join((text or "").split())
+    if len(text) * 2 <= cols or (len(text) <= cols and text.isascii()):
+        return text  # fits on one line whatever its characters' widths
     lines: list[str] = []
     line: list[str] = []
     used = 0  # display columns of `line`
-    for token in _TOKENS.findall(" ".join((text or "").split())):
+    for token in _TOKENS.findall(text):
         if token.isspace():
             token = " "
         width = _width(token)
@@ -175,19 +178,24 @@ def use_templates(directory: Path | None) -> None:
 
 
 _COMPILED: list[Path] = []  # where compiled templates are kept between runs
+# Compiled templates depend on Jinja2's version and on the options `_environment` gives it,
+# which are not part of the bytecode cache's key: both name the folder they are kept in.
+_COMPILED_FORMAT = f"templates-{jinja2.__version__}-1"  # bump the last number when those options change
 
 
 def keep_compiled(directory: Path | None) -> None:
-    """Keep compiled templates in `directory` (beside the plan: the service's own folder), so
-    that a command that sends mail does not compile every template again (about 20 ms each).
-    Jinja2 checks each against its source, so an edited template is compiled afresh."""
+    """Keep compiled templates in `directory`, so that a command that sends mail does not
+    compile every template again (about 10 ms each). Jinja2 checks each against its source, so
+    an edited template is compiled afresh."""
     _COMPILED[:] = [directory] if directory is not None else []
 
 
-def configure(templates_dir: Path | None, plan: Path) -> None:
-    """Templates from `[templates] dir` first, compiled ones kept beside the plan at `plan`."""
+def configure(templates_dir: Path | None) -> None:
+    """Templates from `[templates] dir` first; compiled ones kept in the user's cache
+    (`parsing.usercache`): they depend on the code, not on a plan, so a new store starts warm."""
     use_templates(templates_dir)
-    keep_compiled(plan.parent / ".mailbot-cache" / "templates")
+    cache = usercache.directory()
+    keep_compiled(cache / _COMPILED_FORMAT if cache is not None else None)
 
 
 def environment(lang: str, html: bool) -> jinja2.Environment:
@@ -196,10 +204,9 @@ def environment(lang: str, html: bool) -> jinja2.Environment:
 
 
 def _bytecode_cache(directory: Path) -> jinja2.BytecodeCache | None:
-    try:
-        directory.mkdir(mode=0o700, parents=True, exist_ok=True)
-    except OSError:
-        return None  # a read-only place: compile every time, as before
+    # Jinja2 loads what it finds there with marshal: only from a folder of this user's own
+    if not usercache.own(directory):
+        return None  # compile every time, as without a cache
     return jinja2.FileSystemBytecodeCache(str(directory))
 
 
@@ -277,38 +284,44 @@ def build_message(
     references: Iterable[str] = (),
     extra_headers: Mapping[str, str] | None = None,
     calendar: tuple[str, str] | None = None,
-) -> EmailMessage:
+) -> Outgoing:
     """An RFC 5322 message with both parts and the threading and loop-safety headers.
 
     `calendar` is an iMIP part, (iCalendar text, METHOD): it goes into the same
     multipart/alternative after the text and HTML parts, as text/calendar with the method in
     its Content-Type, where Outlook and Gmail look for it."""
-    msg = EmailMessage()
-    msg["From"] = _header_address(sender)
-    msg["To"] = [_header_address(p) for p in to]
-    if cc:
-        msg["Cc"] = [_header_address(p) for p in cc]
-    msg["Subject"] = header_text(rendered.subject)
-    msg["Date"] = format_datetime(_in_zone(now, sender.timezone))
     domain = sender.address.rpartition("@")[2] or "mailbot.invalid"
-    msg["Message-ID"] = make_msgid(idstring=f"mailbot.{kind}", domain=domain)
-    if in_reply_to and len(in_reply_to) <= MAX_MSGID:
-        refs = [r for r in references if r and r != in_reply_to and len(r) <= MAX_MSGID]
+    if not domain.isascii():
+        domain = "mailbot.invalid"
+    threading: dict[str, Any] = {}
+    if in_reply_to and _copyable(in_reply_to):
+        refs = [r for r in references if r and r != in_reply_to and _copyable(r)]
         if len(refs) > MAX_REFERENCES - 1:  # the thread's first message and its latest ones (RFC 5322 3.6.4)
             refs = [refs[0], *refs[-(MAX_REFERENCES - 2) :]]
-        msg["In-Reply-To"] = in_reply_to
-        msg["References"] = " ".join([*refs, in_reply_to])
-    msg["Auto-Submitted"] = "auto-replied" if reply else "auto-generated"
-    msg["X-Auto-Response-Suppress"] = "All"
-    msg[LOOP_HEADER] = kind
-    for name, value in (extra_headers or {}).items():
-        msg[name] = value
-    msg.set_content(rendered.text, charset="utf-8")
-    msg.add_alternative(rendered.html, subtype="html", charset="utf-8")
+        threading = {"in_reply_to": in_reply_to, "references": (*refs, in_reply_to)}
+    fields = [("Auto-Submitted", "auto-replied" if reply else "auto-generated"), ("X-Auto-Response-Suppress", "All"), (LOOP_HEADER, kind)]
+    fields += [(name, header_text(value)) for name, value in (extra_headers or {}).items()]
+    parts = [Part("plain", rendered.text), Part("html", rendered.html)]
     if calendar is not None:
         text, method = calendar
-        msg.add_alternative(text, subtype="calendar", charset="utf-8", params={"method": method})
-    return msg
+        parts.append(Part("calendar", text, (("method", method),)))
+    return Outgoing(
+        sender=_mailbox(sender),
+        to=tuple(map(_mailbox, to)),
+        cc=tuple(map(_mailbox, cc)),
+        subject=header_text(rendered.subject),
+        date=format_datetime(_in_zone(now, sender.timezone)),
+        message_id=make_msgid(idstring=f"mailbot.{kind}", domain=domain),
+        parts=tuple(parts),
+        fields=tuple(fields),
+        **threading,
+    )
+
+
+def _copyable(message_id: str) -> bool:
+    """Whether a Message-ID from mail may go into In-Reply-To or References: not too long to be
+    one, and nothing but visible ASCII (no space or line end that would start another header)."""
+    return len(message_id) <= MAX_MSGID and MESSAGE_ID.fullmatch(message_id) is not None
 
 
 def team_person(team: Any) -> Person:
@@ -331,12 +344,12 @@ def team_people(team: Any, project: Any) -> list[Person]:
     return [Person(s.name, s.address) for s in project.stakeholders if s.party == "us"] or [team_person(team)]
 
 
-def _header_address(person: Person) -> HeaderAddress:
-    local, _, domain = header_text(person.address).replace(" ", "").rpartition("@")
-    return HeaderAddress(display_name=header_text(person.name or ""), username=local, domain=domain)
+def _mailbox(person: Person) -> Mailbox:
+    return Mailbox(header_text(person.name or "")[:MAX_NAME].rstrip(), header_text(person.address).replace(" ", ""))
 
 
 MAX_REFERENCES = 12  # Message-IDs in an answer's References: a thread of 20,000 must not make a 300 KB header
+MAX_NAME = 200  # characters of a display name: one from mail can be any length, and a header line must stay under 998
 MAX_MSGID = 250  # characters: a longer "Message-ID" is not one, and is not copied into a header
 
 

@@ -39,6 +39,7 @@ from mailbot.config import Project, Settings
 from mailbot.lifecycle import Cause, ChangeStatus, MeetingStatus, MilestoneStatus
 from mailbot.store import Store, iso
 from mailbot.store.records import Counter, Meeting, Milestone
+from parsing import usercache
 from parsing.model import Address, Email, Finding
 from scheduling import ical, slots
 from scheduling.calendar import CalendarError, Interval, WorkCalendar, keep_tables
@@ -50,8 +51,8 @@ LOCAL = "%Y-%m-%dT%H:%M"
 
 
 def work_calendar(settings: Settings) -> WorkCalendar:
-    """The team's calendar; its holiday tables kept beside the plan between runs."""
-    keep_tables(settings.store_path.parent / ".mailbot-cache" / "holidays")
+    """The team's calendar; its holiday tables kept in the user's cache between runs."""
+    keep_tables(usercache.private("holidays"))
     c = settings.calendar
     return WorkCalendar(
         timezone=settings.team.timezone,
@@ -536,7 +537,7 @@ class Scheduler:
                               cause=Cause.plan(meeting.ref, action), per_address_per_hour=self.settings.outbox.per_address_per_hour)
         if queued is None or outbox.held_back(self.store, key):
             return 0
-        self.store.sources.add(project_key=project.key, item="meetings", item_id=meeting.id, message_id=str(message["Message-ID"]),
+        self.store.sources.add(project_key=project.key, item="meetings", item_id=meeting.id, message_id=message.message_id,
                                text=meeting.title, role="invite", at=self.stamp)
         return 1
 

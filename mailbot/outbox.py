@@ -26,26 +26,20 @@ never a new decision: that is the whole of what a client of SMTP can promise.
 
 from __future__ import annotations
 
-import asyncio
-import contextlib
 import datetime as dt
 import logging
 import os
 import random
 import socket
-import ssl
 from collections.abc import Sequence
 from dataclasses import dataclass
-from email.message import EmailMessage
-from email.utils import getaddresses
 from pathlib import Path
-
-import aiosmtplib
 
 from mailbot.clock import Clock, system_clock
 from mailbot.config import Settings, Smtp, Timeouts
 from mailbot.errors import DeliveryError
 from mailbot.lifecycle import Cause, OutboxStatus
+from mailbot.outgoing import Outgoing
 from mailbot.store import Store, iso
 from mailbot.store.records import OutboxRow
 from parsing import ParseError
@@ -82,7 +76,7 @@ def queue(
     project_key: str | None,
     kind: str,
     dedupe_key: str,
-    message: EmailMessage,
+    message: Outgoing,
     now: dt.datetime,
     cause: Cause,
     per_address_per_hour: int | None = None,
@@ -93,32 +87,30 @@ def queue(
     in the hour before `now` is stored as `suppressed` instead (and still returns its id; ask
     `held_back` before recording it as sent).
     """
-    recipients = [addr.lower() for _, addr in getaddresses(message.get_all("To", []) + message.get_all("Cc", []))]
+    recipients = message.recipients
     since = iso(now - dt.timedelta(hours=1))
     busy = [a for a in recipients if store.outbox.sent_to_since(a, since, per_address_per_hour) >= per_address_per_hour] if per_address_per_hour else []
     existing = store.outbox.by_dedupe_key(dedupe_key)
     if existing is not None:
         if existing.status != OutboxStatus.SUPPRESSED or busy:
             return None  # queued before; or held back, and still over the limit
-        raw = bytes(message)
-        store.outbox.release(existing.id, message_id=str(message["Message-ID"]), raw=raw, text=sent_text(message, raw), cause=cause, at=iso(now))
+        store.outbox.release(existing.id, message_id=message.message_id, raw=bytes(message), text=message.text, cause=cause, at=iso(now))
         return existing.id
     status, reason = OutboxStatus.QUEUED, None
     if busy:
         status = OutboxStatus.SUPPRESSED
         reason = f"rate limit: {per_address_per_hour} messages in the last hour to {', '.join(busy)}"
         logger.warning("outbox: %s not sent: %s", dedupe_key, reason)
-    raw = bytes(message)
     return store.outbox.add(
         project_key=project_key,
         kind=kind,
         dedupe_key=dedupe_key,
-        message_id=str(message["Message-ID"]),
-        in_reply_to=str(message["In-Reply-To"] or "") or None,
+        message_id=message.message_id,
+        in_reply_to=message.in_reply_to,
         recipients=recipients,
-        subject=str(message["Subject"]),
-        raw=raw,
-        text=sent_text(message, raw),
+        subject=message.subject,
+        raw=bytes(message),
+        text=message.text,
         status=status,
         reason=reason,
         cause=cause,
@@ -139,15 +131,6 @@ def maildir_file(maildir: Path, row_id: int, created_at: str) -> Path:
     """The Maildir `new/` file of outbox row `row_id` (a stable, unique name)."""
     stamp = int(dt.datetime.fromisoformat(created_at).timestamp())
     return maildir / "new" / f"{stamp}.M{row_id}.mailbot"
-
-
-def sent_text(message: EmailMessage, raw: bytes) -> str:
-    """`plain_text` of a message mailbot composed, taken from its text part as built rather than
-    by parsing the bytes again (that parse was a sixth of a tick's time)."""
-    body = message.get_body(preferencelist=("plain",))
-    if body is None or body.get_content_maintype() != "text":
-        return plain_text(raw)
-    return str(body.get_content()).replace("\r\n", "\n").replace("\r", "\n").strip("\n")  # as `read_email` gives it
 
 
 def plain_text(raw: bytes) -> str:
@@ -175,7 +158,11 @@ def write_maildir(maildir: Path, row_id: int, created_at: str, raw: bytes) -> Pa
 
 
 def flush(store: Store, settings: Settings, now: dt.datetime | None = None, clock: Clock = system_clock) -> FlushReport:
-    """`flush_async` for synchronous callers (the CLI)."""
+    """`flush_async` for synchronous callers (the CLI). Without SMTP nothing waits on a network,
+    and no event loop is started (nor asyncio imported: a `tick` from cron starts faster)."""
+    if settings.smtp is None:
+        return _keep(store, settings, now or clock(), clock)
+    import asyncio
 
     async def run() -> FlushReport:
         report = await flush_async(store, settings, now, clock)
@@ -192,59 +179,76 @@ async def flush_async(store: Store, settings: Settings, now: dt.datetime | None 
     is the wall clock, never a `--now` a caller gave (a `tick --now …` must not take over a live
     send); tests give their own."""
     now = now or clock()
+    smtp = settings.smtp
+    if smtp is None:
+        return _keep(store, settings, now, clock)
     report = FlushReport()
     files = []
-    # Without SMTP the Maildir copy is the delivery and nothing waits on a network: one commit
-    # for the whole batch (not two a message). A file is named by its row, so a process that
-    # dies before the commit leaves rows the next flush writes again, over the same files.
-    with store.transaction() if settings.smtp is None else contextlib.nullcontext():
+    for row in store.outbox.due(iso(now)):
+        if row.status == OutboxStatus.SENDING and not _abandoned(row, clock()):
+            continue  # another process is sending it right now
+        if not store.outbox.claim(row, _claimant(), iso(clock())):
+            continue
+        files.append(_maildir_copy(store, settings, row))
+        if row.status == OutboxStatus.SENDING:
+            logger.warning(
+                "outbox %s: the send by %s was interrupted; sending it again with the same Message-ID (the server may have taken the first one)",
+                row.id,
+                row.claimed_by,
+            )
+            report.in_doubt += 1
+        attempts = row.attempts + 1
+        sending = store.outbox.get(row.id)
+        assert sending is not None
+        _in_flight.add(row.id)
+        try:
+            await send(smtp, settings.team.address, row.recipients, row.raw, settings.timeouts)
+        except DeliveryError as exc:
+            delay = min(settings.timeouts.retry * 2 ** (attempts - 1), RETRY_MAX) * random.uniform(0.8, 1.2)
+            store.outbox.finish(
+                sending,
+                OutboxStatus.FAILED,
+                Cause.clock(iso(now), str(exc)),
+                iso(now),
+                attempts=attempts,
+                last_error=str(exc),
+                next_attempt_at=iso(now + dt.timedelta(seconds=delay)),
+            )
+            logger.warning("outbox %s: %s (attempt %d; next try in %.0f s)", row.id, exc, attempts, delay)
+            report.failed += 1
+        else:
+            store.outbox.finish(sending, OutboxStatus.SENT, Cause.clock(iso(now)), iso(now), attempts=attempts, sent_at=iso(clock()), last_error=None)
+            report.sent += 1
+        finally:
+            _in_flight.discard(row.id)
+    report.files = tuple(files)
+    return report
+
+
+def _keep(store: Store, settings: Settings, now: dt.datetime, clock: Clock) -> FlushReport:
+    """Without SMTP the Maildir copy is the delivery: every due message is written there, in one
+    commit for the whole batch (not two a message). A file is named by its row, so a process that
+    dies before the commit leaves rows the next flush writes again, over the same files."""
+    report = FlushReport()
+    files = []
+    with store.transaction():
         for row in store.outbox.due(iso(now)):
             if row.status == OutboxStatus.SENDING and not _abandoned(row, clock()):
                 continue  # another process is sending it right now
-            if settings.smtp is not None and not store.outbox.claim(row, _claimant(), iso(clock())):
-                continue
-            path = Path(row.maildir_file) if row.maildir_file else None
-            if path is None or not path.exists():
-                path = write_maildir(settings.outbox.maildir, row.id, row.created_at, row.raw)
-                store.outbox.set_file(row.id, str(path))
-            files.append(path)
-            if settings.smtp is None:
-                store.outbox.finish(row, OutboxStatus.STORED, Cause.clock(iso(now), "no SMTP configured: the Maildir copy is the delivery"), iso(now))
-                report.stored += 1
-                continue
-            if row.status == OutboxStatus.SENDING:
-                logger.warning(
-                    "outbox %s: the send by %s was interrupted; sending it again with the same Message-ID (the server may have taken the first one)",
-                    row.id,
-                    row.claimed_by,
-                )
-                report.in_doubt += 1
-            attempts = row.attempts + 1
-            sending = store.outbox.get(row.id)
-            assert sending is not None
-            _in_flight.add(row.id)
-            try:
-                await send(settings.smtp, settings.team.address, row.recipients, row.raw, settings.timeouts)
-            except DeliveryError as exc:
-                delay = min(settings.timeouts.retry * 2 ** (attempts - 1), RETRY_MAX) * random.uniform(0.8, 1.2)
-                store.outbox.finish(
-                    sending,
-                    OutboxStatus.FAILED,
-                    Cause.clock(iso(now), str(exc)),
-                    iso(now),
-                    attempts=attempts,
-                    last_error=str(exc),
-                    next_attempt_at=iso(now + dt.timedelta(seconds=delay)),
-                )
-                logger.warning("outbox %s: %s (attempt %d; next try in %.0f s)", row.id, exc, attempts, delay)
-                report.failed += 1
-            else:
-                store.outbox.finish(sending, OutboxStatus.SENT, Cause.clock(iso(now)), iso(now), attempts=attempts, sent_at=iso(clock()), last_error=None)
-                report.sent += 1
-            finally:
-                _in_flight.discard(row.id)
+            files.append(_maildir_copy(store, settings, row))
+            store.outbox.finish(row, OutboxStatus.STORED, Cause.clock(iso(now), "no SMTP configured: the Maildir copy is the delivery"), iso(now))
+            report.stored += 1
     report.files = tuple(files)
     return report
+
+
+def _maildir_copy(store: Store, settings: Settings, row: OutboxRow) -> Path:
+    """The row's file in the outbox Maildir, written unless it is there already."""
+    path = Path(row.maildir_file) if row.maildir_file else None
+    if path is None or not path.exists():
+        path = write_maildir(settings.outbox.maildir, row.id, row.created_at, row.raw)
+        store.outbox.set_file(row.id, str(path))
+    return path
 
 
 def _claimant() -> str:
@@ -277,6 +281,11 @@ def next_attempt(store: Store) -> dt.datetime | None:
 
 async def send(smtp: Smtp, sender: str, recipients: Sequence[str], raw: bytes, timeouts: Timeouts) -> None:
     """Hand one message to the SMTP server; any failure becomes `DeliveryError`."""
+    import asyncio  # here, with the SMTP client and TLS: only a process that sends pays for them
+    import ssl
+
+    import aiosmtplib
+
     context = ssl.create_default_context(cafile=str(smtp.cafile) if smtp.cafile else None)
     client = aiosmtplib.SMTP(
         hostname=smtp.host,

@@ -91,7 +91,7 @@ class Mailbot:
         """`isolate`: read each message in a worker process with a deadline (the service, ingest)."""
         self.settings = settings
         self.isolate = isolate
-        compose.configure(settings.templates_dir, settings.store_path)
+        compose.configure(settings.templates_dir)
         if settings.templates_dir is not None and not settings.templates_dir.is_dir():
             logger.warning("templates.dir %s is not a folder: the bundled templates are used", settings.templates_dir)
         self._reader: Reader | None = None
@@ -546,7 +546,7 @@ class Mailbot:
         if row_id is None or outbox.held_back(self.store, f"ack:{project.key}:{ref}"):
             return 0  # held back by the per-address limit: the change stays received, for the team to see
         self.store.changes.set_status(change, ChangeStatus.ACKNOWLEDGED, Cause.plan(ref, "acknowledgement queued"), iso(now))
-        self.store.sources.add(project_key=project.key, item="change_requests", item_id=change.id, message_id=str(message["Message-ID"]),
+        self.store.sources.add(project_key=project.key, item="change_requests", item_id=change.id, message_id=message.message_id,
                                text=ack.text, role="ack", at=iso(now))
         return 1
 

@@ -75,7 +75,7 @@ class Surveys:
             if row is None or outbox.held_back(self.store, key):
                 continue
             self.store.reactions.survey_sent(project_key=project.key, address=person.address, about=about, milestone_id=milestone_id,
-                                             scale=scale, message_id=str(message["Message-ID"]), cause=Cause.plan(about, "survey sent"),
+                                             scale=scale, message_id=message.message_id, cause=Cause.plan(about, "survey sent"),
                                              at=iso(self.now))
             queued += 1
         return queued

@@ -18,8 +18,8 @@ cannot be read, is not the user's own or that others may write) falls back to `r
 the cache can only make compiling faster, never change what a pattern matches
 (tests/test_patterns.py compares both on every kept pattern).
 
-The programs are the user's, not a project's: they live in `$XDG_CACHE_HOME/mailbot`
-(`~/.cache/mailbot` by default; reading workers inherit the variable), not beside a store. New programs are written (merged with what another process wrote meanwhile, then
+The programs are the user's, not a project's: they live in `parsing.usercache.directory()`
+(`$XDG_CACHE_HOME/mailbot`; reading workers inherit the variable), not beside a store. New programs are written (merged with what another process wrote meanwhile, then
 renamed into place) when the process exits, and by a reading worker after a message that needed
 new ones (`save`); a directory that cannot be written keeps programs in memory only.
 """
@@ -36,6 +36,8 @@ import sys
 import tempfile
 from pathlib import Path
 from typing import Any, AnyStr
+
+from parsing import usercache
 
 logger = logging.getLogger(__name__)
 
@@ -63,19 +65,8 @@ def _internals() -> tuple[Any, Any, Any] | None:
 _INTERNALS = _internals()
 
 
-def directory() -> Path | None:
-    """Where programs are kept (see the module docstring); None: in memory only."""
-    base = os.environ.get("XDG_CACHE_HOME", "").strip()
-    if not base:
-        try:
-            base = str(Path.home() / ".cache")
-        except RuntimeError:  # no home directory to be found
-            return None
-    return Path(base) / "mailbot"
-
-
 def _file() -> Path | None:
-    where = directory()
+    where = usercache.directory()
     if where is None or _INTERNALS is None:
         return None
     return where / f"programs2-{_BUILD}-{_INTERNALS[0].MAGIC}.marshal"

@@ -5,6 +5,8 @@ from email.policy import default
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from mailbot import compose
 from mailbot.compose import Person, build_message, format_day, render, reply_subject, wrap
@@ -210,20 +212,56 @@ def test_wrap_measures_each_token_once(monkeypatch: pytest.MonkeyPatch) -> None:
     assert all(real(line) <= 40 for line in wrapped.split("\n"))
 
 
-def test_compiled_templates_are_kept_and_an_edited_one_is_compiled_again(tmp_path: Path) -> None:
-    """Compiled templates live beside the plan between runs; Jinja2 checks each against its
-    source, so an edited override is what the next run renders."""
-    folder, plan = tmp_path / "mine", tmp_path / "mailbot.db"
+def test_compiled_templates_are_kept_and_an_edited_one_is_compiled_again(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Compiled templates live in the user's cache between runs (a new store starts warm);
+    Jinja2 checks each against its source, so an edited override is what the next run renders."""
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    folder = tmp_path / "mine"
     folder.mkdir()
     (folder / "concern.en.txt").write_text("first {{ 1 + 1 }}\n", encoding="utf-8")
     try:
-        compose.configure(folder, plan)
+        compose.configure(folder)
         assert compose.environment("en", False).get_template("concern.en.txt").render() == "first 2\n"
-        assert list((tmp_path / ".mailbot-cache" / "templates" / "text").iterdir())  # kept for the next run
+        assert list((tmp_path / "cache" / "mailbot").glob("templates-*/text/*"))  # kept for the next run
         compose._environment.cache_clear()  # the next run: a fresh environment, the same cache folder
         (folder / "concern.en.txt").write_text("second {{ 2 + 2 }}\n", encoding="utf-8")
         assert compose.environment("en", False).get_template("concern.en.txt").render() == "second 4\n"
     finally:
-        compose.configure(None, plan)
+        compose.configure(None)
         compose.keep_compiled(None)
         compose._environment.cache_clear()
+
+
+def test_compiled_templates_are_not_read_from_a_folder_others_may_write(tmp_path: Path) -> None:
+    """Jinja2 loads compiled templates with marshal: a cache folder that its group or others
+    may write is not used (templates are compiled in memory instead, and render the same)."""
+    (tmp_path / "text").mkdir()
+    (tmp_path / "text").chmod(0o777)
+    try:
+        compose.keep_compiled(tmp_path)
+        compose._environment.cache_clear()
+        assert compose.environment("en", False).bytecode_cache is None
+        assert "CR-1" in render("ack", "en", CONTEXT).text
+        assert not list((tmp_path / "text").iterdir())
+        (tmp_path / "text").chmod(0o700)
+        compose._environment.cache_clear()
+        assert compose.environment("en", False).bytecode_cache is not None
+    finally:
+        compose.keep_compiled(None)
+        compose._environment.cache_clear()
+
+
+@settings(max_examples=400, deadline=None)
+@given(text=st.text(alphabet=st.sampled_from(list("ab cd,。的首页设计稿 \n\tXYZ：")), max_size=120), cols=st.integers(10, 80))
+def test_wrap_keeps_every_character_and_each_line_in_its_columns(text: str, cols: int) -> None:
+    """Whether the text fits on one line (returned at once) or not (wrapped token by token):
+    the words are the text's, in order, and no line passes `cols` unless one token does."""
+    wrapped = wrap(text, cols, indent="  ")
+    collapsed = " ".join(text.split())
+    lines = wrapped.split("\n  ")
+    assert "".join(lines).replace(" ", "") == collapsed.replace(" ", "")
+    for n, line in enumerate(lines):
+        core = line.rstrip("".join(compose._NO_LINE_START) + " ")  # closing punctuation stays with the line before
+        assert compose._width(core) + (2 if n else 0) <= cols or len(compose._TOKENS.findall(core)) == 1
+    if compose._width(collapsed) <= cols:
+        assert wrapped == collapsed

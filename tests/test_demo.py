@@ -210,7 +210,7 @@ def test_demo_command_prints_the_plan_and_the_outbox(tmp_path: Path) -> None:
 
 
 def test_the_text_kept_of_each_message_sent_is_what_reading_its_bytes_gives(demo: DemoResult) -> None:
-    """`outbox.sent_text` takes the text from the message as built, not by parsing what was
+    """`Outgoing.text` takes the text from the message as built, not by parsing what was
     sent: for every kind the demo writes, the two agree."""
     with open_store(demo.directory / "mailbot.db") as store:
         rows = store.outbox.written()
