@@ -91,8 +91,9 @@ class Outgoing:
 
     @property
     def recipients(self) -> list[str]:
-        """The addresses it goes to (To and Cc), lower-cased: the SMTP envelope."""
-        return [person.address.lower() for person in (*self.to, *self.cc)]
+        """The addresses it goes to (To and Cc), lower-cased, as the headers write them (an IDNA
+        domain, a quoted local part): the SMTP envelope."""
+        return [_addr_spec(person.address).lower() for person in (*self.to, *self.cc)]
 
     @property
     def text(self) -> str:
