@@ -21,8 +21,8 @@ writes the bytes in one pass, with the C codecs of `binascii` for the bodies:
   comes from mail), and a Message-ID is copied into In-Reply-To or References only when it is
   visible ASCII without spaces, so nothing a sender writes can add a header line;
 - bodies: line ends become LF, as the stdlib writes them; a part whose lines all fit in 78
-  octets is sent as it is (7bit or 8bit), else quoted-printable when it is mostly ASCII and
-  base64 when it is not, whichever is shorter, as the stdlib decides;
+  octets (and that holds no NUL) is sent as it is (7bit or 8bit), else quoted-printable when it
+  is mostly ASCII and base64 when it is not, whichever is shorter, as the stdlib decides;
 - the boundary is random and checked against every part sent as it is.
 
 tests/test_outgoing.py parses what this writes with `email.parser` (policy.default) for every
@@ -146,7 +146,7 @@ def _body(text: str) -> tuple[str, bytes]:
     if not data.endswith(b"\n"):
         data += b"\n"
     ascii_only = data.isascii()
-    if max(map(len, data.split(b"\n"))) <= MAX_LINE:
+    if max(map(len, data.split(b"\n"))) <= MAX_LINE and b"\0" not in data:  # 7bit and 8bit allow no NUL (RFC 2045 2.7)
         return ("7bit" if ascii_only else "8bit"), data
     # quoted-printable spends 3 characters on a byte that is not ASCII, base64 4 on every 3 bytes
     others = 0 if ascii_only else len(data.translate(None, _ASCII))

@@ -43,6 +43,7 @@ BODIES = [
     "windows\r\nline\r\nends\rand old mac ones\r\n",
     "no newline at the end",
     "--=_mailbot_0000\nlooks like a boundary\n",
+    "a NUL \x00 in the middle\n",
 ]
 
 
@@ -116,6 +117,7 @@ def test_what_is_written_reads_back_as_composed_and_as_the_stdlib_writes_it(subj
         _same(parsed, _stdlib(message))
     _lines_fit(raw)
     assert head_is_ascii(raw)
+    assert b"\0" not in raw  # 7bit and 8bit bodies hold no NUL
 
 
 def head_is_ascii(raw: bytes) -> bool:
