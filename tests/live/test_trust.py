@@ -110,8 +110,10 @@ def test_a_clients_tag_of_another_project_does_not_reach_that_project(tmp_path: 
     assert mailbot_mail(dovecot, CLIENT, "ack") == []
 
 
-def _invitation(dovecot: Dovecot) -> tuple[str, EmailMessage]:
-    (invite,) = wait_for_mail(dovecot, CLIENT, "invite", 1)
+def _invitation(dovecot: Dovecot, bot: MailbotProcess) -> tuple[str, EmailMessage]:
+    invites = wait_for_mail(dovecot, CLIENT, "invite", 1)
+    assert len(invites) == 1, f"{len(invites)} invitations reached the client; mailbot's log:\n{bot.log()}"
+    (invite,) = invites
     ics = invite.get_body(("calendar",)) or next(p for p in invite.walk() if p.get_content_type() == "text/calendar")
     uid = next(line.split(":", 1)[1] for line in ics.get_content().splitlines() if line.startswith("UID:"))
     return uid.strip(), invite
@@ -138,7 +140,7 @@ def test_a_forged_calendar_reply_is_not_applied_and_the_attendees_own_is(tmp_pat
         bot.wait_for(r"ready, 0 new message")
         smtp_relay.send(CLIENT, PROJECT, message(subject="评审会", body=f"陈经理好，\n\n想约一个评审会，{day}下午两点可以吗？\n\n李伟",
                                                  message_id="<m1@huajin.example>"))
-        uid, _ = _invitation(dovecot)
+        uid, _ = _invitation(dovecot, bot)
 
         def partstat() -> str:
             (meeting,) = [m for m in project(cfg)["meetings"] if m["uid"] == uid]
