@@ -36,6 +36,7 @@ from parsing.model import Email, Extraction
 MACHINE_SECONDS = 90  # a reply this soon after mailbot's message, repeating most of it, is a robot's
 MACHINE_SHARE = 0.6  # … "most": this share of mailbot's lines
 LOOK_BACK = dt.timedelta(days=3)  # what mailbot sent the sender this recently may come back unmarked
+CLOCK_SLACK = dt.timedelta(hours=1)  # … and sent no later than the message, give or take clocks that disagree
 MIN_LINE = 4  # characters: shorter lines ("Hi", "谢谢") prove nothing
 
 _QUOTE_MARKS = rx.compile(r"^[\s>|]+")
@@ -58,8 +59,10 @@ def recognise(store: Store, email: Email, body: str, received: dt.datetime | Non
     """Look up what mailbot sent that `email` may be quoting and how much of it `body` repeats."""
     sender = email.sender.address if email.sender else None
     arrived = received or email.date
-    since = iso((arrived or dt.datetime.now(dt.timezone.utc)) - LOOK_BACK)
-    rows = store.outbox.answered_by(email.thread_ids, sender, since)
+    # Only what was sent before the message was written can be in it: mail read from a backlog
+    # (`ingest` of last year's mail) never quotes the acknowledgements queued while reading it.
+    moment = arrived or dt.datetime.now(dt.timezone.utc)
+    rows = store.outbox.answered_by(email.thread_ids, sender, iso(moment - LOOK_BACK), iso(moment + CLOCK_SLACK))
     if not rows:
         return Echo()
     own: list[str] = []

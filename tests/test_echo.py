@@ -128,3 +128,23 @@ def test_the_text_of_what_mailbot_sends_is_kept_and_one_queued_before_it_was_is_
     second = mail("li.wei@huajin.example", f"自动回复确认：\r\n{ack_text}", at=clock.now, message_id="<t4@huajin.example>", subject="收到：首页")
     (outcome,) = bot.ingest([RawItem("echo.eml", second)]).outcomes
     assert outcome.state == "ignored" and "machine-made" in (outcome.reason or "")
+
+
+def test_mail_from_a_backlog_never_quotes_what_mailbot_queued_after_it_was_written(bot: Mailbot, clock: Clock,
+                                                                                   acknowledged: tuple[str, str]) -> None:
+    """Reading older mail after the acknowledgement was queued (a backlog), the client's own
+    words there are the client's, even where the acknowledgement quotes the same words: it did
+    not exist when they were written. A robot's echo after it is still known."""
+    _, ack_text = acknowledged
+    assert "能否在首页增加一个门店查询页？" in ack_text
+    earlier = START - dt.timedelta(days=2)
+    old = mail("li.wei@huajin.example", "你好，能否在首页增加一个门店查询页？", at=earlier, message_id="<old@huajin.example>", subject="首页")
+    (outcome,) = bot.ingest([RawItem("old.eml", old)]).outcomes
+    assert outcome.state == "processed"
+    found = bot.store.rows("SELECT kind, text FROM findings WHERE message_key = (SELECT key FROM messages WHERE message_id = ?)",
+                           ["<old@huajin.example>"])
+    assert ("change_request", "能否在首页增加一个门店查询页？") in [(f["kind"], f["text"]) for f in found]
+    clock.now += dt.timedelta(seconds=15)
+    echo = mail("li.wei@huajin.example", f"自动回复确认：\r\n{ack_text}", at=clock.now, message_id="<t9@huajin.example>", subject="收到：首页")
+    (outcome,) = bot.ingest([RawItem("echo.eml", echo)]).outcomes
+    assert outcome.state == "ignored" and "machine-made" in (outcome.reason or "")

@@ -160,17 +160,17 @@ class OutboxTable:
         value = self.core.scalar("SELECT kind FROM outbox WHERE message_id = ?", [message_id])
         return str(value) if value is not None else None
 
-    def answered_by(self, message_ids: tuple[str, ...], address: str | None, since: str, limit: int = 20) -> list[OutboxRow]:
+    def answered_by(self, message_ids: tuple[str, ...], address: str | None, since: str, until: str, limit: int = 20) -> list[OutboxRow]:
         """What mailbot sent that a message may be quoting: the messages it names among its
-        Message-IDs, and the latest ones sent to its sender since `since`; at most `limit`.
-        Without their bytes (`raw` is empty): `raw_of` reads those of a row not seen before."""
+        Message-IDs, and the latest ones queued for its sender from `since` to `until`; at most
+        `limit`. Without their bytes (`raw` is empty): `raw_of` reads those of a row not seen before."""
         ids = list(message_ids[:limit])
         marks = ", ".join("?" for _ in ids) or "NULL"
         return self.core.records(
             OutboxRow,
             f"SELECT {_ROW_BUT_RAW} FROM outbox WHERE status != ? AND (message_id IN ({marks}) OR id IN (SELECT outbox_id FROM outbox_recipients "
-            "WHERE address = ? AND created_at >= ? ORDER BY created_at DESC LIMIT ?)) ORDER BY id DESC LIMIT ?",  # the latest, by index
-            [str(OutboxStatus.SUPPRESSED), *ids, (address or "").lower(), since, limit, limit],
+            "WHERE address = ? AND created_at >= ? AND created_at <= ? ORDER BY created_at DESC LIMIT ?)) ORDER BY id DESC LIMIT ?",  # by index
+            [str(OutboxStatus.SUPPRESSED), *ids, (address or "").lower(), since, until, limit, limit],
         )
 
     def created_with_prefix(self, prefix: str) -> list[str]:
