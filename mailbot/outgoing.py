@@ -54,9 +54,6 @@ class Mailbox:
     name: str
     address: str
 
-    def __str__(self) -> str:
-        return f"{self.name} <{self.address}>" if self.name else self.address
-
 
 @dataclass(frozen=True, slots=True)
 class Part:
@@ -102,19 +99,6 @@ class Outgoing:
             if part.subtype == "plain":
                 return _LINE_ENDS.sub("\n", part.text).strip("\n")
         return ""
-
-    def __getitem__(self, name: str) -> str | None:
-        """A header's value as a mail reader shows it (unfolded, decoded); None when absent."""
-        return dict(self._headers()).get(name.lower())
-
-    def _headers(self) -> list[tuple[str, str]]:
-        shown = [("from", str(self.sender)), ("to", ", ".join(map(str, self.to))), ("subject", self.subject), ("date", self.date),
-                 ("message-id", self.message_id)]
-        if self.cc:
-            shown.append(("cc", ", ".join(map(str, self.cc))))
-        if self.in_reply_to:
-            shown += [("in-reply-to", self.in_reply_to), ("references", " ".join(self.references))]
-        return shown + [(name.lower(), value) for name, value in self.fields]
 
     def __bytes__(self) -> bytes:
         lines = [_addresses("From", (self.sender,)), _addresses("To", self.to)]

@@ -134,7 +134,7 @@ def test_threading_headers_are_kept_and_a_message_id_that_could_break_a_header_i
     assert parsed["Bcc"] is None
     broken = build_message(rendered=Rendered("Re: x", "hi\n", "<p>hi</p>"), sender=SENDER, to=[Person("", "li.wei@huajin.example")],
                            kind="ack", reply=True, now=NOW, in_reply_to="<b@x>\nBcc: y@z")
-    assert broken["In-Reply-To"] is None and _parsed(broken)["Bcc"] is None
+    assert broken.in_reply_to is None and _parsed(broken)["Bcc"] is None
     with pytest.raises(ValueError, match="Message-ID"):
         Outgoing(Mailbox("", "a@b.example"), (), (), "s", "d", "<m@b>", (Part("plain", "x"),), in_reply_to="<a b>")
     with pytest.raises(ValueError, match="header field"):
